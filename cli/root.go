@@ -1,0 +1,114 @@
+// Package cli holds tillpair's cobra commands. Each command is a thin layer
+// over package pairing (or package sandbox): it parses flags, calls the
+// service, and prints lines or JSON. Exit codes are in exit.go.
+//
+// Departure from design.md: design.md puts the cobra commands in main.go.
+// They live here instead so main.go stays wiring only and the commands can
+// be tested in-process with their own stdin/stdout.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Build describes this binary.
+type Build struct {
+	Version string
+}
+
+// globals are the persistent flags every command sees.
+type globals struct {
+	configDir  string
+	debug      bool
+	logFile    string
+	accessible bool
+	sandbox    bool
+}
+
+// env is what a command needs from the process: streams, flags, build info.
+// Commands never touch os.Stdin/os.Stdout directly, so tests can run them.
+type env struct {
+	ctx    context.Context
+	build  Build
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	g      *globals
+	// getenv reads the environment; tests replace it.
+	getenv func(string) string
+}
+
+// Execute runs the command line and returns the process exit code.
+func Execute(ctx context.Context, b Build, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{ctx: ctx, build: b, stdin: stdin, stdout: stdout, stderr: stderr, g: &globals{}, getenv: osGetenv}
+	root := newRootCmd(e)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintf(stderr, "tillpair: %v\nRun 'tillpair --help' for usage.\n", err)
+		return ExitUsage
+	}
+	fmt.Fprintf(stderr, "tillpair: %v\n", err)
+	return exitCode(err)
+}
+
+// usageError marks bad arguments.
+type usageError struct{ error }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+func newRootCmd(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "tillpair",
+		Short: "Pair this register with a cloud payment terminal (mx51 SCI, SmartConnect, Helcim)",
+		Long: `tillpair pairs this register with a cloud-connected payment terminal.
+
+With no arguments it opens the pairing screens. When no provider credentials
+are configured it runs against the built-in sandbox, which simulates the
+clouds and their terminals, so it works with no hardware.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runTUI(e)
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&e.g.configDir, "config-dir", "", "config directory (default $TILLPAIR_CONFIG_DIR, $XDG_CONFIG_HOME/tillpair or ~/.config/tillpair)")
+	pf.BoolVar(&e.g.debug, "debug", false, "write a debug log (secrets redacted) to --log-file or tillpair-debug.log in the config dir")
+	pf.StringVar(&e.g.logFile, "log-file", "", "debug log path (implies --debug)")
+	pf.BoolVar(&e.g.accessible, "accessible", false, "plain line prompts with no redraws (also ACCESSIBLE=1)")
+	root.Flags().BoolVar(&e.g.sandbox, "sandbox", false, "run against the built-in sandbox even when credentials are configured")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+
+	root.AddCommand(
+		newVersionCmd(e),
+		newSandboxCmd(e),
+	)
+	return root
+}
+
+// isCobraUsage reports cobra's own argument errors, which it returns as plain
+// errors.
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "required flag", "invalid argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,23 @@
+// Command tillpair pairs this register with a cloud-connected payment
+// terminal (mx51 SCI, Smartpay SmartConnect, Helcim). main only wires: the
+// commands live in package cli.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tillpair/tillpair/cli"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = ""
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := cli.Execute(ctx, cli.Build{Version: version}, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
