@@ -1,0 +1,61 @@
+# tillpair — see README.md. `make test` is what CI runs.
+GO       ?= go
+BIN      ?= bin/tillpair
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+FUZZTIME ?= 30s
+
+.PHONY: all build run test unit race golden-update keyring e2e fuzz bench demo cross vet clean
+
+all: build
+
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+run:
+	$(GO) run . $(ARGS)
+
+## test: every suite (vet, unit, race, golden, real keyring, cross builds, e2e)
+test:
+	@scripts/test.sh
+
+vet:
+	$(GO) vet ./...
+
+unit:
+	$(GO) test -count=1 ./...
+
+race:
+	$(GO) test -race -count=1 ./...
+
+## golden-update: regenerate golden files; read every diff before committing
+golden-update:
+	$(GO) test -count=1 ./ui/... ./screens/... -update
+	git --no-pager diff --stat -- '*.golden'
+
+keyring:
+	scripts/with-keyring.sh env TILLPAIR_KEYRING_REAL=1 $(GO) test -race -count=1 -run Real ./...
+
+e2e: build
+	scripts/e2e.sh $(BIN)
+	scripts/cli-walkthrough.sh $(BIN)
+
+## fuzz: run every fuzz target for FUZZTIME each
+fuzz:
+	scripts/fuzz.sh $(FUZZTIME)
+
+## bench: Go benchmarks plus the start-up/memory script; see BENCHMARKS.md
+bench:
+	scripts/bench.sh
+
+## demo: real-terminal screenshot/GIF for the README (Xvfb + xterm + tmux)
+demo: build
+	scripts/demo.sh $(BIN)
+
+cross:
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null .
+	GOOS=darwin GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null .
+	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 $(GO) build -o /dev/null .
+
+clean:
+	rm -rf bin dist

@@ -1,0 +1,174 @@
+package sandbox
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tillpair/tillpair/providers"
+)
+
+// Fault makes the next Count requests (0: all, until cleared) to one
+// provider route misbehave. Delay combines with any other effect; Status,
+// Reset and Malformed are mutually exclusive.
+type Fault struct {
+	Provider  string `json:"provider"`
+	Route     string `json:"route"` // SCI: progress-pairing | pairing-info | unpair
+	Status    int    `json:"status"`
+	DelayMS   int    `json:"delay_ms"`
+	Reset     bool   `json:"reset"`     // drop the connection without a response
+	Malformed bool   `json:"malformed"` // answer 200 with a body that is not valid JSON
+	Count     int    `json:"count"`     // how many requests it applies to; 0 = until cleared
+}
+
+// Route names per provider, used for faults and request counts.
+const (
+	RouteProgressPairing = "progress-pairing"
+	RoutePairingInfo     = "pairing-info"
+	RouteUnpair          = "unpair"
+)
+
+// maxFaultDelay keeps a mistyped delay from hanging a test for hours.
+const maxFaultDelay = 60 * time.Second
+
+type routeKey struct{ provider, route string }
+
+// routesByProvider lists the routes each simulated provider has.
+func routesByProvider(provider string) ([]string, bool) {
+	if provider == providers.SCI {
+		return []string{RouteProgressPairing, RoutePairingInfo, RouteUnpair}, true
+	}
+	return nil, false
+}
+
+// SetFault installs f, replacing any fault on the same provider route.
+func (s *Sandbox) SetFault(f Fault) error {
+	if err := validateFault(f); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[routeKey{f.Provider, f.Route}] = &f
+	return nil
+}
+
+func validateFault(f Fault) error {
+	if !slices.Contains(allProviders, f.Provider) {
+		return fmt.Errorf("%w: unknown provider %q; valid providers: %s", ErrInvalidFault, f.Provider, strings.Join(allProviders, ", "))
+	}
+	routes, ok := routesByProvider(f.Provider)
+	if !ok {
+		return fmt.Errorf("%w: provider %s not simulated yet", ErrInvalidFault, f.Provider)
+	}
+	if !slices.Contains(routes, f.Route) {
+		return fmt.Errorf("%w: unknown route %q for %s; valid routes: %s", ErrInvalidFault, f.Route, f.Provider, strings.Join(routes, ", "))
+	}
+	if f.Status != 0 && (f.Status < 300 || f.Status > 599) {
+		return fmt.Errorf("%w: status %d out of range; use 300-599", ErrInvalidFault, f.Status)
+	}
+	if f.DelayMS < 0 || time.Duration(f.DelayMS)*time.Millisecond > maxFaultDelay {
+		return fmt.Errorf("%w: delay_ms %d out of range; use 0-%d", ErrInvalidFault, f.DelayMS, maxFaultDelay.Milliseconds())
+	}
+	if f.Count < 0 {
+		return fmt.Errorf("%w: count %d is negative; use 0 for until cleared", ErrInvalidFault, f.Count)
+	}
+	effects := 0
+	for _, on := range []bool{f.Status != 0, f.Reset, f.Malformed} {
+		if on {
+			effects++
+		}
+	}
+	if effects > 1 {
+		return fmt.Errorf("%w: status, reset and malformed are mutually exclusive; set one", ErrInvalidFault)
+	}
+	if effects == 0 && f.DelayMS == 0 {
+		return fmt.Errorf("%w: no effect; set status, delay_ms, reset or malformed", ErrInvalidFault)
+	}
+	return nil
+}
+
+// ClearFaults removes every fault.
+func (s *Sandbox) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.faults)
+}
+
+// RequestCount is how many requests reached provider's route, faulted or
+// not, since New.
+func (s *Sandbox) RequestCount(provider, route string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts[routeKey{provider, route}]
+}
+
+// takeFault counts the request and returns the fault it is subject to,
+// using up one of the fault's Count.
+func (s *Sandbox) takeFault(provider, route string) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := routeKey{provider, route}
+	s.counts[k]++
+	f, ok := s.faults[k]
+	if !ok {
+		return nil
+	}
+	applied := *f
+	if f.Count > 0 {
+		f.Count--
+		if f.Count == 0 {
+			delete(s.faults, k)
+		}
+	}
+	return &applied
+}
+
+// route wraps a provider handler with request counting and fault injection.
+func (s *Sandbox) route(provider, route string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f := s.takeFault(provider, route)
+		s.log.Debug("sandbox request", "provider", provider, "route", route, "method", r.Method, "path", r.URL.Path)
+		if f == nil {
+			h(w, r)
+			return
+		}
+		s.log.Debug("sandbox fault", "provider", provider, "route", route, "fault", *f)
+		if f.DelayMS > 0 {
+			t := s.clock.NewTimer(time.Duration(f.DelayMS) * time.Millisecond)
+			select {
+			case <-t.Chan():
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			}
+		}
+		switch {
+		case f.Reset:
+			resetConn(w)
+		case f.Status != 0:
+			writeAPIError(w, f.Status, "sandbox_fault", fmt.Sprintf("injected fault: status %d on %s %s", f.Status, provider, route))
+		case f.Malformed:
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte(`{"data":{"pairing_id":"pid_`))
+		default:
+			h(w, r)
+		}
+	}
+}
+
+// resetConn drops the connection with no response at all.
+func resetConn(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		// HTTP/2 or a test recorder: aborting the handler is the closest.
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	_ = conn.Close()
+}

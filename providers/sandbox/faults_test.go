@@ -1,0 +1,142 @@
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+)
+
+func TestFaultStatusAndCountExhaustion(t *testing.T) {
+	h := newHarness(t, Options{})
+	_, p := h.startAndProgress("")
+	h.controlTerminal(http.MethodPost, "/terminals/sci-1/confirm", http.StatusOK)
+	if err := h.sb.SetFault(Fault{Provider: "sci", Route: RoutePairingInfo, Status: 503, Count: 2}); err != nil {
+		t.Fatal(err)
+	}
+	before := h.sb.RequestCount("sci", RoutePairingInfo)
+	for i := range 2 {
+		res := h.sci(h.signerFor(p), http.MethodGet, p.SCIAPIBaseURL, "/v1/pairing-info", nil)
+		if res.status != 503 || res.apiCode(t) != "sandbox_fault" {
+			t.Fatalf("request %d = %d %s, want 503 sandbox_fault", i, res.status, res.body)
+		}
+	}
+	if res := h.sci(h.signerFor(p), http.MethodGet, p.SCIAPIBaseURL, "/v1/pairing-info", nil); res.status != 200 {
+		t.Fatalf("after count ran out = %d %s", res.status, res.body)
+	}
+	if got := h.sb.RequestCount("sci", RoutePairingInfo) - before; got != 3 {
+		t.Errorf("RequestCount grew by %d, want 3 (faulted requests count too)", got)
+	}
+	if got := h.sb.RequestCount("sci", RouteUnpair); got != 0 {
+		t.Errorf("RequestCount(unpair) = %d, want 0", got)
+	}
+}
+
+func TestFaultMalformedUntilCleared(t *testing.T) {
+	h := newHarness(t, Options{})
+	if err := h.sb.SetFault(Fault{Provider: "sci", Route: RouteProgressPairing, Malformed: true}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		res := h.progress(h.info.Credentials.SCIAPIKey, `{"pairing_code":"123456"}`)
+		var v any
+		if res.status != 200 || json.Unmarshal(res.body, &v) == nil {
+			t.Fatalf("malformed fault = %d %q, want 200 with invalid JSON", res.status, res.body)
+		}
+	}
+	h.sb.ClearFaults()
+	if res := h.progress(h.info.Credentials.SCIAPIKey, `{"pairing_code":"1234567"}`); res.status != 404 {
+		t.Fatalf("after ClearFaults = %d %s", res.status, res.body)
+	}
+}
+
+func TestFaultReset(t *testing.T) {
+	h := newHarness(t, Options{})
+	_, p := h.startAndProgress("")
+	if err := h.sb.SetFault(Fault{Provider: "sci", Route: RouteUnpair, Reset: true, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	req := h.newRequest(http.MethodPost, p.SCIAPIBaseURL+"/v1/unpair", nil)
+	h.signerFor(p).sign(req, nil)
+	res, err := h.client.Do(req)
+	if err == nil {
+		res.Body.Close()
+		t.Fatalf("reset fault answered %d", res.StatusCode)
+	}
+	if res := h.sci(h.signerFor(p), http.MethodPost, p.SCIAPIBaseURL, "/v1/unpair", nil); res.status != 204 {
+		t.Fatalf("unpair after the reset = %d %s", res.status, res.body)
+	}
+}
+
+func TestFaultDelay(t *testing.T) {
+	h := newHarness(t, Options{}) // no pairing started: the delay is the clock's only waiter
+	if err := h.sb.SetFault(Fault{Provider: "sci", Route: RouteProgressPairing, DelayMS: 3000, Status: 502, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan response, 1)
+	go func() { done <- h.progress("", `{}`) }()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := h.clock.BlockUntilContext(ctx, 1); err != nil {
+		t.Fatalf("the delayed request never waited on the clock: %v", err)
+	}
+	select {
+	case res := <-done:
+		t.Fatalf("answered before the delay passed: %d %s", res.status, res.body)
+	default:
+	}
+	h.clock.Advance(3 * time.Second)
+	select {
+	case res := <-done:
+		if res.status != 502 || res.apiCode(t) != "sandbox_fault" {
+			t.Fatalf("delayed fault = %d %s", res.status, res.body)
+		}
+	case <-ctx.Done():
+		t.Fatal("no answer after advancing the clock")
+	}
+
+	// A delay on its own lets the request through; a client that gives up
+	// ends the handler (Close would otherwise wait out its grace period).
+	if err := h.sb.SetFault(Fault{Provider: "sci", Route: RouteProgressPairing, DelayMS: 10000}); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- h.progress("", `{}`) }()
+	if err := h.clock.BlockUntilContext(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(10 * time.Second)
+	if res := <-done; res.status != 401 || res.apiCode(t) != "api_key_missing" {
+		t.Fatalf("delay-only fault = %d %s, want the real answer", res.status, res.body)
+	}
+	short, cancelShort := context.WithCancel(context.Background())
+	req, err := http.NewRequestWithContext(short, http.MethodPost, h.info.SCIPairingURL+"/v1/progress-pairing", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 1)
+	go func() {
+		res, err := h.client.Do(req)
+		if err == nil {
+			res.Body.Close()
+		}
+		errc <- err
+	}()
+	if err := h.clock.BlockUntilContext(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	cancelShort()
+	if err := <-errc; err == nil {
+		t.Fatal("a cancelled request got an answer")
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- h.sb.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatalf("Close with an abandoned delayed request: %v", err)
+		}
+	case <-time.After(4 * time.Second):
+		t.Fatal("Close waited on a handler whose client had gone")
+	}
+}

@@ -1,0 +1,80 @@
+// Package transport is the HTTP plumbing shared by the provider clients (SCI,
+// SmartConnect, Helcim): endpoint URL checks, an http.Client that never
+// downgrades to plain http on a redirect, and a request helper that puts a
+// deadline on every request, reads bodies through a size cap and reports
+// transport failures as *providers.Error.
+//
+// It knows nothing about any vendor's error format: it returns the status,
+// headers and body of whatever the server answered, and each client maps
+// those onto providers.Kind itself. The sandbox does not use this package, so
+// that the clients and the simulated clouds stay independent implementations.
+package transport
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Transport timeouts. A whole request is bounded by the per-request deadline
+// in Do; these only stop a single slow phase from using all of it silently.
+const (
+	DialTimeout           = 10 * time.Second
+	TLSHandshakeTimeout   = 10 * time.Second
+	ResponseHeaderTimeout = 30 * time.Second
+	// MaxRedirects caps redirect chains; the vendor APIs do not redirect at
+	// all, so a long chain means something in between is misbehaving.
+	MaxRedirects = 5
+)
+
+// RedirectError is returned (wrapped in a *url.Error by net/http) when a
+// redirect is refused.
+type RedirectError struct {
+	From, To string // redacted URLs
+	Reason   string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("refused redirect from %s to %s: %s", e.From, e.To, e.Reason)
+}
+
+// NewClient returns an http.Client for talking to the vendor clouds: TLS 1.2
+// or newer, redirects capped and never from https to http, and no overall
+// timeout, because Do sets a deadline per request.
+func NewClient() *http.Client {
+	dialer := &net.Dialer{Timeout: DialTimeout, KeepAlive: 30 * time.Second}
+	tr := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:   TLSHandshakeTimeout,
+		ResponseHeaderTimeout: ResponseHeaderTimeout,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   4,
+	}
+	return &http.Client{Transport: tr, CheckRedirect: checkRedirect}
+}
+
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	last := via[len(via)-1]
+	if len(via) >= MaxRedirects {
+		return &RedirectError{From: last.URL.Redacted(), To: req.URL.Redacted(),
+			Reason: fmt.Sprintf("more than %d redirects", MaxRedirects)}
+	}
+	if req.URL.Scheme == "https" {
+		return nil
+	}
+	// Once any hop was https, a plain http hop would expose the request
+	// (and its Authorization header) to the network.
+	for _, v := range via {
+		if v.URL.Scheme == "https" {
+			return &RedirectError{From: last.URL.Redacted(), To: req.URL.Redacted(),
+				Reason: "downgrade from https to plain http"}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package transport_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/transport"
+)
+
+func TestIsLoopback(t *testing.T) {
+	cases := map[string]bool{
+		"127.0.0.1":        true,
+		"127.8.9.10":       true,
+		"::1":              true,
+		"[::1]":            true,
+		"127.0.0.1:8080":   true,
+		"[::1]:443":        true,
+		"localhost":        true,
+		"LocalHost":        true,
+		"localhost:9000":   true,
+		"128.0.0.1":        false,
+		"10.0.0.1":         false,
+		"::2":              false,
+		"localhost.evil":   false,
+		"example.com":      false,
+		"":                 false,
+		"0.0.0.0":          false,
+		"127.0.0.1.nip.io": false,
+	}
+	for host, want := range cases {
+		if got := transport.IsLoopback(host); got != want {
+			t.Errorf("IsLoopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
+
+func TestCheckURL(t *testing.T) {
+	ok := []string{
+		"https://sci-pairing-api.integrations.mx51.io",
+		"https://example.com:8443/base/",
+		"http://127.0.0.1:5000/sci-pairing",
+		"http://[::1]:5000",
+		"http://localhost/x",
+		"HTTPS://Example.com",
+	}
+	for _, raw := range ok {
+		u, err := transport.CheckURL("sci", "TILLPAIR_SCI_PAIRING_URL", raw)
+		if err != nil {
+			t.Errorf("CheckURL(%q) = %v, want ok", raw, err)
+			continue
+		}
+		if u.Scheme != "https" && u.Scheme != "http" {
+			t.Errorf("CheckURL(%q) scheme %q not normalised", raw, u.Scheme)
+		}
+	}
+
+	bad := map[string]string{
+		"http://example.com":               "must use https://",
+		"http://10.1.2.3:80":               "plain http is only allowed for loopback",
+		"https://user:hunter2@example.com": "must not contain a user name or password",
+		"https://user@example.com":         "must not contain a user name or password",
+		"ftp://example.com":                "must be an absolute https:// URL",
+		"example.com/path":                 "must be an absolute https:// URL",
+		"https://":                         "has no host name",
+		"https:///path":                    "has no host name",
+		"":                                 "is empty",
+		"https://exa mple.com":             "is not a valid URL",
+	}
+	for raw, want := range bad {
+		_, err := transport.CheckURL("sci", "TILLPAIR_SCI_PAIRING_URL", raw)
+		pe, isPE := providers.AsError(err)
+		if !isPE {
+			t.Errorf("CheckURL(%q) = %v, want *providers.Error", raw, err)
+			continue
+		}
+		if pe.Kind != providers.KindConfig || pe.Provider != "sci" {
+			t.Errorf("CheckURL(%q): kind %v provider %q, want config/sci", raw, pe.Kind, pe.Provider)
+		}
+		if !strings.HasPrefix(pe.Message, "TILLPAIR_SCI_PAIRING_URL ") || !strings.Contains(pe.Message, want) {
+			t.Errorf("CheckURL(%q) message %q, want it to name the setting and contain %q", raw, pe.Message, want)
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("CheckURL(%q) leaked the password: %q", raw, err)
+		}
+	}
+}
+
+func TestParseURLWithoutLoopbackHTTP(t *testing.T) {
+	if _, err := transport.ParseURL("http://127.0.0.1:9/x", false); err == nil {
+		t.Fatal("loopback http accepted although not allowed")
+	}
+	if _, err := transport.ParseURL("https://127.0.0.1:9/x", false); err != nil {
+		t.Fatalf("loopback https rejected: %v", err)
+	}
+}
