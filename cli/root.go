@@ -97,6 +97,11 @@ clouds and their terminals, so it works with no hardware.`,
 	root.AddCommand(
 		newVersionCmd(e),
 		newSandboxCmd(e),
+		newPairCmd(e),
+		newStatusCmd(e),
+		newTestCmd(e),
+		newUnpairCmd(e),
+		newSetupCmd(e),
 	)
 	return root
 }

@@ -66,3 +66,68 @@ type CheckResult struct {
 	// as it was; they never mean "unpaired").
 	Err error
 }
+
+// Defaults for Config's zero values.
+const (
+	DefaultConfirmWindow   = 2 * time.Minute
+	DefaultPollInterval    = time.Second
+	DefaultPollMaxInterval = 5 * time.Second
+	// rollbackTimeout bounds the remote unpair that undoes a pairing whose
+	// secret or record could not be stored. It runs even when the caller's
+	// context is cancelled, so a half-made pairing is not left in the cloud.
+	rollbackTimeout = 15 * time.Second
+	// maxConcurrentChecks bounds Refresh's parallel checks.
+	maxConcurrentChecks = 4
+)
+
+// Service runs the pairing flows. It is safe for concurrent use; the records
+// store serialises writes (across processes too).
+type Service struct {
+	cfg       Config
+	log       *slog.Logger
+	clock     clockwork.Clock
+	providers []providers.Provider
+	byID      map[string]providers.Provider
+}
+
+// New builds a Service. Providers arrive already holding their credentials.
+func New(cfg Config) *Service {
+	if cfg.ConfirmWindow <= 0 {
+		cfg.ConfirmWindow = DefaultConfirmWindow
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = DefaultPollInterval
+	}
+	if cfg.PollMaxInterval < cfg.PollInterval {
+		cfg.PollMaxInterval = max(DefaultPollMaxInterval, cfg.PollInterval)
+	}
+	s := &Service{cfg: cfg, log: cfg.Logger, clock: cfg.Clock, byID: map[string]providers.Provider{}}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.clock == nil {
+		s.clock = clockwork.NewRealClock()
+	}
+	for _, p := range cfg.Providers {
+		if _, dup := s.byID[p.ID()]; dup {
+			continue
+		}
+		s.byID[p.ID()] = p
+		s.providers = append(s.providers, p)
+	}
+	return s
+}
+
+// Providers lists the configured providers in configuration order.
+func (s *Service) Providers() []providers.Provider {
+	return append([]providers.Provider(nil), s.providers...)
+}
+
+// Provider returns the provider with the given id.
+func (s *Service) Provider(id string) (providers.Provider, bool) {
+	p, ok := s.byID[id]
+	return p, ok
+}
+
+// ConfirmWindow is how long AwaitConfirmation waits.
+func (s *Service) ConfirmWindow() time.Duration { return s.cfg.ConfirmWindow }

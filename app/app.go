@@ -1,0 +1,214 @@
+// Package app wires a runtime for the TUI and the command line: it decides
+// between the built-in sandbox and configured provider credentials, builds
+// the provider clients, the stores and the pairing service.
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jonboulle/clockwork"
+
+	"github.com/tillpair/tillpair/keystore"
+	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/sandbox"
+)
+
+// Mode says where a runtime's clouds are.
+type Mode int
+
+const (
+	// ModeAuto (Options only): configured when any provider has
+	// credentials, else the sandbox, with Runtime.Notice saying why. The
+	// TUI uses it.
+	ModeAuto Mode = iota
+	// ModeSandbox: the in-process sandbox, in-memory records and secrets;
+	// nothing is left behind.
+	ModeSandbox
+	// ModeConfigured: real credentials, the records file and the OS
+	// keyring. As an Options value it never falls back to the sandbox: the
+	// CLI uses it, because a pairing made in an in-memory sandbox would
+	// vanish when the command exits.
+	ModeConfigured
+)
+
+func (m Mode) String() string {
+	switch m {
+	case ModeSandbox:
+		return "sandbox"
+	case ModeConfigured:
+		return "configured"
+	}
+	return "auto"
+}
+
+// Badge values.
+const (
+	BadgeSandbox = "SANDBOX"
+	BadgeTest    = "TEST"
+	BadgeLive    = "LIVE"
+	BadgeDev     = "DEV"
+)
+
+// Environment variables read by Build.
+const (
+	EnvKeyringService   = "TILLPAIR_KEYRING_SERVICE"
+	EnvSCIAPIKey        = "TILLPAIR_SCI_API_KEY"
+	EnvSCISigningPartA  = "TILLPAIR_SCI_SIGNING_SECRET_PART_A"
+	EnvSCIPairingURL    = "TILLPAIR_SCI_PAIRING_URL"
+	defaultNoticeFormat = "No provider credentials configured%s — running against the built-in sandbox. Run `tillpair setup sci` to configure."
+)
+
+// ErrNotConfigured is wrapped by Build's error in ModeConfigured when no
+// provider has credentials.
+var ErrNotConfigured = errors.New("no provider credentials configured")
+
+// Options configures Build.
+type Options struct {
+	ConfigDir    string // from --config-dir ("" = default resolution)
+	ForceSandbox bool   // same as Mode: ModeSandbox
+	Mode         Mode
+	Getenv       func(string) string // nil: no environment
+	Logger       *slog.Logger        // nil: discard
+	Sandbox      sandbox.Options     // for tests: seed and clock
+
+	// Clock drives the pairing service and the provider clients (nil:
+	// real). The sandbox uses Sandbox.Clock, or this one if that is nil.
+	Clock clockwork.Clock
+	// Secrets replaces the OS keyring in configured mode (tests).
+	Secrets keystore.Secrets
+	// ConfirmWindow overrides pairing.Config.ConfirmWindow (0: default).
+	ConfirmWindow time.Duration
+	// RequestTimeout is the per-request deadline of provider clients (0:
+	// each client's default).
+	RequestTimeout time.Duration
+}
+
+// Runtime is what the TUI and the CLI run on.
+type Runtime struct {
+	Service *pairing.Service
+	Sandbox *sandbox.Sandbox  // nil unless sandbox mode
+	Mode    Mode              // ModeSandbox | ModeConfigured
+	Badge   map[string]string // provider id -> BadgeSandbox | BadgeTest | BadgeLive | BadgeDev
+	// Notice says why sandbox mode was chosen, for the UI ("" if forced or
+	// configured).
+	Notice string
+	// RecordsPath is where pairings are kept ("" in sandbox mode).
+	RecordsPath string
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Build decides the mode and wires the runtime. Call Close when done.
+func Build(ctx context.Context, opts Options) (*Runtime, error) {
+	if opts.Getenv == nil {
+		opts.Getenv = func(string) string { return "" }
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = clockwork.NewRealClock()
+	}
+	mode := opts.Mode
+	if opts.ForceSandbox {
+		mode = ModeSandbox
+	}
+	if mode == ModeSandbox {
+		return buildSandbox(opts, "")
+	}
+	secrets := opts.Secrets
+	if secrets == nil {
+		secrets = keystore.NewKeyring(opts.Getenv(EnvKeyringService))
+	}
+	found, reason, err := resolveAll(opts, secrets)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) == 0 {
+		if mode == ModeConfigured {
+			return nil, notConfigured(reason)
+		}
+		opts.Logger.Info("app: no credentials; using the sandbox", "reason", reason)
+		return buildSandbox(opts, noticeFor(reason))
+	}
+	return buildConfigured(ctx, opts, secrets, found)
+}
+
+// Close stops the sandbox, if any. It is safe to call more than once.
+func (r *Runtime) Close() error {
+	r.closeOnce.Do(func() {
+		if r.Sandbox != nil {
+			r.closeErr = r.Sandbox.Close()
+		}
+	})
+	return r.closeErr
+}
+
+func buildSandbox(opts Options, notice string) (*Runtime, error) {
+	so := opts.Sandbox
+	if so.Clock == nil {
+		so.Clock = opts.Clock
+	}
+	if so.Logger == nil {
+		so.Logger = opts.Logger.With("component", "sandbox")
+	}
+	sb := sandbox.New(so)
+	if err := sb.Start(""); err != nil {
+		return nil, err
+	}
+	info := sb.Info()
+	rt := &Runtime{Sandbox: sb, Mode: ModeSandbox, Badge: map[string]string{}, Notice: notice}
+	var provs []providers.Provider
+	for _, spec := range providerSpecs() {
+		p, err := spec.sandboxed(opts, info, so.Clock)
+		if err != nil {
+			_ = sb.Close()
+			return nil, err
+		}
+		provs = append(provs, p)
+		rt.Badge[spec.id] = BadgeSandbox
+	}
+	rt.Service = pairing.New(pairing.Config{
+		Providers:     provs,
+		Secrets:       keystore.NewMemorySecrets(),
+		Records:       keystore.NewMemoryRecords(),
+		Logger:        opts.Logger,
+		Clock:         opts.Clock,
+		ConfirmWindow: opts.ConfirmWindow,
+	})
+	opts.Logger.Info("app: sandbox mode", "control_url", info.ControlURL)
+	return rt, nil
+}
+
+func buildConfigured(_ context.Context, opts Options, secrets keystore.Secrets, found []resolved) (*Runtime, error) {
+	dir, err := keystore.ConfigDir(opts.Getenv, opts.ConfigDir)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := keystore.OpenRecords(dir)
+	if err != nil {
+		return nil, err
+	}
+	rt := &Runtime{Mode: ModeConfigured, Badge: map[string]string{}, RecordsPath: recs.Path()}
+	provs := make([]providers.Provider, 0, len(found))
+	for _, f := range found {
+		provs = append(provs, f.provider)
+		rt.Badge[f.provider.ID()] = f.badge
+	}
+	rt.Service = pairing.New(pairing.Config{
+		Providers:     provs,
+		Secrets:       secrets,
+		Records:       recs,
+		Logger:        opts.Logger,
+		Clock:         opts.Clock,
+		ConfirmWindow: opts.ConfirmWindow,
+	})
+	opts.Logger.Info("app: configured mode", "records", recs.Path(), "providers", len(provs))
+	return rt, nil
+}

@@ -1,0 +1,188 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/providers"
+)
+
+// cancelTimeout bounds the unpair that cancels an unconfirmed pairing after
+// Ctrl-C or the end of the wait; the user's context is already done then.
+const cancelTimeout = 20 * time.Second
+
+// progressEvery spaces the "still waiting" lines.
+const progressEvery = 15 * time.Second
+
+type pairOptions struct {
+	provider, code, nickname string
+	wait                     time.Duration
+	noWait, json             bool
+}
+
+// pairJSON is `pair --json`'s one object (design.md, CLI).
+type pairJSON struct {
+	Provider         string `json:"provider"`
+	PairingID        string `json:"pairing_id"`
+	Status           string `json:"status"`
+	ConfirmationCode string `json:"confirmation_code"`
+	TID              string `json:"tid"`
+	PairingNickname  string `json:"pairing_nickname"`
+	TerminalNickname string `json:"terminal_nickname"`
+}
+
+func newPairCmd(e *env) *cobra.Command {
+	var o pairOptions
+	cmd := &cobra.Command{
+		Use:   "pair --code CODE [--provider sci] [--nickname NAME] [--wait DUR | --no-wait] [--json]",
+		Short: "Pair with a terminal using the code it shows",
+		Long: `Pair this register with a terminal. Start pairing on the terminal first;
+it shows a pairing code.
+
+For SCI the terminal then shows a confirmation code: check it matches the one
+printed here and confirm on the terminal. pair waits for that (--wait, default
+2m). If the wait ends or you press Ctrl-C, the pairing is cancelled: it is
+unpaired in the cloud and removed here. With --no-wait it is left awaiting
+confirmation; confirm on the terminal, then run 'tillpair test PAIRING'.
+
+--json prints one object on stdout: provider, pairing_id, status,
+confirmation_code, tid, pairing_nickname, terminal_nickname. Progress goes to
+stderr.
+
+Exit codes: 0 paired (or awaiting with --no-wait), 2 bad input or not
+configured, 4 the provider refused (unknown or used code, credentials),
+5 network or timeout (including no confirmation in time), 6 keyring or
+records store, 1 interrupted.`,
+		Example: `  tillpair pair --code 123456 --nickname "Front Bar"
+  tillpair pair --code 123456 --no-wait --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("wait") && o.noWait {
+				return usagef("--wait and --no-wait cannot be used together; choose one")
+			}
+			if o.wait <= 0 {
+				return usagef("--wait must be a positive duration such as 2m or 90s")
+			}
+			return runPair(e, o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.provider, "provider", providers.SCI, "provider: sci")
+	f.StringVar(&o.code, "code", "", "the pairing code the terminal shows (required)")
+	f.StringVar(&o.nickname, "nickname", "", fmt.Sprintf("pairing nickname, up to %d characters (optional)", pairing.MaxNicknameRunes))
+	f.DurationVar(&o.wait, "wait", pairing.DefaultConfirmWindow, "how long to wait for confirmation on the terminal")
+	f.BoolVar(&o.noWait, "no-wait", false, "do not wait for confirmation; leave the pairing awaiting_confirmation")
+	f.BoolVar(&o.json, "json", false, "print the result as one JSON object")
+	_ = cmd.MarkFlagRequired("code")
+	return cmd
+}
+
+func runPair(e *env, o pairOptions) error {
+	rt, done, err := e.openRuntime(o.wait)
+	if err != nil {
+		return err
+	}
+	defer done()
+	svc := rt.Service
+	p, err := svc.Pair(e.ctx, pairing.PairInput{Provider: o.provider, Code: o.code, Nickname: o.nickname})
+	if err != nil {
+		return describe(err)
+	}
+	if p.Status == providers.StatusAwaitingConfirmation {
+		fmt.Fprintf(e.stderr, "Confirmation code: %s — check the terminal shows the same code, then confirm on the terminal.\n", p.ConfirmationCode)
+		if o.noWait {
+			fmt.Fprintf(e.stderr, "Pairing %s is awaiting confirmation. After confirming on the terminal, run `tillpair test %s` to finish.\n", p.ID, p.ID)
+			return printPair(e, o, p)
+		}
+		fmt.Fprintf(e.stderr, "Waiting up to %v for the confirmation (Ctrl-C cancels the pairing)…\n", o.wait)
+		confirmed, err := svc.AwaitConfirmation(e.ctx, p.ID, progressPrinter(e))
+		if err != nil {
+			return pairWaitFailed(e, svc, p, err)
+		}
+		fmt.Fprintln(e.stderr, "Confirmed on the terminal.")
+		p = confirmed
+	}
+	return printPair(e, o, p)
+}
+
+// progressPrinter reports waiting on stderr: the first poll, then every
+// progressEvery, and every network warning.
+func progressPrinter(e *env) func(pairing.Event) {
+	var next time.Duration
+	return func(ev pairing.Event) {
+		switch ev.Type {
+		case pairing.EventWaiting:
+			if ev.Elapsed >= next {
+				if next == 0 {
+					fmt.Fprintln(e.stderr, "Not confirmed yet: waiting for the merchant to confirm on the terminal…")
+				} else {
+					fmt.Fprintf(e.stderr, "Still waiting for confirmation on the terminal (%v elapsed)…\n", ev.Elapsed.Truncate(time.Second))
+				}
+				next = ev.Elapsed.Truncate(progressEvery) + progressEvery
+			}
+		case pairing.EventNetworkWarning:
+			fmt.Fprintf(e.stderr, "Network problem while checking (%s); still waiting.\n", messageOf(ev.Err))
+		}
+	}
+}
+
+// pairWaitFailed handles a wait that ended without confirmation. Timeout and
+// Ctrl-C cancel the pairing (SCIPAIRING07: nothing half-made is left);
+// other failures leave it awaiting and say how to continue.
+func pairWaitFailed(e *env, svc *pairing.Service, p providers.Pairing, err error) error {
+	kind := providers.KindOf(err)
+	if kind != providers.KindTimeout && kind != providers.KindCanceled {
+		return &userError{err: err, msg: fmt.Sprintf("%s Pairing %s is kept awaiting confirmation: run `tillpair test %s` once fixed, or `tillpair unpair %s`.", messageOf(err), p.ID, p.ID, p.ID)}
+	}
+	why := fmt.Sprintf("Not confirmed within %v", svc.ConfirmWindow())
+	if kind == providers.KindCanceled {
+		why = "Interrupted"
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), cancelTimeout)
+	defer cancel()
+	if cerr := svc.Cancel(ctx, p.ID); cerr != nil {
+		return &userError{err: errors.Join(err, cerr), msg: fmt.Sprintf("%s, and cancelling the pairing failed: %s It is kept awaiting confirmation; run `tillpair unpair %s` when that is fixed.", why, messageOf(cerr), p.ID)}
+	}
+	return &userError{err: err, msg: why + ": the pairing was cancelled (unpaired in the cloud and removed here). Start pairing on the terminal again."}
+}
+
+func printPair(e *env, o pairOptions, p providers.Pairing) error {
+	if o.json {
+		return writeJSON(e, pairJSON{
+			Provider: p.Provider, PairingID: p.ID, Status: string(p.Status), ConfirmationCode: p.ConfirmationCode,
+			TID: p.TID, PairingNickname: p.PairingNickname, TerminalNickname: p.TerminalNickname,
+		})
+	}
+	_, err := fmt.Fprintf(e.stdout, "%s pairing %s%s with terminal %s: %s\n", providerName(p.Provider), p.ID, nickSuffix(p), terminalName(p), p.Status)
+	return err
+}
+
+func writeJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	return enc.Encode(v)
+}
+
+func nickSuffix(p providers.Pairing) string {
+	if p.PairingNickname == "" {
+		return ""
+	}
+	return " (" + p.PairingNickname + ")"
+}
+
+func terminalName(p providers.Pairing) string {
+	switch {
+	case p.TID != "" && p.TerminalNickname != "":
+		return p.TID + " (" + p.TerminalNickname + ")"
+	case p.TID != "":
+		return p.TID
+	case p.TerminalNickname != "":
+		return p.TerminalNickname
+	}
+	return "(unknown)"
+}

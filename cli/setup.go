@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/tillpair/tillpair/app"
+	"github.com/tillpair/tillpair/keystore"
+	"github.com/tillpair/tillpair/providers"
+)
+
+// maxCredentialLine caps one line of piped credentials.
+const maxCredentialLine = 4096
+
+func newSetupCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "setup PROVIDER",
+		Short: "Store provider credentials in the OS keyring (sci)",
+		Long: `Store a provider's credentials in the OS keyring. They are never printed.
+
+setup sci asks for the SCI Pairing API key and the signing secret Part A
+without echoing them when stdin is a terminal. Otherwise it reads them as two
+lines from stdin:
+
+  printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci
+
+When TILLPAIR_SCI_API_KEY and TILLPAIR_SCI_SIGNING_SECRET_PART_A are both set,
+tillpair uses them and nothing needs storing.
+
+Exit codes: 0 stored (or env vars in use); 2 bad or missing input;
+6 keyring failure.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			switch args[0] {
+			case providers.SCI:
+				return runSetupSCI(e)
+			case providers.SmartConnect, providers.Helcim:
+				return usagef("setup %s is not available yet; only sci can be configured", args[0])
+			}
+			return usagef("unknown provider %q; try: tillpair setup sci", args[0])
+		},
+	}
+}
+
+func runSetupSCI(e *env) error {
+	if strings.TrimSpace(e.getenv(app.EnvSCIAPIKey)) != "" && strings.TrimSpace(e.getenv(app.EnvSCISigningPartA)) != "" {
+		_, err := fmt.Fprintf(e.stdout, "%s and %s are set: tillpair uses them, and nothing needs storing.\n", app.EnvSCIAPIKey, app.EnvSCISigningPartA)
+		return err
+	}
+	read := e.credentialReader()
+	key, err := read("SCI Pairing API key")
+	if err != nil {
+		return err
+	}
+	partA, err := read("SCI signing secret Part A")
+	if err != nil {
+		return err
+	}
+	log, closeLog, err := e.openLogger()
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	kr := keystore.NewKeyring(e.getenv(app.EnvKeyringService))
+	for _, item := range []struct {
+		name  string
+		value providers.Secret
+	}{{keystore.SCIAPIKey, key}, {keystore.SCISigningPartA, partA}} {
+		if err := kr.Set(item.name, item.value); err != nil {
+			log.Error("setup: keyring write failed", "item", item.name, "err", err)
+			return err
+		}
+		log.Info("setup: stored", "item", item.name)
+	}
+	fmt.Fprintf(e.stdout, "SCI credentials stored in the OS keyring (service %q): Pairing API key and signing secret Part A.\n", kr.Service())
+	if strings.TrimSpace(e.getenv(app.EnvSCIAPIKey)+e.getenv(app.EnvSCISigningPartA)) != "" {
+		fmt.Fprintf(e.stderr, "Note: %s or %s is set and takes precedence over the stored value.\n", app.EnvSCIAPIKey, app.EnvSCISigningPartA)
+	}
+	_, err = fmt.Fprintln(e.stdout, "Next: start pairing on the terminal, then run `tillpair pair --code CODE`.")
+	return err
+}
+
+// credentialReader returns a func reading one credential: without echo from
+// a terminal, else the next line of stdin.
+func (e *env) credentialReader() func(label string) (providers.Secret, error) {
+	if fd, ok := e.stdinIsTerminal(); ok {
+		return func(label string) (providers.Secret, error) {
+			fmt.Fprintf(e.stderr, "%s: ", label)
+			b, err := term.ReadPassword(fd)
+			fmt.Fprintln(e.stderr)
+			if err != nil {
+				return providers.Secret{}, fmt.Errorf("reading the %s: %w", label, err)
+			}
+			return checkCredential(label, string(b))
+		}
+	}
+	sc := bufio.NewScanner(io.LimitReader(e.stdin, 2*maxCredentialLine))
+	sc.Buffer(make([]byte, 0, 256), maxCredentialLine)
+	return func(label string) (providers.Secret, error) {
+		if !sc.Scan() {
+			if err := sc.Err(); err != nil && !errors.Is(err, io.EOF) {
+				return providers.Secret{}, usagef("reading the %s from stdin: %v", label, err)
+			}
+			return providers.Secret{}, usagef("the %s is missing: pipe the API key and Part A as two lines, e.g. printf '%%s\\n%%s\\n' \"$KEY\" \"$PART_A\" | tillpair setup sci", label)
+		}
+		return checkCredential(label, sc.Text())
+	}
+}
+
+// checkCredential trims outer whitespace (pasting drags newlines) and
+// rejects empty values or values with whitespace inside, which no vendor
+// credential has. The value never appears in the message.
+func checkCredential(label, raw string) (providers.Secret, error) {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		return providers.Secret{}, usagef("the %s is empty; paste the value you were given and try again", label)
+	}
+	if strings.IndexFunc(v, unicode.IsSpace) >= 0 {
+		return providers.Secret{}, usagef("the %s contains whitespace, which it never does; check you pasted only the value and try again", label)
+	}
+	return providers.NewSecret(v), nil
+}

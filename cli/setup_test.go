@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+
+	"github.com/tillpair/tillpair/keystore"
+)
+
+func TestSetupSCIFromPipedStdin(t *testing.T) {
+	keyring.MockInit()
+	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
+	t.Setenv("TILLPAIR_SCI_API_KEY", "")
+	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
+	const key, partA = "test_pak_c2VjcmV0a2V5==", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+	r := runCLI(context.Background(), "  "+key+"\r\n"+partA+"\n", "setup", "sci")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "stored") {
+		t.Fatalf("exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if strings.Contains(r.stdout+r.stderr, key) || strings.Contains(r.stdout+r.stderr, partA) || strings.Contains(r.stdout, "c2Vj") {
+		t.Error("a credential was printed")
+	}
+	for item, want := range map[string]string{keystore.SCIAPIKey: key, keystore.SCISigningPartA: partA} {
+		got, err := keyring.Get(testKeyringService, item)
+		if err != nil || got != want {
+			t.Errorf("keyring %s = %q, %v", item, got, err)
+		}
+	}
+}
+
+func TestSetupSCIRejectsBadInput(t *testing.T) {
+	keyring.MockInit()
+	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
+	t.Setenv("TILLPAIR_SCI_API_KEY", "")
+	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
+	for _, tc := range []struct{ stdin, want string }{
+		{"", "API key is missing"},
+		{"key\n", "Part A is missing"},
+		{"\nparta\n", "API key is empty"},
+		{"two words\nparta\n", "contains whitespace"},
+	} {
+		r := runCLI(context.Background(), tc.stdin, "setup", "sci")
+		if r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("stdin %q: exit %d stderr %q; want %q", tc.stdin, r.code, r.stderr, tc.want)
+		}
+		if strings.Contains(r.stderr, "two words") {
+			t.Error("the bad value was echoed")
+		}
+	}
+	if _, err := keyring.Get(testKeyringService, keystore.SCIAPIKey); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("something was stored: %v", err)
+	}
+	if r := runCLI(context.Background(), "", "setup", "helcim"); r.code != ExitUsage {
+		t.Errorf("setup helcim exit %d", r.code)
+	}
+}
+
+func TestSetupSCIWithEnvStoresNothing(t *testing.T) {
+	keyring.MockInit()
+	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
+	t.Setenv("TILLPAIR_SCI_API_KEY", "k")
+	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "a")
+	r := runCLI(context.Background(), "", "setup", "sci")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "nothing needs storing") {
+		t.Fatalf("exit %d stdout %q", r.code, r.stdout)
+	}
+	if _, err := keyring.Get(testKeyringService, keystore.SCIAPIKey); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("stored anyway: %v", err)
+	}
+}
+
+func TestSetupSCIKeyringFailureExits6(t *testing.T) {
+	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	t.Cleanup(keyring.MockInit)
+	t.Setenv("TILLPAIR_SCI_API_KEY", "")
+	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
+	r := runCLI(context.Background(), "key\nparta\n", "setup", "sci")
+	if r.code != ExitStore || strings.Contains(r.stderr, "parta") {
+		t.Errorf("exit %d stderr %q", r.code, r.stderr)
+	}
+}

@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/providers"
+)
+
+type statusJSON struct {
+	Pairings []statusPairing `json:"pairings"`
+}
+
+type statusPairing struct {
+	Provider         string     `json:"provider"`
+	PairingID        string     `json:"pairing_id"`
+	Status           string     `json:"status"`
+	PairingNickname  string     `json:"pairing_nickname"`
+	TID              string     `json:"tid"`
+	TerminalNickname string     `json:"terminal_nickname"`
+	CheckedAt        *time.Time `json:"checked_at"` // null: never checked live
+	// CheckError is why this run's live check failed (status kept as it
+	// was); CheckErrorKind is its stable name (providers.Kind).
+	CheckError     string `json:"check_error,omitempty"`
+	CheckErrorKind string `json:"check_error_kind,omitempty"`
+}
+
+func newStatusCmd(e *env) *cobra.Command {
+	var asJSON, noCheck bool
+	cmd := &cobra.Command{
+		Use:   "status [--json] [--no-check]",
+		Short: "List pairings, checking each one live",
+		Long: `List this register's pairings. Each is checked live with its provider
+(SCI pairing-info) unless --no-check is given: a pairing removed on the
+terminal shows as unpaired. A check that fails on the network leaves the
+last known status and is reported for that pairing; it never means unpaired.
+
+--json prints {"pairings":[{provider, pairing_id, status, pairing_nickname,
+tid, terminal_nickname, checked_at, check_error?, check_error_kind?}]}.
+
+Exit codes: 0 at least one pairing is active; 3 no active pairing (none at
+all, or all unpaired or awaiting confirmation); 5 every live check failed on
+the network or timed out, so nothing could be confirmed; 2 not configured;
+6 keyring or records store.`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return runStatus(e, asJSON, noCheck) },
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the pairings as JSON")
+	cmd.Flags().BoolVar(&noCheck, "no-check", false, "show the stored statuses without checking live")
+	return cmd
+}
+
+func runStatus(e *env, asJSON, noCheck bool) error {
+	rt, done, err := e.openRuntime(0)
+	if err != nil {
+		return err
+	}
+	defer done()
+	var results []pairing.CheckResult
+	if noCheck {
+		list, err := rt.Service.List()
+		if err != nil {
+			return describe(err)
+		}
+		for _, p := range list {
+			results = append(results, pairing.CheckResult{Pairing: p})
+		}
+	} else if results, err = rt.Service.Refresh(e.ctx); err != nil {
+		return describe(err)
+	}
+
+	if asJSON {
+		err = printStatusJSON(e, results)
+	} else {
+		err = printStatusTable(e, results)
+	}
+	if err != nil {
+		return err
+	}
+	return statusExit(results, noCheck)
+}
+
+func statusExit(results []pairing.CheckResult, noCheck bool) error {
+	active, netFailed := 0, 0
+	for _, r := range results {
+		if r.Pairing.Status == providers.StatusActive {
+			active++
+		}
+		if k := providers.KindOf(r.Err); k == providers.KindNetwork || k == providers.KindTimeout {
+			netFailed++
+		}
+	}
+	switch {
+	case len(results) == 0:
+		return withExit(ExitNoPairing, &userError{msg: "No pairings. Start pairing on the terminal, then run `tillpair pair --code CODE`."})
+	case !noCheck && netFailed == len(results):
+		return withExit(ExitNetwork, &userError{msg: "No pairing could be checked: please check network and terminal connections and try again."})
+	case active == 0:
+		return withExit(ExitNoPairing, &userError{msg: "No active pairings found."})
+	}
+	return nil
+}
+
+func printStatusJSON(e *env, results []pairing.CheckResult) error {
+	out := statusJSON{Pairings: []statusPairing{}}
+	for _, r := range results {
+		p := r.Pairing
+		sp := statusPairing{Provider: p.Provider, PairingID: p.ID, Status: string(p.Status), PairingNickname: p.PairingNickname,
+			TID: p.TID, TerminalNickname: p.TerminalNickname}
+		if !p.CheckedAt.IsZero() {
+			t := p.CheckedAt.UTC()
+			sp.CheckedAt = &t
+		}
+		if r.Err != nil {
+			sp.CheckError, sp.CheckErrorKind = messageOf(r.Err), providers.KindOf(r.Err).String()
+		}
+		out.Pairings = append(out.Pairings, sp)
+	}
+	return writeJSON(e, out)
+}
+
+func printStatusTable(e *env, results []pairing.CheckResult) error {
+	if len(results) == 0 {
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROVIDER\tPAIRING ID\tSTATUS\tNICKNAME\tTID\tTERMINAL\tCHECKED")
+	for _, r := range results {
+		p := r.Pairing
+		status := string(p.Status)
+		if p.Status == providers.StatusUnpaired {
+			status = "unpaired (externally)"
+		}
+		checked := "never"
+		if !p.CheckedAt.IsZero() {
+			checked = p.CheckedAt.Local().Format("2006-01-02 15:04:05")
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Provider, p.ID, status, dash(p.PairingNickname), dash(p.TID), dash(p.TerminalNickname), checked)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range results {
+		if r.Err == nil {
+			continue
+		}
+		if providers.KindOf(r.Err) == providers.KindNotPaired && r.Pairing.Status == providers.StatusAwaitingConfirmation {
+			fmt.Fprintf(e.stderr, "%s: not confirmed yet — confirm on the terminal, then run `tillpair test %s`.\n", r.Pairing.ID, r.Pairing.ID)
+			continue
+		}
+		fmt.Fprintf(e.stderr, "%s: %s\n", r.Pairing.ID, messageOf(r.Err))
+	}
+	return nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

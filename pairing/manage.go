@@ -1,0 +1,168 @@
+package pairing
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tillpair/tillpair/providers"
+)
+
+// Cancel abandons a pairing that is being confirmed (or any pairing): it
+// unpairs remotely, then deletes the secret and the record (SCIPAIRING07:
+// no half-made pairing is left behind).
+//
+// If the remote unpair fails — network down, cloud error — the record and
+// secret are kept (status unchanged) and the error is returned, so the
+// pairing stays visible and the user can retry Cancel or Unpair later. The
+// alternative, forgetting locally anyway, would silently leave a live
+// pairing in the cloud that this register can no longer see or remove.
+// A pairing the cloud no longer knows counts as cancelled.
+func (s *Service) Cancel(ctx context.Context, pairingID string) error {
+	rec, err := s.Find(pairingID)
+	if err != nil {
+		return err
+	}
+	prov, ok := s.Provider(rec.Provider)
+	if !ok {
+		return s.unknownProvider(rec.Provider)
+	}
+	if prov.Capabilities().RemoteUnpair {
+		if err := s.remoteUnpair(ctx, prov, rec); err != nil {
+			return err
+		}
+	}
+	if err := s.removeLocal(rec); err != nil {
+		return err
+	}
+	s.log.Info("cancel: pairing removed", "provider", rec.Provider, "pairing_id", rec.ID)
+	return nil
+}
+
+// Unpair removes a pairing remotely, then locally. A pairing the cloud no
+// longer knows counts as unpaired. For providers that can only be unpaired
+// on the terminal, the provider's KindUnpairOnTerminal error is returned and
+// nothing is deleted (use Forget after unpairing on the terminal).
+func (s *Service) Unpair(ctx context.Context, pairingID string) error {
+	rec, err := s.Find(pairingID)
+	if err != nil {
+		return err
+	}
+	prov, ok := s.Provider(rec.Provider)
+	if !ok {
+		return s.unknownProvider(rec.Provider)
+	}
+	if !prov.Capabilities().RemoteUnpair {
+		secret, err := s.loadSecret(rec)
+		if err != nil {
+			return err
+		}
+		err = prov.Unpair(ctx, rec, secret)
+		if err == nil {
+			err = &providers.Error{Provider: rec.Provider, Op: providers.OpUnpair, Kind: providers.KindUnpairOnTerminal,
+				Message: "Unpair on the terminal, then forget the pairing here."}
+		}
+		return err
+	}
+	if err := s.remoteUnpair(ctx, prov, rec); err != nil {
+		return err
+	}
+	if err := s.removeLocal(rec); err != nil {
+		return err
+	}
+	s.log.Info("unpair: pairing removed", "provider", rec.Provider, "pairing_id", rec.ID)
+	return nil
+}
+
+func (s *Service) remoteUnpair(ctx context.Context, prov providers.Provider, rec providers.Pairing) error {
+	secret, err := s.loadSecret(rec)
+	if err != nil {
+		return err
+	}
+	err = prov.Unpair(ctx, rec, secret)
+	switch providers.KindOf(err) {
+	case providers.KindUnknown:
+		if err != nil {
+			return err
+		}
+		s.log.Info("unpair: remote unpaired", "provider", rec.Provider, "pairing_id", rec.ID)
+		return nil
+	case providers.KindNotPaired, providers.KindNotFound:
+		s.log.Info("unpair: already unpaired remotely", "provider", rec.Provider, "pairing_id", rec.ID)
+		return nil
+	default:
+		s.log.Warn("unpair: remote unpair failed; pairing kept", "provider", rec.Provider, "pairing_id", rec.ID, "err", err)
+		return err
+	}
+}
+
+// Forget deletes a pairing locally only (secret and record). The cloud is
+// not told: use it after unpairing on the terminal, or for providers
+// without a remote unpair.
+func (s *Service) Forget(ctx context.Context, pairingID string) error {
+	rec, err := s.Find(pairingID)
+	if err != nil {
+		return err
+	}
+	if err := s.removeLocal(rec); err != nil {
+		return err
+	}
+	s.log.Info("forget: pairing removed locally", "provider", rec.Provider, "pairing_id", rec.ID)
+	return nil
+}
+
+// Test checks one pairing live. Active → the record becomes active with a
+// fresh CheckedAt. KindNotPaired on an active pairing → the record becomes
+// unpaired (unpaired externally) and the error is returned; on a pairing
+// still awaiting confirmation it only means "not confirmed yet", so the
+// status stays. Other failures (network included) keep the status.
+func (s *Service) Test(ctx context.Context, pairingID string) (providers.Pairing, error) {
+	rec, err := s.Find(pairingID)
+	if err != nil {
+		return providers.Pairing{}, err
+	}
+	res := s.check(ctx, rec)
+	if res.Err != nil {
+		return res.Pairing, res.Err
+	}
+	return res.Pairing, nil
+}
+
+// check runs one live check and records its outcome.
+func (s *Service) check(ctx context.Context, rec providers.Pairing) CheckResult {
+	log := s.log.With("provider", rec.Provider, "pairing_id", rec.ID)
+	prov, ok := s.Provider(rec.Provider)
+	if !ok {
+		return CheckResult{Pairing: rec, Err: s.unknownProvider(rec.Provider)}
+	}
+	secret, err := s.loadSecret(rec)
+	if err != nil {
+		return CheckResult{Pairing: rec, Err: err}
+	}
+	st, err := prov.Check(ctx, rec, secret)
+	now := s.clock.Now()
+	switch {
+	case err == nil && st == providers.StatusActive:
+		updated, uerr := s.updateRecord(rec, func(p *providers.Pairing) {
+			p.Status = providers.StatusActive
+			p.CheckedAt = now
+		})
+		log.Info("check: active")
+		return CheckResult{Pairing: updated, Err: uerr}
+	case err == nil:
+		log.Info("check: not active", "status", st)
+		return CheckResult{Pairing: rec}
+	case providers.KindOf(err) == providers.KindNotPaired && rec.Status != providers.StatusAwaitingConfirmation:
+		updated, uerr := s.updateRecord(rec, func(p *providers.Pairing) {
+			p.Status = providers.StatusUnpaired
+			p.CheckedAt = now
+		})
+		if uerr != nil {
+			return CheckResult{Pairing: rec, Err: fmt.Errorf("%w (and saving the unpaired status failed: %v)", err, uerr)}
+		}
+		log.Info("check: unpaired externally")
+		return CheckResult{Pairing: updated, Err: err}
+	default:
+		log.Info("check: failed; status kept", "err", err)
+		return CheckResult{Pairing: rec, Err: err}
+	}
+}

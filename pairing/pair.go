@@ -1,0 +1,143 @@
+package pairing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/tillpair/tillpair/providers"
+)
+
+// Pair validates the input, completes the pairing with the provider, then
+// stores the secret (keyring) and the record (records file), in that order.
+//
+// If either write fails after the provider accepted, the pairing is undone
+// remotely (with its own deadline, even if ctx is cancelled) and whatever was
+// stored is deleted: the app never holds a pairing it cannot sign for, and no
+// half-made pairing is left in the cloud. The storage error is returned,
+// wrapped so errors.As still finds the *keystore.Error.
+func (s *Service) Pair(ctx context.Context, in PairInput) (providers.Pairing, error) {
+	prov, ok := s.Provider(in.Provider)
+	if !ok {
+		return providers.Pairing{}, s.unknownProvider(in.Provider)
+	}
+	code, err := NormalizeCode(prov.Capabilities().Code, in.Code)
+	if err != nil {
+		return providers.Pairing{}, stamp(err, prov.ID(), providers.OpPair)
+	}
+	nick, err := NormalizeNickname(in.Nickname)
+	if err != nil {
+		return providers.Pairing{}, stamp(err, prov.ID(), providers.OpPair)
+	}
+	log := s.log.With("provider", prov.ID())
+	log.Debug("pair: sending code", "code_len", len(code), "nickname", nick)
+	p, secret, err := prov.Pair(ctx, providers.PairRequest{Code: code, Nickname: nick})
+	if err != nil {
+		log.Info("pair: provider refused", "kind", providers.KindOf(err).String(), "err", err)
+		return providers.Pairing{}, err
+	}
+	if p.Provider == "" {
+		p.Provider = prov.ID()
+	}
+	now := s.clock.Now()
+	p.CreatedAt, p.UpdatedAt = now, now
+	p.Status = providers.StatusActive
+	if prov.Capabilities().NeedsConfirmation {
+		p.Status = providers.StatusAwaitingConfirmation
+	}
+	log = log.With("pairing_id", p.ID)
+	log.Info("pair: provider accepted", "status", p.Status, "tid", p.TID)
+
+	secretStored := false
+	if !secret.IsZero() {
+		if err := s.cfg.Secrets.Set(secretItem(p), secret); err != nil {
+			log.Error("pair: storing the secret failed; rolling back", "err", err)
+			return providers.Pairing{}, s.rollback(ctx, prov, p, secret, false,
+				fmt.Errorf("could not store the pairing's signing secret in the keyring: %w", err))
+		}
+		secretStored = true
+		log.Debug("pair: secret stored")
+	}
+	if err := s.putRecord(p); err != nil {
+		log.Error("pair: storing the record failed; rolling back", "err", err)
+		return providers.Pairing{}, s.rollback(ctx, prov, p, secret, secretStored,
+			fmt.Errorf("could not save the pairing record: %w", err))
+	}
+	log.Info("pair: stored", "status", p.Status)
+	return p, nil
+}
+
+// rollback undoes a pairing the provider accepted but tillpair could not
+// store, and returns cause extended with what happened to the remote side.
+func (s *Service) rollback(ctx context.Context, prov providers.Provider, p providers.Pairing, secret providers.Secret, secretStored bool, cause error) error {
+	log := s.log.With("provider", p.Provider, "pairing_id", p.ID)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	var remote error
+	if prov.Capabilities().RemoteUnpair {
+		remote = prov.Unpair(rctx, p, secret)
+		if providers.KindOf(remote) == providers.KindNotPaired {
+			remote = nil
+		}
+	}
+	if secretStored {
+		if err := s.cfg.Secrets.Delete(secretItem(p)); err != nil {
+			log.Error("rollback: deleting the stored secret failed", "err", err)
+		}
+	}
+	if remote != nil {
+		log.Error("rollback: remote unpair failed", "err", remote)
+		return &RollbackError{Cause: cause, Remote: remote, PairingID: p.ID}
+	}
+	log.Info("rollback: pairing undone")
+	return &RollbackError{Cause: cause, PairingID: p.ID}
+}
+
+// RollbackError reports a pairing that was accepted by the provider but had
+// to be undone because tillpair could not store it. Unwrap yields the
+// storage error (so errors.As finds the *keystore.Error) and, if the remote
+// undo failed too, that error.
+type RollbackError struct {
+	Cause     error // the storage failure
+	Remote    error // nil if the pairing was undone remotely
+	PairingID string
+}
+
+func (e *RollbackError) Error() string {
+	if e.Remote == nil {
+		return e.Cause.Error() + " — the pairing was undone, nothing is left half-made; fix the problem and pair again"
+	}
+	return fmt.Sprintf("%v — and undoing pairing %s in the cloud failed too (%v); unpair it on the terminal, then pair again", e.Cause, e.PairingID, e.Remote)
+}
+
+func (e *RollbackError) Unwrap() []error {
+	if e.Remote == nil {
+		return []error{e.Cause}
+	}
+	return []error{e.Cause, e.Remote}
+}
+
+// stamp fills in the provider and operation of a locally made
+// *providers.Error so it reads "sci pair: …" like the provider's own.
+func stamp(err error, provider, op string) error {
+	var pe *providers.Error
+	if errors.As(err, &pe) && pe.Provider == "" {
+		c := *pe
+		c.Provider, c.Op = provider, op
+		return &c
+	}
+	return err
+}
+
+func (s *Service) unknownProvider(id string) error {
+	ids := make([]string, 0, len(s.providers))
+	for _, p := range s.providers {
+		ids = append(ids, p.ID())
+	}
+	if len(ids) == 0 {
+		return &providers.Error{Kind: providers.KindConfig, Message: "No provider is configured. Run `tillpair setup sci` or set the provider's environment variables."}
+	}
+	return &providers.Error{Kind: providers.KindInvalidInput, Provider: id,
+		Message: fmt.Sprintf("Unknown or unconfigured provider %q. Choose one of: %s.", id, strings.Join(ids, ", "))}
+}
