@@ -1,7 +1,3 @@
-// Package keystore keeps what tillpair must remember between runs: secrets in
-// the OS keyring (one small item per secret) and non-secret pairing records in
-// a JSON file in the config dir. It also has in-memory versions of both for
-// sandbox mode, so a demo leaves nothing behind.
 package keystore
 
 import (

@@ -1,0 +1,378 @@
+package keystore
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gofrs/flock"
+
+	"github.com/tillpair/tillpair/providers"
+)
+
+func TestLoadMissingFileIsEmpty(t *testing.T) {
+	r := mustOpenRecords(t, filepath.Join(t.TempDir(), "not", "yet"))
+	f, err := r.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Version != FileVersion || len(f.Pairings) != 0 || f.Pairings == nil {
+		t.Fatalf("Load of a missing file = %+v, want empty version %d", f, FileVersion)
+	}
+	if _, err := os.Stat(filepath.Dir(r.Path())); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("Load created the config dir (stat err %v)", err)
+	}
+}
+
+func TestRecordsRoundTrip(t *testing.T) {
+	r := mustOpenRecords(t, t.TempDir())
+	want := sampleFile("rt", 3)
+	want.Pairings[1].Register = &providers.RegisterIdentity{RegisterID: "r-1", RegisterName: "Till 1",
+		BusinessName: "Cafe", VendorName: "tillpair"}
+	want.Pairings[2].CheckedAt = time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	want.Settings.Register = &providers.RegisterIdentity{RegisterID: "r-1", RegisterName: "Till 1"}
+	if err := r.Update(func(f *File) error { *f = want; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := mustOpenRecords(t, filepath.Dir(r.Path())).Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", got, want)
+	}
+	// Update sees what was written before.
+	var seen int
+	if err := r.Update(func(f *File) error { seen = len(f.Pairings); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if seen != 3 {
+		t.Fatalf("Update saw %d pairings, want 3", seen)
+	}
+}
+
+func TestUpdateFnErrorWritesNothing(t *testing.T) {
+	r := mustOpenRecords(t, t.TempDir())
+	if err := r.Update(appendPairing("keep")); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(r.Path())
+	boom := errors.New("boom")
+	err := r.Update(func(f *File) error {
+		f.Pairings = nil
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update error = %v, want fn's error", err)
+	}
+	after, _ := os.ReadFile(r.Path())
+	if !slices.Equal(before, after) {
+		t.Fatal("Update wrote although fn failed")
+	}
+}
+
+func TestUpdateEncodeFailureWritesNothing(t *testing.T) {
+	r := mustOpenRecords(t, t.TempDir())
+	if err := r.Update(appendPairing("keep")); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(r.Path())
+	err := r.Update(func(f *File) error {
+		// time.Time refuses to encode years past 9999.
+		f.Pairings[0].CreatedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+		return nil
+	})
+	wantKind(t, err, KindInvalid)
+	after, _ := os.ReadFile(r.Path())
+	if !slices.Equal(before, after) {
+		t.Fatal("a failed encode changed the file")
+	}
+	if m, _ := filepath.Glob(filepath.Join(filepath.Dir(r.Path()), tempPattern)); len(m) > 0 {
+		t.Fatalf("temp files left: %v", m)
+	}
+}
+
+func TestPermissions(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("POSIX modes do not apply on Windows")
+	}
+	dir := filepath.Join(t.TempDir(), "cfg", "tillpair")
+	r := mustOpenRecords(t, dir)
+	if err := r.Update(appendPairing("p")); err != nil {
+		t.Fatal(err)
+	}
+	assertMode(t, dir, 0o700)
+	assertMode(t, r.Path(), 0o600)
+	assertMode(t, r.LockPath(), 0o600)
+	if n := r.Notice(); n != "" {
+		t.Errorf("Notice() = %q for tight permissions, want none", n)
+	}
+
+	// A file loosened by hand is reported, then re-created 0600 by the next write.
+	if err := os.Chmod(r.Path(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.Notice(); !strings.Contains(n, r.Path()) || !strings.Contains(n, "chmod 600") {
+		t.Errorf("Notice() = %q, want the file path and a chmod hint", n)
+	}
+	if err := r.Update(appendPairing("q")); err != nil {
+		t.Fatal(err)
+	}
+	assertMode(t, r.Path(), 0o600)
+
+	// A loose dir the user chose is reported, not changed.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if n := r.Notice(); !strings.Contains(n, "chmod 700 "+dir) {
+		t.Errorf("Notice() = %q, want a chmod 700 hint for the dir", n)
+	}
+	if err := r.Update(appendPairing("r")); err != nil {
+		t.Fatal(err)
+	}
+	assertMode(t, dir, 0o755)
+}
+
+func assertMode(t *testing.T, path string, want fs.FileMode) {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fi.Mode().Perm(); got != want {
+		t.Errorf("%s mode = %04o, want %04o", path, got, want)
+	}
+}
+
+func TestCorruptFileReportedAndNeverOverwritten(t *testing.T) {
+	cases := map[string]string{
+		"invalid json":       `{"version": 1, "pairings": [`,
+		"wrong field type":   `{"version": 1, "pairings": "none"}`,
+		"wrong version type": `{"version": "1", "pairings": []}`,
+		"no version":         `{"pairings": []}`,
+		"version zero":       `{"version": 0, "pairings": []}`,
+		"top level array":    `[{"version": 1}]`,
+		"empty file":         ``,
+		"trailing data":      `{"version": 1, "pairings": []} {"version": 1}`,
+		"binary":             "\x00\xff\xfe{",
+	}
+	for name, content := range cases {
+		t.Run(name, func(t *testing.T) {
+			r := mustOpenRecords(t, t.TempDir())
+			if err := os.WriteFile(r.Path(), []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := r.Load()
+			e := wantKind(t, err, KindCorrupt)
+			if e.Path != r.Path() {
+				t.Errorf("Path = %q, want %q", e.Path, r.Path())
+			}
+			msg := err.Error()
+			for _, want := range []string{r.Path(), "kept untouched", "mv " + r.Path()} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message %q does not contain %q", msg, want)
+				}
+			}
+
+			called := false
+			err = r.Update(func(f *File) error { called = true; return nil })
+			wantKind(t, err, KindCorrupt)
+			if called {
+				t.Error("Update ran fn on a corrupt file")
+			}
+			got, _ := os.ReadFile(r.Path())
+			if string(got) != content {
+				t.Errorf("corrupt file changed to %q", got)
+			}
+		})
+	}
+}
+
+func TestCorruptMessageGivesLine(t *testing.T) {
+	r := mustOpenRecords(t, t.TempDir())
+	content := "{\n  \"version\": 1,\n  \"pairings\": [\n    {\"pairing_id\": 7}\n  ]\n}\n"
+	if err := os.WriteFile(r.Path(), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.Load()
+	wantKind(t, err, KindCorrupt)
+	if !strings.Contains(err.Error(), "line 4") || !strings.Contains(err.Error(), "pairing_id") {
+		t.Errorf("message %q does not point at line 4 and the field", err)
+	}
+}
+
+func TestNewerVersionRefused(t *testing.T) {
+	r := mustOpenRecords(t, t.TempDir())
+	// A future format may change field types; the version must be checked first.
+	content := `{"version": 2, "pairings": {"by_id": {}}}`
+	if err := os.WriteFile(r.Path(), []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := r.Load()
+	wantKind(t, err, KindNewerVersion)
+	for _, want := range []string{r.Path(), "version 2", "Upgrade tillpair"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q does not contain %q", err, want)
+		}
+	}
+	err = r.Update(appendPairing("x"))
+	wantKind(t, err, KindNewerVersion)
+	got, _ := os.ReadFile(r.Path())
+	if string(got) != content {
+		t.Errorf("newer-version file changed to %q", got)
+	}
+}
+
+func TestUpdateWhenRecordsPathIsADirectory(t *testing.T) {
+	r := mustOpenRecords(t, t.TempDir())
+	if err := os.Mkdir(r.Path(), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	err := r.Update(appendPairing("x"))
+	e := wantKind(t, err, KindIO)
+	if e.Path != r.Path() || !strings.Contains(err.Error(), "--config-dir") {
+		t.Errorf("error %q should name %s and a fix", err, r.Path())
+	}
+	if m, _ := filepath.Glob(filepath.Join(filepath.Dir(r.Path()), tempPattern)); len(m) > 0 {
+		t.Fatalf("temp files left: %v", m)
+	}
+}
+
+func TestUpdateWhenConfigDirIsAFile(t *testing.T) {
+	parent := t.TempDir()
+	blocker := filepath.Join(parent, "cfg")
+	if err := os.WriteFile(blocker, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := mustOpenRecords(t, filepath.Join(blocker, "tillpair"))
+	err := r.Update(appendPairing("x"))
+	e := wantKind(t, err, KindIO)
+	if !strings.Contains(e.Error(), blocker) {
+		t.Errorf("error %q should name the dir", err)
+	}
+}
+
+func TestUpdateBusyLockTimesOut(t *testing.T) {
+	r := mustOpenRecords(t, t.TempDir())
+	if err := r.Update(appendPairing("first")); err != nil {
+		t.Fatal(err)
+	}
+	other := flock.New(r.LockPath())
+	if err := other.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	r.LockTimeout = 30 * time.Millisecond
+	called := false
+	err := r.Update(func(*File) error { called = true; return nil })
+	wantKind(t, err, KindBusy)
+	if !strings.Contains(err.Error(), r.LockPath()) {
+		t.Errorf("message %q does not name the lock file", err)
+	}
+	if called {
+		t.Error("fn ran without the lock")
+	}
+	// Load needs no lock.
+	if f, err := r.Load(); err != nil || len(f.Pairings) != 1 {
+		t.Errorf("Load under a held lock = %d pairings, %v", len(f.Pairings), err)
+	}
+	if err := other.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Update(appendPairing("second")); err != nil {
+		t.Fatalf("Update after the lock was released: %v", err)
+	}
+}
+
+func TestFileErrorClassification(t *testing.T) {
+	cases := []struct {
+		err   error
+		kind  ErrorKind
+		cause string
+	}{
+		{syscall.EROFS, KindReadOnly, "read-only"},
+		{syscall.EACCES, KindReadOnly, "permission denied"},
+		{syscall.EPERM, KindReadOnly, "permission denied"},
+		{syscall.ENOSPC, KindIO, "disk is full"},
+		{syscall.EDQUOT, KindIO, "disk is full"},
+		{syscall.ENOENT, KindIO, "does not exist"},
+		{syscall.EIO, KindIO, "file system error"},
+	}
+	for _, c := range cases {
+		path := "/cfg/tillpair/pairings.json"
+		e := fileError("write records", path, &fs.PathError{Op: "open", Path: path, Err: c.err})
+		if e.Kind != c.kind || !strings.Contains(e.Error(), c.cause) || !strings.Contains(e.Error(), path) ||
+			e.Fix() == "" {
+			t.Errorf("%v: kind %s, message %q; want kind %s mentioning %q and the path", c.err, e.Kind, e, c.kind, c.cause)
+		}
+	}
+}
+
+func TestOpenRecordsNeedsDir(t *testing.T) {
+	_, err := OpenRecords("")
+	wantKind(t, err, KindInvalid)
+}
+
+// TestRecordsTypesHoldNoSecrets fails when a secret-looking field is added to
+// the records types; secrets belong in the keyring.
+func TestRecordsTypesHoldNoSecrets(t *testing.T) {
+	secretType := reflect.TypeFor[providers.Secret]()
+	var walk func(t *testing.T, typ reflect.Type, path string, seen map[reflect.Type]bool)
+	walk = func(t *testing.T, typ reflect.Type, path string, seen map[reflect.Type]bool) {
+		for typ.Kind() == reflect.Pointer || typ.Kind() == reflect.Slice || typ.Kind() == reflect.Map {
+			typ = typ.Elem()
+		}
+		if typ == secretType {
+			t.Errorf("%s is a providers.Secret", path)
+		}
+		if typ.Kind() != reflect.Struct || seen[typ] || typ.PkgPath() == "time" {
+			return
+		}
+		seen[typ] = true
+		for i := range typ.NumField() {
+			fld := typ.Field(i)
+			name := strings.ToLower(fld.Name + " " + fld.Tag.Get("json"))
+			for _, bad := range []string{"secret", "token", "password", "apikey", "api_key"} {
+				if strings.Contains(name, bad) {
+					t.Errorf("%s.%s looks like a secret field", path, fld.Name)
+				}
+			}
+			walk(t, fld.Type, path+"."+fld.Name, seen)
+		}
+	}
+	walk(t, reflect.TypeFor[File](), "File", map[reflect.Type]bool{})
+
+	// And a fully populated file encodes without item names or values.
+	f := sampleFile("s", 2)
+	f.Pairings[0].Register = &providers.RegisterIdentity{RegisterID: "r", RegisterName: "n", BusinessName: "b", VendorName: "v"}
+	f.Settings.Register = f.Pairings[0].Register
+	data := string(mustEncode(t, f))
+	for _, bad := range []string{SCIAPIKey, SCISigningPartA, HelcimAPIToken, SCIPartB("s-0000"), "secret", "[redacted]"} {
+		if strings.Contains(data, bad) {
+			t.Errorf("encoded records contain %q", bad)
+		}
+	}
+}
+
+func TestUpdateRefusesLeakedSecret(t *testing.T) {
+	r := mustOpenRecords(t, t.TempDir())
+	leaked := providers.NewSecret("sk_live_123")
+	err := r.Update(func(f *File) error {
+		p := samplePairing("x")
+		// What a Secret put in a string field by mistake looks like.
+		p.TerminalNickname = leaked.String()
+		f.Pairings = append(f.Pairings, p)
+		return nil
+	})
+	wantKind(t, err, KindInvalid)
+	if _, statErr := os.Stat(r.Path()); !errors.Is(statErr, fs.ErrNotExist) {
+		t.Fatalf("records were written despite the refusal (stat: %v)", statErr)
+	}
+}

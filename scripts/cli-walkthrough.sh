@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Runs the README's command-line walkthrough against `tillpair sandbox` with
+# the real binary and a real Secret Service, step by step as a user would,
+# and checks each step's output and exit code. Usage: cli-walkthrough.sh [BIN]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-}
+if [ -z "$BIN" ]; then
+  BIN=$(mktemp -d)/tillpair
+  go build -o "$BIN" .
+fi
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+
+# The body runs inside a private D-Bus session with gnome-keyring, as the
+# README tells headless users to do.
+exec scripts/with-keyring.sh bash -euo pipefail -c '
+BIN=$1
+work=$(mktemp -d)
+cleanup() { [ -n "${SANDBOX_PID:-}" ] && kill "$SANDBOX_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+step() { echo "--- $*"; }
+expect_exit() { # want cmd...
+  local want=$1; shift; local got=0
+  "$@" || got=$?
+  [ "$got" = "$want" ] || fail "$* exited $got, want $want"
+}
+
+step "1. start the sandbox"
+"$BIN" sandbox > "$work/sandbox.json" &
+SANDBOX_PID=$!
+for _ in $(seq 100); do [ -s "$work/sandbox.json" ] && break; sleep 0.05; done
+[ -s "$work/sandbox.json" ] || fail "sandbox printed nothing"
+jq -e .control_url "$work/sandbox.json" >/dev/null || fail "sandbox line is not the documented JSON"
+
+step "2. point tillpair at it"
+export TILLPAIR_SCI_PAIRING_URL=$(jq -r .sci_pairing_url "$work/sandbox.json")
+export TILLPAIR_SCI_API_KEY=$(jq -r .credentials.sci_api_key "$work/sandbox.json")
+export TILLPAIR_SCI_SIGNING_SECRET_PART_A=$(jq -r .credentials.sci_signing_secret_part_a "$work/sandbox.json")
+export TILLPAIR_CONFIG_DIR=$work/config
+CONTROL=$(jq -r .control_url "$work/sandbox.json")
+
+step "3. start pairing on the terminal"
+TERM_ID=$(curl -sf "$CONTROL/terminals" | jq -r ".terminals[] | select(.provider==\"sci\") | .id" | head -n1)
+CODE=$(curl -sf -X POST "$CONTROL/terminals/$TERM_ID/pairing-code" | jq -r .pairing_code)
+[[ $CODE =~ ^[0-9]{6}$ ]] || fail "pairing code $CODE"
+
+step "4. pair without waiting"
+"$BIN" pair --code "$CODE" --nickname "Front Bar" --no-wait --json > "$work/pair.json" 2> "$work/pair.err"
+jq -e ".status == \"awaiting_confirmation\" and .pairing_nickname == \"Front Bar\"" "$work/pair.json" >/dev/null || fail "pair --json: $(cat "$work/pair.json")"
+CONF=$(jq -r .confirmation_code "$work/pair.json")
+grep -q "Confirmation code: $CONF" "$work/pair.err" || fail "no confirmation code line on stderr"
+[ "$(curl -sf "$CONTROL/terminals/$TERM_ID" | jq -r .confirmation_code)" = "$CONF" ] || fail "terminal shows another code"
+expect_exit 3 "$BIN" test "Front Bar"
+
+step "5. confirm on the terminal, then test"
+curl -sf -X POST "$CONTROL/terminals/$TERM_ID/confirm" >/dev/null
+"$BIN" test "Front Bar" | grep -q "is active" || fail "test after confirm"
+
+step "6. status"
+"$BIN" status --json > "$work/status.json"
+jq -e ".pairings | length == 1 and .[0].status == \"active\"" "$work/status.json" >/dev/null || fail "status: $(cat "$work/status.json")"
+! grep -qF "$TILLPAIR_SCI_API_KEY" "$work/status.json" "$work/pair.json" "$work/config/pairings.json" || fail "API key leaked"
+! grep -qF "$TILLPAIR_SCI_SIGNING_SECRET_PART_A" "$work/status.json" "$work/pair.json" "$work/config/pairings.json" || fail "Part A leaked"
+
+step "7. unpair"
+"$BIN" unpair "Front Bar" --yes | grep -q "Unpaired" || fail "unpair"
+expect_exit 3 "$BIN" status --json
+[ "$(curl -sf "$CONTROL/terminals/$TERM_ID" | jq ".pairings | map(select(.status==\"active\")) | length")" = 0 ] || fail "sandbox still holds a pairing"
+
+step "8. pair and wait for the confirmation"
+CODE=$(curl -sf -X POST "$CONTROL/terminals/$TERM_ID/pairing-code" | jq -r .pairing_code)
+"$BIN" pair --code "$CODE" --json > "$work/wait.json" 2> "$work/wait.err" &
+PAIR_PID=$!
+for _ in $(seq 200); do
+  [ "$(curl -sf "$CONTROL/terminals/$TERM_ID" | jq -r .screen)" = confirm ] && break
+  sleep 0.05
+done
+curl -sf -X POST "$CONTROL/terminals/$TERM_ID/confirm" >/dev/null
+wait "$PAIR_PID" || fail "pair --wait exited $?"
+jq -e ".status == \"active\"" "$work/wait.json" >/dev/null || fail "pair --wait: $(cat "$work/wait.json")"
+"$BIN" unpair "$(jq -r .pairing_id "$work/wait.json")" --yes >/dev/null
+
+step "9. bad input gets exit 2 and a message naming the problem"
+expect_exit 2 "$BIN" pair --code 12ab --no-wait
+echo "walkthrough: all steps passed"
+' walkthrough "$BIN"
