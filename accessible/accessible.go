@@ -1,0 +1,284 @@
+// Package accessible runs the pairing flow as plain line prompts: no
+// redraws, no box drawing, no spinner, one line per event, so screen
+// readers and TERM=dumb terminals can follow it. It uses the same pairing
+// service and the same wording as the screens.
+package accessible
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/screens"
+	"github.com/tillpair/tillpair/ui"
+	"github.com/tillpair/tillpair/ui/widgets"
+)
+
+// Options configure Run.
+type Options struct {
+	Service   ui.Service
+	Terminals ui.Terminals // nil outside sandbox mode
+	Provider  string       // default providers.SCI
+	Badge     string
+	Notice    string
+	In        io.Reader
+	Out       io.Writer
+}
+
+// ErrNoInput: standard input ended before the flow finished.
+var ErrNoInput = errors.New("no more input: the pairing was not made")
+
+type session struct {
+	o   Options
+	in  *bufio.Reader // one reader for the whole session, so no answer is swallowed
+	out io.Writer
+}
+
+func (s *session) printf(format string, a ...any) { fmt.Fprintf(s.out, format, a...) }
+
+// ask prints a prompt and reads one line.
+func (s *session) ask(prompt string) (string, error) {
+	s.printf("%s", prompt)
+	line, err := s.in.ReadString('\n')
+	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
+		s.printf("\n")
+		return "", ErrNoInput
+	}
+	return strings.TrimSpace(line), nil
+}
+
+func (s *session) yes(prompt string, def bool) (bool, error) {
+	a, err := s.ask(prompt)
+	if err != nil {
+		return false, err
+	}
+	switch strings.ToLower(a) {
+	case "y", "yes":
+		return true, nil
+	case "n", "no":
+		return false, nil
+	}
+	return def, nil
+}
+
+func (s *session) fail(err error) error {
+	w := screens.Describe(err)
+	s.printf("Error: %s\n%s\n", w.Line, w.Next)
+	return err
+}
+
+// Run checks existing pairings, then pairs once. The returned error is the
+// flow's failure, for the exit code.
+func Run(ctx context.Context, o Options) error {
+	if o.Provider == "" {
+		o.Provider = providers.SCI
+	}
+	s := &session{o: o, in: bufio.NewReader(o.In), out: o.Out}
+	prov, ok := o.Service.Provider(o.Provider)
+	if !ok {
+		return s.fail(&providers.Error{Provider: o.Provider, Kind: providers.KindConfig})
+	}
+	caps := prov.Capabilities()
+	s.printf("%s — tillpair", productName(o.Provider))
+	if o.Badge != "" {
+		s.printf(" [%s]", o.Badge)
+	}
+	s.printf("\n")
+	if o.Notice != "" {
+		s.printf("%s\n", o.Notice)
+	}
+	if err := s.report(ctx); err != nil {
+		return err
+	}
+	more, err := s.yes("Pair a terminal now? [Y/n] ", true)
+	if err != nil || !more {
+		return err
+	}
+	return s.pair(ctx, caps)
+}
+
+func productName(id string) string {
+	switch id {
+	case providers.SmartConnect:
+		return "Smartpay SmartConnect"
+	case providers.Helcim:
+		return "Helcim Payment Hardware"
+	}
+	return "Simple Cloud Integration"
+}
+
+// report is the entry check (SCIPAIRING10): every pairing re-checked.
+func (s *session) report(ctx context.Context) error {
+	s.printf("Checking pairings…\n")
+	res, err := s.o.Service.Refresh(ctx)
+	if err != nil {
+		return s.fail(err)
+	}
+	n := 0
+	for _, r := range res {
+		if r.Pairing.Provider != s.o.Provider {
+			continue
+		}
+		n++
+		p := r.Pairing
+		switch {
+		case p.Status == providers.StatusUnpaired || providers.KindOf(r.Err) == providers.KindNotPaired && p.Status != providers.StatusAwaitingConfirmation:
+			s.printf("%s: %s\n", screens.DisplayName(p), screens.TextNoActive)
+			if ok, err := s.yes("Forget it here so you can pair again? [Y/n] ", true); err != nil {
+				return err
+			} else if ok {
+				if err := s.o.Service.Forget(ctx, p.ID); err != nil {
+					return s.fail(err)
+				}
+				s.printf("Forgot %s.\n", screens.DisplayName(p))
+			}
+		case r.Err != nil:
+			s.printf("%s: %s\n", screens.DisplayName(p), screens.Describe(r.Err).Line)
+		default:
+			s.printf("Paired: %s, Pairing ID %s, TID %s, status %s.\n", screens.DisplayName(p), p.ID, orDash(p.TID), p.Status)
+		}
+	}
+	if n == 0 {
+		s.printf("No pairings yet.\n")
+	}
+	return nil
+}
+
+func orDash(v string) string {
+	if v == "" {
+		return "—"
+	}
+	return v
+}
+
+func (s *session) terminal() (widgets.TerminalView, bool) {
+	if s.o.Terminals == nil {
+		return widgets.TerminalView{}, false
+	}
+	for _, v := range s.o.Terminals.Snapshot() {
+		if v.Provider == s.o.Provider {
+			return v, true
+		}
+	}
+	return widgets.TerminalView{}, false
+}
+
+func (s *session) pair(ctx context.Context, caps providers.Capabilities) error {
+	s.printf("How to pair:\n")
+	for i, step := range []string{
+		`On the terminal open "Manage POS pairing".`,
+		"Create a new POS pairing.",
+		`Select "Simple Cloud Integration".`,
+		"Enter the pairing code the terminal shows.",
+		"Optionally add a Pairing Nickname.",
+		"Confirm to pair.",
+	} {
+		s.printf("  %d. %s\n", i+1, step)
+	}
+	if t, ok := s.terminal(); ok {
+		start, err := s.yes(fmt.Sprintf("Start pairing on virtual terminal %s now? [Y/n] ", t.TID), true)
+		if err != nil {
+			return err
+		}
+		if start {
+			if err := s.o.Terminals.StartPairing(t.ID); err != nil {
+				return s.fail(err)
+			}
+			if t, ok = s.terminal(); ok && t.PairingCode != "" {
+				s.printf("Virtual terminal %s shows pairing code %s.\n", t.TID, t.PairingCode)
+			}
+		}
+	}
+	label := caps.Code.Label
+	if label == "" {
+		label = "Pairing Code"
+	}
+	var code string
+	for tries := 0; ; tries++ {
+		raw, err := s.ask(label + ": ")
+		if err != nil {
+			return err
+		}
+		code, err = pairing.NormalizeCode(caps.Code, raw)
+		if err == nil {
+			break
+		}
+		s.printf("%s\n", err.Error())
+		if tries == 2 {
+			return err
+		}
+	}
+	nick, err := s.ask("Pairing Nickname (optional): ")
+	if err != nil {
+		return err
+	}
+	s.printf("Pairing…\n")
+	p, err := s.o.Service.Pair(ctx, pairing.PairInput{Provider: s.o.Provider, Code: code, Nickname: nick})
+	if err != nil {
+		return s.fail(err)
+	}
+	if p.Status == providers.StatusAwaitingConfirmation {
+		if p, err = s.confirm(ctx, p); err != nil {
+			return err
+		}
+	}
+	s.printf("Pairing successful.\nPairing Nickname: %s\nPairing ID: %s\nTID: %s\nTerminal Nickname: %s\n",
+		orDash(p.PairingNickname), p.ID, orDash(p.TID), orDash(p.TerminalNickname))
+	return nil
+}
+
+func (s *session) confirm(ctx context.Context, p providers.Pairing) (providers.Pairing, error) {
+	s.printf("Confirmation code: %s\n", p.ConfirmationCode)
+	s.printf("Check the terminal shows the same code, then confirm on the terminal.\n")
+	if t, ok := s.terminal(); ok {
+		now, err := s.yes("Confirm on the virtual terminal now? [y/N] ", false)
+		if err != nil {
+			return p, s.cancel(p, err)
+		}
+		if now {
+			if err := s.o.Terminals.Confirm(t.ID); err != nil {
+				return p, s.fail(err)
+			}
+		}
+	}
+	s.printf("Waiting for confirmation on the terminal…\n")
+	lastLine := time.Duration(-1)
+	got, err := s.o.Service.AwaitConfirmation(ctx, p.ID, func(ev pairing.Event) {
+		switch ev.Type {
+		case pairing.EventNetworkWarning:
+			s.printf("Warning: %s\n", screens.Describe(ev.Err).Line)
+		case pairing.EventWaiting:
+			// A line every 10 s is progress without flooding a screen reader.
+			if step := ev.Elapsed.Truncate(10 * time.Second); step > lastLine {
+				lastLine = step
+				s.printf("Still waiting (%02d:%02d)\n", int(ev.Elapsed.Minutes()), int(ev.Elapsed.Seconds())%60)
+			}
+		}
+	})
+	if err != nil {
+		return p, s.cancel(p, err)
+	}
+	return got, nil
+}
+
+// cancel unpairs a pairing that was not confirmed, so none is left half
+// made (SCIPAIRING07), and reports why.
+func (s *session) cancel(p providers.Pairing, cause error) error {
+	ctx, stop := context.WithTimeout(context.Background(), 30*time.Second)
+	defer stop()
+	if err := s.o.Service.Cancel(ctx, p.ID); err != nil {
+		s.printf("Cancelling the pairing failed too.\n")
+		return s.fail(errors.Join(cause, err))
+	}
+	s.printf("Pairing cancelled; nothing is left paired on the terminal.\n")
+	if errors.Is(cause, ErrNoInput) {
+		return cause
+	}
+	return s.fail(cause)
+}

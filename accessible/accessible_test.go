@@ -1,0 +1,183 @@
+package accessible
+
+import (
+	"context"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tillpair/tillpair/app"
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/sandbox"
+	"github.com/tillpair/tillpair/ui"
+)
+
+// screen collects output and wakes waiters on every write.
+type screen struct {
+	mu   sync.Mutex
+	buf  strings.Builder
+	wake chan struct{}
+}
+
+func (s *screen) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	s.buf.Write(p)
+	s.mu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+func (s *screen) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+func (s *screen) waitFor(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for !strings.Contains(s.String(), text) {
+		select {
+		case <-s.wake:
+		case <-deadline:
+			t.Fatalf("never printed %q; output so far:\n%s", text, s.String())
+		}
+	}
+}
+
+type harness struct {
+	rt   *app.Runtime
+	out  *screen
+	in   *io.PipeWriter
+	done chan error
+	stop context.CancelFunc
+}
+
+func start(t *testing.T) *harness {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	rt, err := app.Build(ctx, app.Options{ForceSandbox: true, Sandbox: sandbox.Options{Seed: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close() })
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { _ = pw.Close() })
+	h := &harness{rt: rt, out: &screen{wake: make(chan struct{}, 1)}, in: pw, done: make(chan error, 1), stop: cancel}
+	go func() {
+		h.done <- Run(ctx, Options{Service: rt.Service, Terminals: ui.FromSandbox(rt.Sandbox), Badge: "SANDBOX", In: pr, Out: h.out})
+	}()
+	return h
+}
+
+func (h *harness) answer(t *testing.T, prompt, text string) {
+	t.Helper()
+	h.out.waitFor(t, prompt)
+	if _, err := io.WriteString(h.in, text+"\n"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (h *harness) terminal(t *testing.T) sandbox.Terminal {
+	for _, x := range h.rt.Sandbox.Terminals() {
+		if x.Provider == providers.SCI {
+			return x
+		}
+	}
+	t.Fatal("no SCI terminal")
+	return sandbox.Terminal{}
+}
+
+func (h *harness) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-h.done:
+		return err
+	case <-time.After(20 * time.Second):
+		t.Fatalf("Run did not return; output:\n%s", h.out.String())
+		return nil
+	}
+}
+
+func TestAccessiblePairs(t *testing.T) {
+	h := start(t)
+	h.answer(t, "Pair a terminal now? [Y/n] ", "")
+	h.answer(t, "Start pairing on virtual terminal", "y")
+	h.out.waitFor(t, "shows pairing code")
+	code := h.terminal(t).PairingCode
+	if !strings.Contains(h.out.String(), code) {
+		t.Fatalf("the terminal's code %q was not printed", code)
+	}
+	h.answer(t, "Pairing Code: ", code)
+	h.answer(t, "Pairing Nickname (optional): ", "Front counter")
+	h.answer(t, "Confirm on the virtual terminal now? [y/N] ", "y")
+	if err := h.wait(t); err != nil {
+		t.Fatalf("Run: %v\n%s", err, h.out.String())
+	}
+	out := h.out.String()
+	ps, err := h.rt.Service.List()
+	if err != nil || len(ps) != 1 || ps[0].Status != providers.StatusActive {
+		t.Fatalf("pairings %+v, %v", ps, err)
+	}
+	for _, want := range []string{"Simple Cloud Integration", "Confirmation code: " + ps[0].ConfirmationCode,
+		"Check the terminal shows the same code", "Pairing successful", "Pairing ID: " + ps[0].ID, "Pairing Nickname: Front counter"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	creds := h.rt.Sandbox.Info().Credentials
+	if strings.Contains(out, creds.SCIAPIKey) || strings.Contains(out, creds.SCISigningSecretPartA) {
+		t.Error("a credential was printed")
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("accessible output must have no escape sequences")
+	}
+}
+
+func TestAccessibleCancelUnpairs(t *testing.T) {
+	h := start(t)
+	h.answer(t, "Pair a terminal now? [Y/n] ", "y")
+	h.answer(t, "Start pairing on virtual terminal", "y")
+	h.out.waitFor(t, "shows pairing code")
+	h.answer(t, "Pairing Code: ", h.terminal(t).PairingCode)
+	h.answer(t, "Pairing Nickname (optional): ", "")
+	h.answer(t, "Confirm on the virtual terminal now? [y/N] ", "n")
+	h.out.waitFor(t, "Waiting for confirmation")
+	h.stop() // as ctrl+c would
+	if err := h.wait(t); providers.KindOf(err) != providers.KindCanceled {
+		t.Fatalf("Run = %v, want a cancelled error", err)
+	}
+	if !strings.Contains(h.out.String(), "Pairing cancelled") {
+		t.Errorf("no cancel message:\n%s", h.out.String())
+	}
+	for _, p := range h.terminal(t).Pairings {
+		if p.Status != "unpaired" {
+			t.Errorf("terminal still has %+v after cancel", p)
+		}
+	}
+	if ps, _ := h.rt.Service.List(); len(ps) != 0 {
+		t.Errorf("service still lists %+v", ps)
+	}
+}
+
+func TestAccessibleRejectsBadCode(t *testing.T) {
+	h := start(t)
+	h.answer(t, "Pair a terminal now? [Y/n] ", "y")
+	h.answer(t, "Start pairing on virtual terminal", "n")
+	h.answer(t, "Pairing Code: ", "12")
+	h.answer(t, "Pairing Code: ", "abc")
+	h.answer(t, "Pairing Code: ", "1")
+	err := h.wait(t)
+	if providers.KindOf(err) != providers.KindInvalidCode {
+		t.Fatalf("Run = %v, want an invalid code error", err)
+	}
+	if n := strings.Count(h.out.String(), "Pairing Code: "); n != 3 {
+		t.Errorf("asked %d times, want 3", n)
+	}
+}

@@ -1,0 +1,190 @@
+package screens
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tillpair/tillpair/assets"
+	"github.com/tillpair/tillpair/providers"
+)
+
+// ConfirmingKeys are the confirming screen's keys.
+type ConfirmingKeys struct {
+	Test   key.Binding
+	Cancel key.Binding
+	Wait   key.Binding
+}
+
+// ConfirmingScreen shows the confirmation code large while the merchant
+// confirms on the terminal.
+type ConfirmingScreen struct {
+	c       Common
+	keys    ConfirmingKeys
+	pairing providers.Pairing
+	started time.Time
+	spin    spinner.Model
+	static  bool // frozen spinner for goldens
+
+	attempt    int
+	warning    string
+	cancelling bool
+	testing    bool
+	timedOut   bool
+	w, h       int
+}
+
+// NewConfirming starts the screen; the elapsed time counts from the clock's
+// now. staticSpinner freezes the spinner on its first frame.
+func NewConfirming(c Common, p providers.Pairing, staticSpinner bool) *ConfirmingScreen {
+	return &ConfirmingScreen{
+		c: c,
+		keys: ConfirmingKeys{
+			Test:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test now")),
+			Cancel: key.NewBinding(key.WithKeys("esc", "c"), key.WithHelp("esc/c", "cancel pairing")),
+			Wait:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "keep waiting"), key.WithDisabled()),
+		},
+		pairing: p,
+		started: c.Clock.Now(),
+		spin:    spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Info)),
+		static:  staticSpinner,
+	}
+}
+
+// PairingID is the pairing being confirmed.
+func (s *ConfirmingScreen) PairingID() string { return s.pairing.ID }
+
+// Cancelling reports whether a cancel is in flight.
+func (s *ConfirmingScreen) Cancelling() bool { return s.cancelling }
+
+// Waiting records a poll that said "not yet".
+func (s *ConfirmingScreen) Waiting(attempt int) { s.attempt, s.warning = attempt, "" }
+
+// Warn shows a retryable failure while waiting goes on.
+func (s *ConfirmingScreen) Warn(line string) { s.warning = line }
+
+// TestDone ends a Test now; note (may be "") says what it found.
+func (s *ConfirmingScreen) TestDone(note string) { s.testing, s.warning = false, note }
+
+// TimedOut stops the live wait: the confirm window passed. r waits again.
+func (s *ConfirmingScreen) TimedOut(line string) {
+	s.timedOut, s.testing, s.warning = true, false, line
+	s.keys.Wait.SetEnabled(true)
+}
+
+// CancelFailed re-enables the screen after a failed cancel.
+func (s *ConfirmingScreen) CancelFailed() {
+	s.cancelling = false
+	s.timedOut = false
+	s.keys.Wait.SetEnabled(false)
+}
+
+func (s *ConfirmingScreen) Init() tea.Cmd {
+	if s.static {
+		return nil
+	}
+	return s.spin.Tick
+}
+
+func (s *ConfirmingScreen) SetSize(w, h int) { s.w, s.h = w, h }
+
+func (s *ConfirmingScreen) ShortHelp() []key.Binding {
+	if s.cancelling {
+		return nil
+	}
+	return []key.Binding{s.keys.Test, s.keys.Cancel}
+}
+func (s *ConfirmingScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{s.ShortHelp()}
+}
+
+func (s *ConfirmingScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if s.cancelling {
+			return s, nil
+		}
+		switch {
+		case key.Matches(msg, s.keys.Cancel):
+			s.cancelling = true
+			return s, send(CancelMsg{PairingID: s.pairing.ID})
+		case key.Matches(msg, s.keys.Wait):
+			s.timedOut, s.warning = false, ""
+			s.keys.Wait.SetEnabled(false)
+			s.started = s.c.Clock.Now()
+			return s, send(WaitAgainMsg{PairingID: s.pairing.ID})
+		case key.Matches(msg, s.keys.Test):
+			s.testing = true
+			return s, send(TestMsg{PairingID: s.pairing.ID})
+		}
+	case spinner.TickMsg:
+		if s.static {
+			return s, nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(msg)
+		return s, cmd
+	}
+	return s, nil
+}
+
+func (s *ConfirmingScreen) elapsed() string {
+	d := s.c.Clock.Since(s.started)
+	if d < 0 {
+		d = 0
+	}
+	d = d.Truncate(time.Second)
+	return fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+func (s *ConfirmingScreen) View() string {
+	st := s.c.Styles
+	w := max(s.w, 20)
+	para := lipgloss.NewStyle().Width(w)
+	code := s.pairing.ConfirmationCode
+	big := st.Code.Render(assets.BigDigits(code))
+	if lipgloss.Width(big) > w {
+		big = st.Code.Render(code)
+	}
+	status := s.spin.View() + st.Text.Render(" Waiting for confirmation on the terminal… ") + st.Value.Render(s.elapsed())
+	switch {
+	case s.cancelling:
+		status = st.Warning.Render("Cancelling…")
+	case s.timedOut:
+		status = st.Warning.Render("Stopped waiting: not confirmed in time")
+	case s.testing:
+		status = s.spin.View() + st.Text.Render(" Checking with the cloud… ") + st.Value.Render(s.elapsed())
+	}
+	lines := []string{
+		st.Title.Render("Confirm the pairing"),
+		"",
+		st.Label.Render("Confirmation code"),
+		big,
+		"",
+		para.Render(st.Text.Render("Check the terminal shows the same code, then confirm on the terminal.")),
+		"",
+		status,
+	}
+	if s.warning != "" {
+		lines = append(lines, para.Render(st.Warning.Render("! "+s.warning)))
+	}
+	if s.pairing.PairingNickname != "" {
+		lines = append(lines, "", st.Label.Render("Pairing Nickname  ")+st.Value.Render(s.pairing.PairingNickname))
+	}
+	out := join(lines...)
+	if s.h > 0 && lipgloss.Height(out) > s.h {
+		// Small terminal: drop the blank spacing first.
+		var dense []string
+		for _, l := range lines {
+			if l != "" {
+				dense = append(dense, l)
+			}
+		}
+		out = join(dense...)
+	}
+	return out
+}

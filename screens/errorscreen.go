@@ -1,0 +1,90 @@
+package screens
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// ErrorKeys are the error screen's keys.
+type ErrorKeys struct {
+	Back   key.Binding
+	Retry  key.Binding
+	Forget key.Binding
+}
+
+// ErrorScreen words a failure and offers the next step.
+type ErrorScreen struct {
+	c     Common
+	keys  ErrorKeys
+	words Wording
+	// retry is re-sent on r (nil: no retry).
+	retry tea.Msg
+	// back is where enter/esc go.
+	back      ID
+	pairingID string // for Forget
+	w, h      int
+}
+
+// NewError builds the screen. retry (may be nil) is the intent to repeat;
+// back is the screen enter/esc return to; pairingID enables Forget where
+// the wording offers it.
+func NewError(c Common, err error, retry tea.Msg, back ID, pairingID string) *ErrorScreen {
+	w := Describe(err)
+	k := ErrorKeys{
+		Back:   key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter/esc", "back")),
+		Retry:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again")),
+		Forget: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "forget pairing")),
+	}
+	k.Retry.SetEnabled(w.Retry && retry != nil)
+	k.Forget.SetEnabled(w.Forget && pairingID != "")
+	return &ErrorScreen{c: c, keys: k, words: w, retry: retry, back: back, pairingID: pairingID}
+}
+
+// Wording is what the screen says.
+func (s *ErrorScreen) Wording() Wording { return s.words }
+
+func (s *ErrorScreen) Init() tea.Cmd    { return nil }
+func (s *ErrorScreen) SetSize(w, h int) { s.w, s.h = w, h }
+func (s *ErrorScreen) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.Back, s.keys.Retry, s.keys.Forget}
+}
+func (s *ErrorScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+func (s *ErrorScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return s, nil
+	}
+	switch {
+	case key.Matches(km, s.keys.Back):
+		return s, send(NavigateMsg{To: s.back})
+	case key.Matches(km, s.keys.Retry):
+		return s, send(s.retry)
+	case key.Matches(km, s.keys.Forget):
+		return s, send(ForgetMsg{PairingID: s.pairingID})
+	}
+	return s, nil
+}
+
+func (s *ErrorScreen) View() string {
+	st := s.c.Styles
+	para := lipgloss.NewStyle().Width(max(s.w, 20))
+	lines := []string{
+		st.Title.Render(s.words.Title),
+		"",
+		para.Render(st.Error.Render("✗ " + s.words.Line)),
+		"",
+		para.Render(st.Text.Render(s.words.Next)),
+	}
+	var actions string
+	if s.keys.Retry.Enabled() {
+		actions += st.Button.Render("[ Try again ]") + st.Faint.Render(" r   ")
+	}
+	if s.keys.Forget.Enabled() {
+		actions += st.Button.Render("[ Forget and pair again ]") + st.Faint.Render(" f   ")
+	}
+	actions += st.Button.Render("[ Back ]") + st.Faint.Render(" enter")
+	lines = append(lines, "", para.Render(actions))
+	return join(lines...)
+}

@@ -1,0 +1,266 @@
+package screens
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tillpair/tillpair/assets"
+	"github.com/tillpair/tillpair/providers"
+)
+
+// UnpairedKeys are the pairing form's keys.
+type UnpairedKeys struct {
+	Pair key.Binding
+	Next key.Binding
+	Prev key.Binding
+	Back key.Binding
+}
+
+func newUnpairedKeys(canGoBack bool) UnpairedKeys {
+	k := UnpairedKeys{
+		Pair: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "pair")),
+		Next: key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab", "next field")),
+		Prev: key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab", "previous field")),
+		Back: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "pairings")),
+	}
+	k.Back.SetEnabled(canGoBack)
+	return k
+}
+
+// UnpairedScreen is the pairing form: branding, Pairing Code, Pairing
+// Nickname, instructions and Pair.
+type UnpairedScreen struct {
+	c       Common
+	spec    providers.CodeSpec
+	keys    UnpairedKeys
+	code    textinput.Model
+	nick    textinput.Model
+	focus   int // 0 code, 1 nickname
+	invalid string
+	w, h    int
+}
+
+// NewUnpaired builds the form. canGoBack shows "esc pairings" when other
+// pairings exist.
+func NewUnpaired(c Common, spec providers.CodeSpec, canGoBack bool) *UnpairedScreen {
+	if spec.Label == "" {
+		spec.Label = "Pairing Code"
+	}
+	code := textinput.New()
+	code.Prompt = ""
+	code.Placeholder = "e.g. " + spec.Example
+	code.CharLimit = max(spec.MaxLen, 1) + 8 // room for the spaces and dashes people type
+	code.Width = 16
+	code.TextStyle = c.Styles.Value
+	code.PlaceholderStyle = c.Styles.Faint
+	code.Focus()
+
+	nick := textinput.New()
+	nick.Prompt = ""
+	nick.Placeholder = "optional, e.g. Front counter"
+	nick.CharLimit = 32
+	nick.Width = 30
+	nick.TextStyle = c.Styles.Value
+	nick.PlaceholderStyle = c.Styles.Faint
+
+	return &UnpairedScreen{c: c, spec: spec, keys: newUnpairedKeys(canGoBack), code: code, nick: nick}
+}
+
+func (s *UnpairedScreen) Init() tea.Cmd { return textinput.Blink }
+
+// Typing: a field always has focus on this screen.
+func (s *UnpairedScreen) Typing() bool { return true }
+
+func (s *UnpairedScreen) SetSize(w, h int) { s.w, s.h = w, h }
+
+// SetValues fills the fields (tests, and returning from an error).
+func (s *UnpairedScreen) SetValues(code, nickname string) {
+	s.code.SetValue(code)
+	s.nick.SetValue(nickname)
+}
+
+// SetCanGoBack enables esc when there are pairings to go back to.
+func (s *UnpairedScreen) SetCanGoBack(ok bool) { s.keys.Back.SetEnabled(ok) }
+
+// Pristine reports that nothing has been typed yet.
+func (s *UnpairedScreen) Pristine() bool { return s.code.Value() == "" && s.nick.Value() == "" }
+
+// Invalid is the current validation message ("" when none).
+func (s *UnpairedScreen) Invalid() string { return s.invalid }
+
+func (s *UnpairedScreen) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.Pair, s.keys.Next, s.keys.Back}
+}
+
+func (s *UnpairedScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{s.keys.Pair, s.keys.Next, s.keys.Prev, s.keys.Back}}
+}
+
+func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		var cmd tea.Cmd
+		if s.focus == 0 {
+			s.code, cmd = s.code.Update(msg)
+		} else {
+			s.nick, cmd = s.nick.Update(msg)
+		}
+		return s, cmd
+	}
+	switch {
+	case key.Matches(km, s.keys.Back):
+		return s, send(NavigateMsg{To: Paired})
+	case key.Matches(km, s.keys.Pair):
+		return s, s.submit()
+	case key.Matches(km, s.keys.Next), key.Matches(km, s.keys.Prev):
+		s.setFocus(1 - s.focus)
+		return s, nil
+	}
+	var cmd tea.Cmd
+	if s.focus == 0 {
+		if km.Type == tea.KeyRunes {
+			km.Runes = s.allowedCodeRunes(km.Runes)
+			if len(km.Runes) == 0 {
+				s.invalid = s.rule()
+				return s, nil
+			}
+		}
+		s.code, cmd = s.code.Update(km)
+		s.invalid = ""
+	} else {
+		s.nick, cmd = s.nick.Update(km)
+	}
+	return s, cmd
+}
+
+func (s *UnpairedScreen) setFocus(i int) {
+	s.focus = i
+	if i == 0 {
+		s.code.Focus()
+		s.nick.Blur()
+	} else {
+		s.nick.Focus()
+		s.code.Blur()
+	}
+}
+
+// allowedCodeRunes drops keystrokes that can never be part of a code, so a
+// stray letter in a digits-only field is refused as it is typed.
+func (s *UnpairedScreen) allowedCodeRunes(rs []rune) []rune {
+	out := rs[:0:0]
+	for _, r := range rs {
+		switch {
+		case r == ' ' || r == '-':
+			out = append(out, r)
+		case unicode.IsDigit(r) && r < 128:
+			out = append(out, r)
+		case !s.spec.Digits && r < 128 && unicode.IsLetter(r):
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// normalised strips the separators people type, as pairing.NormalizeCode
+// does; the service validates again, this is for instant feedback.
+func (s *UnpairedScreen) normalised() string {
+	return strings.NewReplacer(" ", "", "-", "").Replace(s.code.Value())
+}
+
+func (s *UnpairedScreen) rule() string {
+	what := "letters or digits"
+	if s.spec.Digits {
+		what = "digits"
+	}
+	n := fmt.Sprintf("%d", s.spec.MaxLen)
+	if s.spec.MinLen != s.spec.MaxLen {
+		n = fmt.Sprintf("%d–%d", s.spec.MinLen, s.spec.MaxLen)
+	}
+	return fmt.Sprintf("%s must be %s %s, as shown on the terminal", s.spec.Label, n, what)
+}
+
+func (s *UnpairedScreen) submit() tea.Cmd {
+	code := s.normalised()
+	if code == "" {
+		s.invalid = fmt.Sprintf("Enter the %s shown on the terminal", s.spec.Label)
+		s.setFocus(0)
+		return nil
+	}
+	if s.spec.MaxLen > 0 && (len(code) < s.spec.MinLen || len(code) > s.spec.MaxLen) {
+		s.invalid = s.rule()
+		s.setFocus(0)
+		return nil
+	}
+	s.invalid = ""
+	return send(PairMsg{Code: code, Nickname: strings.TrimSpace(s.nick.Value())})
+}
+
+// instructions are SCIPAIRING09's steps; compact is one wrapped paragraph.
+func (s *UnpairedScreen) instructions(compact bool) []string {
+	steps := []string{
+		`On the terminal open "Manage POS pairing".`,
+		"Create a new POS pairing.",
+		`Select "Simple Cloud Integration".`,
+		"Enter the pairing code the terminal shows.",
+		"Optionally add a Pairing Nickname.",
+		"Choose Pair.",
+	}
+	if s.c.Provider != providers.SCI {
+		steps = []string{
+			"On the terminal start pairing with a POS.",
+			"Enter the code the terminal shows.",
+			"Optionally add a Pairing Nickname.",
+			"Choose Pair.",
+		}
+	}
+	if compact {
+		text := "On the terminal: Manage POS pairing → new POS pairing → Simple Cloud Integration. Then type the code here and press enter."
+		if s.c.Provider != providers.SCI {
+			text = "Start pairing on the terminal, then type the code here and press enter."
+		}
+		return []string{lipgloss.NewStyle().Width(max(s.w, 20)).Render(s.c.Styles.Faint.Render(text))}
+	}
+	out := []string{s.c.Styles.Label.Render("How to pair")}
+	for i, st := range steps {
+		out = append(out, s.c.Styles.Text.Render(fmt.Sprintf(" %d. %s", i+1, st)))
+	}
+	return out
+}
+
+func (s *UnpairedScreen) View() string {
+	st := s.c.Styles
+	field := func(label string, in textinput.Model, focused bool) string {
+		marker := "  "
+		if focused {
+			marker = st.Selected.Render("> ")
+		}
+		return marker + st.Label.Render(fmt.Sprintf("%-17s", label)) + in.View()
+	}
+	form := []string{
+		field(s.spec.Label, s.code, s.focus == 0),
+		field("Pairing Nickname", s.nick, s.focus == 1),
+	}
+	if s.invalid != "" {
+		form = append(form, lipgloss.NewStyle().Width(max(s.w, 20)).Render(st.Error.Render("  "+s.invalid)))
+	}
+	button := st.Button.Render("[ Pair ]") + st.Faint.Render("  enter")
+
+	title := st.Title.Render(s.c.Product)
+	full := join(title, st.Logo.Render(assets.Logo()), "", join(form...), "", join(s.instructions(false)...), "", button)
+	if lipgloss.Height(full) <= s.h || s.h == 0 {
+		return full
+	}
+	mid := join(title, st.Logo.Render(assets.LogoCompact()), "", join(form...), "", join(s.instructions(false)...), button)
+	if lipgloss.Height(mid) <= s.h {
+		return mid
+	}
+	return join(title, st.Logo.Render(assets.LogoCompact()), join(form...), join(s.instructions(true)...), button)
+}
+
+func join(parts ...string) string { return lipgloss.JoinVertical(lipgloss.Left, parts...) }

@@ -1,0 +1,49 @@
+package screens
+
+import (
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/jonboulle/clockwork"
+
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/ui/theme"
+)
+
+func testCommon() Common {
+	return Common{Styles: theme.New(theme.Default()), Clock: clockwork.NewFakeClock(), Product: "Simple Cloud Integration", Provider: providers.SCI}
+}
+
+var sciSpec = providers.CodeSpec{Label: "Pairing Code", Digits: true, MinLen: 4, MaxLen: 12, Example: "123456"}
+
+func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+func TestUnpairedSubmitsNormalisedCode(t *testing.T) {
+	s := NewUnpaired(testCommon(), sciSpec, false)
+	s.Update(runes("123-45 6"))
+	s.Update(tea.KeyMsg{Type: tea.KeyTab})
+	s.Update(runes("  Front  "))
+	_, cmd := s.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if cmd == nil {
+		t.Fatalf("enter with a valid code sent nothing; invalid=%q", s.Invalid())
+	}
+	got, ok := cmd().(PairMsg)
+	if !ok || got.Code != "123456" || got.Nickname != "Front" {
+		t.Fatalf("got %#v", got)
+	}
+}
+
+func TestUnpairedRefusesBadCodes(t *testing.T) {
+	s := NewUnpaired(testCommon(), sciSpec, false)
+	s.Update(runes("ab"))
+	if s.Invalid() == "" || s.code.Value() != "" {
+		t.Fatalf("letters in a digits field: value %q, invalid %q", s.code.Value(), s.Invalid())
+	}
+	s.Update(runes("12"))
+	if _, cmd := s.Update(tea.KeyMsg{Type: tea.KeyEnter}); cmd != nil {
+		t.Fatal("a 2-digit code was submitted")
+	}
+	if s.Invalid() == "" {
+		t.Fatal("no message for a short code")
+	}
+}

@@ -1,0 +1,34 @@
+package ui
+
+import (
+	"context"
+
+	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/ui/widgets"
+)
+
+// Service is what the TUI needs from *pairing.Service.
+type Service interface {
+	Provider(id string) (providers.Provider, bool)
+	Pair(ctx context.Context, in pairing.PairInput) (providers.Pairing, error)
+	AwaitConfirmation(ctx context.Context, pairingID string, notify func(pairing.Event)) (providers.Pairing, error)
+	Cancel(ctx context.Context, pairingID string) error
+	Test(ctx context.Context, pairingID string) (providers.Pairing, error)
+	Unpair(ctx context.Context, pairingID string) error
+	Forget(ctx context.Context, pairingID string) error
+	Refresh(ctx context.Context) ([]pairing.CheckResult, error)
+	List() ([]providers.Pairing, error)
+}
+
+// Terminals drives the sandbox's virtual terminals for the pane. FromSandbox
+// adapts *sandbox.Sandbox.
+type Terminals interface {
+	Snapshot() []widgets.TerminalView
+	StartPairing(id string) error
+	Confirm(id string) error
+	Unpair(id string) error
+	// Changes is a coalesced change feed and its unsubscribe func; the
+	// channel is closed on unsubscribe.
+	Changes() (<-chan struct{}, func())
+}

@@ -1,0 +1,265 @@
+package ui
+
+import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/screens"
+	"github.com/tillpair/tillpair/ui/widgets"
+)
+
+// handleFlow answers intents from screens and results of service calls.
+func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case screens.NavigateMsg:
+		return m.navigate(msg.To), true
+	case screens.PairMsg:
+		m.setStatus(widgets.StatusInfo, "Pairing…")
+		return m.pairCmd(msg), true
+	case screens.CancelMsg:
+		m.stopAwait()
+		return m.cancelCmd(msg.PairingID), true
+	case screens.TestMsg:
+		return m.testCmd(msg.PairingID), true
+	case screens.UnpairMsg:
+		return m.removeCmd(msg.PairingID, false), true
+	case screens.ForgetMsg:
+		return m.removeCmd(msg.PairingID, true), true
+	case screens.WaitAgainMsg:
+		return m.awaitCmd(msg.PairingID), true
+
+	case refreshedMsg:
+		return m.applyRefresh(msg), true
+	case pairDoneMsg:
+		return m.pairDone(msg), true
+	case awaitEventMsg:
+		if msg.gen != m.awaitGen {
+			return nil, true
+		}
+		if m.confirming != nil && m.confirming.PairingID() == msg.ev.PairingID {
+			switch msg.ev.Type {
+			case pairing.EventWaiting:
+				m.confirming.Waiting(msg.ev.Attempt)
+			case pairing.EventNetworkWarning:
+				m.confirming.Warn(screens.Describe(msg.ev.Err).Line)
+			}
+		}
+		return listen(m.ctx, m.awaitCh), true
+	case awaitDoneMsg:
+		if msg.gen != m.awaitGen {
+			return nil, true
+		}
+		m.cancelAwait = nil
+		return m.awaitDone(msg), true
+	case cancelDoneMsg:
+		if msg.err != nil {
+			m.confirmingBack = m.confirming
+			return m.show(screens.NewError(m.c, msg.err, screens.CancelMsg{PairingID: msg.id}, screens.Confirming, "")), true
+		}
+		m.pairings = msg.pairings
+		m.form = screens.NewUnpaired(m.c, m.spec, len(m.active()) > 0)
+		cmd := m.show(m.form)
+		m.setStatus(widgets.StatusInfo, "Pairing cancelled; nothing is left paired on the terminal")
+		return cmd, true
+	case testDoneMsg:
+		return m.testDone(msg), true
+	case removedMsg:
+		return m.removed(msg), true
+	}
+	return nil, false
+}
+
+func (m *Model) navigate(to screens.ID) tea.Cmd {
+	switch to {
+	case screens.Paired:
+		if len(m.active()) == 0 {
+			return m.navigate(screens.Unpaired)
+		}
+		// SCIPAIRING10: re-check pairing-info whenever the pairings are viewed.
+		return tea.Batch(m.show(screens.NewPaired(m.c, m.active(), "")), m.refreshCmd())
+	case screens.Confirming:
+		if c := m.confirmingBack; c != nil {
+			m.confirmingBack = nil
+			c.CancelFailed()
+			return tea.Batch(m.show(c), m.awaitCmd(c.PairingID()))
+		}
+		return m.navigate(screens.Paired)
+	default:
+		if m.form == nil {
+			m.form = screens.NewUnpaired(m.c, m.spec, false)
+		}
+		m.form.SetCanGoBack(len(m.active()) > 0)
+		return m.show(m.form)
+	}
+}
+
+// applyRefresh takes the entry check's outcome to the right screen.
+func (m *Model) applyRefresh(msg refreshedMsg) tea.Cmd {
+	if msg.err != nil {
+		return m.show(screens.NewError(m.c, msg.err, nil, screens.Unpaired, ""))
+	}
+	m.pairings = msg.pairings
+	for _, r := range msg.results {
+		if r.Pairing.Provider != m.provider {
+			continue
+		}
+		gone := r.Pairing.Status == providers.StatusUnpaired ||
+			(providers.KindOf(r.Err) == providers.KindNotPaired && r.Pairing.Status != providers.StatusAwaitingConfirmation)
+		if gone {
+			back := screens.Unpaired
+			if len(m.active()) > 0 {
+				back = screens.Paired
+			}
+			err := r.Err
+			if err == nil {
+				err = &providers.Error{Provider: r.Pairing.Provider, Kind: providers.KindNotPaired}
+			}
+			return m.show(screens.NewError(m.c, err, nil, back, r.Pairing.ID))
+		}
+		switch providers.KindOf(r.Err) {
+		case providers.KindNetwork, providers.KindTimeout:
+			m.setStatus(widgets.StatusWarning, screens.TextNetwork)
+		}
+	}
+	if m.confirming == nil {
+		for _, p := range m.pairings {
+			if p.Provider == m.provider && p.Status == providers.StatusAwaitingConfirmation {
+				// A pairing left waiting by an earlier run: resume it, so it is
+				// either confirmed or cancelled, never left half-made.
+				return tea.Batch(m.show(screens.NewConfirming(m.c, p, m.static)), m.awaitCmd(p.ID))
+			}
+		}
+	}
+	switch s := m.screen.(type) {
+	case *screens.PairedScreen:
+		if len(m.active()) == 0 {
+			return m.navigate(screens.Unpaired)
+		}
+		s.SetPairings(m.active())
+		return nil
+	case *screens.UnpairedScreen:
+		if len(m.active()) > 0 && s == m.form && s.Pristine() {
+			return m.show(screens.NewPaired(m.c, m.active(), ""))
+		}
+	}
+	return nil
+}
+
+func (m *Model) pairDone(msg pairDoneMsg) tea.Cmd {
+	m.setStatus(widgets.StatusNone, "")
+	if msg.err != nil {
+		return m.show(screens.NewError(m.c, msg.err, msg.in, screens.Unpaired, ""))
+	}
+	m.form = nil
+	if msg.p.Status == providers.StatusAwaitingConfirmation {
+		return tea.Batch(m.show(screens.NewConfirming(m.c, msg.p, m.static)), m.awaitCmd(msg.p.ID))
+	}
+	return m.pairedNow(msg.p)
+}
+
+// pairedNow shows the success screen for a pairing that just became active.
+func (m *Model) pairedNow(p providers.Pairing) tea.Cmd {
+	m.stopAwait()
+	m.confirmingBack = nil
+	m.upsert(p)
+	return m.show(screens.NewPaired(m.c, m.active(), p.ID))
+}
+
+func (m *Model) upsert(p providers.Pairing) {
+	for i := range m.pairings {
+		if m.pairings[i].ID == p.ID && m.pairings[i].Provider == p.Provider {
+			m.pairings[i] = p
+			return
+		}
+	}
+	m.pairings = append(m.pairings, p)
+}
+
+func (m *Model) awaitDone(msg awaitDoneMsg) tea.Cmd {
+	switch {
+	case msg.err == nil:
+		return m.pairedNow(msg.p)
+	case providers.KindOf(msg.err) == providers.KindCanceled:
+		return nil
+	case providers.KindOf(msg.err) == providers.KindTimeout && m.confirming != nil:
+		// The confirm window passed: the pairing is still waiting on the
+		// terminal; the merchant chooses to keep waiting or cancel.
+		line := "Not confirmed in time"
+		if pe, ok := providers.AsError(msg.err); ok && pe.Message != "" {
+			line = pe.Message
+		}
+		m.confirming.TimedOut(line)
+		return nil
+	default:
+		m.confirmingBack = m.confirming
+		return m.show(screens.NewError(m.c, msg.err, screens.WaitAgainMsg{PairingID: msg.p.ID}, screens.Confirming, ""))
+	}
+}
+
+func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
+	if m.confirming != nil && m.confirming.PairingID() == msg.id {
+		switch {
+		case msg.err == nil && msg.p.Status == providers.StatusActive:
+			return m.pairedNow(msg.p)
+		case msg.err == nil || providers.KindOf(msg.err) == providers.KindNotPaired:
+			m.confirming.TestDone("Not confirmed on the terminal yet")
+		default:
+			m.confirming.TestDone(screens.Describe(msg.err).Line)
+		}
+		return nil
+	}
+	if ps, ok := m.screen.(*screens.PairedScreen); ok {
+		ps.Done()
+	}
+	if msg.err != nil {
+		back := screens.Paired
+		if providers.KindOf(msg.err) == providers.KindNotPaired {
+			m.markUnpaired(msg.id)
+			if len(m.active()) == 0 {
+				back = screens.Unpaired
+			}
+		}
+		return m.show(screens.NewError(m.c, msg.err, screens.TestMsg{PairingID: msg.id}, back, msg.id))
+	}
+	m.upsert(msg.p)
+	if ps, ok := m.screen.(*screens.PairedScreen); ok {
+		ps.SetPairings(m.active())
+	}
+	m.setStatus(widgets.StatusSuccess, "Pairing is active — checked "+m.clock.Now().Format(time.TimeOnly))
+	return nil
+}
+
+func (m *Model) markUnpaired(id string) {
+	for i := range m.pairings {
+		if m.pairings[i].ID == id {
+			m.pairings[i].Status = providers.StatusUnpaired
+		}
+	}
+}
+
+func (m *Model) removed(msg removedMsg) tea.Cmd {
+	if msg.err != nil {
+		var retry tea.Msg = screens.UnpairMsg{PairingID: msg.id}
+		if msg.forgot {
+			retry = screens.ForgetMsg{PairingID: msg.id}
+		}
+		return m.show(screens.NewError(m.c, msg.err, retry, screens.Paired, msg.id))
+	}
+	m.pairings = msg.pairings
+	verb := "Unpaired"
+	if msg.forgot {
+		verb = "Forgot"
+	}
+	var cmd tea.Cmd
+	if len(m.active()) > 0 {
+		cmd = m.show(screens.NewPaired(m.c, m.active(), ""))
+	} else {
+		m.form = screens.NewUnpaired(m.c, m.spec, false)
+		cmd = m.show(m.form)
+	}
+	m.setStatus(widgets.StatusSuccess, verb+" “"+msg.name+"”")
+	return cmd
+}

@@ -1,0 +1,216 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/tillpair/tillpair/app"
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/sandbox"
+)
+
+// flow drives the real UI against the real pairing service and the
+// in-process sandbox over loopback HTTP.
+type flow struct {
+	t     *testing.T
+	rt    *app.Runtime
+	tm    *teatest.TestModel
+	mu    sync.Mutex
+	seen  bytes.Buffer // all output, for the secrets check
+	keys  int          // keystrokes sent, for the key-count budget
+	model *Model
+}
+
+func newFlow(t *testing.T, w, h int) *flow {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	rt, err := app.Build(ctx, app.Options{ForceSandbox: true, Sandbox: sandbox.Options{Seed: 7}})
+	if err != nil {
+		t.Fatalf("app.Build: %v", err)
+	}
+	t.Cleanup(func() { _ = rt.Close() })
+	m := New(Options{Service: rt.Service, Terminals: FromSandbox(rt.Sandbox), Badge: rt.Badge[providers.SCI], Context: ctx})
+	f := &flow{t: t, rt: rt, model: m}
+	f.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	return f
+}
+
+func (f *flow) key(k tea.KeyMsg) {
+	f.keys++
+	f.tm.Send(k)
+}
+
+// typeText sends one key per rune, as a person types.
+func (f *flow) typeText(s string) {
+	for _, r := range s {
+		f.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+}
+
+// waitText waits until the screen shows text. WaitFor drains the output, so
+// each call only sees what was drawn since the previous one.
+func (f *flow) waitText(text string) {
+	f.t.Helper()
+	teatest.WaitFor(f.t, f.tm.Output(), func(b []byte) bool {
+		f.mu.Lock()
+		f.seen.Write(b)
+		f.mu.Unlock()
+		return bytes.Contains(b, []byte(text))
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+// sciTerminal is the sandbox's SCI terminal now.
+func (f *flow) sciTerminal() sandbox.Terminal {
+	for _, t := range f.rt.Sandbox.Terminals() {
+		if t.Provider == providers.SCI {
+			return t
+		}
+	}
+	f.t.Fatal("the sandbox has no SCI terminal")
+	return sandbox.Terminal{}
+}
+
+// waitTerminal waits on the sandbox's change feed until cond holds.
+func (f *flow) waitTerminal(cond func(sandbox.Terminal) bool) sandbox.Terminal {
+	f.t.Helper()
+	ch, unsub := f.rt.Sandbox.Changes()
+	defer unsub()
+	deadline := time.After(10 * time.Second)
+	for {
+		if t := f.sciTerminal(); cond(t) {
+			return t
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			f.t.Fatalf("terminal never reached the expected state: %+v", f.sciTerminal())
+		}
+	}
+}
+
+// pairThroughUI runs launch → paired with the pane keys.
+func (f *flow) pairThroughUI() {
+	f.t.Helper()
+	f.waitText("Pairing Code")
+	f.key(tea.KeyMsg{Type: tea.KeyCtrlP})
+	term := f.waitTerminal(func(t sandbox.Terminal) bool { return t.PairingCode != "" })
+	f.typeText(term.PairingCode)
+	f.key(tea.KeyMsg{Type: tea.KeyEnter})
+	f.waitText("Confirm the pairing")
+	f.key(tea.KeyMsg{Type: tea.KeyCtrlO})
+	f.waitText("Pairing successful")
+}
+
+// finish quits and returns the final view, checking no secret was ever drawn.
+func (f *flow) finish() string {
+	f.t.Helper()
+	f.tm.Send(quitMsg{})
+	fm := f.tm.FinalModel(f.t, teatest.WithFinalTimeout(10*time.Second))
+	view := fm.View()
+	rest, _ := io.ReadAll(f.tm.Output())
+	f.mu.Lock()
+	f.seen.Write(rest)
+	all := f.seen.String() + view
+	f.mu.Unlock()
+	creds := f.rt.Sandbox.Info().Credentials
+	for name, secret := range map[string]string{"API key": creds.SCIAPIKey, "signing secret Part A": creds.SCISigningSecretPartA} {
+		if secret == "" {
+			f.t.Fatalf("sandbox has no %s to check for", name)
+		}
+		if strings.Contains(all, secret) {
+			f.t.Errorf("the %s appeared on screen", name)
+		}
+	}
+	return view
+}
+
+func TestFlowPairWithPaneKeys(t *testing.T) {
+	f := newFlow(t, 80, 24)
+	f.pairThroughUI()
+	if f.keys > 12 {
+		t.Errorf("launch → paired took %d keystrokes, budget is 12", f.keys)
+	}
+	term := f.waitTerminal(func(t sandbox.Terminal) bool { return len(t.Pairings) == 1 && t.Pairings[0].Status == "active" })
+	ps, err := f.rt.Service.List()
+	if err != nil || len(ps) != 1 || ps[0].Status != providers.StatusActive || ps[0].ID != term.Pairings[0].PairingID {
+		t.Fatalf("service pairings = %+v, %v; terminal = %+v", ps, err, term.Pairings)
+	}
+	view := f.finish()
+	for _, want := range []string{"Pairing successful", "Pairing ID", ps[0].ID, "TID", term.TID} {
+		if !strings.Contains(view, want) {
+			t.Errorf("final view lacks %q:\n%s", want, view)
+		}
+	}
+}
+
+func TestFlowCancelWhileConfirming(t *testing.T) {
+	f := newFlow(t, 80, 24)
+	f.waitText("Pairing Code")
+	f.key(tea.KeyMsg{Type: tea.KeyCtrlP})
+	term := f.waitTerminal(func(t sandbox.Terminal) bool { return t.PairingCode != "" })
+	f.typeText(term.PairingCode)
+	f.key(tea.KeyMsg{Type: tea.KeyEnter})
+	f.waitText("Confirm the pairing")
+	f.typeText("c")
+	f.waitText("Pairing cancelled")
+	term = f.sciTerminal()
+	for _, p := range term.Pairings {
+		if p.Status != "unpaired" {
+			t.Errorf("after cancel the terminal still has pairing %+v", p)
+		}
+	}
+	if ps, err := f.rt.Service.List(); err != nil || len(ps) != 0 {
+		t.Errorf("after cancel the service still lists %+v (%v)", ps, err)
+	}
+	if view := f.finish(); !strings.Contains(view, "Pairing Code") {
+		t.Errorf("cancel did not return to the pairing form:\n%s", view)
+	}
+}
+
+func TestFlowUnpairedExternally(t *testing.T) {
+	f := newFlow(t, 80, 24)
+	f.pairThroughUI()
+	term := f.sciTerminal()
+	if _, err := f.rt.Sandbox.UnpairFromTerminal(term.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Leave the pairings screen and come back: entering it re-checks.
+	f.typeText("a")
+	f.waitText("How to pair")
+	f.key(tea.KeyMsg{Type: tea.KeyEsc})
+	f.waitText("No active pairings found")
+	f.typeText("f")
+	f.waitText("Forgot")
+	if ps, err := f.rt.Service.List(); err != nil || len(ps) != 0 {
+		t.Errorf("after forget the service still lists %+v (%v)", ps, err)
+	}
+	if view := f.finish(); !strings.Contains(view, "Pairing Code") {
+		t.Errorf("forget did not return to the pairing form:\n%s", view)
+	}
+}
+
+func TestFlowResizeMovesPane(t *testing.T) {
+	f := newFlow(t, 120, 30)
+	f.waitText("ctrl+p new code") // inside the pane, beside the form
+	f.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 20})
+	f.waitText("terminal: ctrl+p") // strip below, keys in the footer
+	f.tm.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	f.waitText("ctrl+o confirm")
+	view := f.finish()
+	lines := strings.Split(view, "\n")
+	if len(lines) != 30 {
+		t.Errorf("view has %d lines at height 30", len(lines))
+	}
+	if !strings.Contains(lines[2], "╭") {
+		t.Errorf("at 100 columns the pane should sit beside the form, first body line: %q", lines[2])
+	}
+}

@@ -1,0 +1,242 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/jonboulle/clockwork"
+	"github.com/muesli/termenv"
+
+	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/screens"
+	"github.com/tillpair/tillpair/ui/widgets"
+)
+
+func init() { lipgloss.SetColorProfile(termenv.Ascii) }
+
+type size struct{ w, h int }
+
+var (
+	standardSizes = []size{{80, 24}, {60, 20}}
+	paneSizes     = []size{{110, 30}, {80, 24}, {60, 20}, {80, 40}}
+)
+
+// goldenCase builds a model in a state, optionally sends it messages, and
+// compares the final View with testdata.
+type goldenCase struct {
+	name  string
+	svc   *stubService
+	terms Terminals
+	prep  func(m *Model, c *clockwork.FakeClock)
+	msgs  []tea.Msg
+	sizes []size
+}
+
+func keyRunes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+var (
+	keyEnter = tea.KeyMsg{Type: tea.KeyEnter}
+)
+
+func newGoldenModel(svc *stubService, terms Terminals) (*Model, *clockwork.FakeClock) {
+	clock := clockwork.NewFakeClockAt(goldenNow)
+	m := New(Options{Service: svc, Terminals: terms, Badge: "SANDBOX", Clock: clock, StaticSpinner: true})
+	m.skipEntryCheck = true
+	return m, clock
+}
+
+func runGolden(t *testing.T, gc goldenCase) {
+	t.Helper()
+	sizes := gc.sizes
+	if sizes == nil {
+		sizes = standardSizes
+	}
+	for _, sz := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			svc := gc.svc
+			if svc == nil {
+				svc = newStubService()
+			}
+			m, clock := newGoldenModel(svc, gc.terms)
+			if gc.prep != nil {
+				gc.prep(m, clock)
+			}
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
+			for _, msg := range gc.msgs {
+				tm.Send(msg)
+			}
+			tm.Send(quitMsg{})
+			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+			view := fm.View()
+			assertFits(t, view, sz)
+			teatest.RequireEqualOutput(t, []byte(view))
+		})
+	}
+}
+
+// assertFits fails when a view would overflow the terminal.
+func assertFits(t *testing.T, view string, sz size) {
+	t.Helper()
+	lines := strings.Split(view, "\n")
+	if len(lines) > sz.h {
+		t.Errorf("view is %d lines, terminal has %d:\n%s", len(lines), sz.h, view)
+	}
+	for i, l := range lines {
+		if w := lipgloss.Width(l); w > sz.w {
+			t.Errorf("line %d is %d cells wide, terminal has %d: %q", i+1, w, sz.w, l)
+		}
+	}
+}
+
+func confirmingPairing() providers.Pairing {
+	return providers.Pairing{Provider: providers.SCI, ID: "b7c1e0f2-5d4a-4f3e-9a61-2c8d0e4f7a19",
+		Status: providers.StatusAwaitingConfirmation, ConfirmationCode: "4821", PairingNickname: "Front counter",
+		CreatedAt: goldenNow}
+}
+
+// showConfirming goes through the same path a successful Pair takes.
+func showConfirming(m *Model, c *clockwork.FakeClock) {
+	m.handleFlow(pairDoneMsg{p: confirmingPairing()})
+	c.Advance(12 * time.Second)
+}
+
+func TestGoldenUnpaired(t *testing.T) {
+	for _, gc := range []goldenCase{
+		{name: "empty"},
+		{name: "with_input", msgs: []tea.Msg{keyRunes("123 456"), tea.KeyMsg{Type: tea.KeyTab}, keyRunes("Front counter")}},
+		{name: "validation_error", msgs: []tea.Msg{keyRunes("12"), keyEnter}},
+		{name: "letter_refused", msgs: []tea.Msg{keyRunes("x")}},
+	} {
+		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
+	}
+}
+
+func TestGoldenConfirming(t *testing.T) {
+	warn := &providers.Error{Provider: providers.SCI, Kind: providers.KindNetwork}
+	for _, gc := range []goldenCase{
+		{name: "waiting", prep: showConfirming},
+		{name: "network_warning", prep: func(m *Model, c *clockwork.FakeClock) {
+			showConfirming(m, c)
+			m.handleFlow(awaitEventMsg{gen: m.awaitGen, ev: pairing.Event{Type: pairing.EventNetworkWarning, PairingID: confirmingPairing().ID, Err: warn}})
+		}},
+		{name: "cancelling", prep: showConfirming, msgs: []tea.Msg{keyRunes("c")}},
+		{name: "timed_out", prep: func(m *Model, c *clockwork.FakeClock) {
+			showConfirming(m, c)
+			m.handleFlow(awaitDoneMsg{gen: m.awaitGen, err: &providers.Error{Kind: providers.KindTimeout,
+				Message: "The terminal was not confirmed within 2m0s."}})
+		}},
+	} {
+		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
+	}
+}
+
+func TestGoldenPaired(t *testing.T) {
+	one := activePairing("b7c1e0f2-5d4a-4f3e-9a61-2c8d0e4f7a19", "Front counter", "T-1001", "Counter 1")
+	two := activePairing("0a9d3c55-8e21-4b7f-b0c4-6f1e2d3a4b5c", "Back office", "T-1002", "Office")
+	three := activePairing("5e6f7a8b-1c2d-4e3f-8a9b-0c1d2e3f4a5b", "", "T-1003", "")
+	show := func(ps []providers.Pairing, just string) func(*Model, *clockwork.FakeClock) {
+		return func(m *Model, _ *clockwork.FakeClock) {
+			m.pairings = ps
+			m.show(screens.NewPaired(m.c, m.active(), just))
+		}
+	}
+	for _, gc := range []goldenCase{
+		{name: "just_paired", prep: show([]providers.Pairing{one}, one.ID)},
+		{name: "one", prep: show([]providers.Pairing{one}, "")},
+		{name: "several", prep: show([]providers.Pairing{one, two, three}, ""), msgs: []tea.Msg{tea.KeyMsg{Type: tea.KeyDown}}},
+		{name: "unpair_prompt", prep: show([]providers.Pairing{one, two}, ""), msgs: []tea.Msg{keyRunes("u")}},
+		{name: "help_open", prep: show([]providers.Pairing{one}, ""), terms: stubTerminals{view: paneView(widgets.ScreenPaired)},
+			msgs: []tea.Msg{keyRunes("?")}},
+		{name: "test_ok", prep: func(m *Model, c *clockwork.FakeClock) {
+			show([]providers.Pairing{one}, "")(m, c)
+			m.handleFlow(testDoneMsg{id: one.ID, p: one})
+		}},
+	} {
+		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
+	}
+}
+
+type fakeStoreErr struct{}
+
+func (fakeStoreErr) Error() string {
+	return "keyring: no Secret Service on the session bus — install and unlock gnome-keyring, or run inside dbus-run-session"
+}
+func (fakeStoreErr) StoreError() bool { return true }
+
+func TestGoldenErrors(t *testing.T) {
+	id := "b7c1e0f2-5d4a-4f3e-9a61-2c8d0e4f7a19"
+	for _, k := range providers.Kinds() {
+		err := &providers.Error{Provider: providers.SCI, Op: providers.OpPair, Kind: k}
+		if k == providers.KindNotFound {
+			err.HTTPStatus, err.Code, err.Message = 404, "pairing_not_found", "Pairing not found"
+		}
+		if k == providers.KindInvalidInput {
+			err.Message = "Pairing Nickname is longer than 32 characters"
+		}
+		gc := goldenCase{name: k.String(), prep: func(m *Model, _ *clockwork.FakeClock) {
+			m.show(screens.NewError(m.c, err, screens.PairMsg{Code: "123456"}, screens.Unpaired, id))
+		}}
+		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
+	}
+	t.Run("store", func(t *testing.T) {
+		runGolden(t, goldenCase{prep: func(m *Model, _ *clockwork.FakeClock) {
+			m.show(screens.NewError(m.c, fmt.Errorf("save pairing: %w", fakeStoreErr{}), nil, screens.Unpaired, ""))
+		}})
+	})
+	t.Run("unexpected", func(t *testing.T) {
+		runGolden(t, goldenCase{prep: func(m *Model, _ *clockwork.FakeClock) {
+			m.show(screens.NewError(m.c, errors.New("boom"), nil, screens.Unpaired, ""))
+		}})
+	})
+	t.Run("unpaired_externally_on_entry", func(t *testing.T) {
+		gone := activePairing(id, "Front counter", "T-1001", "Counter 1")
+		gone.Status = providers.StatusUnpaired
+		runGolden(t, goldenCase{prep: func(m *Model, _ *clockwork.FakeClock) {
+			m.applyRefresh(refreshedMsg{
+				results:  []pairing.CheckResult{{Pairing: gone, Err: &providers.Error{Kind: providers.KindNotPaired, HTTPStatus: 401}}},
+				pairings: []providers.Pairing{gone},
+			})
+		}})
+	})
+}
+
+func TestGoldenTooSmall(t *testing.T) {
+	runGolden(t, goldenCase{sizes: []size{{59, 20}, {80, 19}, {40, 12}}})
+}
+
+func paneView(screen string) widgets.TerminalView {
+	v := widgets.TerminalView{ID: "term-sci-1", Provider: providers.SCI, TID: "T-1001", Nickname: "Counter 1", Screen: screen}
+	switch screen {
+	case widgets.ScreenPairingCode:
+		v.PairingCode = "384920"
+		v.ExpiresAt = goldenNow.Add(105 * time.Second)
+	case widgets.ScreenConfirm:
+		v.ConfirmationCode = "4821"
+	case widgets.ScreenPaired:
+		v.Pairings = []widgets.TerminalPairingView{{ID: "b7c1e0f2-5d4a-4f3e-9a61-2c8d0e4f7a19", Nickname: "Front counter", Status: "active"}}
+	}
+	return v
+}
+
+func TestGoldenSandboxPane(t *testing.T) {
+	for _, screen := range []string{widgets.ScreenIdle, widgets.ScreenPairingCode, widgets.ScreenConfirm, widgets.ScreenPaired, widgets.ScreenCodeExpired} {
+		gc := goldenCase{name: screen, terms: stubTerminals{view: paneView(screen)}, sizes: paneSizes}
+		switch screen {
+		case widgets.ScreenConfirm:
+			gc.prep = showConfirming
+		case widgets.ScreenPaired:
+			gc.prep = func(m *Model, _ *clockwork.FakeClock) {
+				m.pairings = []providers.Pairing{activePairing("b7c1e0f2-5d4a-4f3e-9a61-2c8d0e4f7a19", "Front counter", "T-1001", "Counter 1")}
+				m.show(screens.NewPaired(m.c, m.active(), m.pairings[0].ID))
+			}
+		}
+		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
+	}
+}

@@ -1,0 +1,308 @@
+// Package ui is tillpair's root Bubble Tea model: it routes messages to the
+// active screen, runs every service call as a tea.Cmd, owns the global keys
+// and the status line, and lays out header, body (plus the sandbox's
+// virtual-terminal pane) and footer.
+package ui
+
+import (
+	"context"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/jonboulle/clockwork"
+
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/screens"
+	"github.com/tillpair/tillpair/ui/keys"
+	"github.com/tillpair/tillpair/ui/theme"
+	"github.com/tillpair/tillpair/ui/widgets"
+)
+
+// Options configure the root model.
+type Options struct {
+	Service Service
+	// Terminals is the sandbox's virtual terminals; nil outside sandbox mode.
+	Terminals Terminals
+	// Provider is the provider to pair with (default providers.SCI).
+	Provider string
+	// Badge is the environment label for the header (SANDBOX, TEST, LIVE, DEV).
+	Badge string
+	// Notice is shown on the status line at start (why sandbox mode).
+	Notice string
+	// Clock drives elapsed times and countdowns (nil: real clock).
+	Clock clockwork.Clock
+	// StaticSpinner freezes the spinner, for goldens.
+	StaticSpinner bool
+	// Context ends every call when cancelled (nil: Background).
+	Context context.Context
+}
+
+// Minimum usable size; below it the too-small view is shown.
+const (
+	MinWidth  = 60
+	MinHeight = 20
+)
+
+// Model is the root model.
+type Model struct {
+	svc      Service
+	terms    Terminals
+	provider string
+	badge    string
+	static   bool
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	clock  clockwork.Clock
+	c      screens.Common
+	st     *theme.Styles
+	spec   providers.CodeSpec
+	caps   providers.Capabilities
+
+	gkeys    keys.Global
+	tkeys    keys.Terminal
+	help     help.Model
+	fullHelp bool
+
+	w, h int
+
+	screen     screens.Screen
+	form       *screens.UnpairedScreen
+	confirming *screens.ConfirmingScreen
+	// confirmingBack is the confirming screen an error screen returns to.
+	confirmingBack *screens.ConfirmingScreen
+	pairings       []providers.Pairing
+
+	status     string
+	statusKind widgets.StatusKind
+
+	views   []widgets.TerminalView
+	changes <-chan struct{}
+	unsub   func()
+
+	// skipEntryCheck leaves out the start-up Refresh (goldens set their
+	// state directly and must not race it).
+	skipEntryCheck bool
+	quitting       bool
+
+	awaitGen    int
+	cancelAwait context.CancelFunc
+	awaitCh     <-chan tea.Msg
+}
+
+// New builds the root model. It subscribes to the sandbox's changes at once
+// so none is missed between construction and Init.
+func New(o Options) *Model {
+	if o.Provider == "" {
+		o.Provider = providers.SCI
+	}
+	if o.Clock == nil {
+		o.Clock = clockwork.NewRealClock()
+	}
+	if o.Context == nil {
+		o.Context = context.Background()
+	}
+	ctx, cancel := context.WithCancel(o.Context)
+	st := theme.New(theme.Default())
+	m := &Model{
+		svc: o.Service, terms: o.Terminals, provider: o.Provider, badge: o.Badge, static: o.StaticSpinner,
+		ctx: ctx, cancel: cancel, clock: o.Clock, st: st,
+		gkeys: keys.NewGlobal(), tkeys: keys.NewTerminal(), help: widgets.NewHelp(st),
+		status: o.Notice, statusKind: widgets.StatusInfo,
+	}
+	if p, ok := o.Service.Provider(o.Provider); ok {
+		m.caps = p.Capabilities()
+	}
+	m.spec = m.caps.Code
+	m.c = screens.Common{Styles: st, Clock: o.Clock, Product: productName(o.Provider), Provider: o.Provider}
+	if m.terms != nil {
+		m.changes, m.unsub = m.terms.Changes()
+		// The first frame shows the terminal; later changes arrive by the feed.
+		m.views = m.terms.Snapshot()
+	} else {
+		m.tkeys.NewCode.SetEnabled(false)
+		m.tkeys.Confirm.SetEnabled(false)
+		m.tkeys.Unpair.SetEnabled(false)
+	}
+	m.form = screens.NewUnpaired(m.c, m.spec, false)
+	m.screen = m.form
+	return m
+}
+
+func productName(id string) string {
+	switch id {
+	case providers.SmartConnect:
+		return "Smartpay SmartConnect"
+	case providers.Helcim:
+		return "Helcim Payment Hardware"
+	default:
+		return "Simple Cloud Integration"
+	}
+}
+
+// Screen is the active screen (tests inspect it).
+func (m *Model) Screen() screens.Screen { return m.screen }
+
+// Init starts the entry check, the sandbox feed and the clock tick.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.screen.Init(), tickCmd(m.ctx, m.clock)}
+	if !m.skipEntryCheck {
+		cmds = append(cmds, m.refreshCmd())
+	}
+	if m.terms != nil {
+		cmds = append(cmds, m.snapshotCmd(), m.watchCmd())
+	}
+	return tea.Batch(cmds...)
+}
+
+// quit ends background work before the program stops.
+func (m *Model) quit() tea.Cmd {
+	m.quitting = true
+	m.stopAwait()
+	m.cancel()
+	if m.unsub != nil {
+		m.unsub()
+		m.unsub = nil
+	}
+	return tea.Quit
+}
+
+func (m *Model) setStatus(kind widgets.StatusKind, text string) {
+	m.status, m.statusKind = text, kind
+}
+
+// show makes s the active screen at the current body size.
+func (m *Model) show(s screens.Screen) tea.Cmd {
+	m.screen = s
+	if c, ok := s.(*screens.ConfirmingScreen); ok {
+		m.confirming = c
+	} else {
+		m.confirming = nil
+	}
+	m.layout()
+	return s.Init()
+}
+
+func (m *Model) active() []providers.Pairing {
+	var out []providers.Pairing
+	for _, p := range m.pairings {
+		if p.Provider == m.provider && p.Status == providers.StatusActive {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (m *Model) typing() bool {
+	t, ok := m.screen.(screens.Typer)
+	return ok && t.Typing()
+}
+
+// paneTerminal is the virtual terminal for the current provider.
+func (m *Model) paneTerminal() (widgets.TerminalView, bool) {
+	for _, v := range m.views {
+		if v.Provider == m.provider {
+			return v, true
+		}
+	}
+	return widgets.TerminalView{}, false
+}
+
+// quitMsg stops the program like ctrl+c but keeps the status line, so a
+// caller (a signal handler, a golden test) can end it without a key.
+type quitMsg struct{}
+
+// Quit returns the message that ends the program cleanly.
+func Quit() tea.Msg { return quitMsg{} }
+
+// Update routes one message, then re-applies the layout because help and
+// the status line may have changed the body's height.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.quitting {
+		// Late results of calls cut short by quitting change nothing.
+		return m, nil
+	}
+	cmd := m.update(msg)
+	m.layout()
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+		m.layout()
+		return nil
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case quitMsg:
+		return m.quit()
+	case tickMsg:
+		return tickCmd(m.ctx, m.clock)
+	case terminalsMsg:
+		m.views = msg.views
+		return m.watchCmd()
+	case terminalActionMsg:
+		if msg.err != nil {
+			m.setStatus(widgets.StatusError, "Virtual terminal: "+msg.err.Error())
+		}
+		return nil
+	}
+	if cmd, ok := m.handleFlow(msg); ok {
+		return cmd
+	}
+	var cmd tea.Cmd
+	m.screen, cmd = m.screen.Update(msg)
+	return cmd
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	// The next key press clears the status line (pug/gh-dash convention).
+	m.setStatus(widgets.StatusNone, "")
+	switch {
+	case key.Matches(msg, m.gkeys.ForceQuit):
+		return m.quit()
+	case key.Matches(msg, m.tkeys.NewCode), key.Matches(msg, m.tkeys.Confirm), key.Matches(msg, m.tkeys.Unpair):
+		v, ok := m.paneTerminal()
+		if !ok {
+			m.setStatus(widgets.StatusError, "The sandbox has no virtual terminal for "+m.c.Product)
+			return nil
+		}
+		switch {
+		case key.Matches(msg, m.tkeys.NewCode):
+			return m.terminalCmd(m.terms.StartPairing, v.ID)
+		case key.Matches(msg, m.tkeys.Confirm):
+			return m.terminalCmd(m.terms.Confirm, v.ID)
+		default:
+			return m.terminalCmd(m.terms.Unpair, v.ID)
+		}
+	}
+	if !m.typing() {
+		switch {
+		case key.Matches(msg, m.gkeys.Quit):
+			return m.quit()
+		case key.Matches(msg, m.gkeys.Help):
+			m.fullHelp = !m.fullHelp
+			m.layout()
+			return nil
+		}
+	}
+	var cmd tea.Cmd
+	m.screen, cmd = m.screen.Update(msg)
+	return cmd
+}
+
+// Help bindings: the screen's, the terminal's, then the globals.
+func (m *Model) ShortHelp() []key.Binding {
+	out := append([]key.Binding{}, m.screen.ShortHelp()...)
+	if m.typing() {
+		return append(out, m.gkeys.ForceQuit)
+	}
+	return append(out, m.gkeys.Help, m.gkeys.Quit)
+}
+
+func (m *Model) FullHelp() [][]key.Binding {
+	out := append([][]key.Binding{}, m.screen.FullHelp()...)
+	return append(out, []key.Binding{m.gkeys.Help, m.gkeys.Quit, m.gkeys.ForceQuit})
+}

@@ -1,0 +1,145 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tillpair/tillpair/ui/widgets"
+)
+
+// Pane geometry.
+const (
+	besideMinWidth = 100 // at or above: the pane sits beside the POS side
+	paneWidth      = 36
+	paneGap        = 2
+	fullPaneHeight = 13
+	stripHeight    = 3
+	// tallBody: below this body height the pane shrinks to a strip.
+	tallBody = 32
+)
+
+type paneMode int
+
+const (
+	paneNone paneMode = iota
+	paneBeside
+	paneBelow
+	paneStrip
+)
+
+// frame is one layout pass: chrome rendered once, sizes derived from it
+// (never from constants), as soft-serve and pug do.
+type frame struct {
+	header, footer string
+	pane           paneMode
+	posW, posH     int
+	paneW, paneH   int
+}
+
+func (m *Model) frame() frame {
+	f := frame{posW: m.w}
+	f.header = widgets.Header{Product: m.c.Product, Badge: m.badge}.Render(m.st, m.w)
+	bodyH := m.h - lipgloss.Height(f.header) - 1 // 1: the status line
+	if m.terms != nil {
+		switch {
+		case m.w >= besideMinWidth:
+			f.pane = paneBeside
+		case bodyH >= tallBody && !m.fullHelp:
+			f.pane = paneBelow
+		default:
+			f.pane = paneStrip
+		}
+	}
+	f.footer = m.footer(f.pane)
+	bodyH -= lipgloss.Height(f.footer)
+	f.posH = bodyH
+	switch f.pane {
+	case paneBeside:
+		f.paneW, f.paneH = paneWidth, bodyH
+		f.posW = m.w - paneWidth - paneGap
+	case paneBelow:
+		f.paneW, f.paneH = m.w, fullPaneHeight
+		f.posH = bodyH - fullPaneHeight
+	case paneStrip:
+		f.paneW, f.paneH = m.w, stripHeight
+		f.posH = bodyH - stripHeight
+	}
+	f.posH = max(f.posH, 1)
+	return f
+}
+
+func (m *Model) footer(p paneMode) string {
+	var lines []string
+	if m.fullHelp {
+		lines = append(lines, widgets.Footer(m.help, m.w, nil, m.FullHelp(), true))
+	} else {
+		lines = append(lines, widgets.Footer(m.help, m.w, m.ShortHelp(), nil, false))
+	}
+	if m.terms != nil && (p == paneStrip || m.fullHelp) {
+		// The strip has no room for its keys; they get their own help line.
+		prefix := "terminal: "
+		lines = append(lines, m.st.Faint.Render(prefix)+
+			widgets.Footer(m.help, m.w-len(prefix), m.terminalHelp(), nil, false))
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, lines...)
+}
+
+func (m *Model) terminalHelp() []key.Binding {
+	return m.tkeys.Bindings()
+}
+
+func (m *Model) tooSmall() bool { return m.w < MinWidth || m.h < MinHeight }
+
+// layout tells the active screen its size.
+func (m *Model) layout() {
+	if m.w == 0 || m.tooSmall() {
+		return
+	}
+	f := m.frame()
+	m.screen.SetSize(f.posW, f.posH)
+}
+
+// View composes header, body (screen and pane), status line and footer.
+func (m *Model) View() string {
+	if m.w == 0 {
+		return ""
+	}
+	if m.tooSmall() {
+		return m.tooSmallView()
+	}
+	f := m.frame()
+	pos := lipgloss.NewStyle().Width(f.posW).MaxWidth(f.posW).Height(f.posH).MaxHeight(f.posH).
+		Render(m.screen.View())
+	body := pos
+	if f.pane != paneNone {
+		v, _ := m.paneTerminal()
+		pane := widgets.TerminalPane{View: v, Now: m.clock.Now()}
+		if f.pane != paneStrip {
+			for _, b := range m.terminalHelp() {
+				pane.Keys = append(pane.Keys, b.Help().Key+" "+b.Help().Desc)
+			}
+		}
+		rendered := pane.Render(m.st, f.paneW, f.paneH)
+		if f.pane == paneBeside {
+			body = lipgloss.JoinHorizontal(lipgloss.Top, pos, strings.Repeat(" ", paneGap), rendered)
+		} else {
+			body = lipgloss.JoinVertical(lipgloss.Left, pos, rendered)
+		}
+	}
+	status := widgets.Status(m.st, m.statusKind, m.status, m.w)
+	return lipgloss.JoinVertical(lipgloss.Left, f.header, body, status, f.footer)
+}
+
+func (m *Model) tooSmallView() string {
+	st := m.st
+	msg := lipgloss.JoinVertical(lipgloss.Center,
+		st.Warning.Render("Terminal too small"),
+		st.Text.Render(fmt.Sprintf("Need %d×%d, have %d×%d.", MinWidth, MinHeight, m.w, m.h)),
+		st.Faint.Render("Enlarge the window, or ctrl+c to quit."),
+	)
+	return lipgloss.Place(max(m.w, 1), max(m.h, 1), lipgloss.Center, lipgloss.Center,
+		lipgloss.NewStyle().MaxWidth(max(m.w, 1)).Render(msg))
+}

@@ -1,0 +1,62 @@
+package widgets
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tillpair/tillpair/ui/theme"
+)
+
+// NewHelp returns a help model styled from the theme.
+func NewHelp(st *theme.Styles) help.Model {
+	h := help.New()
+	h.Styles.ShortKey = st.Key
+	h.Styles.ShortDesc = st.Faint
+	h.Styles.ShortSeparator = st.Faint
+	h.Styles.FullKey = st.Key
+	h.Styles.FullDesc = st.Faint
+	h.Styles.FullSeparator = st.Faint
+	h.Styles.Ellipsis = st.Faint
+	return h
+}
+
+// Footer renders key help: one line normally; with showFull, one line per
+// group, which fits narrow terminals better than help.Model's columns.
+func Footer(h help.Model, w int, short []key.Binding, full [][]key.Binding, showFull bool) string {
+	if showFull {
+		var lines []string
+		for _, g := range full {
+			if l := shortHelp(h, w, g); l != "" {
+				lines = append(lines, l)
+			}
+		}
+		return strings.Join(lines, "\n")
+	}
+	return shortHelp(h, w, short)
+}
+
+// shortHelp drops trailing bindings until the line fits: help.Model adds an
+// item anyway when its ellipsis would not fit, which overflows narrow
+// terminals.
+func shortHelp(h help.Model, w int, bs []key.Binding) string {
+	var enabled []key.Binding
+	for _, b := range bs {
+		if b.Enabled() {
+			enabled = append(enabled, b)
+		}
+	}
+	h.Width = 0
+	for n := len(enabled); n > 0; n-- {
+		line := h.ShortHelpView(enabled[:n])
+		if n < len(enabled) {
+			line += h.Styles.Ellipsis.Render(" …")
+		}
+		if lipgloss.Width(line) <= w {
+			return line
+		}
+	}
+	return ""
+}

@@ -1,0 +1,201 @@
+package widgets
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tillpair/tillpair/ui/theme"
+)
+
+// TerminalView is what a virtual terminal shows, copied from the sandbox so
+// this package needs no sandbox import.
+type TerminalView struct {
+	ID               string
+	Provider         string
+	TID              string
+	Nickname         string
+	Screen           string // idle | pairing_code | confirm | paired | code_expired | ping ...
+	PairingCode      string
+	ExpiresAt        time.Time // zero when no code is shown
+	ConfirmationCode string
+	Message          string
+	Pairings         []TerminalPairingView
+}
+
+// TerminalPairingView is one pairing as the terminal lists it.
+type TerminalPairingView struct {
+	ID       string
+	Nickname string
+	Status   string
+}
+
+// Terminal screens the pane knows how to draw.
+const (
+	ScreenIdle        = "idle"
+	ScreenPairingCode = "pairing_code"
+	ScreenConfirm     = "confirm"
+	ScreenPaired      = "paired"
+	ScreenCodeExpired = "code_expired"
+)
+
+// TerminalPane renders a virtual terminal.
+type TerminalPane struct {
+	View TerminalView
+	// Now is the clock reading used for the expiry countdown.
+	Now time.Time
+	// Keys is the help hint for the pane keys, e.g. "ctrl+p new code".
+	Keys []string
+}
+
+// Render draws the pane boxed at w×h. A pane shorter than 7 lines becomes a
+// one-line strip inside its border.
+func (p TerminalPane) Render(st *theme.Styles, w, h int) string {
+	inner := max(w-st.Pane.GetHorizontalFrameSize(), 10)
+	if h < 7 {
+		line := Truncate(p.stripLine(st), inner)
+		return st.Pane.Width(inner + st.Pane.GetHorizontalPadding()).Render(line)
+	}
+	title := st.Faint.Render("Terminal ") + st.Value.Render(p.View.TID)
+	if p.View.Nickname != "" {
+		title += st.Faint.Render(" · " + p.View.Nickname)
+	}
+	lines := []string{Truncate(title, inner), ""}
+	for _, b := range p.body(st, inner) {
+		// Wrapped paragraphs count as the lines they take.
+		lines = append(lines, strings.Split(b, "\n")...)
+	}
+	bodyMax := h - st.Pane.GetVerticalFrameSize()
+	if len(p.Keys) > 0 {
+		keys := p.keyLines(st, inner)
+		for len(lines)+len(keys)+1 < bodyMax {
+			lines = append(lines, "")
+		}
+		lines = append(lines, "")
+		lines = append(lines, keys...)
+	}
+	if len(lines) > bodyMax {
+		lines = lines[:bodyMax]
+	}
+	for len(lines) < bodyMax {
+		lines = append(lines, "")
+	}
+	return st.Pane.Width(inner + st.Pane.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+}
+
+func (p TerminalPane) keyLines(st *theme.Styles, w int) []string {
+	out := make([]string, 0, len(p.Keys))
+	for _, k := range p.Keys {
+		key, desc, _ := strings.Cut(k, " ")
+		out = append(out, Truncate(st.Key.Render(key)+" "+st.Faint.Render(desc), w))
+	}
+	return out
+}
+
+func (p TerminalPane) countdown() string {
+	if p.View.ExpiresAt.IsZero() {
+		return ""
+	}
+	left := p.View.ExpiresAt.Sub(p.Now)
+	if left < 0 {
+		left = 0
+	}
+	left = left.Truncate(time.Second)
+	return fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)
+}
+
+// GroupCode spaces a six-digit code as "123 456" so it reads at a glance.
+func GroupCode(c string) string {
+	if len(c) == 6 {
+		return c[:3] + " " + c[3:]
+	}
+	return c
+}
+
+func (p TerminalPane) body(st *theme.Styles, w int) []string {
+	v := p.View
+	wrap := func(s string) string { return lipgloss.NewStyle().Width(w).Render(s) }
+	switch v.Screen {
+	case ScreenPairingCode:
+		out := []string{st.Faint.Render("Pairing code"), st.Code.Render(GroupCode(v.PairingCode))}
+		if c := p.countdown(); c != "" {
+			out = append(out, st.Faint.Render("expires in "+c))
+		}
+		return append(out, "", wrap(st.Text.Render("Enter this code in the POS.")))
+	case ScreenConfirm:
+		return []string{
+			st.Faint.Render("Confirmation code"),
+			st.Code.Render(v.ConfirmationCode),
+			"",
+			st.Text.Render("Confirm?"),
+		}
+	case ScreenCodeExpired:
+		return []string{st.Warning.Render("Code expired"), "", wrap(st.Faint.Render("Start pairing again for a new code."))}
+	case ScreenPaired:
+		out := []string{st.Success.Render(fmt.Sprintf("Paired (%d)", countActive(v.Pairings)))}
+		for _, pr := range v.Pairings {
+			name := pr.Nickname
+			if name == "" {
+				name = shortID(pr.ID)
+			}
+			out = append(out, Truncate(st.Text.Render("• "+name)+st.Faint.Render(" "+pr.Status), w))
+		}
+		return out
+	case ScreenIdle, "":
+		return []string{st.Text.Render("Idle"), "", wrap(st.Faint.Render("Manage POS pairing is closed."))}
+	default:
+		out := []string{st.Text.Render(v.Screen)}
+		if v.Message != "" {
+			out = append(out, wrap(st.Text.Render(v.Message)))
+		}
+		return out
+	}
+}
+
+func (p TerminalPane) stripLine(st *theme.Styles) string {
+	v := p.View
+	head := st.Faint.Render("Terminal "+v.TID) + st.Faint.Render(": ")
+	switch v.Screen {
+	case ScreenPairingCode:
+		s := head + st.Text.Render("pairing code ") + st.Code.Render(GroupCode(v.PairingCode))
+		if c := p.countdown(); c != "" {
+			s += st.Faint.Render(" (" + c + ")")
+		}
+		return s
+	case ScreenConfirm:
+		return head + st.Text.Render("confirm ") + st.Code.Render(v.ConfirmationCode) + st.Text.Render("?")
+	case ScreenCodeExpired:
+		return head + st.Warning.Render("code expired")
+	case ScreenPaired:
+		return head + st.Success.Render(fmt.Sprintf("paired (%d)", countActive(v.Pairings)))
+	case ScreenIdle, "":
+		return head + st.Text.Render("idle")
+	default:
+		s := head + st.Text.Render(v.Screen)
+		if v.Message != "" {
+			s += st.Text.Render(" — " + v.Message)
+		}
+		return s
+	}
+}
+
+func countActive(ps []TerminalPairingView) int {
+	n := 0
+	for _, p := range ps {
+		if p.Status == "active" {
+			n++
+		}
+	}
+	return n
+}
+
+// shortID shows the last 8 characters of a long id: the tail is what the
+// CLI accepts as a short reference too.
+func shortID(id string) string {
+	if len(id) > 8 {
+		return "…" + id[len(id)-8:]
+	}
+	return id
+}
