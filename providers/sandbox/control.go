@@ -16,6 +16,11 @@ var controlRoutes = []string{
 	"POST /terminals/{id}/pairing-code",
 	"POST /terminals/{id}/confirm",
 	"POST /terminals/{id}/unpair",
+	"POST /terminals/{id}/offline",
+	"POST /terminals/{id}/online",
+	"POST /terminals/{id}/sleep",
+	"POST /terminals/{id}/wake",
+	"GET /helcim",
 	"POST /faults",
 	"DELETE /faults",
 }
@@ -42,12 +47,19 @@ func (s *Sandbox) controlHandler() http.Handler {
 		"pairing-code": s.StartPairing,
 		"confirm":      s.Confirm,
 		"unpair":       s.UnpairFromTerminal,
+		"offline":      func(id string) (Terminal, error) { return s.SetOffline(id, true) },
+		"online":       func(id string) (Terminal, error) { return s.SetOffline(id, false) },
+		"sleep":        s.Sleep, // Helcim only
+		"wake":         s.Wake,  // Helcim only
 	} {
 		mux.HandleFunc("POST /terminals/{id}/"+action, func(w http.ResponseWriter, r *http.Request) {
 			t, err := op(r.PathValue("id"))
 			answer(w, http.StatusOK, t, err)
 		})
 	}
+	mux.HandleFunc("GET /helcim", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"restricted_api_token": s.HelcimRestrictedAPIToken()})
+	})
 	mux.HandleFunc("POST /faults", func(w http.ResponseWriter, r *http.Request) {
 		var f Fault
 		if !decodeControl(w, r, &f, `{"provider":"sci","route":"pairing-info","status":503,"count":1}`) {

@@ -16,7 +16,15 @@ func TestControlAPI(t *testing.T) {
 	if err := json.Unmarshal(res.body, &list); err != nil || res.status != 200 {
 		t.Fatalf("GET /terminals = %d %s (%v)", res.status, res.body, err)
 	}
-	if len(list.Terminals) != 1 || list.Terminals[0].Provider != "sci" || list.Terminals[0].Screen != ScreenIdle || list.Terminals[0].Pairings == nil {
+	// One terminal per simulated provider, SCI first.
+	seen := map[string]int{}
+	for _, term := range list.Terminals {
+		seen[term.Provider]++
+		if term.Screen != ScreenIdle || term.Pairings == nil || seen[term.Provider] > 1 {
+			t.Fatalf("initial terminals = %+v", list.Terminals)
+		}
+	}
+	if len(list.Terminals) == 0 || list.Terminals[0].ID != "sci-1" || seen["smartconnect"] != 1 {
 		t.Fatalf("initial terminals = %+v", list.Terminals)
 	}
 
@@ -45,7 +53,7 @@ func TestControlAPI(t *testing.T) {
 		mentions           []string
 	}{
 		{"POST", "/terminals", `{"provider":"square"}`, 400, []string{`"square"`, "sci, smartconnect, helcim"}},
-		{"POST", "/terminals", `{"provider":"helcim"}`, 501, []string{"not simulated yet"}},
+		{"POST", "/terminals/sci-1/sleep", "", 400, []string{"only Helcim terminals sleep"}},
 		{"POST", "/terminals", `{"provider":`, 400, []string{"not valid JSON", `{"provider":"sci"}`}},
 		{"POST", "/terminals", ``, 400, []string{"empty"}},
 		{"GET", "/terminals/nope", "", 404, []string{`"nope"`, "GET /control/terminals"}},
@@ -55,7 +63,7 @@ func TestControlAPI(t *testing.T) {
 		{"PUT", "/terminals/sci-1", "", 404, []string{"valid routes"}},
 		{"POST", "/faults", `{"provider":"sci","route":"pair","status":503}`, 400, []string{`"pair"`, "progress-pairing, pairing-info, unpair"}},
 		{"POST", "/faults", `{"provider":"mx","route":"unpair","status":503}`, 400, []string{"unknown provider"}},
-		{"POST", "/faults", `{"provider":"helcim","route":"ping","status":503}`, 400, []string{"not simulated yet"}},
+		{"POST", "/faults", `{"provider":"helcim","route":"pair","status":503}`, 400, []string{`"pair"`, "device, ping, devices"}},
 		{"POST", "/faults", `{"provider":"sci","route":"unpair"}`, 400, []string{"no effect"}},
 		{"POST", "/faults", `{"provider":"sci","route":"unpair","status":200}`, 400, []string{"300-599"}},
 		{"POST", "/faults", `{"provider":"sci","route":"unpair","reset":true,"malformed":true}`, 400, []string{"mutually exclusive"}},
@@ -91,8 +99,8 @@ func TestControlAPI(t *testing.T) {
 	if res := h.send(h.newRequest(http.MethodGet, strings.TrimSuffix(h.info.ControlURL, "/control")+"/elsewhere", nil)); res.status != 404 || !strings.Contains(string(res.body), "/control") {
 		t.Errorf("unknown top-level path = %d %s", res.status, res.body)
 	}
-	if res := h.send(h.newRequest(http.MethodGet, h.info.HelcimURL+"/devices", nil)); res.status != 404 || !strings.Contains(string(res.body), "not simulated yet") {
-		t.Errorf("helcim = %d %s", res.status, res.body)
+	if res := h.send(h.newRequest(http.MethodGet, h.info.HelcimURL+"/devices", nil)); res.status != 401 || string(res.body) != "{\"errors\":\"Unauthorized\"}\n" {
+		t.Errorf("helcim without a token = %d %s", res.status, res.body)
 	}
 }
 
@@ -154,7 +162,7 @@ func TestSeedMakesEverythingDeterministic(t *testing.T) {
 	if a.Info().SCIPairingURL != "" {
 		t.Fatal("URLs set before Start")
 	}
-	if _, err := a.AddTerminal("smartconnect"); err == nil || !strings.Contains(err.Error(), "not simulated yet") {
-		t.Fatalf("AddTerminal(smartconnect) = %v", err)
+	if _, err := a.AddTerminal("square"); err == nil || !strings.Contains(err.Error(), "unknown provider") {
+		t.Fatalf("AddTerminal(square) = %v", err)
 	}
 }

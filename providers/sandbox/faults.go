@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -15,7 +17,7 @@ import (
 // Reset and Malformed are mutually exclusive.
 type Fault struct {
 	Provider  string `json:"provider"`
-	Route     string `json:"route"` // SCI: progress-pairing | pairing-info | unpair
+	Route     string `json:"route"` // SCI: progress-pairing | pairing-info | unpair; SmartConnect: pairing | transaction | poll
 	Status    int    `json:"status"`
 	DelayMS   int    `json:"delay_ms"`
 	Reset     bool   `json:"reset"`     // drop the connection without a response
@@ -39,6 +41,12 @@ type routeKey struct{ provider, route string }
 func routesByProvider(provider string) ([]string, bool) {
 	if provider == providers.SCI {
 		return []string{RouteProgressPairing, RoutePairingInfo, RouteUnpair}, true
+	}
+	if provider == providers.SmartConnect {
+		return []string{RouteSmartConnectPairing, RouteSmartConnectTransaction, RouteSmartConnectPoll}, true
+	}
+	if provider == providers.Helcim {
+		return slices.Clone(helcimRoutes), true
 	}
 	return nil, false
 }
@@ -136,6 +144,11 @@ func (s *Sandbox) route(provider, route string, h http.HandlerFunc) http.Handler
 		}
 		s.log.Debug("sandbox fault", "provider", provider, "route", route, "fault", *f)
 		if f.DelayMS > 0 {
+			// Read the body first: net/http only notices a client hanging
+			// up once the body is consumed, and the delay must end then.
+			if body, err := readBody(r); err == nil {
+				r.Body = io.NopCloser(bytes.NewReader(body))
+			}
 			t := s.clock.NewTimer(time.Duration(f.DelayMS) * time.Millisecond)
 			select {
 			case <-t.Chan():
@@ -147,6 +160,10 @@ func (s *Sandbox) route(provider, route string, h http.HandlerFunc) http.Handler
 		switch {
 		case f.Reset:
 			resetConn(w)
+		case f.Status != 0 && provider == providers.Helcim:
+			writeHelcimErrors(w, f.Status, fmt.Sprintf("injected fault: status %d on %s %s", f.Status, provider, route))
+		case f.Status != 0 && provider == providers.SmartConnect:
+			scError(w, f.Status, fmt.Sprintf("injected fault: status %d on %s %s", f.Status, provider, route))
 		case f.Status != 0:
 			writeAPIError(w, f.Status, "sandbox_fault", fmt.Sprintf("injected fault: status %d on %s %s", f.Status, provider, route))
 		case f.Malformed:

@@ -67,6 +67,8 @@ type Sandbox struct {
 	creds  Credentials
 	tenant string // SCI tenant of ordinary (test) terminals
 	sci    *sciCloud
+	helcim *helcimCloud
+	sc     *smartConnectCloud
 
 	handler http.Handler
 
@@ -86,7 +88,7 @@ type Sandbox struct {
 	served    chan struct{}
 }
 
-// New builds a sandbox with one SCI virtual terminal. It does not listen
+// New builds a sandbox with one virtual terminal per simulated provider. It does not listen
 // until Start; Handler can be mounted anywhere without Start.
 func New(opts Options) *Sandbox {
 	s := &Sandbox{
@@ -119,10 +121,18 @@ func New(opts Options) *Sandbox {
 	}
 	s.tenant = "t" + s.rng.hex(4)
 	s.sci = &sciCloud{s: s}
+	s.helcim = newHelcimCloud(s, opts.Seed)
+	s.sc = newSmartConnectCloud(s)
 	s.handler = s.routes()
 	if _, err := s.AddTerminal(providers.SCI); err != nil {
 		// Unreachable: SCI is always simulated.
 		panic(err)
+	}
+	if _, err := s.AddTerminal(providers.Helcim); err != nil {
+		panic(err) // unreachable: Helcim is always simulated
+	}
+	if _, err := s.AddTerminal(providers.SmartConnect); err != nil {
+		panic(err) // unreachable: SmartConnect is always simulated
 	}
 	return s
 }
@@ -134,8 +144,8 @@ func (s *Sandbox) routes() http.Handler {
 	sci := s.sci.handler()
 	mux.Handle(prefixSCIPairing+"/", sci)
 	mux.Handle(prefixSCIAPI+"/", sci)
-	mux.Handle(prefixSmartConnect+"/", notSimulated(providers.SmartConnect))
-	mux.Handle(prefixHelcim+"/", notSimulated(providers.Helcim))
+	mux.Handle(prefixSmartConnect+"/", s.sc.handler())
+	mux.Handle(prefixHelcim+"/", s.helcim.handler())
 	mux.Handle(prefixControl+"/", http.StripPrefix(prefixControl, s.controlHandler()))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf(

@@ -106,6 +106,7 @@ type terminal struct {
 	code                                *pairingCode // shown on screen, if any
 	pairings                            []*pairing   // oldest first, kept after unpair
 	timer                               clockwork.Timer
+	helcim                              *helcimDevice // Helcim terminals only
 }
 
 func (t *terminal) stopTimer() {
@@ -141,6 +142,9 @@ func (t *terminal) view(now time.Time) Terminal {
 			v.Screen, v.ConfirmationCode = ScreenConfirm, c.pairing.confirmation
 		}
 	}
+	if t.helcim != nil {
+		t.helcim.decorate(&v)
+	}
 	return v
 }
 
@@ -151,6 +155,7 @@ func (s *Sandbox) Terminals() []Terminal {
 	now := s.clock.Now()
 	out := make([]Terminal, 0, len(s.order))
 	for _, id := range s.order {
+		s.sc.refreshLocked(s.terminals[id], now)
 		out = append(out, s.terminals[id].view(now))
 	}
 	return out
@@ -164,7 +169,9 @@ func (s *Sandbox) Terminal(id string) (Terminal, error) {
 	if err != nil {
 		return Terminal{}, err
 	}
-	return t.view(s.clock.Now()), nil
+	now := s.clock.Now()
+	s.sc.refreshLocked(t, now)
+	return t.view(now), nil
 }
 
 func (s *Sandbox) terminalLocked(id string) (*terminal, error) {
@@ -183,14 +190,15 @@ func (s *Sandbox) AddTerminal(provider string) (Terminal, error) {
 // AddTerminalWith adds a terminal; see TerminalOptions.
 func (s *Sandbox) AddTerminalWith(o TerminalOptions) (Terminal, error) {
 	switch o.Provider {
-	case providers.SCI:
-	case providers.SmartConnect, providers.Helcim:
-		return Terminal{}, fmt.Errorf("%w: %s (only %s is)", ErrNotSimulated, o.Provider, providers.SCI)
+	case providers.SCI, providers.SmartConnect, providers.Helcim:
 	default:
 		return Terminal{}, fmt.Errorf("%w %q; valid providers: %s", ErrUnknownProvider, o.Provider, strings.Join(allProviders, ", "))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if o.Provider == providers.Helcim {
+		return s.addHelcimTerminalLocked(o), nil
+	}
 	s.nextTerm[o.Provider]++
 	t := &terminal{
 		id:            fmt.Sprintf("%s-%d", o.Provider, s.nextTerm[o.Provider]),
@@ -236,7 +244,15 @@ func (s *Sandbox) StartPairing(id string) (Terminal, error) {
 	if err != nil {
 		return Terminal{}, err
 	}
+	if t.helcim != nil {
+		return s.helcimPairingModeLocked(t), nil
+	}
 	now := s.clock.Now()
+	if t.provider == providers.SmartConnect {
+		s.sc.startPairingLocked(t, now)
+		s.notifyLocked()
+		return t.view(now), nil
+	}
 	s.revokeShownCodeLocked(t, now)
 	c := &pairingCode{code: s.uniqueCodeLocked(now), term: t, expiresAt: now.Add(s.ttl)}
 	s.codes[c.code] = c
@@ -290,6 +306,9 @@ func (s *Sandbox) Confirm(id string) (Terminal, error) {
 	if err != nil {
 		return Terminal{}, err
 	}
+	if t.provider == providers.SmartConnect {
+		return Terminal{}, fmt.Errorf("%w on terminal %s: SmartConnect has no confirmation step; the register is paired as soon as the POS sends the code", ErrNothingToConfirm, id)
+	}
 	now := s.clock.Now()
 	c := t.code
 	if c == nil || c.stateAt(now) != codeProgressed {
@@ -312,7 +331,15 @@ func (s *Sandbox) UnpairFromTerminal(id string) (Terminal, error) {
 	if err != nil {
 		return Terminal{}, err
 	}
+	if t.helcim != nil {
+		return s.helcimStandaloneLocked(t), nil
+	}
 	now := s.clock.Now()
+	if t.provider == providers.SmartConnect {
+		s.sc.unpairAllLocked(t)
+		s.notifyLocked()
+		return t.view(now), nil
+	}
 	s.revokeShownCodeLocked(t, now)
 	for _, p := range t.pairings {
 		p.status = providers.StatusUnpaired
