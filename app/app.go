@@ -6,7 +6,9 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -60,7 +62,7 @@ const (
 	EnvSCIAPIKey        = "TILLPAIR_SCI_API_KEY"
 	EnvSCISigningPartA  = "TILLPAIR_SCI_SIGNING_SECRET_PART_A"
 	EnvSCIPairingURL    = "TILLPAIR_SCI_PAIRING_URL"
-	defaultNoticeFormat = "No provider credentials configured%s — running against the built-in sandbox. Run `tillpair setup sci` to configure."
+	defaultNoticeFormat = "No provider credentials configured%s — running against the built-in sandbox. Run `tillpair setup sci`, `tillpair setup smartconnect` or `tillpair setup helcim` to configure."
 )
 
 // ErrNotConfigured is wrapped by Build's error in ModeConfigured when no
@@ -86,6 +88,11 @@ type Options struct {
 	// RequestTimeout is the per-request deadline of provider clients (0:
 	// each client's default).
 	RequestTimeout time.Duration
+	// AllowUnconfigured, with ModeConfigured, builds a runtime on the
+	// records file even when no provider is configured yet (those that
+	// can run unconfigured are listed in NeedsSetup): `tillpair setup
+	// smartconnect` uses it to store the register identity.
+	AllowUnconfigured bool
 }
 
 // Runtime is what the TUI and the CLI run on.
@@ -99,6 +106,13 @@ type Runtime struct {
 	Notice string
 	// RecordsPath is where pairings are kept ("" in sandbox mode).
 	RecordsPath string
+	// Providers lists the provider ids the Service offers, SCI first.
+	Providers []string
+	// NeedsSetup maps a provider that is offered but not configured yet
+	// (SmartConnect without a register identity, Helcim without a token)
+	// to the sentence saying how to set it up. Its Pair fails with that
+	// advice; its pairings can still be listed and forgotten.
+	NeedsSetup map[string]string
 
 	closeOnce sync.Once
 	closeErr  error
@@ -126,18 +140,55 @@ func Build(ctx context.Context, opts Options) (*Runtime, error) {
 	if secrets == nil {
 		secrets = keystore.NewKeyring(opts.Getenv(EnvKeyringService))
 	}
-	found, reason, err := resolveAll(opts, secrets)
+	recs, settings, recErr := openSettings(opts)
+	found, extra, reason, err := resolveAll(opts, sources{secrets: secrets, settings: settings})
 	if err != nil {
 		return nil, err
 	}
+	if recErr != nil {
+		opts.Logger.Warn("app: records unreadable", "err", recErr)
+		if len(found) > 0 || mode == ModeConfigured && opts.AllowUnconfigured {
+			return nil, recErr // pairings and settings cannot be kept
+		}
+		reason = joinReasons("the records file could not be read ("+recErr.Error()+")", reason)
+	}
 	if len(found) == 0 {
+		if mode == ModeConfigured && opts.AllowUnconfigured {
+			return buildConfigured(opts, secrets, recs, found, extra)
+		}
 		if mode == ModeConfigured {
 			return nil, notConfigured(reason)
 		}
 		opts.Logger.Info("app: no credentials; using the sandbox", "reason", reason)
 		return buildSandbox(opts, noticeFor(reason))
 	}
-	return buildConfigured(ctx, opts, secrets, found)
+	return buildConfigured(opts, secrets, recs, found, extra)
+}
+
+// openSettings opens the records file and reads its settings: the
+// SmartConnect register identity decides whether SmartConnect is
+// configured.
+func openSettings(opts Options) (*keystore.FileRecords, keystore.Settings, error) {
+	dir, err := keystore.ConfigDir(opts.Getenv, opts.ConfigDir)
+	if err != nil {
+		return nil, keystore.Settings{}, err
+	}
+	recs, err := keystore.OpenRecords(dir)
+	if err != nil {
+		return nil, keystore.Settings{}, err
+	}
+	f, err := recs.Load()
+	if err != nil {
+		return nil, keystore.Settings{}, err
+	}
+	return recs, f.Settings, nil
+}
+
+func joinReasons(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "; " + b
 }
 
 // Close stops the sandbox, if any. It is safe to call more than once.
@@ -163,7 +214,7 @@ func buildSandbox(opts Options, notice string) (*Runtime, error) {
 		return nil, err
 	}
 	info := sb.Info()
-	rt := &Runtime{Sandbox: sb, Mode: ModeSandbox, Badge: map[string]string{}, Notice: notice}
+	rt := &Runtime{Sandbox: sb, Mode: ModeSandbox, Badge: map[string]string{}, Notice: notice, NeedsSetup: map[string]string{}}
 	var provs []providers.Provider
 	for _, spec := range providerSpecs() {
 		p, err := spec.sandboxed(opts, info, so.Clock)
@@ -172,6 +223,7 @@ func buildSandbox(opts Options, notice string) (*Runtime, error) {
 			return nil, err
 		}
 		provs = append(provs, p)
+		rt.Providers = append(rt.Providers, spec.id)
 		rt.Badge[spec.id] = BadgeSandbox
 	}
 	rt.Service = pairing.New(pairing.Config{
@@ -182,24 +234,33 @@ func buildSandbox(opts Options, notice string) (*Runtime, error) {
 		Clock:         opts.Clock,
 		ConfirmWindow: opts.ConfirmWindow,
 	})
+	if _, err := rt.Service.SaveRegister(pairing.RegisterInput{
+		RegisterName: SandboxRegisterName, BusinessName: SandboxBusinessName, VendorName: SandboxVendorName,
+	}); err != nil {
+		_ = sb.Close()
+		return nil, fmt.Errorf("seeding the sandbox register identity: %w", err)
+	}
 	opts.Logger.Info("app: sandbox mode", "control_url", info.ControlURL)
 	return rt, nil
 }
 
-func buildConfigured(_ context.Context, opts Options, secrets keystore.Secrets, found []resolved) (*Runtime, error) {
-	dir, err := keystore.ConfigDir(opts.Getenv, opts.ConfigDir)
-	if err != nil {
-		return nil, err
+func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.FileRecords, found, extra []resolved) (*Runtime, error) {
+	rt := &Runtime{Mode: ModeConfigured, Badge: map[string]string{}, NeedsSetup: map[string]string{}, RecordsPath: recs.Path()}
+	all := append(append([]resolved(nil), found...), extra...)
+	// Keep providerSpecs order (SCI first) whatever was configured.
+	order := map[string]int{}
+	for i, spec := range providerSpecs() {
+		order[spec.id] = i
 	}
-	recs, err := keystore.OpenRecords(dir)
-	if err != nil {
-		return nil, err
-	}
-	rt := &Runtime{Mode: ModeConfigured, Badge: map[string]string{}, RecordsPath: recs.Path()}
-	provs := make([]providers.Provider, 0, len(found))
-	for _, f := range found {
+	slices.SortStableFunc(all, func(a, b resolved) int { return order[a.provider.ID()] - order[b.provider.ID()] })
+	provs := make([]providers.Provider, 0, len(all))
+	for _, f := range all {
 		provs = append(provs, f.provider)
+		rt.Providers = append(rt.Providers, f.provider.ID())
 		rt.Badge[f.provider.ID()] = f.badge
+		if f.setup != "" {
+			rt.NeedsSetup[f.provider.ID()] = f.setup
+		}
 	}
 	rt.Service = pairing.New(pairing.Config{
 		Providers:     provs,
@@ -209,6 +270,6 @@ func buildConfigured(_ context.Context, opts Options, secrets keystore.Secrets, 
 		Clock:         opts.Clock,
 		ConfirmWindow: opts.ConfirmWindow,
 	})
-	opts.Logger.Info("app: configured mode", "records", recs.Path(), "providers", len(provs))
+	opts.Logger.Info("app: configured mode", "records", recs.Path(), "providers", rt.Providers)
 	return rt, nil
 }

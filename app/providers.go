@@ -14,21 +14,32 @@ import (
 )
 
 // providerSpec knows how to build one provider's client, either from
-// configured credentials or pointed at the sandbox. SmartConnect and Helcim
-// slot in as further entries.
+// configured credentials or pointed at the sandbox.
 type providerSpec struct {
 	id string
 	// configured returns the client and its badge, or a *missingCredentials
-	// when the provider has no credentials.
-	configured func(opts Options, secrets keystore.Secrets) (providers.Provider, string, error)
+	// when the provider is not configured. A missingCredentials may still
+	// carry a usable client (one that needs no credentials to be built),
+	// which joins a configured runtime so its Pair can say what to set up.
+	configured func(opts Options, src sources) (providers.Provider, string, error)
 	// sandboxed gets the sandbox's clock: SCI signatures carry a created
-	// time the sandbox checks against its own clock.
+	// time, and SmartConnect polls are rate limited, both on the sandbox's
+	// own clock.
 	sandboxed func(opts Options, info sandbox.Info, clock clockwork.Clock) (providers.Provider, error)
 }
 
+// sources is what configured builders read credentials and settings from.
+type sources struct {
+	secrets  keystore.Secrets
+	settings keystore.Settings
+}
+
+// providerSpecs lists the providers, SCI (the lead provider) first.
 func providerSpecs() []providerSpec {
 	return []providerSpec{
 		{id: providers.SCI, configured: configuredSCI, sandboxed: sandboxedSCI},
+		{id: providers.SmartConnect, configured: configuredSmartConnect, sandboxed: sandboxedSmartConnect},
+		{id: providers.Helcim, configured: configuredHelcim, sandboxed: sandboxedHelcim},
 	}
 }
 
@@ -37,6 +48,12 @@ type missingCredentials struct {
 	provider string
 	what     []string // human names of what is missing
 	of       int      // how many credentials the provider needs
+	// setup is the sentence saying how to configure the provider.
+	setup string
+	// client, when set, works without the credentials for listing and
+	// forgetting pairings, and its Pair says what to set up.
+	client providers.Provider
+	badge  string
 }
 
 func (m *missingCredentials) Error() string {
@@ -53,34 +70,46 @@ func (m *missingCredentials) partial() bool { return len(m.what) < m.of }
 type resolved struct {
 	provider providers.Provider
 	badge    string
+	// setup is "" when configured, else how to configure it.
+	setup string
 }
 
-// resolveAll builds every provider that has credentials. reason explains,
-// for the sandbox notice, why none had (missing items, or an unavailable
-// keyring). In ModeConfigured an unavailable keyring is an error; in
-// ModeAuto it is a reason to use the sandbox.
-func resolveAll(opts Options, secrets keystore.Secrets) ([]resolved, string, error) {
-	var found []resolved
+// resolveAll builds every provider that has credentials (found) and those
+// that can run unconfigured (extra). reason explains, for the sandbox
+// notice, why none was configured. A keyring that cannot be read is only
+// fatal when nothing else is configured and the caller insists on
+// ModeConfigured: a SmartConnect-only till needs no keyring at all.
+func resolveAll(opts Options, src sources) (found, extra []resolved, reason string, err error) {
 	var reasons []string
+	var keyErr error
 	for _, spec := range providerSpecs() {
-		p, badge, err := spec.configured(opts, secrets)
+		p, badge, err := spec.configured(opts, src)
 		var miss *missingCredentials
 		var ke *keystore.Error
 		switch {
 		case err == nil:
-			found = append(found, resolved{p, badge})
+			found = append(found, resolved{provider: p, badge: badge})
 		case errors.As(err, &miss):
 			if miss.partial() {
 				reasons = append(reasons, miss.provider+": "+miss.Error())
 			}
-		case errors.As(err, &ke) && opts.Mode != ModeConfigured:
+			if miss.client != nil {
+				extra = append(extra, resolved{provider: miss.client, badge: miss.badge, setup: miss.setup})
+			}
+		case errors.As(err, &ke):
 			opts.Logger.Warn("app: keyring unavailable", "provider", spec.id, "err", err)
 			reasons = append(reasons, keyringReason(ke))
+			if keyErr == nil {
+				keyErr = err
+			}
 		default:
-			return nil, "", err
+			return nil, nil, "", err
 		}
 	}
-	return found, strings.Join(dedupe(reasons), "; "), nil
+	if len(found) == 0 && keyErr != nil && opts.Mode == ModeConfigured && !opts.AllowUnconfigured {
+		return nil, nil, "", keyErr
+	}
+	return found, extra, strings.Join(dedupe(reasons), "; "), nil
 }
 
 func keyringReason(ke *keystore.Error) string {
@@ -114,15 +143,20 @@ func noticeFor(reason string) string {
 	return fmt.Sprintf(defaultNoticeFormat, reason)
 }
 
+// setupHint names every way to configure a provider.
+const setupHint = "run `tillpair setup sci`, `tillpair setup smartconnect` or `tillpair setup helcim` " +
+	"(or set " + EnvSCIAPIKey + " and " + EnvSCISigningPartA + ", or " + EnvHelcimAPIToken + ")"
+
 func notConfigured(reason string) error {
-	msg := "SCI is not configured: run `tillpair setup sci`, or set " + EnvSCIAPIKey + " and " + EnvSCISigningPartA + "."
+	msg := "No provider is configured: " + setupHint + "."
 	if reason != "" {
-		msg = "SCI is not configured (" + reason + "): run `tillpair setup sci`, or set " + EnvSCIAPIKey + " and " + EnvSCISigningPartA + "."
+		msg = "No provider is configured (" + reason + "): " + setupHint + "."
 	}
-	return &providers.Error{Provider: providers.SCI, Kind: providers.KindConfig, Message: msg, Err: ErrNotConfigured}
+	return &providers.Error{Kind: providers.KindConfig, Message: msg, Err: ErrNotConfigured}
 }
 
-func configuredSCI(opts Options, secrets keystore.Secrets) (providers.Provider, string, error) {
+func configuredSCI(opts Options, src sources) (providers.Provider, string, error) {
+	secrets := src.secrets
 	key, kerr := keystore.Credential(opts.Getenv, secrets, EnvSCIAPIKey, keystore.SCIAPIKey)
 	partA, aerr := keystore.Credential(opts.Getenv, secrets, EnvSCISigningPartA, keystore.SCISigningPartA)
 	miss := &missingCredentials{provider: "SCI", of: 2}

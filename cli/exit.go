@@ -13,7 +13,7 @@ const (
 	ExitUsage      = 2
 	ExitNoPairing  = 3 // no active pairing
 	ExitRejected   = 4 // the provider said no
-	ExitNetwork    = 5 // network or timeout
+	ExitNetwork    = 5 // network or timeout, or the terminal is not listening
 	ExitStore      = 6 // keyring or records store
 )
 
@@ -54,7 +54,9 @@ func exitCode(err error) int {
 	}
 	if pe, ok := providers.AsError(err); ok {
 		switch pe.Kind {
-		case providers.KindNetwork, providers.KindTimeout:
+		case providers.KindNetwork, providers.KindTimeout, providers.KindNotListening:
+			// A terminal that is asleep or offline is, to a script, the
+			// same as a network fault: fix the connection, try again.
 			return ExitNetwork
 		case providers.KindNotPaired:
 			return ExitNoPairing

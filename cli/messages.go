@@ -46,8 +46,103 @@ func messageOf(err error) string {
 	if pe == nil {
 		return err.Error()
 	}
-	name := providerName(pe.Provider)
 	local := pe.HTTPStatus == 0 && pe.Message != "" && pe.Err == nil
+	if errors.Is(err, pairing.ErrUnknownPairing) {
+		return pe.Message
+	}
+	var msg string
+	switch pe.Provider {
+	case providers.SmartConnect:
+		msg = smartConnectMessage(pe, local)
+	case providers.Helcim:
+		msg = helcimMessage(pe, local)
+	}
+	if msg != "" {
+		return msg
+	}
+	return genericMessage(err, pe, local)
+}
+
+// smartConnectMessage words the Kinds SmartConnect reports in its own terms;
+// "" falls back to genericMessage.
+func smartConnectMessage(pe *providers.Error, local bool) string {
+	switch pe.Kind {
+	case providers.KindInvalidCode, providers.KindNotFound:
+		if local {
+			return pe.Message
+		}
+		return fmt.Sprintf("SmartConnect did not accept the pairing code (%s). Codes refresh on the terminal: enter the code it shows now, promptly. If it keeps failing, check the business name with `tillpair setup smartconnect`.", vendor(pe))
+	case providers.KindCodeUsed:
+		return fmt.Sprintf("That pairing code has expired or was already used (%s). Codes refresh on the terminal: enter the code it shows now, promptly.", vendor(pe))
+	case providers.KindNotPaired:
+		return fmt.Sprintf("This register is not paired to a terminal (%s): it was unpaired on the terminal, paired to another register, or the register identity changed. Start pairing on the terminal, then run `tillpair pair --provider smartconnect --code CODE`.", vendorMessage(pe, "not paired"))
+	case providers.KindNotListening:
+		detail := vendorMessage(pe, "no answer")
+		if pe.Code != "" {
+			detail = "Result " + pe.Code
+		}
+		return fmt.Sprintf("The terminal is offline or did not answer (%s). Check it is switched on, connected and at its idle screen, then try again.", detail)
+	case providers.KindRateLimited:
+		return "SmartConnect says too many requests. Wait a minute and try again."
+	case providers.KindConfig:
+		if pe.HTTPStatus != 0 {
+			return fmt.Sprintf("SmartConnect refused this register's request (%s). Check the register identity with `tillpair setup smartconnect`.", vendor(pe))
+		}
+		if pe.Message != "" {
+			return pe.Message
+		}
+		return "The SmartConnect register identity is incomplete: run `tillpair setup smartconnect`."
+	case providers.KindUnpairOnTerminal:
+		return onTerminalSteps(providers.SmartConnect)
+	}
+	return ""
+}
+
+// helcimMessage words the Kinds Helcim reports (reference §4.4); "" falls
+// back to genericMessage.
+func helcimMessage(pe *providers.Error, local bool) string {
+	// The client's messages are already sentences with advice; the line
+	// quotes only its code and status, so the advice is not said twice.
+	detail := vendor(pe)
+	if pe.Code != "" && pe.HTTPStatus != 0 {
+		detail = fmt.Sprintf("%s, HTTP %d", pe.Code, pe.HTTPStatus)
+	}
+	switch pe.Kind {
+	case providers.KindInvalidCode:
+		if local {
+			return pe.Message
+		}
+		return fmt.Sprintf("Helcim says the device code is not valid (%s). Enter the 4-character code the terminal shows, for example DY6L.", detail)
+	case providers.KindNotFound:
+		if local {
+			return pe.Message
+		}
+		return fmt.Sprintf("Device code not found on this Helcim account (%s). Check the code the terminal shows, and that the API token belongs to the account the terminal is registered on.", detail)
+	case providers.KindNotPaired:
+		return fmt.Sprintf("The Helcim device is no longer on this account (%s): it was removed or registered again with a new code. Switch the terminal to pairing mode and pair again with the code it shows.", detail)
+	case providers.KindNotListening:
+		return fmt.Sprintf("The Helcim terminal is not listening (%s): wake the terminal, open the Helcim app and sign in, and switch it to pairing mode; then try again. If it is a different terminal, check the device code.", detail)
+	case providers.KindCredentials:
+		if local {
+			return pe.Message
+		}
+		if pe.HTTPStatus == 403 {
+			return fmt.Sprintf("Helcim refused the API token (%s): it is invalid or lacks permission (it needs General: Read and Settings: Read). Store a valid token with `tillpair setup helcim`.", detail)
+		}
+		return fmt.Sprintf("Helcim rejected the API token (%s): it is missing or invalid. Store a valid token with `tillpair setup helcim`, or set TILLPAIR_HELCIM_API_TOKEN.", detail)
+	case providers.KindRateLimited:
+		if pe.Message != "" {
+			return "Helcim rate limit reached (" + pe.Message + "). Wait, then try again."
+		}
+		return "Helcim says too many requests. Wait a minute and try again."
+	case providers.KindUnpairOnTerminal:
+		return onTerminalSteps(providers.Helcim)
+	}
+	return ""
+}
+
+func genericMessage(err error, pe *providers.Error, local bool) string {
+	name := providerName(pe.Provider)
 	switch pe.Kind {
 	case providers.KindInvalidCode:
 		if local {
@@ -55,7 +150,7 @@ func messageOf(err error) string {
 		}
 		return fmt.Sprintf("%s says the pairing code is not valid (%s). Check the code on the terminal and try again.", name, vendor(pe))
 	case providers.KindNotFound:
-		if errors.Is(err, pairing.ErrUnknownPairing) || local {
+		if local {
 			return pe.Message
 		}
 		return fmt.Sprintf("Pairing not found: %s. The code was not recognised — check the code on the terminal, or start pairing again there.", vendorMessage(pe, "Pairing not found"))
@@ -69,6 +164,8 @@ func messageOf(err error) string {
 		return fmt.Sprintf("%s rejected the request signature (%s). Check that this computer's clock is correct, then try again.", name, vendor(pe))
 	case providers.KindRateLimited:
 		return fmt.Sprintf("%s says too many requests. Wait a minute and try again.", name)
+	case providers.KindNotListening:
+		return fmt.Sprintf("The terminal is not listening (%s). Wake it and check it is connected, then try again.", vendor(pe))
 	case providers.KindNetwork:
 		return fmt.Sprintf("Could not reach %s: please check network and terminal connections and try again (%s).", name, vendorMessage(pe, "no response"))
 	case providers.KindTimeout:
@@ -82,6 +179,14 @@ func messageOf(err error) string {
 		return fmt.Sprintf("%s answered something tillpair does not understand (%s). Try again; if it persists, run with --debug and report the log.", name, vendor(pe))
 	case providers.KindCanceled:
 		return "Cancelled."
+	case providers.KindUnpairOnTerminal:
+		return fmt.Sprintf("%s pairings are unpaired on the terminal. Do that, then run `tillpair unpair PAIRING --forget`.", name)
+	case providers.KindConfig, providers.KindInvalidInput:
+		if pe.HTTPStatus != 0 {
+			return fmt.Sprintf("%s refused the request (%s). Check the settings with `tillpair setup %s`, then try again.", name, vendor(pe), pe.Provider)
+		}
+	case providers.KindUnknown:
+		return fmt.Sprintf("%s failed unexpectedly (%s). Try again; if it persists, run with --debug and report the log.", name, vendor(pe))
 	}
 	if pe.Message != "" {
 		return pe.Message

@@ -40,10 +40,17 @@ type pairJSON struct {
 func newPairCmd(e *env) *cobra.Command {
 	var o pairOptions
 	cmd := &cobra.Command{
-		Use:   "pair --code CODE [--provider sci] [--nickname NAME] [--wait DUR | --no-wait] [--json]",
+		Use:   "pair --code CODE [--provider sci|smartconnect|helcim] [--nickname NAME] [--wait DUR | --no-wait] [--json]",
 		Short: "Pair with a terminal using the code it shows",
 		Long: `Pair this register with a terminal. Start pairing on the terminal first;
-it shows a pairing code.
+it shows a pairing code (Helcim: switch it to pairing mode; it shows a
+4-character device code).
+
+SmartConnect and Helcim pairings are active at once: there is no waiting
+step. SmartConnect needs the register identity first (tillpair setup
+smartconnect); its codes refresh on the terminal, so enter the current one
+promptly. Helcim looks the device up on the token's account and pings it:
+the terminal shows a message so you can see the right one answered.
 
 For SCI the terminal then shows a confirmation code: check it matches the one
 printed here and confirm on the terminal. pair waits for that (--wait, default
@@ -52,15 +59,19 @@ unpaired in the cloud and removed here. With --no-wait it is left awaiting
 confirmation; confirm on the terminal, then run 'tillpair test PAIRING'.
 
 --json prints one object on stdout: provider, pairing_id, status,
-confirmation_code, tid, pairing_nickname, terminal_nickname. Progress goes to
-stderr.
+confirmation_code, tid, pairing_nickname, terminal_nickname. pairing_id is
+the SCI pairing id, the SmartConnect register ID or the Helcim device code.
+Progress goes to stderr.
 
 Exit codes: 0 paired (or awaiting with --no-wait), 2 bad input or not
 configured, 4 the provider refused (unknown or used code, credentials),
-5 network or timeout (including no confirmation in time), 6 keyring or
+5 network or timeout (including no confirmation in time) or the terminal
+is not listening, 6 keyring or
 records store, 1 interrupted.`,
 		Example: `  tillpair pair --code 123456 --nickname "Front Bar"
-  tillpair pair --code 123456 --no-wait --json`,
+  tillpair pair --code 123456 --no-wait --json
+  tillpair pair --provider smartconnect --code 12345678
+  tillpair pair --provider helcim --code DY6L`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("wait") && o.noWait {
@@ -73,7 +84,7 @@ records store, 1 interrupted.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.provider, "provider", providers.SCI, "provider: sci")
+	f.StringVar(&o.provider, "provider", providers.SCI, "provider: sci, smartconnect or helcim")
 	f.StringVar(&o.code, "code", "", "the pairing code the terminal shows (required)")
 	f.StringVar(&o.nickname, "nickname", "", fmt.Sprintf("pairing nickname, up to %d characters (optional)", pairing.MaxNicknameRunes))
 	f.DurationVar(&o.wait, "wait", pairing.DefaultConfirmWindow, "how long to wait for confirmation on the terminal")
@@ -159,7 +170,19 @@ func printPair(e *env, o pairOptions, p providers.Pairing) error {
 			TID: p.TID, PairingNickname: p.PairingNickname, TerminalNickname: p.TerminalNickname,
 		})
 	}
-	_, err := fmt.Fprintf(e.stdout, "%s pairing %s%s with terminal %s: %s\n", providerName(p.Provider), p.ID, nickSuffix(p), terminalName(p), p.Status)
+	var err error
+	switch p.Provider {
+	case providers.Helcim:
+		_, err = fmt.Fprintf(e.stdout, "Paired with Helcim device %s%s. Check the terminal screen for the ping message.\n", p.ID, nickSuffix(p))
+	case providers.SmartConnect:
+		reg := p.PairingNickname
+		if p.Register != nil {
+			reg = p.Register.RegisterName
+		}
+		_, err = fmt.Fprintf(e.stdout, "Paired with SmartConnect: register %q (register ID %s) is active. The terminal now lists this register.\n", reg, p.ID)
+	default:
+		_, err = fmt.Fprintf(e.stdout, "%s pairing %s%s with terminal %s: %s\n", providerName(p.Provider), p.ID, nickSuffix(p), terminalName(p), p.Status)
+	}
 	return err
 }
 
@@ -183,6 +206,8 @@ func terminalName(p providers.Pairing) string {
 		return p.TID
 	case p.TerminalNickname != "":
 		return p.TerminalNickname
+	case p.Provider == providers.Helcim:
+		return "device " + p.ID
 	}
 	return "(unknown)"
 }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/jonboulle/clockwork"
 	"github.com/spf13/cobra"
 )
 
@@ -42,11 +43,19 @@ type env struct {
 	g      *globals
 	// getenv reads the environment; tests replace it.
 	getenv func(string) string
+	// clock drives the provider clients (nil: real); tests use a fake one
+	// so SmartConnect status polling needs no real waiting.
+	clock clockwork.Clock
 }
 
 // Execute runs the command line and returns the process exit code.
 func Execute(ctx context.Context, b Build, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, build: b, stdin: stdin, stdout: stdout, stderr: stderr, g: &globals{}, getenv: osGetenv}
+	return execute(e, args)
+}
+
+func execute(e *env, args []string) int {
+	ctx, stdin, stdout, stderr := e.ctx, e.stdin, e.stdout, e.stderr
 	root := newRootCmd(e)
 	root.SetArgs(args)
 	root.SetIn(stdin)

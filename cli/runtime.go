@@ -15,17 +15,17 @@ import (
 // with a message saying how to configure (exit 2); a keyring failure exits 6.
 // window is the confirm window (0: default). Call the returned func when done.
 func (e *env) openRuntime(window time.Duration) (*app.Runtime, func(), error) {
+	return e.buildRuntime(app.Options{ConfirmWindow: window})
+}
+
+// buildRuntime builds a configured runtime from opts plus the globals.
+func (e *env) buildRuntime(opts app.Options) (*app.Runtime, func(), error) {
 	log, closeLog, err := e.openLogger()
 	if err != nil {
 		return nil, func() {}, err
 	}
-	rt, err := app.Build(e.ctx, app.Options{
-		ConfigDir:     e.g.configDir,
-		Mode:          app.ModeConfigured,
-		Getenv:        e.getenv,
-		Logger:        log,
-		ConfirmWindow: window,
-	})
+	opts.ConfigDir, opts.Mode, opts.Getenv, opts.Logger, opts.Clock = e.g.configDir, app.ModeConfigured, e.getenv, log, e.clock
+	rt, err := app.Build(e.ctx, opts)
 	if err != nil {
 		log.Info("cli: runtime not built", "err", err)
 		_ = closeLog()

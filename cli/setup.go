@@ -20,14 +20,37 @@ import (
 const maxCredentialLine = 4096
 
 func newSetupCmd(e *env) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "setup PROVIDER",
-		Short: "Store provider credentials in the OS keyring (sci)",
-		Long: `Store a provider's credentials in the OS keyring. They are never printed.
+		Short: "Configure a provider: sci, smartconnect or helcim",
+		Long: `Configure a provider.
 
-setup sci asks for the SCI Pairing API key and the signing secret Part A
-without echoing them when stdin is a terminal. Otherwise it reads them as two
-lines from stdin:
+  setup sci           SCI Pairing API key and signing secret Part A (OS keyring)
+  setup smartconnect  this register's SmartConnect identity (records file; no secrets)
+  setup helcim        Helcim API token (OS keyring)
+
+Credentials are never printed. Run 'tillpair setup PROVIDER --help' for details.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("name a provider: tillpair setup sci, tillpair setup smartconnect or tillpair setup helcim")
+			}
+			return usagef("unknown provider %q; choose sci, smartconnect or helcim (e.g. tillpair setup sci)", args[0])
+		},
+	}
+	cmd.AddCommand(newSetupSCICmd(e), newSetupSmartConnectCmd(e), newSetupHelcimCmd(e))
+	return cmd
+}
+
+func newSetupSCICmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "sci",
+		Short: "Store the SCI Pairing API key and signing secret Part A in the OS keyring",
+		Long: `Store the SCI credentials in the OS keyring. They are never printed.
+
+Asks for the SCI Pairing API key and the signing secret Part A without
+echoing them when stdin is a terminal. Otherwise it reads them as two lines
+from stdin:
 
   printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci
 
@@ -36,16 +59,8 @@ tillpair uses them and nothing needs storing.
 
 Exit codes: 0 stored (or env vars in use); 2 bad or missing input;
 6 keyring failure.`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			switch args[0] {
-			case providers.SCI:
-				return runSetupSCI(e)
-			case providers.SmartConnect, providers.Helcim:
-				return usagef("setup %s is not available yet; only sci can be configured", args[0])
-			}
-			return usagef("unknown provider %q; try: tillpair setup sci", args[0])
-		},
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return runSetupSCI(e) },
 	}
 }
 
@@ -54,7 +69,7 @@ func runSetupSCI(e *env) error {
 		_, err := fmt.Fprintf(e.stdout, "%s and %s are set: tillpair uses them, and nothing needs storing.\n", app.EnvSCIAPIKey, app.EnvSCISigningPartA)
 		return err
 	}
-	read := e.credentialReader()
+	read := e.credentialReader(`pipe the API key and Part A as two lines, e.g. printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci`)
 	key, err := read("SCI Pairing API key")
 	if err != nil {
 		return err
@@ -89,7 +104,8 @@ func runSetupSCI(e *env) error {
 
 // credentialReader returns a func reading one credential: without echo from
 // a terminal, else the next line of stdin.
-func (e *env) credentialReader() func(label string) (providers.Secret, error) {
+// pipeHint says how to pipe the credentials, for a missing line.
+func (e *env) credentialReader(pipeHint string) func(label string) (providers.Secret, error) {
 	if fd, ok := e.stdinIsTerminal(); ok {
 		return func(label string) (providers.Secret, error) {
 			fmt.Fprintf(e.stderr, "%s: ", label)
@@ -108,7 +124,7 @@ func (e *env) credentialReader() func(label string) (providers.Secret, error) {
 			if err := sc.Err(); err != nil && !errors.Is(err, io.EOF) {
 				return providers.Secret{}, usagef("reading the %s from stdin: %v", label, err)
 			}
-			return providers.Secret{}, usagef("the %s is missing: pipe the API key and Part A as two lines, e.g. printf '%%s\\n%%s\\n' \"$KEY\" \"$PART_A\" | tillpair setup sci", label)
+			return providers.Secret{}, usagef("the %s is missing: %s", label, pipeHint)
 		}
 		return checkCredential(label, sc.Text())
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"strings"
@@ -81,5 +82,24 @@ func TestSetupSCIKeyringFailureExits6(t *testing.T) {
 	r := runCLI(context.Background(), "key\nparta\n", "setup", "sci")
 	if r.code != ExitStore || strings.Contains(r.stderr, "parta") {
 		t.Errorf("exit %d stderr %q", r.code, r.stderr)
+	}
+}
+
+func TestPromptKeepsTheShownDefault(t *testing.T) {
+	var errb strings.Builder
+	e := &env{stderr: &errb}
+	rd := bufio.NewReader(strings.NewReader("\n  New Name \n"))
+	if v, err := prompt(e, rd, "Register name", "Main"); err != nil || v != "Main" {
+		t.Errorf("Enter = %q, %v; want the default", v, err)
+	}
+	if v, err := prompt(e, rd, "Business name", "Old"); err != nil || v != "New Name" {
+		t.Errorf("typed = %q, %v", v, err)
+	}
+	if !strings.Contains(errb.String(), "Register name [Main]: ") {
+		t.Errorf("prompt %q does not show the default", errb.String())
+	}
+	var ue usageError
+	if _, err := prompt(e, rd, "Vendor name", ""); !errors.As(err, &ue) {
+		t.Errorf("EOF: %v", err)
 	}
 }

@@ -35,9 +35,11 @@ func newStatusCmd(e *env) *cobra.Command {
 		Use:   "status [--json] [--no-check]",
 		Short: "List pairings, checking each one live",
 		Long: `List this register's pairings. Each is checked live with its provider
-(SCI pairing-info) unless --no-check is given: a pairing removed on the
-terminal shows as unpaired. A check that fails on the network leaves the
-last known status and is reported for that pairing; it never means unpaired.
+(SCI pairing-info, SmartConnect Terminal.GetStatus, Helcim ping) unless
+--no-check is given: a pairing removed on the terminal shows as unpaired. A
+check that fails on the network, or a terminal that is asleep or offline,
+leaves the last known status and is reported for that pairing; it never
+means unpaired.
 
 --json prints {"pairings":[{provider, pairing_id, status, pairing_nickname,
 tid, terminal_nickname, checked_at, check_error?, check_error_kind?}]}.

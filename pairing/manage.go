@@ -138,7 +138,7 @@ func (s *Service) check(ctx context.Context, rec providers.Pairing) CheckResult 
 	if err != nil {
 		return CheckResult{Pairing: rec, Err: err}
 	}
-	st, err := prov.Check(ctx, rec, secret)
+	st, err := prov.Check(ctx, s.checkTarget(rec), secret)
 	now := s.clock.Now()
 	switch {
 	case err == nil && st == providers.StatusActive:
@@ -165,4 +165,21 @@ func (s *Service) check(ctx context.Context, rec providers.Pairing) CheckResult 
 		log.Info("check: failed; status kept", "err", err)
 		return CheckResult{Pairing: rec, Err: err}
 	}
+}
+
+// checkTarget is the pairing as the provider should check it. SmartConnect
+// is checked with this register's current identity, not the one stored on
+// the record: the register sends the current one on every request, so
+// after the business name or register ID changed, a check with the old
+// triple would report a pairing the register can no longer use.
+func (s *Service) checkTarget(rec providers.Pairing) providers.Pairing {
+	if rec.Provider != providers.SmartConnect {
+		return rec
+	}
+	id, ok, err := s.Register()
+	if err != nil || !ok {
+		return rec
+	}
+	rec.Register = &id
+	return rec
 }

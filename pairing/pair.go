@@ -30,15 +30,26 @@ func (s *Service) Pair(ctx context.Context, in PairInput) (providers.Pairing, er
 	if err != nil {
 		return providers.Pairing{}, stamp(err, prov.ID(), providers.OpPair)
 	}
+	req := providers.PairRequest{Code: code, Nickname: nick}
+	if prov.ID() == providers.SmartConnect {
+		if req.Register, err = s.registerIdentity(); err != nil {
+			return providers.Pairing{}, err
+		}
+	}
 	log := s.log.With("provider", prov.ID())
 	log.Debug("pair: sending code", "code_len", len(code), "nickname", nick)
-	p, secret, err := prov.Pair(ctx, providers.PairRequest{Code: code, Nickname: nick})
+	p, secret, err := prov.Pair(ctx, req)
 	if err != nil {
 		log.Info("pair: provider refused", "kind", providers.KindOf(err).String(), "err", err)
 		return providers.Pairing{}, err
 	}
 	if p.Provider == "" {
 		p.Provider = prov.ID()
+	}
+	if req.Register != nil && p.Register == nil {
+		// Later checks must send the identity the pairing was made with.
+		reg := *req.Register
+		p.Register = &reg
 	}
 	now := s.clock.Now()
 	p.CreatedAt, p.UpdatedAt = now, now
@@ -136,7 +147,7 @@ func (s *Service) unknownProvider(id string) error {
 		ids = append(ids, p.ID())
 	}
 	if len(ids) == 0 {
-		return &providers.Error{Kind: providers.KindConfig, Message: "No provider is configured. Run `tillpair setup sci` or set the provider's environment variables."}
+		return &providers.Error{Kind: providers.KindConfig, Message: "No provider is configured. Run `tillpair setup sci`, `tillpair setup smartconnect` or `tillpair setup helcim`, or set the provider's environment variables."}
 	}
 	return &providers.Error{Kind: providers.KindInvalidInput, Provider: id,
 		Message: fmt.Sprintf("Unknown or unconfigured provider %q. Choose one of: %s.", id, strings.Join(ids, ", "))}

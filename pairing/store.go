@@ -23,9 +23,17 @@ func secretItem(p providers.Pairing) string {
 	return p.Provider + "/" + p.ID + "/secret"
 }
 
+// hasSecret reports whether the provider keeps a per-pairing secret. Only
+// SCI does; the others must work without touching the keyring at all, since
+// a SmartConnect-only installation may have no keyring to talk to.
+func hasSecret(p providers.Pairing) bool { return p.Provider == providers.SCI }
+
 // loadSecret returns the pairing's secret; a missing item is an empty secret
 // (providers without per-pairing secrets), any other failure is returned.
 func (s *Service) loadSecret(p providers.Pairing) (providers.Secret, error) {
+	if !hasSecret(p) {
+		return providers.Secret{}, nil
+	}
 	sec, err := s.cfg.Secrets.Get(secretItem(p))
 	if err != nil {
 		if keystore.IsNotFound(err) {
@@ -86,6 +94,12 @@ func (s *Service) deleteRecord(p providers.Pairing) error {
 // fails the record is still there, so the user sees the pairing and can
 // retry; the reverse order could leave an invisible secret in the keyring.
 func (s *Service) removeLocal(p providers.Pairing) error {
+	if !hasSecret(p) {
+		if err := s.deleteRecord(p); err != nil {
+			return fmt.Errorf("deleting the record of pairing %s: %w", p.ID, err)
+		}
+		return nil
+	}
 	if err := s.cfg.Secrets.Delete(secretItem(p)); err != nil {
 		return fmt.Errorf("deleting the secret of pairing %s: %w", p.ID, err)
 	}

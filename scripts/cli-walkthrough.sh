@@ -83,5 +83,46 @@ jq -e ".status == \"active\"" "$work/wait.json" >/dev/null || fail "pair --wait:
 
 step "9. bad input gets exit 2 and a message naming the problem"
 expect_exit 2 "$BIN" pair --code 12ab --no-wait
+
+step "10. SmartConnect: set up the register identity (no secrets)"
+export TILLPAIR_SMARTCONNECT_URL=$(jq -r .smartconnect_url "$work/sandbox.json")
+expect_exit 2 "$BIN" setup smartconnect --register-name "Main Register"
+"$BIN" setup smartconnect --register-name "Main Register" --business-name "Toys Shop" --vendor-name "Till2Go" > "$work/sc-setup.out"
+REG_ID=$(sed -n "s/^  Register ID: *\([0-9a-f-]\{36\}\).*/\1/p" "$work/sc-setup.out")
+[ -n "$REG_ID" ] || fail "setup smartconnect printed no register ID: $(cat "$work/sc-setup.out")"
+jq -e ".settings.smartconnect_register.register_id == \"$REG_ID\"" "$work/config/pairings.json" >/dev/null || fail "identity not in the records file"
+
+step "11. SmartConnect: pair with the code on the terminal, test, unpair on the terminal, forget"
+SC_ID=$(curl -sf "$CONTROL/terminals" | jq -r ".terminals[] | select(.provider==\"smartconnect\") | .id" | head -n1)
+SC_CODE=$(curl -sf -X POST "$CONTROL/terminals/$SC_ID/pairing-code" | jq -r .pairing_code)
+"$BIN" pair --provider smartconnect --code "$SC_CODE" --json > "$work/sc-pair.json"
+jq -e ".provider == \"smartconnect\" and .status == \"active\" and .pairing_id == \"$REG_ID\"" "$work/sc-pair.json" >/dev/null || fail "pair smartconnect: $(cat "$work/sc-pair.json")"
+[ "$(curl -sf "$CONTROL/terminals/$SC_ID" | jq -r ".pairings[0].pairing_id")" = "$REG_ID" ] || fail "terminal does not list the register"
+"$BIN" test "$REG_ID" | grep -q "answered the status request" || fail "test smartconnect"
+expect_exit 2 "$BIN" unpair "$REG_ID" --yes 2> "$work/sc-unpair.err"
+grep -q -- "--forget" "$work/sc-unpair.err" || fail "unpair gave no --forget hint: $(cat "$work/sc-unpair.err")"
+"$BIN" status --json --no-check | jq -e ".pairings | map(select(.provider==\"smartconnect\")) | length == 1" >/dev/null || fail "unpair without --forget removed the pairing"
+curl -sf -X POST "$CONTROL/terminals/$SC_ID/unpair" >/dev/null
+expect_exit 3 "$BIN" test "$REG_ID"
+"$BIN" unpair "$REG_ID" --forget --yes | grep -q "Forgot SmartConnect pairing" || fail "forget smartconnect"
+
+step "12. Helcim: store the API token, pair with the device code, test, forget"
+export TILLPAIR_HELCIM_URL=$(jq -r .helcim_url "$work/sandbox.json")
+HELCIM_TOKEN=$(jq -r .credentials.helcim_api_token "$work/sandbox.json")
+printf "%s\n" "$HELCIM_TOKEN" | "$BIN" setup helcim > "$work/helcim-setup.out"
+grep -q "Helcim API token stored" "$work/helcim-setup.out" || fail "setup helcim: $(cat "$work/helcim-setup.out")"
+HC_ID=$(curl -sf "$CONTROL/terminals" | jq -r ".terminals[] | select(.provider==\"helcim\") | .id" | head -n1)
+HC_CODE=$(curl -sf -X POST "$CONTROL/terminals/$HC_ID/pairing-code" | jq -r .pairing_code)
+[[ $HC_CODE =~ ^[A-Z0-9]{4}$ ]] || fail "device code $HC_CODE"
+expect_exit 2 "$BIN" pair --provider helcim --code "AB!D"
+[ "$("$BIN" pair --provider helcim --code "${HC_CODE,,}")" = "Paired with Helcim device $HC_CODE. Check the terminal screen for the ping message." ] || fail "pair helcim"
+[ "$(curl -sf "$CONTROL/terminals/$HC_ID" | jq -r .screen)" = ping ] || fail "terminal shows no ping"
+"$BIN" test "$HC_CODE" | grep -q "answered the ping" || fail "test helcim"
+curl -sf -X POST "$CONTROL/terminals/$HC_ID/sleep" >/dev/null
+expect_exit 5 "$BIN" test "$HC_CODE"
+"$BIN" unpair "$HC_CODE" --forget --yes 2> "$work/helcim-forget.err" | grep -q "Forgot Helcim pairing $HC_CODE" || fail "forget helcim"
+grep -q "standalone" "$work/helcim-forget.err" || fail "no on-terminal reminder"
+! grep -rqF "$HELCIM_TOKEN" "$work/config" "$work/helcim-setup.out" || fail "Helcim token leaked"
+expect_exit 3 "$BIN" status --json
 echo "walkthrough: all steps passed"
 ' walkthrough "$BIN"

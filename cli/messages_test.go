@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/tillpair/tillpair/providers"
+)
+
+// nextStep matches the wording of a next step; every user line needs one.
+var nextStep = regexp.MustCompile(`(?i)\b(try again|run|check|pair|start|enter|wait|wake|store|set up|unpair|switch|contact|type|choose|use|fix|remove|do that)\b`)
+
+func TestEveryKindHasALineWithANextStep(t *testing.T) {
+	for _, prov := range []string{providers.SCI, providers.SmartConnect, providers.Helcim} {
+		for _, k := range providers.Kinds() {
+			// A remote failure with the vendor's own text.
+			pe := &providers.Error{Provider: prov, Op: providers.OpPair, Kind: k, HTTPStatus: 400, Message: "vendor says no"}
+			msg := messageOf(pe)
+			if msg == "" || msg == pe.Error() {
+				t.Errorf("%s %s: no user line (%q)", prov, k, msg)
+			}
+			if k != providers.KindCanceled && !nextStep.MatchString(msg) {
+				t.Errorf("%s %s: %q names no next step", prov, k, msg)
+			}
+		}
+	}
+}
+
+func TestProviderSpecificWording(t *testing.T) {
+	for _, tc := range []struct {
+		err  *providers.Error
+		want []string
+	}{
+		{&providers.Error{Provider: providers.Helcim, Kind: providers.KindNotFound, HTTPStatus: 404, Code: "device_not_found", Message: "Device code not found on this Helcim account; check the code (Helcim: Device Not Found)"},
+			[]string{"Device code not found on this Helcim account", "HTTP 404"}},
+		{&providers.Error{Provider: providers.Helcim, Kind: providers.KindNotListening, HTTPStatus: 409, Message: "Device Not Listening"},
+			[]string{"wake the terminal", "open the Helcim app", "pairing mode"}},
+		{&providers.Error{Provider: providers.Helcim, Kind: providers.KindCredentials, HTTPStatus: 401, Message: "Unauthorized"},
+			[]string{"missing or invalid", "tillpair setup helcim"}},
+		{&providers.Error{Provider: providers.Helcim, Kind: providers.KindCredentials, HTTPStatus: 403, Message: "No access permission"},
+			[]string{"lacks permission", "General: Read"}},
+		{&providers.Error{Provider: providers.Helcim, Kind: providers.KindRateLimited, HTTPStatus: 429, Message: "try again in about 30 seconds"},
+			[]string{"rate limit reached", "30 seconds"}},
+		{&providers.Error{Provider: providers.SmartConnect, Kind: providers.KindInvalidCode, HTTPStatus: 400, Message: "Invalid pairing code"},
+			[]string{"Invalid pairing code", "Codes refresh on the terminal", "promptly"}},
+		{&providers.Error{Provider: providers.SmartConnect, Kind: providers.KindNotPaired, HTTPStatus: 400, Message: "This register is not paired to a device"},
+			[]string{"not paired", "tillpair pair --provider smartconnect"}},
+		{&providers.Error{Provider: providers.SmartConnect, Kind: providers.KindNotListening, Code: "FAILED-INTERFACE", Message: "the terminal did not answer (Result FAILED-INTERFACE)"},
+			[]string{"offline", "(Result FAILED-INTERFACE)", "idle screen"}},
+		{&providers.Error{Provider: providers.SCI, Kind: providers.KindNotPaired, HTTPStatus: 401},
+			[]string{"No active pairings found"}},
+	} {
+		msg := messageOf(tc.err)
+		if strings.Count(msg, "Device code not found") > 1 {
+			t.Errorf("advice said twice: %q", msg)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(msg, w) {
+				t.Errorf("%s %s: %q lacks %q", tc.err.Provider, tc.err.Kind, msg, w)
+			}
+		}
+	}
+}
+
+func TestNotListeningExitsAsNetwork(t *testing.T) {
+	if got := exitCode(&providers.Error{Provider: providers.Helcim, Kind: providers.KindNotListening}); got != ExitNetwork {
+		t.Errorf("exit %d; want %d", got, ExitNetwork)
+	}
+}

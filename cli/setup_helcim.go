@@ -1,0 +1,60 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tillpair/tillpair/app"
+	"github.com/tillpair/tillpair/keystore"
+)
+
+func newSetupHelcimCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "helcim",
+		Short: "Store the Helcim API token in the OS keyring",
+		Long: `Store the Helcim API token in the OS keyring (item helcim/api-token). It is
+never printed. The token needs General: Read and Settings: Read permissions,
+and must belong to the Helcim account the terminals are registered on.
+
+Asks for the token without echoing it when stdin is a terminal; otherwise it
+reads one line from stdin:
+
+  printf '%s\n' "$HELCIM_TOKEN" | tillpair setup helcim
+
+When TILLPAIR_HELCIM_API_TOKEN is set, tillpair uses it and nothing needs
+storing.
+
+Exit codes: 0 stored (or env var in use); 2 bad or missing input;
+6 keyring failure.`,
+		Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error { return runSetupHelcim(e) },
+	}
+}
+
+func runSetupHelcim(e *env) error {
+	if strings.TrimSpace(e.getenv(app.EnvHelcimAPIToken)) != "" {
+		_, err := fmt.Fprintf(e.stdout, "%s is set: tillpair uses it, and nothing needs storing.\n", app.EnvHelcimAPIToken)
+		return err
+	}
+	read := e.credentialReader(`pipe the token as one line, e.g. printf '%s\n' "$HELCIM_TOKEN" | tillpair setup helcim`)
+	token, err := read("Helcim API token")
+	if err != nil {
+		return err
+	}
+	log, closeLog, err := e.openLogger()
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	kr := keystore.NewKeyring(e.getenv(app.EnvKeyringService))
+	if err := kr.Set(keystore.HelcimAPIToken, token); err != nil {
+		log.Error("setup: keyring write failed", "item", keystore.HelcimAPIToken, "err", err)
+		return err
+	}
+	log.Info("setup: stored", "item", keystore.HelcimAPIToken)
+	fmt.Fprintf(e.stdout, "Helcim API token stored in the OS keyring (service %q).\n", kr.Service())
+	_, err = fmt.Fprintln(e.stdout, "Next: on the terminal, switch to pairing mode (it shows a 4-character device code), then run `tillpair pair --provider helcim --code CODE`.")
+	return err
+}

@@ -1,0 +1,203 @@
+package pairing
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/tillpair/tillpair/keystore"
+	"github.com/tillpair/tillpair/providers"
+)
+
+// MaxRegisterFieldRunes caps each register identity field. SmartConnect
+// documents no limit; 64 runes is ample for a store name and keeps the
+// terminal's register display readable.
+const MaxRegisterFieldRunes = 64
+
+// RegisterInput is what the user entered for the SmartConnect register
+// identity. The register ID is never typed: it is generated.
+type RegisterInput struct {
+	RegisterName string
+	BusinessName string
+	VendorName   string
+	// RegenerateID makes a new register ID, which breaks every existing
+	// SmartConnect pairing of this register.
+	RegenerateID bool
+}
+
+// RegisterChange is the outcome of SaveRegister.
+type RegisterChange struct {
+	Identity providers.RegisterIdentity
+	// NeedsRepair is true when the register ID or business name changed
+	// while a SmartConnect pairing exists: SmartConnect routes by them, so
+	// the terminal no longer reaches this register until paired again.
+	NeedsRepair bool
+	// Reasons are plain sentences explaining NeedsRepair (and other
+	// noteworthy changes), for warnings.
+	Reasons []string
+}
+
+// Register returns this installation's SmartConnect register identity; ok
+// is false when it was never set up.
+func (s *Service) Register() (providers.RegisterIdentity, bool, error) {
+	f, err := s.cfg.Records.Load()
+	if err != nil {
+		return providers.RegisterIdentity{}, false, err
+	}
+	if f.Settings.Register == nil || f.Settings.Register.RegisterID == "" {
+		return providers.RegisterIdentity{}, false, nil
+	}
+	return *f.Settings.Register, true, nil
+}
+
+// SaveRegister validates the identity and stores it in the records file's
+// Settings, generating the register ID the first time or when RegenerateID.
+// Validation failures are *providers.Error of KindInvalidInput naming the
+// field.
+func (s *Service) SaveRegister(in RegisterInput) (RegisterChange, error) {
+	fields := []struct {
+		label string
+		value *string
+	}{
+		{"register name", &in.RegisterName},
+		{"business name", &in.BusinessName},
+		{"vendor name", &in.VendorName},
+	}
+	for _, f := range fields {
+		v, err := normalizeRegisterField(f.label, *f.value)
+		if err != nil {
+			return RegisterChange{}, err
+		}
+		*f.value = v
+	}
+	var out RegisterChange
+	err := s.cfg.Records.Update(func(file *keystore.File) error {
+		var old *providers.RegisterIdentity
+		if file.Settings.Register != nil && file.Settings.Register.RegisterID != "" {
+			c := *file.Settings.Register
+			old = &c
+		}
+		id := ""
+		if old != nil && !in.RegenerateID {
+			id = old.RegisterID
+		}
+		if id == "" {
+			id = uuid.NewString()
+		}
+		next := providers.RegisterIdentity{
+			RegisterID:   id,
+			RegisterName: in.RegisterName,
+			BusinessName: in.BusinessName,
+			VendorName:   in.VendorName,
+		}
+		out = RegisterChange{Identity: next}
+		if old != nil && hasSmartConnectPairing(file) {
+			out.Reasons = repairReasons(*old, next)
+			out.NeedsRepair = old.RegisterID != next.RegisterID || old.BusinessName != next.BusinessName ||
+				old.VendorName != next.VendorName
+		}
+		file.Settings.Register = &next
+		return nil
+	})
+	if err != nil {
+		return RegisterChange{}, err
+	}
+	s.log.Info("register: saved", "register_id", out.Identity.RegisterID, "needs_repair", out.NeedsRepair)
+	return out, nil
+}
+
+// registerIdentity loads the identity Pair sends to SmartConnect.
+func (s *Service) registerIdentity() (*providers.RegisterIdentity, error) {
+	id, ok, err := s.Register()
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, &providers.Error{Provider: providers.SmartConnect, Op: providers.OpPair, Kind: providers.KindConfig,
+			Message: "Set up this register first: run `tillpair setup smartconnect` (or open Setup in the app)"}
+	}
+	return &id, nil
+}
+
+func hasSmartConnectPairing(f *keystore.File) bool {
+	for _, p := range f.Pairings {
+		if p.Provider == providers.SmartConnect {
+			return true
+		}
+	}
+	return false
+}
+
+// repairReasons explains which changes break existing SmartConnect
+// pairings. SmartConnect matches register ID, business name and vendor name
+// byte for byte on every request [reference §2.2]; the register name is
+// display only.
+func repairReasons(old, next providers.RegisterIdentity) []string {
+	var out []string
+	if old.RegisterID != next.RegisterID {
+		out = append(out, "The register ID changed: pair the terminal again, because SmartConnect knows this register by its ID.")
+	}
+	if old.BusinessName != next.BusinessName {
+		out = append(out, "The business name changed: pair the terminal again, because SmartConnect routes by it.")
+	}
+	if old.VendorName != next.VendorName {
+		out = append(out, "The vendor name changed: pair the terminal again, because SmartConnect routes by it.")
+	}
+	if old.RegisterName != next.RegisterName {
+		out = append(out, "The register name changed: the terminal shows the old name until you pair again (routing is not affected).")
+	}
+	return out
+}
+
+func normalizeRegisterField(label, raw string) (string, error) {
+	v := strings.TrimSpace(raw)
+	bad := func(format string, a ...any) error {
+		return &providers.Error{Provider: providers.SmartConnect, Kind: providers.KindInvalidInput, Message: fmt.Sprintf(format, a...)}
+	}
+	if v == "" {
+		return "", bad("The %s is required. Enter it and try again.", label)
+	}
+	if !utf8.ValidString(v) {
+		return "", bad("The %s is not valid text. Type it again.", label)
+	}
+	for _, r := range v {
+		if !unicode.IsPrint(r) {
+			return "", bad("The %s contains a control character (%U). Use letters, digits, spaces and punctuation only.", label, r)
+		}
+	}
+	if n := utf8.RuneCountInString(v); n > MaxRegisterFieldRunes {
+		return "", bad("The %s is %d characters long; the limit is %d. Shorten it.", label, n, MaxRegisterFieldRunes)
+	}
+	return v, nil
+}
+
+// SmartConnect environments a configured installation may use.
+var smartConnectEnvs = []string{"dev", "production"}
+
+// SmartConnectEnvironment returns the stored SmartConnect environment ("" =
+// never set, which means dev).
+func (s *Service) SmartConnectEnvironment() (string, error) {
+	f, err := s.cfg.Records.Load()
+	if err != nil {
+		return "", err
+	}
+	return f.Settings.SmartConnectEnv, nil
+}
+
+// SetSmartConnectEnvironment stores "dev" or "production". It takes effect
+// the next time the runtime is built.
+func (s *Service) SetSmartConnectEnvironment(env string) error {
+	env = strings.ToLower(strings.TrimSpace(env))
+	if !slices.Contains(smartConnectEnvs, env) {
+		return &providers.Error{Provider: providers.SmartConnect, Kind: providers.KindInvalidInput,
+			Message: fmt.Sprintf("Unknown SmartConnect environment %q: use dev (testing, Virtual Terminal) or production (real payments).", env)}
+	}
+	return s.cfg.Records.Update(func(f *keystore.File) error {
+		f.Settings.SmartConnectEnv = env
+		return nil
+	})
+}
