@@ -26,9 +26,11 @@ type Options struct {
 	Terminals ui.Terminals // nil outside sandbox mode
 	Provider  string       // default providers.SCI
 	Badge     string
-	Notice    string
-	In        io.Reader
-	Out       io.Writer
+	// Badges are every provider's environment labels, for the question.
+	Badges map[string]string
+	Notice string
+	In     io.Reader
+	Out    io.Writer
 }
 
 // ErrNoInput: standard input ended before the flow finished.
@@ -80,37 +82,56 @@ func Run(ctx context.Context, o Options) error {
 		o.Provider = providers.SCI
 	}
 	s := &session{o: o, in: bufio.NewReader(o.In), out: o.Out}
-	prov, ok := o.Service.Provider(o.Provider)
-	if !ok {
-		return s.fail(&providers.Error{Provider: o.Provider, Kind: providers.KindConfig})
-	}
-	caps := prov.Capabilities()
-	s.printf("%s — tillpair", productName(o.Provider))
-	if o.Badge != "" {
-		s.printf(" [%s]", o.Badge)
-	}
-	s.printf("\n")
-	if o.Notice != "" {
-		s.printf("%s\n", o.Notice)
-	}
-	if err := s.report(ctx); err != nil {
+	if err := s.enter(ctx, true); err != nil {
 		return err
 	}
-	more, err := s.yes("Pair a terminal now? [Y/n] ", true)
-	if err != nil || !more {
-		return err
+	for tries := 0; ; {
+		others := s.otherProviders()
+		if len(others) > 0 && tries == 0 {
+			// The provider is chosen at the usual question, so a session
+			// that keeps the default answers exactly as before.
+			s.printf("Other providers: %s. Type one at the next question to use it instead.\n", strings.Join(others, ", "))
+		}
+		a, err := s.ask("Pair a terminal now? [Y/n] ")
+		if err != nil {
+			return err
+		}
+		if id, ok := s.matchProvider(a); ok && id != s.o.Provider {
+			s.o.Provider, s.o.Badge = id, s.o.Badges[id]
+			if err := s.enter(ctx, false); err != nil {
+				return err
+			}
+			continue
+		}
+		switch strings.ToLower(a) {
+		case "n", "no":
+			return nil
+		case "", "y", "yes":
+			prov, _ := s.o.Service.Provider(s.o.Provider)
+			return s.pair(ctx, prov.Capabilities())
+		}
+		if tries++; tries == 3 {
+			return ErrNoInput
+		}
+		s.printf("%q is not an answer here: press enter to pair, type n to stop, or type a provider's name.\n", a)
 	}
-	return s.pair(ctx, caps)
 }
 
-func productName(id string) string {
-	switch id {
-	case providers.SmartConnect:
-		return "Smartpay SmartConnect"
-	case providers.Helcim:
-		return "Helcim Payment Hardware"
+// enter prints the provider's header (and the notice the first time) and
+// re-checks its pairings.
+func (s *session) enter(ctx context.Context, first bool) error {
+	if _, ok := s.o.Service.Provider(s.o.Provider); !ok {
+		return s.fail(&providers.Error{Provider: s.o.Provider, Kind: providers.KindConfig})
 	}
-	return "Simple Cloud Integration"
+	s.printf("%s — tillpair", screens.ProductName(s.o.Provider))
+	if s.o.Badge != "" {
+		s.printf(" [%s]", s.o.Badge)
+	}
+	s.printf("\n")
+	if first && s.o.Notice != "" {
+		s.printf("%s\n", s.o.Notice)
+	}
+	return s.report(ctx)
 }
 
 // report is the entry check (SCIPAIRING10): every pairing re-checked.
@@ -170,19 +191,21 @@ func (s *session) terminal() (widgets.TerminalView, bool) {
 }
 
 func (s *session) pair(ctx context.Context, caps providers.Capabilities) error {
+	if s.o.Provider == providers.SmartConnect {
+		if err := s.ensureRegister(); err != nil {
+			return err
+		}
+	}
 	s.printf("How to pair:\n")
-	for i, step := range []string{
-		`On the terminal open "Manage POS pairing".`,
-		"Create a new POS pairing.",
-		`Select "Simple Cloud Integration".`,
-		"Enter the pairing code the terminal shows.",
-		"Optionally add a Pairing Nickname.",
-		"Confirm to pair.",
-	} {
+	for i, step := range screens.PairSteps(s.o.Provider) {
 		s.printf("  %d. %s\n", i+1, step)
 	}
 	if t, ok := s.terminal(); ok {
-		start, err := s.yes(fmt.Sprintf("Start pairing on virtual terminal %s now? [Y/n] ", t.TID), true)
+		question := "Start pairing on virtual terminal %s now? [Y/n] "
+		if s.o.Provider == providers.Helcim {
+			question = "Switch virtual terminal %s to pairing mode now? [Y/n] "
+		}
+		start, err := s.yes(fmt.Sprintf(question, t.TID), true)
 		if err != nil {
 			return err
 		}
@@ -191,7 +214,7 @@ func (s *session) pair(ctx context.Context, caps providers.Capabilities) error {
 				return s.fail(err)
 			}
 			if t, ok = s.terminal(); ok && t.PairingCode != "" {
-				s.printf("Virtual terminal %s shows pairing code %s.\n", t.TID, t.PairingCode)
+				s.printf("Virtual terminal %s shows %s %s.\n", t.TID, strings.ToLower(caps.Code.Label), t.PairingCode)
 			}
 		}
 	}
@@ -228,8 +251,17 @@ func (s *session) pair(ctx context.Context, caps providers.Capabilities) error {
 			return err
 		}
 	}
-	s.printf("Pairing successful.\nPairing Nickname: %s\nPairing ID: %s\nTID: %s\nTerminal Nickname: %s\n",
-		orDash(p.PairingNickname), p.ID, orDash(p.TID), orDash(p.TerminalNickname))
+	switch s.o.Provider {
+	case providers.Helcim:
+		s.printf("Paired. Check the terminal screen for the ping message.\nDevice Code: %s\nPairing Nickname: %s\n%s\n",
+			p.ID, orDash(p.PairingNickname), screens.UnpairSteps(providers.Helcim))
+	case providers.SmartConnect:
+		s.printf("Paired: this register is paired with the terminal.\nRegister ID: %s\nPairing Nickname: %s\n%s\n",
+			p.ID, orDash(p.PairingNickname), screens.UnpairSteps(providers.SmartConnect))
+	default:
+		s.printf("Pairing successful.\nPairing Nickname: %s\nPairing ID: %s\nTID: %s\nTerminal Nickname: %s\n",
+			orDash(p.PairingNickname), p.ID, orDash(p.TID), orDash(p.TerminalNickname))
+	}
 	return nil
 }
 

@@ -58,7 +58,10 @@ type harness struct {
 	stop context.CancelFunc
 }
 
-func start(t *testing.T) *harness {
+func start(t *testing.T) *harness { return startWith(t, nil) }
+
+// startWith runs the session with options adjusted by edit (may be nil).
+func startWith(t *testing.T, edit func(*Options)) *harness {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -70,9 +73,11 @@ func start(t *testing.T) *harness {
 	pr, pw := io.Pipe()
 	t.Cleanup(func() { _ = pw.Close() })
 	h := &harness{rt: rt, out: &screen{wake: make(chan struct{}, 1)}, in: pw, done: make(chan error, 1), stop: cancel}
-	go func() {
-		h.done <- Run(ctx, Options{Service: rt.Service, Terminals: ui.FromSandbox(rt.Sandbox), Badge: "SANDBOX", In: pr, Out: h.out})
-	}()
+	o := Options{Service: rt.Service, Terminals: ui.FromSandbox(rt.Sandbox), Badge: "SANDBOX", In: pr, Out: h.out}
+	if edit != nil {
+		edit(&o)
+	}
+	go func() { h.done <- Run(ctx, o) }()
 	return h
 }
 

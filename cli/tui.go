@@ -56,7 +56,7 @@ func runTUI(e *env) error {
 	if e.accessibleMode() {
 		return accessible.Run(e.ctx, accessible.Options{
 			Service: rt.Service, Terminals: terms, Provider: provider,
-			Badge: rt.Badge[provider], Notice: rt.Notice, In: e.stdin, Out: e.stdout,
+			Badge: rt.Badge[provider], Badges: rt.Badge, Notice: rt.Notice, In: e.stdin, Out: e.stdout,
 		})
 	}
 
@@ -65,7 +65,7 @@ func runTUI(e *env) error {
 	_ = lipgloss.HasDarkBackground()
 	m := ui.New(ui.Options{
 		Service: rt.Service, Terminals: terms, Provider: provider,
-		Badge: rt.Badge[provider], Notice: rt.Notice, Context: e.ctx,
+		Badge: rt.Badge[provider], Badges: rt.Badge, Notice: rt.Notice, Context: e.ctx,
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(e.ctx),
 		tea.WithInput(e.stdin), tea.WithOutput(e.stdout))

@@ -11,6 +11,7 @@ type ErrorKeys struct {
 	Back   key.Binding
 	Retry  key.Binding
 	Forget key.Binding
+	Setup  key.Binding
 }
 
 // ErrorScreen words a failure and offers the next step.
@@ -35,7 +36,9 @@ func NewError(c Common, err error, retry tea.Msg, back ID, pairingID string) *Er
 		Back:   key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter/esc", "back")),
 		Retry:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again")),
 		Forget: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "forget pairing")),
+		Setup:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "register setup")),
 	}
+	k.Setup.SetEnabled(w.Setup)
 	k.Retry.SetEnabled(w.Retry && retry != nil)
 	k.Forget.SetEnabled(w.Forget && pairingID != "")
 	return &ErrorScreen{c: c, keys: k, words: w, retry: retry, back: back, pairingID: pairingID}
@@ -47,7 +50,7 @@ func (s *ErrorScreen) Wording() Wording { return s.words }
 func (s *ErrorScreen) Init() tea.Cmd    { return nil }
 func (s *ErrorScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *ErrorScreen) ShortHelp() []key.Binding {
-	return []key.Binding{s.keys.Back, s.keys.Retry, s.keys.Forget}
+	return []key.Binding{s.keys.Back, s.keys.Retry, s.keys.Forget, s.keys.Setup}
 }
 func (s *ErrorScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
 
@@ -63,6 +66,8 @@ func (s *ErrorScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return s, send(s.retry)
 	case key.Matches(km, s.keys.Forget):
 		return s, send(ForgetMsg{PairingID: s.pairingID})
+	case key.Matches(km, s.keys.Setup):
+		return s, send(NavigateMsg{To: Setup})
 	}
 	return s, nil
 }
@@ -83,6 +88,9 @@ func (s *ErrorScreen) View() string {
 	}
 	if s.keys.Forget.Enabled() {
 		actions += st.Button.Render("[ Forget and pair again ]") + st.Faint.Render(" f   ")
+	}
+	if s.keys.Setup.Enabled() {
+		actions += st.Button.Render("[ Setup ]") + st.Faint.Render(" s   ")
 	}
 	actions += st.Button.Render("[ Back ]") + st.Faint.Render(" enter")
 	lines = append(lines, "", para.Render(actions))

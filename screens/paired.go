@@ -2,8 +2,10 @@ package screens
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -17,7 +19,11 @@ type PairedKeys struct {
 	Test     key.Binding
 	Unpair   key.Binding
 	Add      key.Binding
-	Yes, No  key.Binding
+	// Forget and Setup serve providers without a POS-side unpair
+	// (SmartConnect, Helcim) and SmartConnect's register identity.
+	Forget  key.Binding
+	Setup   key.Binding
+	Yes, No key.Binding
 }
 
 // PairedScreen shows the pairings: one in detail, several as a list with
@@ -30,7 +36,11 @@ type PairedScreen struct {
 	// justPaired shows the success message for a pairing made now.
 	justPaired string
 	asking     bool // "Unpair …? y/n"
+	askForget  bool // the question is "Forget …?"
 	busy       string
+	testing    bool // busy is a Test: show the live indicator
+	started    time.Time
+	spin       spinner.Model
 	w, h       int
 }
 
@@ -45,11 +55,18 @@ func NewPaired(c Common, ps []providers.Pairing, justPairedID string) *PairedScr
 			Test:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")),
 			Unpair: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unpair")),
 			Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add pairing")),
+			Forget: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", forgetHelp(c.Provider))),
+			Setup:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "register setup")),
 			Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, unpair")),
 			No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
 		},
 		justPaired: justPairedID,
+		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Info)),
 	}
+	remote := c.Provider == "" || c.Provider == providers.SCI || c.Caps.RemoteUnpair
+	s.keys.Unpair.SetEnabled(remote)
+	s.keys.Forget.SetEnabled(!remote)
+	s.keys.Setup.SetEnabled(c.Provider == providers.SmartConnect)
 	s.SetPairings(ps)
 	for i, p := range s.pairings {
 		if p.ID == justPairedID {
@@ -69,7 +86,7 @@ func (s *PairedScreen) SetPairings(ps []providers.Pairing) {
 			s.sel = i
 		}
 	}
-	s.busy = ""
+	s.busy, s.testing = "", false
 }
 
 // Selected is the highlighted pairing (zero when none).
@@ -81,7 +98,10 @@ func (s *PairedScreen) Selected() providers.Pairing {
 }
 
 // Done clears a busy note after Test or Unpair answers.
-func (s *PairedScreen) Done() { s.busy = "" }
+func (s *PairedScreen) Done() { s.busy, s.testing = "", false }
+
+// Testing reports whether a Test is in flight.
+func (s *PairedScreen) Testing() bool { return s.testing }
 
 func (s *PairedScreen) Init() tea.Cmd             { return nil }
 func (s *PairedScreen) SetSize(w, h int)          { s.w, s.h = w, h }
@@ -91,16 +111,28 @@ func (s *PairedScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.Sho
 
 func (s *PairedScreen) ShortHelp() []key.Binding {
 	if s.asking {
-		return []key.Binding{s.keys.Yes, s.keys.No}
+		yes := s.keys.Yes
+		if s.askForget {
+			yes.SetHelp("y", "yes, forget")
+		}
+		return []key.Binding{yes, s.keys.No}
 	}
 	out := []key.Binding{}
 	if len(s.pairings) > 1 {
 		out = append(out, s.keys.Up)
 	}
-	return append(out, s.keys.Test, s.keys.Unpair, s.keys.Add)
+	return append(out, s.keys.Test, s.keys.Unpair, s.keys.Forget, s.keys.Add, s.keys.Setup)
 }
 
 func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	if tick, ok := msg.(spinner.TickMsg); ok {
+		if !s.testing || s.c.StaticSpinner {
+			return s, nil
+		}
+		var cmd tea.Cmd
+		s.spin, cmd = s.spin.Update(tick)
+		return s, cmd
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || s.busy != "" {
 		return s, nil
@@ -108,12 +140,16 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	sel := s.Selected()
 	if s.asking {
 		switch {
+		case key.Matches(km, s.keys.Yes) && s.askForget:
+			s.asking, s.askForget = false, false
+			s.busy = "Forgetting…"
+			return s, send(ForgetMsg{PairingID: sel.ID})
 		case key.Matches(km, s.keys.Yes):
 			s.asking = false
 			s.busy = "Unpairing…"
 			return s, send(UnpairMsg{PairingID: sel.ID})
 		case key.Matches(km, s.keys.No):
-			s.asking = false
+			s.asking, s.askForget = false, false
 		}
 		return s, nil
 	}
@@ -123,10 +159,17 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case key.Matches(km, s.keys.Down):
 		s.sel = min(s.sel+1, max(len(s.pairings)-1, 0))
 	case key.Matches(km, s.keys.Test) && sel.ID != "":
-		s.busy = "Testing…"
-		return s, send(TestMsg{PairingID: sel.ID})
+		s.busy, s.testing, s.started = testingText(s.c.Provider), true, s.c.Clock.Now()
+		if s.c.StaticSpinner {
+			return s, send(TestMsg{PairingID: sel.ID})
+		}
+		return s, tea.Batch(send(TestMsg{PairingID: sel.ID}), s.spin.Tick)
 	case key.Matches(km, s.keys.Unpair) && sel.ID != "":
 		s.asking = true
+	case key.Matches(km, s.keys.Forget) && sel.ID != "":
+		s.asking, s.askForget = true, true
+	case key.Matches(km, s.keys.Setup):
+		return s, send(NavigateMsg{To: Setup})
 	case key.Matches(km, s.keys.Add):
 		return s, send(NavigateMsg{To: Unpaired})
 	}
@@ -158,6 +201,27 @@ func (s *PairedScreen) details(p providers.Pairing) []string {
 		// The clock's zone, not time.Local, so a frozen test clock renders the same everywhere.
 		status += " (checked " + p.CheckedAt.In(s.c.Clock.Now().Location()).Format("15:04:05") + ")"
 	}
+	switch s.c.Provider {
+	case providers.SmartConnect:
+		reg := providers.RegisterIdentity{RegisterID: p.ID}
+		if p.Register != nil {
+			reg = *p.Register
+		}
+		return []string{
+			row("Register name", reg.RegisterName),
+			row("Business name", reg.BusinessName),
+			row("Vendor name", reg.VendorName),
+			row("Register ID", reg.RegisterID),
+			row("Pairing Nickname", p.PairingNickname),
+			row("Status", status),
+		}
+	case providers.Helcim:
+		return []string{
+			row("Device Code", p.ID),
+			row("Pairing Nickname", p.PairingNickname),
+			row("Status", status),
+		}
+	}
 	return []string{
 		row("Pairing Nickname", p.PairingNickname),
 		row("Pairing ID", p.ID),
@@ -172,9 +236,17 @@ func (s *PairedScreen) View() string {
 	w := max(s.w, 20)
 	// SCIPAIRING02: the branding stays visible in the paired state too.
 	lines := []string{st.Title.Render(s.c.Product), st.Logo.Render(assets.LogoCompact()), ""}
-	if s.justPaired != "" {
+	if !s.sci() {
+		lines = []string{st.Title.Render(s.c.Product), ""}
+	}
+	switch {
+	case s.justPaired != "" && s.c.Provider == providers.Helcim:
+		lines = append(lines, st.Success.Render("✓ Paired. Check the terminal screen for the ping message."))
+	case s.justPaired != "" && s.c.Provider == providers.SmartConnect:
+		lines = append(lines, st.Success.Render("✓ Paired — this register is paired with the terminal"))
+	case s.justPaired != "":
 		lines = append(lines, st.Success.Render("✓ Pairing successful — this till is paired with the terminal"))
-	} else {
+	default:
 		lines = append(lines, st.Success.Render("✓ Paired"))
 	}
 	lines = append(lines, "")
@@ -187,6 +259,9 @@ func (s *PairedScreen) View() string {
 			}
 			line := marker + style.Render(fmt.Sprintf("%-20s", truncateText(DisplayName(p), 20))) +
 				st.Faint.Render(fmt.Sprintf(" %-10s %s", orDash(p.TID), p.Status))
+			if s.mixed() {
+				line += st.Faint.Render("  " + ProductName(p.Provider))
+			}
 			lines = append(lines, line)
 		}
 		lines = append(lines, "")
@@ -194,27 +269,42 @@ func (s *PairedScreen) View() string {
 	lines = append(lines, s.details(s.Selected())...)
 	lines = append(lines, "")
 	switch {
+	case s.asking && s.askForget:
+		// Forgetting leaves the pairing on the terminal: say where to end it.
+		lines = append(lines, lipgloss.NewStyle().Width(w).Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "")
+		lines = append(lines, st.Warning.Render(fmt.Sprintf("Forget %q %s? ", truncateText(DisplayName(s.Selected()), 20), forgetWhere(s.c.Provider)))+
+			st.Key.Render("y")+st.Faint.Render(" yes  ")+st.Key.Render("n")+st.Faint.Render(" no"))
+	case s.testing:
+		lines = append(lines, s.spinView()+st.Info.Render(" "+s.busy+" ")+st.Value.Render(s.elapsed()))
 	case s.asking:
 		lines = append(lines, st.Warning.Render(fmt.Sprintf("Unpair %q? ", truncateText(DisplayName(s.Selected()), 24)))+
 			st.Key.Render("y")+st.Faint.Render(" yes  ")+st.Key.Render("n")+st.Faint.Render(" no"))
 	case s.busy != "":
 		lines = append(lines, st.Info.Render(s.busy))
+	case !s.sci():
+		lines = append(lines, s.actions()...)
 	default:
 		lines = append(lines, st.Button.Render("[ Test ]")+st.Faint.Render(" t   ")+
 			st.Button.Render("[ Unpair ]")+st.Faint.Render(" u   ")+
 			st.Button.Render("[ Add pairing ]")+st.Faint.Render(" a"))
 	}
-	out := lipgloss.NewStyle().MaxWidth(w).Render(join(lines...))
-	if s.h > 0 && lipgloss.Height(out) > s.h {
+	// MaxWidth cuts lines without wrapping, so the joined lines' height
+	// decides between the spaced and the dense layout before either is
+	// rendered.
+	height := 0
+	for _, l := range lines {
+		height += lipgloss.Height(l)
+	}
+	if s.h > 0 && height > s.h {
 		var dense []string
 		for _, l := range lines {
 			if l != "" {
 				dense = append(dense, l)
 			}
 		}
-		out = lipgloss.NewStyle().MaxWidth(w).Render(join(dense...))
+		lines = dense
 	}
-	return out
+	return lipgloss.NewStyle().MaxWidth(w).Render(join(lines...))
 }
 
 func truncateText(s string, n int) string {

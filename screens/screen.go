@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/ui/theme"
 )
 
@@ -34,6 +35,8 @@ const (
 	Confirming
 	Paired
 	ErrorView
+	// Setup is SmartConnect's register identity form.
+	Setup
 )
 
 // Common is what every screen shares.
@@ -44,6 +47,10 @@ type Common struct {
 	Product string
 	// Provider is the provider id (sci, smartconnect, helcim).
 	Provider string
+	// Caps are the provider's capabilities (which steps apply).
+	Caps providers.Capabilities
+	// StaticSpinner freezes spinners on their first frame, for goldens.
+	StaticSpinner bool
 }
 
 // Intent messages: a screen asks, the root acts.
@@ -62,6 +69,13 @@ type (
 	WaitAgainMsg struct{ PairingID string }
 	// NavigateMsg switches screens; the root builds the screen from its state.
 	NavigateMsg struct{ To ID }
+	// SaveRegisterMsg asks to save SmartConnect's register identity.
+	SaveRegisterMsg struct {
+		RegisterName, BusinessName, VendorName string
+		RegenerateID                           bool
+	}
+	// PickProviderMsg switches to another provider ("" keeps the current one).
+	PickProviderMsg struct{ Provider string }
 )
 
 func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

@@ -10,7 +10,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/tillpair/tillpair/assets"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -43,7 +42,9 @@ type UnpairedScreen struct {
 	nick    textinput.Model
 	focus   int // 0 code, 1 nickname
 	invalid string
+	note    string // a line under the title, e.g. SmartConnect's register
 	w, h    int
+	art     unpairedArt // rendered logo and steps, reused between frames
 }
 
 // NewUnpaired builds the form. canGoBack shows "esc pairings" when other
@@ -84,6 +85,9 @@ func (s *UnpairedScreen) SetValues(code, nickname string) {
 	s.code.SetValue(code)
 	s.nick.SetValue(nickname)
 }
+
+// SetNote sets the line under the title ("" for none).
+func (s *UnpairedScreen) SetNote(note string) { s.note = note }
 
 // SetCanGoBack enables esc when there are pairings to go back to.
 func (s *UnpairedScreen) SetCanGoBack(ok bool) { s.keys.Back.SetEnabled(ok) }
@@ -161,6 +165,11 @@ func (s *UnpairedScreen) allowedCodeRunes(rs []rune) []rune {
 		case unicode.IsDigit(r) && r < 128:
 			out = append(out, r)
 		case !s.spec.Digits && r < 128 && unicode.IsLetter(r):
+			if s.c.Provider == providers.Helcim {
+				// Device codes are shown upper-case on the terminal; typing
+				// them in lower case must look the same here.
+				r = unicode.ToUpper(r)
+			}
 			out = append(out, r)
 		}
 	}
@@ -201,34 +210,31 @@ func (s *UnpairedScreen) submit() tea.Cmd {
 	return send(PairMsg{Code: code, Nickname: strings.TrimSpace(s.nick.Value())})
 }
 
-// instructions are SCIPAIRING09's steps; compact is one wrapped paragraph.
+// instructions are the provider's numbered steps (SCIPAIRING09 for SCI);
+// compact is one wrapped paragraph.
 func (s *UnpairedScreen) instructions(compact bool) []string {
-	steps := []string{
-		`On the terminal open "Manage POS pairing".`,
-		"Create a new POS pairing.",
-		`Select "Simple Cloud Integration".`,
-		"Enter the pairing code the terminal shows.",
-		"Optionally add a Pairing Nickname.",
-		"Choose Pair.",
-	}
-	if s.c.Provider != providers.SCI {
-		steps = []string{
-			"On the terminal start pairing with a POS.",
-			"Enter the code the terminal shows.",
-			"Optionally add a Pairing Nickname.",
-			"Choose Pair.",
-		}
-	}
 	if compact {
-		text := "On the terminal: Manage POS pairing → new POS pairing → Simple Cloud Integration. Then type the code here and press enter."
-		if s.c.Provider != providers.SCI {
-			text = "Start pairing on the terminal, then type the code here and press enter."
-		}
+		text := pairStepsCompact(s.c.Provider)
 		return []string{lipgloss.NewStyle().Width(max(s.w, 20)).Render(s.c.Styles.Faint.Render(text))}
 	}
 	out := []string{s.c.Styles.Label.Render("How to pair")}
-	for i, st := range steps {
-		out = append(out, s.c.Styles.Text.Render(fmt.Sprintf(" %d. %s", i+1, st)))
+	for i, st := range PairSteps(s.c.Provider) {
+		// Long steps wrap under their number rather than under it.
+		num := fmt.Sprintf(" %d. ", i+1)
+		body := lipgloss.NewStyle().Width(max(s.w, 20) - len(num)).Render(st)
+		if s.w == 0 || len(st)+len(num) <= s.w {
+			out = append(out, s.c.Styles.Text.Render(fmt.Sprintf(" %d. %s", i+1, st)))
+			continue
+		}
+		lines := strings.Split(body, "\n")
+		for j, l := range lines {
+			lead := num
+			if j > 0 {
+				lead = strings.Repeat(" ", len(num))
+			}
+			lines[j] = s.c.Styles.Text.Render(strings.TrimRight(lead+l, " "))
+		}
+		out = append(out, strings.Join(lines, "\n"))
 	}
 	return out
 }
@@ -252,15 +258,34 @@ func (s *UnpairedScreen) View() string {
 	button := st.Button.Render("[ Pair ]") + st.Faint.Render("  enter")
 
 	title := st.Title.Render(s.c.Product)
-	full := join(title, st.Logo.Render(assets.Logo()), "", join(form...), "", join(s.instructions(false)...), "", button)
-	if lipgloss.Height(full) <= s.h || s.h == 0 {
-		return full
+	art := s.rendered()
+	formV := join(form...)
+	// A vertical join is as tall as its parts together, so the layout that
+	// fits is chosen before any is joined.
+	fixed := lipgloss.Height(title) + lipgloss.Height(formV) + lipgloss.Height(button)
+	if s.c.Provider != providers.SCI {
+		// The SCI logo is SCI's certification branding; other providers
+		// are titled by their own name only.
+		steps := lipgloss.Height(art.steps)
+		if s.note != "" {
+			title = join(title, lipgloss.NewStyle().Width(max(s.w, 20)).Render(st.Faint.Render(s.note)))
+			fixed = lipgloss.Height(title) + lipgloss.Height(formV) + lipgloss.Height(button)
+		}
+		switch {
+		case fixed+steps+3 <= s.h || s.h == 0:
+			return join(title, "", formV, "", art.steps, "", button)
+		case fixed+steps+1 <= s.h:
+			return join(title, formV, "", art.steps, button)
+		}
+		return join(title, formV, join(s.instructions(true)...), button)
 	}
-	mid := join(title, st.Logo.Render(assets.LogoCompact()), "", join(form...), "", join(s.instructions(false)...), button)
-	if lipgloss.Height(mid) <= s.h {
-		return mid
+	if fixed+lipgloss.Height(art.logo)+lipgloss.Height(art.steps)+3 <= s.h || s.h == 0 {
+		return join(title, art.logo, "", formV, "", art.steps, "", button)
 	}
-	return join(title, st.Logo.Render(assets.LogoCompact()), join(form...), join(s.instructions(true)...), button)
+	if fixed+lipgloss.Height(art.logoCompact)+lipgloss.Height(art.steps)+2 <= s.h {
+		return join(title, art.logoCompact, "", formV, "", art.steps, button)
+	}
+	return join(title, art.logoCompact, formV, join(s.instructions(true)...), button)
 }
 
 func join(parts ...string) string { return lipgloss.JoinVertical(lipgloss.Left, parts...) }

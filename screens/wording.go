@@ -16,6 +16,8 @@ type Wording struct {
 	Retry bool
 	// Forget: the pairing is gone remotely; offer to forget it here.
 	Forget bool
+	// Setup: the fix is SmartConnect's register setup; offer to open it.
+	Setup bool
 }
 
 // Exact texts required by SCI certification (reference §4).
@@ -40,6 +42,9 @@ func Describe(err error) Wording {
 		}
 	}
 	pe, _ := providers.AsError(err)
+	if w, ok := providerWording(providers.KindOf(err), pe); ok {
+		return w
+	}
 	return KindWording(providers.KindOf(err), pe)
 }
 

@@ -10,7 +10,10 @@ import (
 
 // Service is what the TUI needs from *pairing.Service.
 type Service interface {
+	Providers() []providers.Provider
 	Provider(id string) (providers.Provider, bool)
+	Register() (providers.RegisterIdentity, bool, error)
+	SaveRegister(in pairing.RegisterInput) (pairing.RegisterChange, error)
 	Pair(ctx context.Context, in pairing.PairInput) (providers.Pairing, error)
 	AwaitConfirmation(ctx context.Context, pairingID string, notify func(pairing.Event)) (providers.Pairing, error)
 	Cancel(ctx context.Context, pairingID string) error
@@ -28,6 +31,8 @@ type Terminals interface {
 	StartPairing(id string) error
 	Confirm(id string) error
 	Unpair(id string) error
+	// SetAsleep puts a Helcim device to sleep (or wakes it).
+	SetAsleep(id string, asleep bool) error
 	// Changes is a coalesced change feed and its unsubscribe func; the
 	// channel is closed on unsubscribe.
 	Changes() (<-chan struct{}, func())

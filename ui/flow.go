@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"time"
-
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tillpair/tillpair/pairing"
@@ -13,6 +11,9 @@ import (
 
 // handleFlow answers intents from screens and results of service calls.
 func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
+	if cmd, ok := m.handleProviderFlow(msg); ok {
+		return cmd, true
+	}
 	switch msg := msg.(type) {
 	case screens.NavigateMsg:
 		return m.navigate(msg.To), true
@@ -78,8 +79,16 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 		if len(m.active()) == 0 {
 			return m.navigate(screens.Unpaired)
 		}
+		if m.provider != providers.SCI {
+			return tea.Batch(m.show(screens.NewPaired(m.c, m.active(), "")), m.listCmd())
+		}
 		// SCIPAIRING10: re-check pairing-info whenever the pairings are viewed.
 		return tea.Batch(m.show(screens.NewPaired(m.c, m.active(), "")), m.refreshCmd())
+	case screens.Setup:
+		if m.provider != providers.SmartConnect {
+			return nil
+		}
+		return m.loadRegisterCmd(screens.Setup)
 	case screens.Confirming:
 		if c := m.confirmingBack; c != nil {
 			m.confirmingBack = nil
@@ -228,7 +237,7 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 	if ps, ok := m.screen.(*screens.PairedScreen); ok {
 		ps.SetPairings(m.active())
 	}
-	m.setStatus(widgets.StatusSuccess, "Pairing is active — checked "+m.clock.Now().Format(time.TimeOnly))
+	m.setStatus(widgets.StatusSuccess, m.testedText())
 	return nil
 }
 

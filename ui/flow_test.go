@@ -38,7 +38,8 @@ func newFlow(t *testing.T, w, h int) *flow {
 		t.Fatalf("app.Build: %v", err)
 	}
 	t.Cleanup(func() { _ = rt.Close() })
-	m := New(Options{Service: rt.Service, Terminals: FromSandbox(rt.Sandbox), Badge: rt.Badge[providers.SCI], Context: ctx})
+	m := New(Options{Service: rt.Service, Terminals: FromSandbox(rt.Sandbox), Badge: rt.Badge[providers.SCI],
+		Badges: rt.Badge, Context: ctx})
 	f := &flow{t: t, rt: rt, model: m}
 	f.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	return f
@@ -69,30 +70,39 @@ func (f *flow) waitText(text string) {
 }
 
 // sciTerminal is the sandbox's SCI terminal now.
-func (f *flow) sciTerminal() sandbox.Terminal {
+func (f *flow) sciTerminal() sandbox.Terminal { return f.terminalOf(providers.SCI) }
+
+// terminalOf is the sandbox's first terminal of a provider now.
+func (f *flow) terminalOf(provider string) sandbox.Terminal {
 	for _, t := range f.rt.Sandbox.Terminals() {
-		if t.Provider == providers.SCI {
+		if t.Provider == provider {
 			return t
 		}
 	}
-	f.t.Fatal("the sandbox has no SCI terminal")
+	f.t.Fatalf("the sandbox has no %s terminal", provider)
 	return sandbox.Terminal{}
 }
 
-// waitTerminal waits on the sandbox's change feed until cond holds.
+// waitTerminal waits on the sandbox's change feed until the SCI terminal
+// satisfies cond.
 func (f *flow) waitTerminal(cond func(sandbox.Terminal) bool) sandbox.Terminal {
+	f.t.Helper()
+	return f.waitTerminalOf(providers.SCI, cond)
+}
+
+func (f *flow) waitTerminalOf(provider string, cond func(sandbox.Terminal) bool) sandbox.Terminal {
 	f.t.Helper()
 	ch, unsub := f.rt.Sandbox.Changes()
 	defer unsub()
 	deadline := time.After(10 * time.Second)
 	for {
-		if t := f.sciTerminal(); cond(t) {
+		if t := f.terminalOf(provider); cond(t) {
 			return t
 		}
 		select {
 		case <-ch:
 		case <-deadline:
-			f.t.Fatalf("terminal never reached the expected state: %+v", f.sciTerminal())
+			f.t.Fatalf("terminal never reached the expected state: %+v", f.terminalOf(provider))
 		}
 	}
 }

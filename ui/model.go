@@ -28,6 +28,9 @@ type Options struct {
 	Provider string
 	// Badge is the environment label for the header (SANDBOX, TEST, LIVE, DEV).
 	Badge string
+	// Badges are every provider's labels, for switching providers; Badge
+	// wins for Provider.
+	Badges map[string]string
 	// Notice is shown on the status line at start (why sandbox mode).
 	Notice string
 	// Clock drives elapsed times and countdowns (nil: real clock).
@@ -50,6 +53,7 @@ type Model struct {
 	terms    Terminals
 	provider string
 	badge    string
+	badges   map[string]string
 	static   bool
 
 	ctx    context.Context
@@ -77,6 +81,13 @@ type Model struct {
 	status     string
 	statusKind widgets.StatusKind
 
+	// register is SmartConnect's register identity (hasRegister false: none
+	// set up yet); loaded by a Cmd when SmartConnect becomes active.
+	register    providers.RegisterIdentity
+	hasRegister bool
+	// pickerBack is the screen the provider picker returns to on esc.
+	pickerBack screens.Screen
+
 	views   []widgets.TerminalView
 	changes <-chan struct{}
 	unsub   func()
@@ -89,6 +100,9 @@ type Model struct {
 	awaitGen    int
 	cancelAwait context.CancelFunc
 	awaitCh     <-chan tea.Msg
+
+	// cache keeps the frame's parts between messages (render_cache.go).
+	cache renderCache
 }
 
 // New builds the root model. It subscribes to the sandbox's changes at once
@@ -105,41 +119,51 @@ func New(o Options) *Model {
 	}
 	ctx, cancel := context.WithCancel(o.Context)
 	st := theme.New(theme.Default())
+	badges := map[string]string{}
+	for k, v := range o.Badges {
+		badges[k] = v
+	}
+	if o.Badge != "" {
+		badges[o.Provider] = o.Badge
+	}
 	m := &Model{
-		svc: o.Service, terms: o.Terminals, provider: o.Provider, badge: o.Badge, static: o.StaticSpinner,
+		svc: o.Service, terms: o.Terminals, badges: badges, static: o.StaticSpinner,
 		ctx: ctx, cancel: cancel, clock: o.Clock, st: st,
 		gkeys: keys.NewGlobal(), tkeys: keys.NewTerminal(), help: widgets.NewHelp(st),
 		status: o.Notice, statusKind: widgets.StatusInfo,
 	}
-	if p, ok := o.Service.Provider(o.Provider); ok {
-		m.caps = p.Capabilities()
-	}
-	m.spec = m.caps.Code
-	m.c = screens.Common{Styles: st, Clock: o.Clock, Product: productName(o.Provider), Provider: o.Provider}
+	m.setProvider(o.Provider)
 	if m.terms != nil {
 		m.changes, m.unsub = m.terms.Changes()
 		// The first frame shows the terminal; later changes arrive by the feed.
 		m.views = m.terms.Snapshot()
-	} else {
-		m.tkeys.NewCode.SetEnabled(false)
-		m.tkeys.Confirm.SetEnabled(false)
-		m.tkeys.Unpair.SetEnabled(false)
 	}
 	m.form = screens.NewUnpaired(m.c, m.spec, false)
 	m.screen = m.form
 	return m
 }
 
-func productName(id string) string {
-	switch id {
-	case providers.SmartConnect:
-		return "Smartpay SmartConnect"
-	case providers.Helcim:
-		return "Helcim Payment Hardware"
-	default:
-		return "Simple Cloud Integration"
+// setProvider makes id the active provider: header, capabilities, code
+// spec and the wording of the terminal keys follow it.
+func (m *Model) setProvider(id string) {
+	m.provider, m.badge = id, m.badges[id]
+	m.caps = providers.Capabilities{}
+	if p, ok := m.svc.Provider(id); ok {
+		m.caps = p.Capabilities()
 	}
+	m.spec = m.caps.Code
+	m.c = screens.Common{Styles: m.st, Clock: m.clock, Product: screens.ProductName(id), Provider: id,
+		Caps: m.caps, StaticSpinner: m.static}
+	m.tkeys.ForProvider(id)
+	if m.terms == nil {
+		m.tkeys.Disable()
+	}
+	m.gkeys.Setup.SetEnabled(id == providers.SmartConnect)
+	m.gkeys.Provider.SetEnabled(len(m.svc.Providers()) > 1)
 }
+
+// Provider is the active provider id (tests inspect it).
+func (m *Model) Provider() string { return m.provider }
 
 // Screen is the active screen (tests inspect it).
 func (m *Model) Screen() screens.Screen { return m.screen }
@@ -149,6 +173,9 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.screen.Init(), tickCmd(m.ctx, m.clock)}
 	if !m.skipEntryCheck {
 		cmds = append(cmds, m.refreshCmd())
+		if m.provider == providers.SmartConnect {
+			cmds = append(cmds, m.loadRegisterCmd(screens.Unpaired))
+		}
 	}
 	if m.terms != nil {
 		cmds = append(cmds, m.snapshotCmd(), m.watchCmd())
@@ -175,6 +202,9 @@ func (m *Model) setStatus(kind widgets.StatusKind, text string) {
 // show makes s the active screen at the current body size.
 func (m *Model) show(s screens.Screen) tea.Cmd {
 	m.screen = s
+	if f, ok := s.(*screens.UnpairedScreen); ok {
+		f.SetNote(m.registerNote())
+	}
 	if c, ok := s.(*screens.ConfirmingScreen); ok {
 		m.confirming = c
 	} else {
@@ -263,6 +293,17 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.gkeys.ForceQuit):
 		return m.quit()
+	case key.Matches(msg, m.gkeys.Provider):
+		return m.openPicker()
+	case key.Matches(msg, m.gkeys.Setup):
+		return m.navigate(screens.Setup)
+	case key.Matches(msg, m.tkeys.Sleep):
+		v, ok := m.paneTerminal()
+		if !ok {
+			return nil
+		}
+		asleep := v.Screen != widgets.ScreenAsleep
+		return m.terminalCmd(func(id string) error { return m.terms.SetAsleep(id, asleep) }, v.ID)
 	case key.Matches(msg, m.tkeys.NewCode), key.Matches(msg, m.tkeys.Confirm), key.Matches(msg, m.tkeys.Unpair):
 		v, ok := m.paneTerminal()
 		if !ok {
@@ -297,12 +338,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) ShortHelp() []key.Binding {
 	out := append([]key.Binding{}, m.screen.ShortHelp()...)
 	if m.typing() {
-		return append(out, m.gkeys.ForceQuit)
+		return append(out, m.gkeys.Provider, m.gkeys.ForceQuit)
 	}
-	return append(out, m.gkeys.Help, m.gkeys.Quit)
+	// q and ? first: on a narrow footer the provider key is what gets
+	// cut, and it stays in the full help.
+	return append(out, m.gkeys.Help, m.gkeys.Quit, m.gkeys.Provider)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
 	out := append([][]key.Binding{}, m.screen.FullHelp()...)
-	return append(out, []key.Binding{m.gkeys.Help, m.gkeys.Quit, m.gkeys.ForceQuit})
+	return append(out, []key.Binding{m.gkeys.Help, m.gkeys.Quit, m.gkeys.ForceQuit, m.gkeys.Provider, m.gkeys.Setup})
 }

@@ -49,4 +49,14 @@ func (t sandboxTerminals) Unpair(id string) error {
 	return err
 }
 
+func (t sandboxTerminals) SetAsleep(id string, asleep bool) error {
+	var err error
+	if asleep {
+		_, err = t.s.Sleep(id)
+	} else {
+		_, err = t.s.Wake(id)
+	}
+	return err
+}
+
 func (t sandboxTerminals) Changes() (<-chan struct{}, func()) { return t.s.Changes() }

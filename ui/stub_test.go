@@ -7,7 +7,9 @@ import (
 
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/helcim"
 	"github.com/tillpair/tillpair/providers/sci"
+	"github.com/tillpair/tillpair/providers/smartconnect"
 	"github.com/tillpair/tillpair/ui/widgets"
 )
 
@@ -15,21 +17,63 @@ import (
 // timing. Flow tests use the real service over the sandbox instead.
 type stubService struct {
 	mu       sync.Mutex
-	prov     providers.Provider
+	provs    []providers.Provider
 	pairings []providers.Pairing
 	pairErr  error
+	register *providers.RegisterIdentity
+	change   pairing.RegisterChange
+	saveErr  error
+	// blockTest makes Test wait until the model quits, so goldens can show
+	// the live "Testing…" state.
+	blockTest bool
 }
 
+// newStubService offers all three providers, as the sandbox does; their
+// clients point at a closed port and are never called.
 func newStubService(ps ...providers.Pairing) *stubService {
 	p, err := sci.New(sci.Config{PairingURL: "http://127.0.0.1:1/sci-pairing"})
 	if err != nil {
 		panic(err)
 	}
-	return &stubService{prov: p, pairings: ps}
+	sc, err := smartconnect.New(smartconnect.Config{BaseURL: "http://127.0.0.1:1/smartconnect/POS", Environment: smartconnect.EnvSandbox})
+	if err != nil {
+		panic(err)
+	}
+	h, err := helcim.New(helcim.Config{BaseURL: "http://127.0.0.1:1/helcim/v2"})
+	if err != nil {
+		panic(err)
+	}
+	reg := goldenRegister()
+	return &stubService{provs: []providers.Provider{p, sc, h}, pairings: ps, register: &reg}
 }
 
+func goldenRegister() providers.RegisterIdentity {
+	return providers.RegisterIdentity{RegisterID: "7444ae07-dc63-4e9c-83e3-59a7c108cc80", RegisterName: "Main Register",
+		BusinessName: "Toys Shop", VendorName: "Till2Go"}
+}
+
+func (s *stubService) Providers() []providers.Provider { return s.provs }
+
 func (s *stubService) Provider(id string) (providers.Provider, bool) {
-	return s.prov, id == providers.SCI
+	for _, p := range s.provs {
+		if p.ID() == id {
+			return p, true
+		}
+	}
+	return nil, false
+}
+
+func (s *stubService) Register() (providers.RegisterIdentity, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.register == nil {
+		return providers.RegisterIdentity{}, false, nil
+	}
+	return *s.register, true, nil
+}
+
+func (s *stubService) SaveRegister(pairing.RegisterInput) (pairing.RegisterChange, error) {
+	return s.change, s.saveErr
 }
 
 func (s *stubService) Pair(context.Context, pairing.PairInput) (providers.Pairing, error) {
@@ -47,7 +91,11 @@ func (s *stubService) Cancel(ctx context.Context, _ string) error {
 	<-ctx.Done()
 	return ctx.Err()
 }
-func (s *stubService) Test(context.Context, string) (providers.Pairing, error) {
+func (s *stubService) Test(ctx context.Context, _ string) (providers.Pairing, error) {
+	if s.blockTest {
+		<-ctx.Done()
+		return providers.Pairing{}, &providers.Error{Kind: providers.KindCanceled}
+	}
 	return providers.Pairing{}, nil
 }
 func (s *stubService) Unpair(context.Context, string) error { return nil }
@@ -74,6 +122,7 @@ func (t stubTerminals) Snapshot() []widgets.TerminalView { return []widgets.Term
 func (stubTerminals) StartPairing(string) error          { return nil }
 func (stubTerminals) Confirm(string) error               { return nil }
 func (stubTerminals) Unpair(string) error                { return nil }
+func (stubTerminals) SetAsleep(string, bool) error       { return nil }
 func (stubTerminals) Changes() (<-chan struct{}, func()) {
 	ch := make(chan struct{})
 	var once sync.Once

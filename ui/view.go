@@ -40,8 +40,11 @@ type frame struct {
 }
 
 func (m *Model) frame() frame {
+	m.cache.check()
 	f := frame{posW: m.w}
-	f.header = widgets.Header{Product: m.c.Product, Badge: m.badge}.Render(m.st, m.w)
+	f.header = m.cache.header.get(headerKey{product: m.c.Product, badge: m.badge, w: m.w}, func() string {
+		return widgets.Header{Product: m.c.Product, Badge: m.badge}.Render(m.st, m.w)
+	})
 	bodyH := m.h - lipgloss.Height(f.header) - 1 // 1: the status line
 	if m.terms != nil {
 		switch {
@@ -53,7 +56,7 @@ func (m *Model) frame() frame {
 			f.pane = paneStrip
 		}
 	}
-	f.footer = m.footer(f.pane)
+	f.footer = m.cache.footer.get(m.footerKey(f.pane), func() string { return m.footer(f.pane) })
 	bodyH -= lipgloss.Height(f.footer)
 	f.posH = bodyH
 	switch f.pane {
@@ -111,8 +114,11 @@ func (m *Model) View() string {
 		return m.tooSmallView()
 	}
 	f := m.frame()
-	pos := lipgloss.NewStyle().Width(f.posW).MaxWidth(f.posW).Height(f.posH).MaxHeight(f.posH).
-		Render(m.screen.View())
+	screen := m.screen.View()
+	pos := m.cache.pos.get(sizedKey{in: screen, w: f.posW, h: f.posH}, func() string {
+		return lipgloss.NewStyle().Width(f.posW).MaxWidth(f.posW).Height(f.posH).MaxHeight(f.posH).
+			Render(screen)
+	})
 	body := pos
 	if f.pane != paneNone {
 		v, _ := m.paneTerminal()
@@ -122,15 +128,20 @@ func (m *Model) View() string {
 				pane.Keys = append(pane.Keys, b.Help().Key+" "+b.Help().Desc)
 			}
 		}
-		rendered := pane.Render(m.st, f.paneW, f.paneH)
-		if f.pane == paneBeside {
-			body = lipgloss.JoinHorizontal(lipgloss.Top, pos, strings.Repeat(" ", paneGap), rendered)
-		} else {
-			body = lipgloss.JoinVertical(lipgloss.Left, pos, rendered)
-		}
+		rendered := m.cache.pane.get(sizedKey{in: pane.Key(), w: f.paneW, h: f.paneH}, func() string {
+			return pane.Render(m.st, f.paneW, f.paneH)
+		})
+		body = m.cache.body.get(bodyKey{pos: pos, pane: rendered, mode: f.pane}, func() string {
+			if f.pane == paneBeside {
+				return lipgloss.JoinHorizontal(lipgloss.Top, pos, strings.Repeat(" ", paneGap), rendered)
+			}
+			return lipgloss.JoinVertical(lipgloss.Left, pos, rendered)
+		})
 	}
 	status := widgets.Status(m.st, m.statusKind, m.status, m.w)
-	return lipgloss.JoinVertical(lipgloss.Left, f.header, body, status, f.footer)
+	return m.cache.frame.get(frameKey{header: f.header, body: body, status: status, footer: f.footer}, func() string {
+		return lipgloss.JoinVertical(lipgloss.Left, f.header, body, status, f.footer)
+	})
 }
 
 func (m *Model) tooSmallView() string {

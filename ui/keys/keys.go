@@ -12,6 +12,11 @@ type Global struct {
 	ForceQuit key.Binding
 	Help      key.Binding
 	Back      key.Binding
+	// Provider opens the provider picker; Setup opens SmartConnect's
+	// register setup. Both are ctrl keys so they work while a field has
+	// focus.
+	Provider key.Binding
+	Setup    key.Binding
 }
 
 // NewGlobal returns the global bindings.
@@ -21,6 +26,8 @@ func NewGlobal() Global {
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Provider:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "provider")),
+		Setup:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "register setup"), key.WithDisabled()),
 	}
 }
 
@@ -31,6 +38,8 @@ type Terminal struct {
 	NewCode key.Binding
 	Confirm key.Binding
 	Unpair  key.Binding
+	// Sleep puts a Helcim device to sleep or wakes it.
+	Sleep key.Binding
 }
 
 // NewTerminal returns the virtual-terminal bindings.
@@ -39,9 +48,43 @@ func NewTerminal() Terminal {
 		NewCode: key.NewBinding(key.WithKeys("ctrl+p"), key.WithHelp("ctrl+p", "new code")),
 		Confirm: key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "confirm")),
 		Unpair:  key.NewBinding(key.WithKeys("ctrl+x"), key.WithHelp("ctrl+x", "unpair")),
+		Sleep:   key.NewBinding(key.WithKeys("ctrl+w"), key.WithHelp("ctrl+w", "sleep/wake"), key.WithDisabled()),
+	}
+}
+
+// ForProvider words the keys for what that provider's terminal does: only
+// SCI has a confirmation step, only Helcim devices sleep.
+func (t *Terminal) ForProvider(id string) {
+	newCode, unpair := "new code", "unpair"
+	switch id {
+	case "smartconnect":
+		newCode = "show code"
+	case "helcim":
+		newCode, unpair = "pairing mode", "standalone"
+	}
+	t.NewCode.SetHelp("ctrl+p", newCode)
+	t.Unpair.SetHelp("ctrl+x", unpair)
+	t.NewCode.SetEnabled(true)
+	t.Unpair.SetEnabled(true)
+	t.Confirm.SetEnabled(id == "sci" || id == "")
+	t.Sleep.SetEnabled(id == "helcim")
+}
+
+// Disable turns every terminal key off (no sandbox, no pane).
+func (t *Terminal) Disable() {
+	for _, b := range []*key.Binding{&t.NewCode, &t.Confirm, &t.Unpair, &t.Sleep} {
+		b.SetEnabled(false)
 	}
 }
 
 // Bindings lists the terminal keys for help; the footer prefixes them with
 // "terminal:" so the short descriptions stay unambiguous.
-func (t Terminal) Bindings() []key.Binding { return []key.Binding{t.NewCode, t.Confirm, t.Unpair} }
+func (t Terminal) Bindings() []key.Binding {
+	var out []key.Binding
+	for _, b := range []key.Binding{t.NewCode, t.Confirm, t.Unpair, t.Sleep} {
+		if b.Enabled() {
+			out = append(out, b)
+		}
+	}
+	return out
+}

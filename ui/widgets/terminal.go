@@ -106,10 +106,14 @@ func (p TerminalPane) countdown() string {
 	return fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)
 }
 
-// GroupCode spaces a six-digit code as "123 456" so it reads at a glance.
+// GroupCode spaces a six-digit code as "123 456" and an eight-digit one
+// as "1234 5678" so it reads at a glance.
 func GroupCode(c string) string {
-	if len(c) == 6 {
+	switch len(c) {
+	case 6:
 		return c[:3] + " " + c[3:]
+	case 8:
+		return c[:4] + " " + c[4:]
 	}
 	return c
 }
@@ -117,6 +121,14 @@ func GroupCode(c string) string {
 func (p TerminalPane) body(st *theme.Styles, w int) []string {
 	v := p.View
 	wrap := func(s string) string { return lipgloss.NewStyle().Width(w).Render(s) }
+	switch v.Provider {
+	case providerSmartConnect:
+		if out, ok := p.smartConnectBody(st, wrap); ok {
+			return out
+		}
+	case providerHelcim:
+		return p.helcimBody(st, wrap)
+	}
 	switch v.Screen {
 	case ScreenPairingCode:
 		out := []string{st.Faint.Render("Pairing code"), st.Code.Render(GroupCode(v.PairingCode))}
@@ -157,6 +169,14 @@ func (p TerminalPane) body(st *theme.Styles, w int) []string {
 func (p TerminalPane) stripLine(st *theme.Styles) string {
 	v := p.View
 	head := st.Faint.Render("Terminal "+v.TID) + st.Faint.Render(": ")
+	switch v.Provider {
+	case providerSmartConnect:
+		if s, ok := p.smartConnectStrip(st, head); ok {
+			return s
+		}
+	case providerHelcim:
+		return p.helcimStrip(st, head)
+	}
 	switch v.Screen {
 	case ScreenPairingCode:
 		s := head + st.Text.Render("pairing code ") + st.Code.Render(GroupCode(v.PairingCode))

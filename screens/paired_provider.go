@@ -1,0 +1,75 @@
+package screens
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tillpair/tillpair/providers"
+)
+
+// The paired screen's provider-specific parts: SmartConnect and Helcim have
+// no POS-side unpair, so they offer Forget with the on-terminal step, and
+// their Test asks the terminal itself.
+
+func (s *PairedScreen) sci() bool { return s.c.Provider == "" || s.c.Provider == providers.SCI }
+
+// mixed: the list holds more than one provider's pairings, so each row
+// names its provider.
+func (s *PairedScreen) mixed() bool {
+	for _, p := range s.pairings {
+		if p.Provider != s.pairings[0].Provider {
+			return true
+		}
+	}
+	return false
+}
+
+func forgetHelp(provider string) string {
+	if provider == providers.Helcim {
+		return "forget this device"
+	}
+	return "forget on this register"
+}
+
+func forgetWhere(provider string) string {
+	if provider == providers.Helcim {
+		return "on this till"
+	}
+	return "on this register"
+}
+
+// testingText names what Test waits for: SmartConnect's Terminal.GetStatus
+// is answered by the terminal (polled every 2 s or more), Helcim's ping is
+// accepted by the cloud at once.
+func testingText(provider string) string {
+	switch provider {
+	case providers.SmartConnect:
+		return "Testing… (asking the terminal)"
+	case providers.Helcim:
+		return "Testing… (pinging the terminal)"
+	}
+	return "Testing…"
+}
+
+func (s *PairedScreen) spinView() string { return s.spin.View() }
+
+func (s *PairedScreen) elapsed() string {
+	d := max(s.c.Clock.Since(s.started), 0).Truncate(time.Second)
+	return fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+// actions are the buttons and, since unpairing happens on the terminal,
+// where to do it.
+func (s *PairedScreen) actions() []string {
+	st := s.c.Styles
+	para := lipgloss.NewStyle().Width(max(s.w, 20))
+	buttons := st.Button.Render("[ Test ]") + st.Faint.Render(" t   ") +
+		st.Button.Render("[ Forget ]") + st.Faint.Render(" f   ") +
+		st.Button.Render("[ Add ]") + st.Faint.Render(" a")
+	if s.c.Provider == providers.SmartConnect {
+		buttons += st.Faint.Render("   ") + st.Button.Render("[ Setup ]") + st.Faint.Render(" s")
+	}
+	return []string{para.Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "", buttons}
+}

@@ -1,0 +1,104 @@
+package screens
+
+import (
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+)
+
+// PickerItem is one provider the picker offers.
+type PickerItem struct {
+	ID    string
+	Badge string // environment: SANDBOX, TEST, LIVE, DEV
+}
+
+// PickerKeys are the provider picker's keys.
+type PickerKeys struct {
+	Up, Down key.Binding
+	Choose   key.Binding
+	Back     key.Binding
+}
+
+// PickerScreen lists the available providers; choosing one switches the
+// whole app to it.
+type PickerScreen struct {
+	c     Common
+	keys  PickerKeys
+	items []PickerItem
+	sel   int
+	w, h  int
+}
+
+// NewPicker lists items with the current provider selected.
+func NewPicker(c Common, items []PickerItem) *PickerScreen {
+	s := &PickerScreen{c: c, items: items, keys: PickerKeys{
+		Up:     key.NewBinding(key.WithKeys("up", "k", "shift+tab"), key.WithHelp("↑/↓", "select")),
+		Down:   key.NewBinding(key.WithKeys("down", "j", "tab")),
+		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}}
+	for i, it := range items {
+		if it.ID == c.Provider {
+			s.sel = i
+		}
+	}
+	return s
+}
+
+// Selected is the highlighted provider id.
+func (s *PickerScreen) Selected() string {
+	if s.sel < len(s.items) {
+		return s.items[s.sel].ID
+	}
+	return ""
+}
+
+func (s *PickerScreen) Init() tea.Cmd    { return nil }
+func (s *PickerScreen) SetSize(w, h int) { s.w, s.h = w, h }
+func (s *PickerScreen) ShortHelp() []key.Binding {
+	return []key.Binding{s.keys.Up, s.keys.Choose, s.keys.Back}
+}
+func (s *PickerScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+func (s *PickerScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return s, nil
+	}
+	switch {
+	case key.Matches(km, s.keys.Up):
+		s.sel = max(s.sel-1, 0)
+	case key.Matches(km, s.keys.Down):
+		s.sel = min(s.sel+1, max(len(s.items)-1, 0))
+	case key.Matches(km, s.keys.Choose):
+		return s, send(PickProviderMsg{Provider: s.Selected()})
+	case key.Matches(km, s.keys.Back):
+		return s, send(PickProviderMsg{})
+	case km.Type == tea.KeyRunes && len(km.Runes) == 1 && km.Runes[0] >= '1' && int(km.Runes[0]-'1') < len(s.items):
+		// A digit chooses at once: two keys from anywhere to any provider.
+		s.sel = int(km.Runes[0] - '1')
+		return s, send(PickProviderMsg{Provider: s.Selected()})
+	}
+	return s, nil
+}
+
+func (s *PickerScreen) View() string {
+	st := s.c.Styles
+	lines := []string{st.Title.Render("Choose the payment provider"), ""}
+	for i, it := range s.items {
+		marker, style := "  ", st.Text
+		if i == s.sel {
+			marker, style = st.Selected.Render("> "), st.Selected
+		}
+		line := marker + style.Render(fmt.Sprintf("%d. %-26s", i+1, ProductName(it.ID)))
+		if it.Badge != "" {
+			line += " " + st.Faint.Render("["+it.Badge+"]")
+		}
+		lines = append(lines, line)
+	}
+	lines = append(lines, "", lipgloss.NewStyle().Width(max(s.w, 20)).Render(
+		st.Faint.Render("Each provider keeps its own pairings. ctrl+t opens this list from any screen.")))
+	return join(lines...)
+}

@@ -1,0 +1,182 @@
+package ui
+
+import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/screens"
+	"github.com/tillpair/tillpair/ui/widgets"
+)
+
+// Switching providers and SmartConnect's register setup.
+
+type (
+	// registerMsg answers loadRegisterCmd; then is where to go when an
+	// identity exists.
+	registerMsg struct {
+		id   providers.RegisterIdentity
+		ok   bool
+		err  error
+		then screens.ID
+	}
+	registerSavedMsg struct {
+		change pairing.RegisterChange
+		err    error
+	}
+	// listedMsg answers listCmd: the pairings without a live check.
+	listedMsg struct {
+		pairings []providers.Pairing
+		err      error
+	}
+)
+
+func (m *Model) loadRegisterCmd(then screens.ID) tea.Cmd {
+	svc := m.svc
+	return func() tea.Msg {
+		id, ok, err := svc.Register()
+		return registerMsg{id: id, ok: ok, err: err, then: then}
+	}
+}
+
+func (m *Model) saveRegisterCmd(in screens.SaveRegisterMsg) tea.Cmd {
+	svc := m.svc
+	return func() tea.Msg {
+		ch, err := svc.SaveRegister(pairing.RegisterInput{
+			RegisterName: in.RegisterName, BusinessName: in.BusinessName, VendorName: in.VendorName,
+			RegenerateID: in.RegenerateID,
+		})
+		return registerSavedMsg{change: ch, err: err}
+	}
+}
+
+// listCmd re-reads the pairings without asking the clouds: Helcim counts
+// every ping against a per-minute limit and SmartConnect's check waits on
+// the terminal, so only SCI re-checks whenever its pairings are viewed.
+func (m *Model) listCmd() tea.Cmd {
+	svc := m.svc
+	return func() tea.Msg {
+		ps, err := svc.List()
+		return listedMsg{pairings: ps, err: err}
+	}
+}
+
+// handleProviderFlow is handleFlow's part for the messages of this file.
+func (m *Model) handleProviderFlow(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case screens.PickProviderMsg:
+		return m.pickProvider(msg.Provider), true
+	case screens.SaveRegisterMsg:
+		return m.saveRegisterCmd(msg), true
+	case registerMsg:
+		if msg.err != nil {
+			return m.show(screens.NewError(m.c, msg.err, nil, screens.Unpaired, "")), true
+		}
+		m.register, m.hasRegister = msg.id, msg.ok
+		if f, ok := m.screen.(*screens.UnpairedScreen); ok {
+			f.SetNote(m.registerNote())
+		}
+		if m.provider != providers.SmartConnect {
+			return nil, true
+		}
+		if !msg.ok || msg.then == screens.Setup {
+			return m.show(screens.NewRegister(m.c, msg.id, msg.ok)), true
+		}
+		if _, onPicker := m.screen.(*screens.PickerScreen); onPicker || msg.then != screens.Unpaired {
+			return m.navigate(msg.then), true
+		}
+		return nil, true
+	case registerSavedMsg:
+		return m.registerSaved(msg), true
+	case listedMsg:
+		if msg.err != nil {
+			return m.show(screens.NewError(m.c, msg.err, nil, screens.Unpaired, "")), true
+		}
+		return m.applyRefresh(refreshedMsg{pairings: msg.pairings}), true
+	}
+	return nil, false
+}
+
+// openPicker shows the provider list; a pairing waiting for confirmation
+// must be finished or cancelled first, so none is left half made.
+func (m *Model) openPicker() tea.Cmd {
+	if _, on := m.screen.(*screens.PickerScreen); on {
+		return nil
+	}
+	if m.confirming != nil {
+		m.setStatus(widgets.StatusWarning, "Finish or cancel this pairing before switching provider")
+		return nil
+	}
+	var items []screens.PickerItem
+	for _, p := range m.svc.Providers() {
+		items = append(items, screens.PickerItem{ID: p.ID(), Badge: m.badges[p.ID()]})
+	}
+	m.pickerBack = m.screen
+	return m.show(screens.NewPicker(m.c, items))
+}
+
+func (m *Model) pickProvider(id string) tea.Cmd {
+	back := m.pickerBack
+	m.pickerBack = nil
+	if id == "" || id == m.provider {
+		if back == nil {
+			return m.navigate(screens.Unpaired)
+		}
+		return m.show(back)
+	}
+	m.setProvider(id)
+	m.form = nil
+	m.confirmingBack = nil
+	m.cache = renderCache{}
+	m.setStatus(widgets.StatusInfo, "Provider: "+m.c.Product)
+	if id == providers.SmartConnect {
+		// The identity decides between setup and the pairing screens.
+		return tea.Batch(m.navigate(screens.Paired), m.loadRegisterCmd(screens.Unpaired))
+	}
+	return m.navigate(screens.Paired)
+}
+
+func (m *Model) registerSaved(msg registerSavedMsg) tea.Cmd {
+	rs, onSetup := m.screen.(*screens.RegisterScreen)
+	if msg.err != nil {
+		if onSetup {
+			rs.Failed(screens.Describe(msg.err).Line)
+			return nil
+		}
+		return m.show(screens.NewError(m.c, msg.err, nil, screens.Setup, ""))
+	}
+	m.register, m.hasRegister = msg.change.Identity, true
+	if msg.change.NeedsRepair && onSetup {
+		rs.Saved(msg.change.Identity, msg.change.Reasons)
+		return nil
+	}
+	cmd := m.navigate(screens.Paired)
+	m.setStatus(widgets.StatusSuccess, "Register identity saved")
+	if len(msg.change.Reasons) > 0 {
+		m.setStatus(widgets.StatusWarning, msg.change.Reasons[0])
+	}
+	return cmd
+}
+
+// registerNote names the register identity SmartConnect pairs with, and
+// how to change it, on SmartConnect's pairing form.
+func (m *Model) registerNote() string {
+	if m.provider != providers.SmartConnect || !m.hasRegister {
+		return ""
+	}
+	return "Register “" + m.register.RegisterName + "” of " + m.register.BusinessName + " — ctrl+e to change"
+}
+
+// testedText is the status line after a successful Test.
+func (m *Model) testedText() string {
+	at := m.clock.Now().Format(time.TimeOnly)
+	switch m.provider {
+	case providers.SmartConnect:
+		return "Terminal reachable — checked " + at
+	case providers.Helcim:
+		return "Ping sent — check the terminal screen"
+	}
+	return "Pairing is active — checked " + at
+}
