@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: all build run test unit race golden-update keyring e2e fuzz bench demo cross vet clean
+.PHONY: all build run test unit race golden-update keyring e2e fuzz bench demo cross vet clean reliability
 
 all: build
 
@@ -43,6 +43,11 @@ e2e: build
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:
 	scripts/fuzz.sh $(FUZZTIME)
+
+## reliability: the reliability suite with -race, printing the fault matrix
+## of docs/RELIABILITY.md (RELIABILITY_COUNT=3 for the doc's figures)
+reliability:
+	scripts/reliability.sh
 
 ## bench: Go benchmarks plus the start-up/memory script; see BENCHMARKS.md
 bench:

@@ -12,6 +12,8 @@ while IFS= read -r line; do
   if ! out=$(go test -run '^$' -fuzz "^${name}\$" -fuzztime "$t" "$pkg" 2>&1); then
     echo "$out"; fail=1
   fi
-  echo "$out" | grep -E 'fuzz: elapsed|PASS|FAIL|ok' | tail -n 2
+  # The last progress line carries the total execs; then the verdict.
+  echo "$out" | grep -E '^fuzz: elapsed' | tail -n 1
+  echo "$out" | grep -E '^(ok|FAIL|--- FAIL)' | tail -n 2
 done < <(grep -rn --include='*_test.go' -E '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . | sort)
 exit $fail

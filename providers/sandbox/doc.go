@@ -197,6 +197,7 @@
 // that reached a route, faulted or not.
 //
 // The Info credentials are sandbox values generated at New (deterministic
-// when Options.Seed is non-zero); they grant nothing outside the sandbox,
+// when Options.Seed is non-zero), or planted by Options.Credentials (the
+// reliability suite's canaries); they grant nothing outside the sandbox,
 // which is why tillpair sandbox prints them.
 package sandbox

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,6 +28,16 @@ type Options struct {
 	// "sci_api_base_url" (the FAQ and every observed client), so tests can
 	// prove a client accepts both.
 	SCILegacyBaseURLKey bool
+	// Credentials, when set, replaces the generated credentials (each empty
+	// field keeps its generated value), so a test can plant recognisable
+	// canary values and prove they never leak. The random source is used
+	// exactly as without it, so seeded ids and codes do not change.
+	Credentials *Credentials
+	// RequestLog, when set, is called once per request the sandbox served,
+	// after it was answered, with secrets already redacted (see Entry). It
+	// runs on the serving goroutine, so it must be quick and safe for
+	// concurrent use.
+	RequestLog func(Entry)
 }
 
 // Info tells a client where the simulated clouds are and which credentials
@@ -119,11 +130,19 @@ func New(opts Options) *Sandbox {
 		SCISigningSecretPartA: s.rng.alnum(32),
 		HelcimAPIToken:        s.rng.alnum(40),
 	}
+	if c := opts.Credentials; c != nil {
+		s.creds.SCIAPIKey = cmp.Or(c.SCIAPIKey, s.creds.SCIAPIKey)
+		s.creds.SCISigningSecretPartA = cmp.Or(c.SCISigningSecretPartA, s.creds.SCISigningSecretPartA)
+		s.creds.HelcimAPIToken = cmp.Or(c.HelcimAPIToken, s.creds.HelcimAPIToken)
+	}
 	s.tenant = "t" + s.rng.hex(4)
 	s.sci = &sciCloud{s: s}
 	s.helcim = newHelcimCloud(s, opts.Seed)
 	s.sc = newSmartConnectCloud(s)
 	s.handler = s.routes()
+	if opts.RequestLog != nil {
+		s.handler = s.logRequests(s.handler, opts.RequestLog)
+	}
 	if _, err := s.AddTerminal(providers.SCI); err != nil {
 		// Unreachable: SCI is always simulated.
 		panic(err)

@@ -44,8 +44,9 @@ func (c *Client) Check(ctx context.Context, p providers.Pairing, partB providers
 
 // Unpair calls the signed POST {base}/v1/unpair with an empty body (and the
 // Content-Digest of the empty body) [OBS T1, T2]. 204 is the documented
-// success; any 2xx is accepted. 401 no_active_pairings_found means the
-// pairing is already gone, which counts as success [OBS T2].
+// success; any 2xx with an empty or JSON body is accepted. 401
+// no_active_pairings_found means the pairing is already gone, which counts
+// as success [OBS T2].
 func (c *Client) Unpair(ctx context.Context, p providers.Pairing, partB providers.Secret) error {
 	const op = providers.OpUnpair
 	resp, err := c.signed(ctx, op, http.MethodPost, p, partB, "unpair", []byte{})
@@ -53,6 +54,13 @@ func (c *Client) Unpair(ctx context.Context, p providers.Pairing, partB provider
 		return err
 	}
 	if resp.Status >= 200 && resp.Status <= 299 {
+		// A 2xx that is not JSON came from something other than the SCI
+		// API (a captive portal, a proxy's page, a truncated answer);
+		// taking it as success would delete the pairing locally while the
+		// cloud keeps it.
+		if len(bytes.TrimSpace(resp.Body)) > 0 && !json.Valid(resp.Body) {
+			return protocolError(op, resp.Status, "the SCI API answered unpair with a body that is not JSON; the pairing was kept", nil)
+		}
 		return nil
 	}
 	e := httpError(op, resp.Status, resp.Body)
