@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/transport"
@@ -34,8 +32,7 @@ const (
 	HeaderHourRemaining   = "hour-limit-remaining"
 )
 
-// maxText bounds vendor text that ends up on screen or in logs.
-const maxText = 200
+const maxText = transport.MaxVendorText
 
 // DecodeErrors turns a Helcim error body into one line of text. The errors
 // member comes in three forms [DOC S29, S26]: a string, an array of
@@ -152,25 +149,8 @@ func scalar(raw json.RawMessage) string {
 	return ""
 }
 
-// clean makes vendor text safe to print on a terminal: invalid UTF-8 is
-// replaced, control characters (which could carry escape sequences) become
-// spaces, runs of spaces collapse, and the length is bounded.
-func clean(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > maxText {
-		s = string([]rune(s)[:maxText]) + "…"
-	}
-	return s
-}
+// clean is transport.CleanText: one sanitiser for every client.
+func clean(s string) string { return transport.CleanText(s) }
 
 // httpError maps a non-success answer onto a *providers.Error whose Message
 // says what happened and what to do, with Helcim's own words appended.

@@ -5,10 +5,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/transport"
 )
 
 // Vendor error codes [DOC S3, S5; OBS T1, T2].
@@ -24,8 +23,7 @@ const (
 	codeNoValidSignaturesFound = "no_valid_signatures_found"
 )
 
-// maxText bounds vendor-supplied text that ends up on screen or in logs.
-const maxText = 200
+const maxText = transport.MaxVendorText
 
 // decodeError extracts the vendor code and message from an error body. The
 // shape is undocumented; observed clients read {"error":{"code","message"}}
@@ -75,25 +73,8 @@ func scalar(raw json.RawMessage) string {
 	return ""
 }
 
-// clean makes vendor text safe to print on a terminal: control characters
-// (which could carry escape sequences) become spaces, and the length is
-// bounded.
-func clean(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) > maxText {
-		s = string([]rune(s)[:maxText]) + "…"
-	}
-	return s
-}
+// clean is transport.CleanText: one sanitiser for every client.
+func clean(s string) string { return transport.CleanText(s) }
 
 // httpError maps a non-2xx answer onto a *providers.Error. Known vendor
 // codes decide the Kind regardless of status (the codes are specific, the

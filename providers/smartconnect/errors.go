@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/transport"
 )
 
-// maxText bounds vendor text that reaches the screen or logs.
-const maxText = 200
+const maxText = transport.MaxVendorText
 
 // decodeError returns the human text of an error answer. SmartConnect
 // answers {"error":"<message>"} [OBS T10, T11]; a nested
@@ -79,25 +77,8 @@ func statusText(status int) string {
 	return fmt.Sprintf("HTTP status %d", status)
 }
 
-// clean makes vendor text safe for a terminal: control characters (which
-// could carry escape sequences) become spaces, runs of space collapse, and
-// the length is capped.
-func clean(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > maxText {
-		s = string([]rune(s)[:maxText]) + "…"
-	}
-	return s
-}
+// clean is transport.CleanText: one sanitiser for every client.
+func clean(s string) string { return transport.CleanText(s) }
 
 // httpError maps a non-2xx answer onto a *providers.Error. The vendor's
 // messages are more specific than its statuses (almost everything is a

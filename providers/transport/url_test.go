@@ -94,3 +94,19 @@ func TestParseURLWithoutLoopbackHTTP(t *testing.T) {
 		t.Fatalf("loopback https rejected: %v", err)
 	}
 }
+
+func TestCleanText(t *testing.T) {
+	long := strings.Repeat("é", transport.MaxVendorText+5)
+	cases := []struct{ in, want string }{
+		{"  Pairing  not\tfound \n", "Pairing not found"},
+		{"evil\x1b[2Jclear", "evil [2Jclear"},
+		{"bad\xffutf8", "bad\uFFFDutf8"},
+		{long, strings.Repeat("é", transport.MaxVendorText) + "…"},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got := transport.CleanText(c.in); got != c.want {
+			t.Errorf("CleanText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -1,0 +1,180 @@
+package sandbox
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Entry is one request the sandbox served, already redacted: it is meant
+// for evidence packs and demos, so no credential, signature or Part B ever
+// reaches it.
+type Entry struct {
+	Time   time.Time // sandbox clock when the request arrived
+	Method string
+	// Target is the path and query; query values naming a token are
+	// redacted.
+	Target string
+	// Status is the answer's status; 0 means the connection was dropped
+	// with no answer (a reset fault).
+	Status       int
+	Header       http.Header // request headers, secrets redacted
+	RequestBody  string      // redacted, at most logBodyCap bytes
+	ResponseBody string      // redacted, at most logBodyCap bytes
+}
+
+// Redacted is what every secret value is replaced with.
+const Redacted = "[REDACTED]"
+
+// logBodyCap bounds how much of each body an entry keeps.
+const logBodyCap = 64 << 10
+
+// HeaderLines prints the headers in name order, one "Name: value" a line.
+func (e Entry) HeaderLines() []string {
+	names := make([]string, 0, len(e.Header))
+	for k := range e.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []string
+	for _, k := range names {
+		for _, v := range e.Header[k] {
+			out = append(out, k+": "+v)
+		}
+	}
+	return out
+}
+
+// logRequests wraps h so every request is reported to sink once answered.
+// Reading the request body here is safe for the handlers: they get the
+// same bytes back.
+func (s *Sandbox) logRequests(h http.Handler, sink func(Entry)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e := Entry{Time: s.clock.Now(), Method: r.Method}
+		head, err := io.ReadAll(io.LimitReader(r.Body, logBodyCap))
+		if err == nil {
+			r.Body = readCloser{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
+		}
+		rec := &recorder{ResponseWriter: w}
+		defer func() {
+			e.Target = s.redact(redactQuery(r.URL.RequestURI()))
+			e.Header = s.redactHeader(r.Header)
+			e.RequestBody = s.redact(string(head))
+			e.ResponseBody = s.redact(rec.body.String())
+			e.Status = rec.status
+			if e.Status == 0 && !rec.hijacked {
+				e.Status = http.StatusOK // wrote nothing: net/http answers 200
+			}
+			sink(e)
+		}()
+		h.ServeHTTP(rec, r)
+	})
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
+// recorder keeps the status and a capped copy of the body, and still lets
+// a reset fault hijack the connection.
+type recorder struct {
+	http.ResponseWriter
+	status   int
+	body     bytes.Buffer
+	hijacked bool
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	if room := logBodyCap - r.body.Len(); room > 0 {
+		r.body.Write(b[:min(len(b), room)])
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := r.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, http.ErrNotSupported
+	}
+	r.hijacked = true
+	return hj.Hijack()
+}
+
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// secretHeader names headers whose whole value is a secret or a signature.
+func secretHeader(name string) bool {
+	n := strings.ToLower(name)
+	return n == "signature" || n == "cookie" || strings.Contains(n, "token") ||
+		strings.Contains(n, "secret") || strings.Contains(n, "api-key") || strings.Contains(n, "apikey")
+}
+
+func (s *Sandbox) redactHeader(h http.Header) http.Header {
+	out := http.Header{}
+	for k, vs := range h {
+		for _, v := range vs {
+			switch {
+			case strings.EqualFold(k, "Authorization"):
+				// Keep the scheme: which kind of credential was sent is evidence.
+				scheme, _, _ := strings.Cut(v, " ")
+				v = scheme + " " + Redacted
+			case strings.EqualFold(k, "Signature"):
+				label, _, _ := strings.Cut(v, "=")
+				v = label + "=:" + Redacted + ":"
+			case secretHeader(k):
+				v = Redacted
+			default:
+				v = s.redact(v)
+			}
+			out.Add(k, v)
+		}
+	}
+	return out
+}
+
+var (
+	// JSON members whose name says secret or token, e.g.
+	// signing_secret_part_b.
+	secretMember = regexp.MustCompile(`(?i)("[^"]*(?:secret|token|api_key|apikey)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	// Query or form values whose name says token or secret, e.g. a
+	// SmartConnect polling URL's merchantAccessToken.
+	secretParam = regexp.MustCompile(`(?i)((?:^|[?&])[^=&\s"?]*(?:token|secret)[^=&\s"]*=)[^&\s"]*`)
+)
+
+func redactQuery(target string) string {
+	return secretParam.ReplaceAllString(target, "${1}"+Redacted)
+}
+
+// redact removes secrets from free text: members and parameters named as
+// secrets, and any of the sandbox's own credentials wherever they appear.
+func (s *Sandbox) redact(text string) string {
+	text = secretMember.ReplaceAllString(text, `${1}"`+Redacted+`"`)
+	text = secretParam.ReplaceAllString(text, "${1}"+Redacted)
+	for _, c := range []string{s.creds.SCIAPIKey, s.creds.SCISigningSecretPartA, s.creds.HelcimAPIToken} {
+		if c != "" {
+			text = strings.ReplaceAll(text, c, Redacted)
+		}
+	}
+	return text
+}

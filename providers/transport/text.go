@@ -1,0 +1,33 @@
+package transport
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxVendorText bounds vendor-supplied text (error messages, nicknames,
+// terminal fields) that ends up on screen or in logs.
+const MaxVendorText = 200
+
+// CleanText makes vendor-supplied text safe to print on a terminal: invalid
+// UTF-8 is replaced, control characters (which could carry escape
+// sequences) become spaces, runs of white space collapse, and the length is
+// bounded to MaxVendorText runes. Every client passes what a cloud sends
+// through it before the text can reach a screen, a log or the records file.
+func CleanText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > MaxVendorText {
+		s = string([]rune(s)[:MaxVendorText]) + "…"
+	}
+	return s
+}
