@@ -81,8 +81,10 @@ suite cross-build cross
 # --- end to end: the real binary -----------------------------------------------
 if command -v tmux >/dev/null; then
   suite e2e-tui scripts/e2e.sh
+  suite e2e-providers scripts/e2e-providers.sh
 else
   record skip e2e-tui "tmux not installed"
+  record skip e2e-providers "tmux not installed"
 fi
 if command -v curl >/dev/null && command -v jq >/dev/null; then
   suite e2e-cli scripts/cli-walkthrough.sh

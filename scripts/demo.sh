@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Records the README's pictures from a real terminal: the binary runs in
+# tmux, an xterm on a virtual X display shows it, and ImageMagick grabs the
+# xterm window at each step of a sandbox pairing. Writes docs/img/
+# unpaired.png, confirming.png, paired.png and tillpair-demo.gif.
+# Usage: demo.sh [BIN]   (with no BIN it builds one into a temp dir)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export LC_ALL=C.UTF-8
+
+COLS=${DEMO_COLS:-100} ROWS=${DEMO_ROWS:-30}
+FONT=${DEMO_FONT:-DejaVu Sans Mono} FONT_SIZE=${DEMO_FONT_SIZE:-12}
+OUT=docs/img
+
+# --- tools ------------------------------------------------------------------
+# `convert` may be a stand-in that only turns a PNG into a picture; the GIF
+# needs ImageMagick's own.
+have_magick() { command -v import >/dev/null && convert -version 2>/dev/null | grep -q ImageMagick; }
+missing=()
+command -v tmux >/dev/null || missing+=(tmux)
+command -v Xvfb >/dev/null || missing+=(xvfb)
+command -v xterm >/dev/null || missing+=(xterm)
+have_magick || missing+=(imagemagick)
+fc-list 2>/dev/null | grep -qi "$FONT" || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "demo: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "demo: needs ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root" >&2
+    exit 2
+  fi
+fi
+
+work=$(mktemp -d)
+SOCK=demo-$$
+XVFB_PID= XTERM_PID=
+# The xterm may be gone already (its tmux client ends with the server): a
+# failed kill must neither stop the clean-up nor become the exit status.
+cleanup() {
+  local rc=$?
+  set +e
+  tmux -L "$SOCK" kill-server 2>/dev/null
+  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+  if [ -n "$XTERM_PID" ]; then kill "$XTERM_PID" 2>/dev/null || true; fi
+  if [ -n "$XVFB_PID" ]; then kill "$XVFB_PID" 2>/dev/null || true; fi
+  wait 2>/dev/null || true
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap "exit 130" INT TERM
+
+BIN=${1:-}
+if [ -z "$BIN" ]; then
+  BIN=$work/tillpair
+  go build -trimpath -o "$BIN" .
+fi
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+
+# Private config and XDG dirs: --sandbox keeps everything in memory anyway.
+export HOME=$work/home TILLPAIR_CONFIG_DIR=$work/config
+export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data
+export XDG_CACHE_HOME=$work/xdg/cache XDG_STATE_HOME=$work/xdg/state
+unset TMUX NO_COLOR ACCESSIBLE
+mkdir -p "$HOME" "$OUT"
+
+# --- display, tmux, xterm -----------------------------------------------------
+# -displayfd lets Xvfb pick a free display, so two runs never collide.
+Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$work/display" 2>"$work/xvfb.log" &
+XVFB_PID=$!
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
+[ -s "$work/display" ] || { echo "demo: Xvfb did not start:" >&2; cat "$work/xvfb.log" >&2; exit 1; }
+export DISPLAY=:$(head -n1 "$work/display")
+
+# default-terminal is the pane's TERM (tmux overrides -e TERM=...); the RGB
+# feature passes the app's true colour through to xterm.
+cat > "$work/tmux.conf" <<'EOF'
+set -g status off
+set -g default-terminal xterm-256color
+set -as terminal-features ',xterm*:RGB'
+EOF
+t() { tmux -L "$SOCK" -u -f "$work/tmux.conf" "$@"; }
+S=demo
+t new-session -d -s "$S" -x "$COLS" -y "$ROWS" \
+  -e COLORTERM=truecolor "'$BIN' --sandbox; echo EXIT=\$?; sleep 60"
+
+screen() { t capture-pane -p -t "$S"; }
+wait_for() { # REGEX [SECONDS]
+  local deadline=$((SECONDS + ${2:-10}))
+  until screen | grep -qE -- "$1"; do
+    ((SECONDS < deadline)) || { echo "demo: timeout waiting for /$1/:" >&2; screen >&2; exit 1; }
+    sleep 0.05
+  done
+}
+
+# A softer 16-colour palette than xterm's default reads better on a web page.
+PALETTE=()
+i=0
+for c in '#282c34' '#e06c75' '#98c379' '#e5c07b' '#61afef' '#c678dd' '#56b6c2' '#abb2bf' \
+  '#6b7280' '#ef7b84' '#a8d38a' '#f0cd8c' '#74bdf5' '#d08ae6' '#6cc4cf' '#f3f4f6'; do
+  PALETTE+=(-xrm "XTerm*color$i: $c"); i=$((i + 1))
+done
+# The xterm writes its window id so only that window is grabbed.
+xterm -geometry "${COLS}x${ROWS}+0+0" -b 8 -bw 0 -fa "$FONT" -fs "$FONT_SIZE" \
+  -bg '#1b1d23' -fg '#d7dae0' -cr '#1b1d23' -tn xterm-256color +sb \
+  -xrm 'XTerm*boldColors: false' -xrm 'XTerm*forceBoxChars: true' "${PALETTE[@]}" \
+  -e sh -c "echo \$WINDOWID > '$work/winid'; exec tmux -L '$SOCK' -u attach -t '$S'" 2>"$work/xterm.log" &
+XTERM_PID=$!
+for _ in $(seq 100); do [ -s "$work/winid" ] && break; sleep 0.05; done
+[ -s "$work/winid" ] || { echo "demo: xterm did not start:" >&2; cat "$work/xterm.log" >&2; exit 1; }
+WIN=$(cat "$work/winid")
+for _ in $(seq 100); do [ "$(t list-clients -t "$S" | wc -l)" -ge 1 ] && break; sleep 0.05; done
+
+n=0
+# shot REGEX [NAME]: once REGEX is on screen, grab a GIF frame (and keep it
+# as docs/img/NAME.png). The short settle lets xterm finish painting.
+shot() {
+  wait_for "$1"
+  sleep 0.4
+  n=$((n + 1))
+  local f; f=$(printf '%s/frame%02d.png' "$work" "$n")
+  import -silent -window "$WIN" "$f"
+  [ -z "${2:-}" ] || convert "$f" -strip "$OUT/$2.png"
+}
+
+# --- the pairing, step by step --------------------------------------------------
+shot '│ Terminal [0-9]+' unpaired
+t send-keys -t "$S" C-p
+shot '│ [0-9]{3} [0-9]{3} '
+code=$(screen | grep -oE '│ [0-9]{3} [0-9]{3} ' | head -n1 | tr -dc 0-9)
+t send-keys -t "$S" -l "$code"
+shot "Pairing Code +$code"
+t send-keys -t "$S" Enter
+shot 'Check the terminal shows the same code' confirming
+t send-keys -t "$S" C-o
+shot 'Pairing successful' paired
+t send-keys -t "$S" q
+wait_for '^EXIT=0$'
+
+# Each frame holds 1.2 s, the last one longer; a shared palette keeps the
+# GIF small.
+frames=("$work"/frame*.png)
+convert -delay 120 "${frames[@]:0:${#frames[@]}-1}" -delay 300 "${frames[-1]}" \
+  -loop 0 +dither -colors 64 -layers OptimizePlus "$OUT/tillpair-demo.gif"
+for f in "$OUT"/unpaired.png "$OUT"/confirming.png "$OUT"/paired.png "$OUT"/tillpair-demo.gif; do
+  printf 'demo: %-28s %s bytes\n' "$f" "$(stat -c %s "$f")"
+done

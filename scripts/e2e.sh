@@ -1,0 +1,324 @@
+#!/usr/bin/env bash
+# Drives the real tillpair binary in tmux, as a user at a terminal would:
+# pairing through the sandbox's virtual terminal, a wrong code, resizing,
+# cancelling, and the accessible line prompts. Each scenario runs in a fresh
+# tmux session on a private tmux server, so a user's tmux is never touched.
+# Usage: e2e.sh [BIN]   (with no BIN it builds one into a temp dir)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Block digits and the screen text are UTF-8; bash substrings must count
+# characters, not bytes, when the confirmation code is read back.
+export LC_ALL=C.UTF-8
+
+work=$(mktemp -d)
+SOCK=e2e-$$
+cleanup() {
+  local rc=$?
+  set +e
+  [ -z "${SCEN_PID:-}" ] || kill "$SCEN_PID" 2>/dev/null
+  tmux -L "$SOCK" kill-server 2>/dev/null
+  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK" # kill-server leaves it
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap "exit 130" INT TERM
+
+BIN=${1:-}
+if [ -z "$BIN" ]; then
+  BIN=$work/tillpair
+  go build -o "$BIN" .
+fi
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+[ -x "$BIN" ] || { echo "e2e: $BIN is not an executable; build it with make build" >&2; exit 2; }
+
+# Nothing real is touched: config, XDG dirs and HOME are private, and
+# --sandbox keeps records and secrets in memory.
+export HOME=$work/home TILLPAIR_CONFIG_DIR=$work/config
+export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data
+export XDG_CACHE_HOME=$work/xdg/cache XDG_STATE_HOME=$work/xdg/state
+export NO_COLOR=1
+unset TMUX COLORTERM ACCESSIBLE
+mkdir -p "$HOME"
+
+# status off gives the app every row; tmux sets a pane's TERM from
+# default-terminal (overriding -e TERM=...).
+cat > "$work/tmux.conf" <<'EOF'
+set -g status off
+set -g default-terminal xterm-256color
+EOF
+t() { tmux -L "$SOCK" -u -f "$work/tmux.conf" "$@"; }
+
+S= # the session the helpers act on
+fail() { echo "FAIL [$S]: $*" >&2; screen >&2 || true; exit 1; }
+screen() { t capture-pane -p -t "$S"; }
+keys() { t send-keys -t "$S" "$@"; }
+text() { t send-keys -t "$S" -l "$1"; }
+
+# start NAME COLS ROWS [VAR=val...]: a fresh session running the binary.
+start() {
+  S=$1; local cols=$2 rows=$3; shift 3
+  local envs=(-e NO_COLOR=1) kv
+  for kv in "$@"; do envs+=(-e "$kv"); done
+  t new-session -d -s "$S" -x "$cols" -y "$rows" "${envs[@]}" "'$BIN' --sandbox; echo EXIT=\$?; sleep 60"
+}
+
+# wait_for TEXT [SECONDS]: poll the screen for fixed TEXT.
+wait_for() {
+  local deadline=$((SECONDS + ${2:-10}))
+  until screen | grep -qF -- "$1"; do
+    ((SECONDS < deadline)) || fail "timeout waiting for: $1"
+    sleep 0.05
+  done
+}
+# wait_re REGEX [SECONDS]: the same for an extended regex.
+wait_re() {
+  local deadline=$((SECONDS + ${2:-10}))
+  until screen | grep -qE -- "$1"; do
+    ((SECONDS < deadline)) || fail "timeout waiting for /$1/"
+    sleep 0.05
+  done
+}
+wait_gone() {
+  local deadline=$((SECONDS + ${2:-10}))
+  while screen | grep -qF -- "$1"; do
+    ((SECONDS < deadline)) || fail "still showing: $1"
+    sleep 0.05
+  done
+}
+has() { screen | grep -qF -- "$1" || fail "screen lacks: $1"; }
+lacks() { ! screen | grep -qF -- "$1" || fail "screen still shows: $1"; }
+
+# terminal_code: the 6-digit pairing code the virtual terminal shows
+# ("pairing code 919 571" in the strip pane).
+terminal_code() {
+  wait_re 'pairing code [0-9]{3} [0-9]{3}'
+  screen | grep -oE 'pairing code [0-9]{3} [0-9]{3}' | head -n1 | tr -dc 0-9
+}
+
+# The block-digit glyphs, read from the same file the binary embeds:
+# GLYPH[digit*3+row] is that row padded to 4 columns.
+declare -A GLYPH
+load_glyphs() {
+  local -a lines; mapfile -t lines < assets/digits.txt
+  local i r d
+  for ((i = 0; i + 3 < ${#lines[@]}; i += 4)); do
+    d=${lines[i]// /}
+    for r in 0 1 2; do GLYPH[$d,$r]=$(printf '%-4s' "${lines[i + 1 + r]}"); done
+  done
+  [ "${#GLYPH[@]}" = 30 ] || { echo "e2e: assets/digits.txt has ${#GLYPH[@]} glyph rows, want 30" >&2; exit 2; }
+}
+
+# big_code: reads the 4-digit confirmation code drawn in block digits under
+# "Confirmation code" (glyphs 4 wide, one column apart) at any indent.
+big_code() {
+  local -a lines; mapfile -t lines < <(screen)
+  local i at=-1
+  for i in "${!lines[@]}"; do
+    [[ ${lines[i]} == *"Confirmation code"* ]] && { at=$i; break; }
+  done
+  ((at >= 0)) || return 1
+  local pad; pad=$(printf '%*s' 200 '')
+  local r0="${lines[at + 1]}$pad" r1="${lines[at + 2]}$pad" r2="${lines[at + 3]}$pad"
+  local off n d code
+  for ((off = 0; off < 120; off++)); do
+    code=
+    for ((n = 0; n < 4; n++)); do
+      local c=$((off + n * 5)) hit=
+      for d in 0 1 2 3 4 5 6 7 8 9; do
+        if [ "${r0:c:4}" = "${GLYPH[$d,0]}" ] && [ "${r1:c:4}" = "${GLYPH[$d,1]}" ] && [ "${r2:c:4}" = "${GLYPH[$d,2]}" ]; then
+          hit=$d; break
+        fi
+      done
+      [ -n "$hit" ] || break
+      code+=$hit
+    done
+    [ "${#code}" = 4 ] && { echo "$code"; return 0; }
+  done
+  return 1
+}
+
+# pair_to_confirming: from the unpaired screen, get a code on the virtual
+# terminal, type it and submit; ends on the confirming screen. Prints the
+# confirmation code after checking both sides show the same one.
+pair_to_confirming() {
+  wait_for "Simple Cloud Integration"
+  wait_re 'Terminal [0-9]+: idle'
+  keys C-p
+  local code; code=$(terminal_code)
+  [[ $code =~ ^[0-9]{6}$ ]] || fail "pairing code '$code' is not 6 digits"
+  text "$code"
+  wait_for "Pairing Code     $code"
+  keys Enter
+  wait_for "Check the terminal shows the same code"
+  wait_re 'confirm [0-9]{4}\?'
+  local term pos
+  term=$(screen | grep -oE 'confirm [0-9]{4}\?' | tr -dc 0-9)
+  pos=$(big_code) || fail "no block-digit confirmation code under 'Confirmation code'"
+  [ "$pos" = "$term" ] || fail "the till shows $pos but the terminal shows $term"
+  echo "$code $pos"
+}
+
+# expect_exit CODE: the binary has exited with CODE.
+expect_exit() {
+  wait_re '^EXIT=[0-9]+$'
+  has "EXIT=$1"
+}
+
+# --- scenarios -----------------------------------------------------------------
+
+pair_unpair() {
+  start pair 80 24
+  local codes; codes=$(pair_to_confirming)
+  keys C-o
+  wait_for "Pairing successful"
+  wait_re 'Pairing ID +pid_'
+  wait_re 'Status +active'
+  wait_re 'Terminal [0-9]+: paired \(1\)'
+  keys u
+  wait_for "y yes"
+  keys y
+  wait_for "Unpaired"
+  wait_for "Pairing Code"
+  wait_re 'Terminal [0-9]+: idle'
+  lacks "Pairing ID"
+  lacks "paired ("
+  # The code field takes digits only, so q is not a key here: ctrl+c quits.
+  keys C-c
+  expect_exit 0
+  echo "    pairing code ${codes% *}; confirmation code ${codes#* } on both till and terminal"
+}
+
+wrong_code() {
+  start wrong 80 24
+  wait_for "Pairing Code"
+  keys C-p
+  local code bad=000000; code=$(terminal_code)
+  [ "$code" != "$bad" ] || bad=111111
+  text "$bad"
+  wait_for "Pairing Code     $bad"
+  keys Enter
+  wait_for "Pairing not found: Pairing not found"
+  has "Check the code on the terminal and type it again."
+  keys Enter
+  wait_for "How to pair"
+  has "Pairing Code"
+  lacks "Pairing not found"
+  keys C-c
+  expect_exit 0
+}
+
+# frame_ok COLS: the frame fills exactly COLS: the rule under the header
+# spans the width and the badge ends the header row (its one-column
+# padding is the last cell, which capture-pane trims).
+frame_ok() {
+  local cols=$1 line rule
+  line=$(screen | sed -n 1p) rule=$(screen | sed -n 2p)
+  [[ $line == tillpair*"[SANDBOX]" ]] || fail "header row is '$line'"
+  [ "${#line}" = $((cols - 1)) ] || fail "header row is ${#line} wide, want $((cols - 1))"
+  [[ $rule =~ ^─+$ && ${#rule} = "$cols" ]] || fail "header rule is ${#rule} wide, want $cols"
+}
+
+resize() {
+  start resize 100 30
+  local big=$S
+  start base 80 24 # a never-resized 80x24 view, to compare against
+  S=$big
+  wait_for "How to pair"
+  # Wide: the terminal pane sits beside the form, keys listed inside it.
+  wait_re 'Simple Cloud Integration +╭─+╮$'
+  has "│ ctrl+p new code"
+  frame_ok 100
+
+  t resize-window -t "$S" -x 60 -y 20
+  wait_re '^╭─{58}╮$'
+  wait_gone "│ ctrl+p new code"
+  wait_re 'Terminal [0-9]+: idle'
+  wait_re '^terminal: ctrl\+p new code'
+  has "Pairing Code"
+  lacks "Manage POS pairing is closed."
+  frame_ok 60
+
+  t resize-window -t "$S" -x 50 -y 15
+  wait_for "Terminal too small"
+  has "Need 60×20, have 50×15."
+  lacks "Pairing Code"
+  lacks "tillpair"
+
+  t resize-window -t "$S" -x 80 -y 24
+  wait_for "How to pair"
+  wait_re '^╭─{78}╮$'
+  lacks "Terminal too small"
+  frame_ok 80
+  # Same frame as a session that started at 80x24 (terminal ids differ).
+  local now want
+  now=$(screen | sed 's/[0-9]\{8\}/TID/')
+  S=base; wait_for "How to pair"
+  want=$(screen | sed 's/[0-9]\{8\}/TID/')
+  [ "$now" = "$want" ] || { S=resize; fail "after resizing back the frame differs from a fresh 80x24 one:
+$(diff <(echo "$want") <(echo "$now") || true)"; }
+  S=resize; keys C-c; expect_exit 0
+  S=base; keys C-c; expect_exit 0
+}
+
+cancel() {
+  start cancel 80 24
+  pair_to_confirming >/dev/null
+  keys Escape
+  wait_for "Pairing cancelled; nothing is left paired on the terminal"
+  wait_for "How to pair"
+  wait_re 'Terminal [0-9]+: idle'
+  lacks "Confirmation code"
+  ! screen | grep -qE 'confirm [0-9]{4}' || fail "the terminal still asks to confirm"
+  keys C-c
+  expect_exit 0
+}
+
+accessible() {
+  start access 80 24 ACCESSIBLE=1
+  wait_for "Simple Cloud Integration — tillpair [SANDBOX]"
+  wait_for "No pairings yet."
+  wait_for "Pair a terminal now? [Y/n]"
+  keys Enter
+  wait_re 'Start pairing on virtual terminal [0-9]+ now\? \[Y/n\]'
+  keys y Enter
+  wait_re 'shows pairing code [0-9]{6}\.'
+  local code; code=$(screen | grep -oE 'shows pairing code [0-9]{6}' | tr -dc 0-9)
+  wait_for "Pairing Code:"
+  text "$code"; keys Enter
+  wait_for "Pairing Nickname (optional):"
+  text "Front counter"; keys Enter
+  wait_re 'Confirmation code: [0-9]{4}'
+  has "Check the terminal shows the same code, then confirm on the terminal."
+  wait_for "Confirm on the virtual terminal now? [y/N]"
+  keys y Enter
+  wait_for "Pairing successful."
+  has "Pairing Nickname: Front counter"
+  screen | grep -qE '^Pairing ID: pid_' || fail "no Pairing ID line"
+  # A line interface never redraws, so no box drawing may appear.
+  ! screen | grep -qE '[╭╮│─█]' || fail "box drawing in accessible mode"
+  expect_exit 0
+}
+
+# --- run -----------------------------------------------------------------------
+load_glyphs
+start_all=$SECONDS
+passed=0 failed=0
+for name in pair_unpair wrong_code resize cancel accessible; do
+  # A background subshell keeps set -e in force inside the scenario (it is
+  # switched off in any function whose status is tested).
+  ("$name") &
+  SCEN_PID=$!
+  if wait "$SCEN_PID"; then
+    echo "e2e: $name ok"; passed=$((passed + 1))
+  else
+    echo "e2e: $name FAILED"; failed=$((failed + 1))
+  fi
+done
+# In-memory sandbox: nothing may have been written for a pairing.
+if [ -e "$TILLPAIR_CONFIG_DIR/pairings.json" ]; then
+  echo "e2e: --sandbox wrote $TILLPAIR_CONFIG_DIR/pairings.json"; failed=$((failed + 1))
+fi
+echo "e2e: $passed passed, $failed failed ($((SECONDS - start_all))s)"
+[ "$failed" -eq 0 ]
