@@ -30,6 +30,9 @@ type globals struct {
 	logFile    string
 	accessible bool
 	sandbox    bool
+	// provider is the root command's --provider: the provider the screens
+	// (or the line prompts) open on ("" : sci, or the first available).
+	provider string
 }
 
 // env is what a command needs from the process: streams, flags, build info.
@@ -101,6 +104,7 @@ clouds and their terminals, so it works with no hardware.`,
 	pf.StringVar(&e.g.logFile, "log-file", "", "debug log path (implies --debug)")
 	pf.BoolVar(&e.g.accessible, "accessible", false, "plain line prompts with no redraws (also ACCESSIBLE=1)")
 	root.Flags().BoolVar(&e.g.sandbox, "sandbox", false, "run against the built-in sandbox even when credentials are configured")
+	root.Flags().StringVar(&e.g.provider, "provider", "", "provider to open on: sci, smartconnect or helcim (default sci)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 
 	root.AddCommand(
@@ -111,6 +115,8 @@ clouds and their terminals, so it works with no hardware.`,
 		newTestCmd(e),
 		newUnpairCmd(e),
 		newSetupCmd(e),
+		newDemoCmd(e),
+		newEvidenceCmd(e),
 	)
 	return root
 }

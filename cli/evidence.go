@@ -1,0 +1,55 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tillpair/tillpair/evidence"
+)
+
+func newEvidenceCmd(e *env) *cobra.Command {
+	var (
+		o     evidence.Options
+		force bool
+	)
+	cmd := &cobra.Command{
+		Use:   "evidence --out DIR",
+		Short: "Write a certification evidence pack: screenshots, requirement index, request logs",
+		Long: `evidence plays the demo's certification scenarios with no terminal and writes
+an evidence pack to DIR: screens/ (one screenshot per screen state, plain text
+and ANSI), index.md (each SCI pairing requirement linked to the screenshots
+that show it) and requests/ (each scenario's sandbox request log, secrets
+redacted). Two runs write identical files apart from index.md's
+"Generated:" line.
+
+DIR must be new, empty or a previous evidence pack; --force replaces anything.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.Out == "" {
+				return usagef("--out DIR is required, e.g. tillpair evidence --out ./evidence")
+			}
+			if o.Width < 60 || o.Height < 20 {
+				return usagef("--width %d --height %d is below the minimum 60×20", o.Width, o.Height)
+			}
+			o.Force = force
+			if e.clock != nil {
+				o.Now = e.clock.Now
+			}
+			res, err := evidence.Run(e.ctx, o)
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintf(e.stdout, "Wrote %d screenshots for %d scenarios to %s (open %s)\n",
+				res.Shots, res.Scenarios, res.Dir, filepath.Join(res.Dir, "index.md"))
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&o.Out, "out", "", "directory for the pack (required)")
+	cmd.Flags().BoolVar(&force, "force", false, "replace DIR even if it is not an evidence pack")
+	cmd.Flags().StringVar(&o.Provider, "provider", "sci", "provider whose scenarios to play (sci)")
+	cmd.Flags().IntVar(&o.Width, "width", 80, "screen width in columns")
+	cmd.Flags().IntVar(&o.Height, "height", 24, "screen height in rows")
+	return cmd
+}

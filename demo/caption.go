@@ -1,0 +1,94 @@
+package demo
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// captionState is what the caption says about playback.
+type captionState int
+
+const (
+	statePlaying captionState = iota
+	statePaused
+	stateReplaying
+	stateEnd
+	stateFailed
+)
+
+func (s captionState) String() string {
+	switch s {
+	case statePaused:
+		return "❚❚ paused"
+	case stateReplaying:
+		return "« replaying"
+	case stateEnd:
+		return "■ end"
+	case stateFailed:
+		return "✖ stopped"
+	}
+	return "▶ playing"
+}
+
+// Caption is the bar naming the requirement on show.
+type Caption struct {
+	Index, Total int    // scenario number (1-based) and count
+	Requirement  string // the scenario's headline
+	Step         string // what this step shows (or the error)
+	State        captionState
+	Keys         KeyMap
+}
+
+var (
+	captionHead = lipgloss.NewStyle().Bold(true).Reverse(true)
+	captionStep = lipgloss.NewStyle().Italic(true)
+)
+
+// Render draws the caption in lines (1 or 2) at width w.
+func (c Caption) Render(w, lines int) string {
+	if w < 1 {
+		return ""
+	}
+	title := fmt.Sprintf(" Scenario %d/%d · %s", c.Index, c.Total, c.Requirement)
+	hints := c.hints(w)
+	if lines < 2 {
+		title = fmt.Sprintf(" %d/%d · %s — %s", c.Index, c.Total, c.Requirement, c.Step)
+		return captionHead.Render(fit(title, hints, w))
+	}
+	return captionHead.Render(fit(title, hints, w)) + "\n" +
+		captionStep.Render(fit("   "+c.Step, "", w))
+}
+
+// hints lists the keys, shorter on narrow screens.
+func (c Caption) hints(w int) string {
+	k := c.Keys
+	pause := k.Pause.Help().Desc
+	if c.State == statePaused {
+		pause = "play"
+	}
+	long := []string{c.State.String()}
+	for _, b := range []struct{ k, d string }{
+		{k.Pause.Help().Key, pause}, {"←/→", "step"}, {k.Quit.Help().Key, k.Quit.Help().Desc},
+	} {
+		long = append(long, b.k+" "+b.d)
+	}
+	if w >= 100 {
+		return strings.Join(long, " · ") + " "
+	}
+	return c.State.String() + " · space ←/→ q "
+}
+
+// fit puts left and right on one line of exactly w cells, cutting left
+// first.
+func fit(left, right string, w int) string {
+	rw := ansi.StringWidth(right)
+	if rw >= w {
+		return ansi.Truncate(right, w, "")
+	}
+	left = ansi.Truncate(left, w-rw-1, "…")
+	gap := w - rw - ansi.StringWidth(left)
+	return left + strings.Repeat(" ", gap) + right
+}

@@ -1,0 +1,34 @@
+package demo
+
+import (
+	"os"
+	"testing"
+)
+
+func TestHeadlessPlaysEveryScenario(t *testing.T) {
+	got, p := playHeadless(t, Options{})
+	want := 0
+	for _, sc := range p.Script().Scenarios {
+		for _, st := range sc.Steps {
+			if !st.Setup {
+				want++
+			}
+		}
+	}
+	if len(got.shots) != want {
+		t.Errorf("%d shots, want one per shown step (%d)", len(got.shots), want)
+	}
+	if len(got.scenarios) != len(p.Script().Scenarios) {
+		t.Errorf("%d scenarios reported, want %d", len(got.scenarios), len(p.Script().Scenarios))
+	}
+	if os.Getenv("DEMO_DUMP") != "" {
+		for _, s := range got.shots {
+			t.Logf("== %d %s/%s\n%s", s.N, s.Scenario.Slug, s.Step.Slug, s.Outer)
+		}
+		for _, d := range got.scenarios {
+			for _, e := range d.Log {
+				t.Logf("%s: %s %s -> %d", d.Scenario.Slug, e.Method, e.Target, e.Status)
+			}
+		}
+	}
+}

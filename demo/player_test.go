@@ -1,0 +1,148 @@
+package demo
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+)
+
+var (
+	keySpace = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	keyRight = tea.KeyMsg{Type: tea.KeyRight}
+	keyLeft  = tea.KeyMsg{Type: tea.KeyLeft}
+	keyQ     = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}}
+)
+
+// startDemo runs the interactive player with a pace so slow that only
+// keys move it on.
+func startDemo(t *testing.T, w, h int) *teatest.TestModel {
+	t.Helper()
+	p, err := New(Options{Pace: time.Hour, Width: w, Height: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h))
+}
+
+func waitFor(t *testing.T, tm *teatest.TestModel, texts ...string) {
+	t.Helper()
+	// The renderer repaints only changed lines, so look at everything
+	// drawn since the call began.
+	var seen bytes.Buffer
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		seen.Write(b)
+		for _, s := range texts {
+			if !bytes.Contains(seen.Bytes(), []byte(s)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+}
+
+func TestCaptionGolden(t *testing.T) {
+	for _, sz := range []struct{ w, h int }{{80, 24}, {60, 20}} {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			tm := startDemo(t, sz.w, sz.h)
+			waitFor(t, tm, "Manage POS pairing", "1/11")
+			tm.Send(keyQ)
+			view := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).View()
+			lines := strings.Split(view, "\n")
+			if len(lines) != sz.h {
+				t.Errorf("view has %d lines, want %d", len(lines), sz.h)
+			}
+			if !strings.Contains(lines[0], "1/11 ·") || !strings.Contains(view, "Simple Cloud Integration") {
+				t.Errorf("caption or app missing:\n%s", view)
+			}
+			teatest.RequireEqualOutput(t, []byte(view))
+		})
+	}
+}
+
+func TestPlayerKeysDriveTheScript(t *testing.T) {
+	tm := startDemo(t, 80, 24)
+	waitFor(t, tm, "Scenario 1/11", "Manage POS pairing")
+	tm.Send(keyRight)
+	waitFor(t, tm, "Scenario 2/11", "On the terminal: start pairing")
+	tm.Send(keyRight)
+	waitFor(t, tm, "Type the code the terminal shows", "Front Counter")
+	tm.Send(keyLeft) // replays the chain up to the step before
+	waitFor(t, tm, "On the terminal: start pairing")
+	tm.Send(keySpace)
+	waitFor(t, tm, "paused")
+	tm.Send(keyQ)
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Player)
+	if got := fm.Position(); got != (Position{Scenario: 1, Step: 0}) {
+		t.Errorf("after → → ← the player is at %+v, want scenario 2 step 1", got)
+	}
+	if !fm.Paused() {
+		t.Error("space did not pause")
+	}
+}
+
+func TestPlayerKeysUpdate(t *testing.T) {
+	p, err := New(Options{Pace: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Update(keySpace)
+	if !p.Paused() {
+		t.Fatal("space did not pause")
+	}
+	if p.Caption().State != statePaused {
+		t.Errorf("caption state %v while paused", p.Caption().State)
+	}
+	p.Update(keySpace)
+	if p.Paused() {
+		t.Fatal("space did not resume")
+	}
+	// → before the step has settled skips its dwell rather than cutting
+	// the step short.
+	p.Update(keyRight)
+	if p.Position() != (Position{}) || !p.skip {
+		t.Errorf("→ while waiting: position %+v, skip %v", p.Position(), p.skip)
+	}
+	_, cmd := p.Update(keyQ)
+	if cmd == nil {
+		t.Fatal("q returned no command")
+	}
+	if _, ok := cmd().(tea.QuitMsg); !ok {
+		t.Error("q does not quit")
+	}
+	if p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'x'}}); p.Position() != (Position{}) {
+		t.Error("an unbound key moved the player")
+	}
+}
+
+func TestScriptNavigation(t *testing.T) {
+	s := SCIScript()
+	if got := s.Prev(Position{Scenario: 1, Step: 0}); got != (Position{0, 0}) {
+		t.Errorf("Prev of scenario 2's first step = %+v", got)
+	}
+	// The cancel scenario starts with setup steps: going back from its
+	// first shown step lands on the previous scenario's last shown step.
+	for i, sc := range s.Scenarios {
+		if sc.Slug != "cancel" {
+			continue
+		}
+		first := 0
+		for sc.Steps[first].Setup {
+			first++
+		}
+		prev := s.Prev(Position{i, first})
+		if prev.Scenario != i-1 || s.Scenarios[prev.Scenario].Steps[prev.Step].Setup {
+			t.Errorf("Prev skipped to %+v", prev)
+		}
+		if s.ChainStart(i) != i {
+			t.Errorf("the cancel scenario should start its own session")
+		}
+	}
+	if _, ok := s.Next(Position{len(s.Scenarios) - 1, len(s.Scenarios[len(s.Scenarios)-1].Steps) - 1}); ok {
+		t.Error("Next after the last step")
+	}
+}
