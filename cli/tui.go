@@ -2,6 +2,8 @@ package cli
 
 import (
 	"errors"
+	"slices"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -9,6 +11,7 @@ import (
 	"github.com/tillpair/tillpair/accessible"
 	"github.com/tillpair/tillpair/app"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/screens"
 	"github.com/tillpair/tillpair/ui"
 )
 
@@ -27,6 +30,9 @@ func (e *env) accessibleMode() bool {
 // runTUI opens the pairing screens (or the line prompts) over the runtime:
 // the sandbox when nothing is configured or --sandbox is given.
 func runTUI(e *env) error {
+	if err := checkProviderFlag(e.g.provider); err != nil {
+		return err
+	}
 	log, closeLog, err := e.openLogger()
 	if err != nil {
 		return err
@@ -43,11 +49,14 @@ func runTUI(e *env) error {
 	}
 	defer func() { _ = rt.Close() }()
 
-	provider := providers.SCI
-	if _, ok := rt.Service.Provider(provider); !ok {
-		if ps := rt.Service.Providers(); len(ps) > 0 {
-			provider = ps[0].ID()
-		}
+	provider, err := initialProvider(e.g.provider, rt.Service.Providers())
+	if err != nil {
+		return err
+	}
+	notice := rt.Notice
+	if setup := rt.NeedsSetup[provider]; setup != "" && notice == "" && e.g.provider != "" {
+		// Asked for by name: say at once what pairing it will need.
+		notice = screens.ProductName(provider) + " is not set up yet. " + setup
 	}
 	var terms ui.Terminals
 	if rt.Sandbox != nil {
@@ -56,7 +65,7 @@ func runTUI(e *env) error {
 	if e.accessibleMode() {
 		return accessible.Run(e.ctx, accessible.Options{
 			Service: rt.Service, Terminals: terms, Provider: provider,
-			Badge: rt.Badge[provider], Badges: rt.Badge, Notice: rt.Notice, In: e.stdin, Out: e.stdout,
+			Badge: rt.Badge[provider], Badges: rt.Badge, Notice: notice, In: e.stdin, Out: e.stdout,
 		})
 	}
 
@@ -65,7 +74,7 @@ func runTUI(e *env) error {
 	_ = lipgloss.HasDarkBackground()
 	m := ui.New(ui.Options{
 		Service: rt.Service, Terminals: terms, Provider: provider,
-		Badge: rt.Badge[provider], Badges: rt.Badge, Notice: rt.Notice, Context: e.ctx,
+		Badge: rt.Badge[provider], Badges: rt.Badge, Notice: notice, Context: e.ctx,
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(e.ctx),
 		tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
@@ -73,4 +82,33 @@ func runTUI(e *env) error {
 		return err
 	}
 	return nil
+}
+
+// checkProviderFlag refuses an unknown --provider before anything is opened.
+func checkProviderFlag(id string) error {
+	switch id {
+	case "", providers.SCI, providers.SmartConnect, providers.Helcim:
+		return nil
+	}
+	return usagef("unknown provider %q for --provider; choose sci, smartconnect or helcim (e.g. tillpair --provider helcim)", id)
+}
+
+// initialProvider is the provider the screens open on: --provider when it is
+// available in this runtime, else sci, else the first available one.
+func initialProvider(flag string, available []providers.Provider) (string, error) {
+	ids := make([]string, 0, len(available))
+	for _, p := range available {
+		ids = append(ids, p.ID())
+	}
+	if flag != "" {
+		if slices.Contains(ids, flag) {
+			return flag, nil
+		}
+		return "", usagef("--provider %s is not configured here (available: %s); run 'tillpair setup %s' to configure it, or add --sandbox to try it against the built-in sandbox",
+			flag, strings.Join(ids, ", "), flag)
+	}
+	if slices.Contains(ids, providers.SCI) || len(ids) == 0 {
+		return providers.SCI, nil
+	}
+	return ids[0], nil
 }

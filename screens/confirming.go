@@ -2,6 +2,7 @@ package screens
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -96,7 +97,26 @@ func (s *ConfirmingScreen) ShortHelp() []key.Binding {
 	if s.cancelling {
 		return nil
 	}
+	if s.timedOut {
+		return []key.Binding{s.keys.Wait, s.keys.Test, s.keys.Cancel}
+	}
 	return []key.Binding{s.keys.Test, s.keys.Cancel}
+}
+
+// actions are the screen's buttons, as on the other screens (SCI's
+// certification list asks for Test and Cancel on this one); none while a
+// cancel is in flight, and Keep waiting once the wait stopped.
+func (s *ConfirmingScreen) actions() string {
+	if s.cancelling {
+		return ""
+	}
+	st := s.c.Styles
+	out := ""
+	if s.timedOut {
+		out = st.Button.Render("[ Keep waiting ]") + st.Faint.Render(" r   ")
+	}
+	return out + st.Button.Render("[ Test now ]") + st.Faint.Render(" t   ") +
+		st.Button.Render("[ Cancel ]") + st.Faint.Render(" esc")
 }
 func (s *ConfirmingScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{s.ShortHelp()}
@@ -175,16 +195,28 @@ func (s *ConfirmingScreen) View() string {
 	if s.pairing.PairingNickname != "" {
 		lines = append(lines, "", st.Label.Render("Pairing Nickname  ")+st.Value.Render(s.pairing.PairingNickname))
 	}
-	out := join(lines...)
-	if s.h > 0 && lipgloss.Height(out) > s.h {
-		// Small terminal: drop the blank spacing first.
-		var dense []string
-		for _, l := range lines {
-			if l != "" {
-				dense = append(dense, l)
-			}
-		}
-		out = join(dense...)
+	if a := s.actions(); a != "" {
+		lines = append(lines, "", a)
 	}
-	return out
+	if s.h > 0 {
+		lines = fitBlanks(lines, s.h)
+	}
+	return join(lines...)
+}
+
+// fitBlanks drops blank spacing lines from the bottom up until lines fit
+// in h, so a small terminal loses the gaps around the buttons before the
+// ones that set the code apart.
+func fitBlanks(lines []string, h int) []string {
+	height := 0
+	for _, l := range lines {
+		height += lipgloss.Height(l)
+	}
+	for i := len(lines) - 1; i >= 0 && height > h; i-- {
+		if lines[i] == "" {
+			lines = slices.Delete(lines, i, i+1)
+			height--
+		}
+	}
+	return lines
 }

@@ -2,12 +2,14 @@ package screens
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tillpair/tillpair/assets"
 	"github.com/tillpair/tillpair/providers"
@@ -42,6 +44,8 @@ type PairedScreen struct {
 	started    time.Time
 	spin       spinner.Model
 	w, h       int
+	memo       pairedMemo
+	fixed      *Parts
 }
 
 // NewPaired builds the screen. justPairedID ("" for none) marks a pairing
@@ -62,6 +66,10 @@ func NewPaired(c Common, ps []providers.Pairing, justPairedID string) *PairedScr
 		},
 		justPaired: justPairedID,
 		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Info)),
+		fixed:      c.Parts,
+	}
+	if s.fixed == nil {
+		s.fixed = &Parts{}
 	}
 	remote := c.Provider == "" || c.Provider == providers.SCI || c.Caps.RemoteUnpair
 	s.keys.Unpair.SetEnabled(remote)
@@ -194,7 +202,7 @@ func orDash(s string) string {
 func (s *PairedScreen) details(p providers.Pairing) []string {
 	st := s.c.Styles
 	row := func(label, value string) string {
-		return st.Label.Render(fmt.Sprintf("%-18s", label)) + st.Value.Render(orDash(value))
+		return s.fixed.get(&st.Label, fmt.Sprintf("%-18s", label)) + st.Value.Render(orDash(value))
 	}
 	status := string(p.Status)
 	if !p.CheckedAt.IsZero() {
@@ -231,31 +239,34 @@ func (s *PairedScreen) details(p providers.Pairing) []string {
 	}
 }
 
-func (s *PairedScreen) View() string {
+// render draws the screen; View reuses its result (paired_memo.go).
+func (s *PairedScreen) render() string {
 	st := s.c.Styles
+	s.fixed.reset(st)
+	fx := s.fixed.get
 	w := max(s.w, 20)
 	// SCIPAIRING02: the branding stays visible in the paired state too.
-	lines := []string{st.Title.Render(s.c.Product), st.Logo.Render(assets.LogoCompact()), ""}
+	lines := []string{fx(&st.Title, s.c.Product), fx(&st.Logo, assets.LogoCompact()), ""}
 	if !s.sci() {
-		lines = []string{st.Title.Render(s.c.Product), ""}
+		lines = []string{fx(&st.Title, s.c.Product), ""}
 	}
 	switch {
 	case s.justPaired != "" && s.c.Provider == providers.Helcim:
-		lines = append(lines, st.Success.Render("✓ Paired. Check the terminal screen for the ping message."))
+		lines = append(lines, fx(&st.Success, "✓ Paired. Check the terminal screen for the ping message."))
 	case s.justPaired != "" && s.c.Provider == providers.SmartConnect:
-		lines = append(lines, st.Success.Render("✓ Paired — this register is paired with the terminal"))
+		lines = append(lines, fx(&st.Success, "✓ Paired — this register is paired with the terminal"))
 	case s.justPaired != "":
-		lines = append(lines, st.Success.Render("✓ Pairing successful — this till is paired with the terminal"))
+		lines = append(lines, fx(&st.Success, "✓ Pairing successful — this till is paired with the terminal"))
 	default:
-		lines = append(lines, st.Success.Render("✓ Paired"))
+		lines = append(lines, fx(&st.Success, "✓ Paired"))
 	}
 	lines = append(lines, "")
 	if len(s.pairings) > 1 {
-		lines = append(lines, st.Label.Render(fmt.Sprintf("Pairings (%d)", len(s.pairings))))
+		lines = append(lines, fx(&st.Label, fmt.Sprintf("Pairings (%d)", len(s.pairings))))
 		for i, p := range s.pairings {
 			marker, style := "  ", st.Text
 			if i == s.sel {
-				marker, style = st.Selected.Render("> "), st.Selected
+				marker, style = fx(&st.Selected, "> "), st.Selected
 			}
 			line := marker + style.Render(fmt.Sprintf("%-20s", truncateText(DisplayName(p), 20))) +
 				st.Faint.Render(fmt.Sprintf(" %-10s %s", orDash(p.TID), p.Status))
@@ -273,20 +284,20 @@ func (s *PairedScreen) View() string {
 		// Forgetting leaves the pairing on the terminal: say where to end it.
 		lines = append(lines, lipgloss.NewStyle().Width(w).Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "")
 		lines = append(lines, st.Warning.Render(fmt.Sprintf("Forget %q %s? ", truncateText(DisplayName(s.Selected()), 20), forgetWhere(s.c.Provider)))+
-			st.Key.Render("y")+st.Faint.Render(" yes  ")+st.Key.Render("n")+st.Faint.Render(" no"))
+			fx(&st.Key, "y")+fx(&st.Faint, " yes  ")+fx(&st.Key, "n")+fx(&st.Faint, " no"))
 	case s.testing:
-		lines = append(lines, s.spinView()+st.Info.Render(" "+s.busy+" ")+st.Value.Render(s.elapsed()))
+		lines = append(lines, s.spinView()+fx(&st.Info, " "+s.busy+" ")+st.Value.Render(s.elapsed()))
 	case s.asking:
 		lines = append(lines, st.Warning.Render(fmt.Sprintf("Unpair %q? ", truncateText(DisplayName(s.Selected()), 24)))+
-			st.Key.Render("y")+st.Faint.Render(" yes  ")+st.Key.Render("n")+st.Faint.Render(" no"))
+			fx(&st.Key, "y")+fx(&st.Faint, " yes  ")+fx(&st.Key, "n")+fx(&st.Faint, " no"))
 	case s.busy != "":
-		lines = append(lines, st.Info.Render(s.busy))
+		lines = append(lines, fx(&st.Info, s.busy))
 	case !s.sci():
 		lines = append(lines, s.actions()...)
 	default:
-		lines = append(lines, st.Button.Render("[ Test ]")+st.Faint.Render(" t   ")+
-			st.Button.Render("[ Unpair ]")+st.Faint.Render(" u   ")+
-			st.Button.Render("[ Add pairing ]")+st.Faint.Render(" a"))
+		lines = append(lines, fx(&st.Button, "[ Test ]")+fx(&st.Faint, " t   ")+
+			fx(&st.Button, "[ Unpair ]")+fx(&st.Faint, " u   ")+
+			fx(&st.Button, "[ Add pairing ]")+fx(&st.Faint, " a"))
 	}
 	// MaxWidth cuts lines without wrapping, so the joined lines' height
 	// decides between the spaced and the dense layout before either is
@@ -304,7 +315,18 @@ func (s *PairedScreen) View() string {
 		}
 		lines = dense
 	}
-	return lipgloss.NewStyle().MaxWidth(w).Render(join(lines...))
+	return cutLines(join(lines...), w)
+}
+
+// cutLines cuts every line to w cells without wrapping. It draws what
+// lipgloss's MaxWidth does for unstyled text whose lines join already made
+// equally wide, without measuring every line twice more.
+func cutLines(s string, w int) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, w, "")
+	}
+	return strings.Join(lines, "\n")
 }
 
 func truncateText(s string, n int) string {

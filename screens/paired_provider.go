@@ -63,13 +63,13 @@ func (s *PairedScreen) elapsed() string {
 // actions are the buttons and, since unpairing happens on the terminal,
 // where to do it.
 func (s *PairedScreen) actions() []string {
-	st := s.c.Styles
+	st, fx := s.c.Styles, s.fixed.get
 	para := lipgloss.NewStyle().Width(max(s.w, 20))
-	buttons := st.Button.Render("[ Test ]") + st.Faint.Render(" t   ") +
-		st.Button.Render("[ Forget ]") + st.Faint.Render(" f   ") +
-		st.Button.Render("[ Add ]") + st.Faint.Render(" a")
+	buttons := fx(&st.Button, "[ Test ]") + fx(&st.Faint, " t   ") +
+		fx(&st.Button, "[ Forget ]") + fx(&st.Faint, " f   ") +
+		fx(&st.Button, "[ Add ]") + fx(&st.Faint, " a")
 	if s.c.Provider == providers.SmartConnect {
-		buttons += st.Faint.Render("   ") + st.Button.Render("[ Setup ]") + st.Faint.Render(" s")
+		buttons += fx(&st.Faint, "   ") + fx(&st.Button, "[ Setup ]") + fx(&st.Faint, " s")
 	}
 	return []string{para.Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "", buttons}
 }

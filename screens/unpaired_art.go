@@ -1,22 +1,30 @@
 package screens
 
-import "github.com/tillpair/tillpair/assets"
+import (
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tillpair/tillpair/assets"
+)
 
 // unpairedArt is the part of the pairing form that no key press changes.
 // Rendering it is most of the form's cost (lipgloss measures every cell), so
 // it is drawn again only when the width it wraps to changes.
+// It is drawn again too when the styles or the colour state change.
 type unpairedArt struct {
 	done                     bool
 	w                        int // the width steps were wrapped to
+	env                      fixedEnv
 	logo, logoCompact, steps string
 }
 
 func (s *UnpairedScreen) rendered() unpairedArt {
-	if !s.art.done || s.art.w != s.w {
+	env := fixedEnv{styles: s.c.Styles, profile: lipgloss.ColorProfile(), dark: lipgloss.HasDarkBackground()}
+	if !s.art.done || s.art.w != s.w || s.art.env != env {
 		st := s.c.Styles
 		s.art = unpairedArt{
 			done:        true,
 			w:           s.w,
+			env:         env,
 			logo:        st.Logo.Render(assets.Logo()),
 			logoCompact: st.Logo.Render(assets.LogoCompact()),
 			steps:       join(s.instructions(false)...),

@@ -3,6 +3,9 @@ package screens
 import (
 	"testing"
 
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -23,5 +26,19 @@ func TestUnpairedViewAfterResizeMatchesFresh(t *testing.T) {
 				t.Errorf("%s at %dx%d after a resize:\n%s\nfresh:\n%s", provider, sz[0], sz[1], got, want)
 			}
 		}
+	}
+}
+
+// A change of colour profile redraws the logo and steps too.
+func TestUnpairedViewAfterProfileChangeMatchesFresh(t *testing.T) {
+	colour(t)
+	s := NewUnpaired(testCommon(), sciSpec, false)
+	s.SetSize(100, 40)
+	_ = s.View()
+	lipgloss.SetColorProfile(termenv.Ascii)
+	fresh := NewUnpaired(testCommon(), sciSpec, false)
+	fresh.SetSize(100, 40)
+	if got, want := s.View(), fresh.View(); got != want {
+		t.Errorf("after the profile changed:\n%q\nfresh:\n%q", got, want)
 	}
 }

@@ -103,6 +103,9 @@ type Model struct {
 
 	// cache keeps the frame's parts between messages (render_cache.go).
 	cache renderCache
+	// parts are the screens' fixed pieces, shared so a new screen's first
+	// frame does not draw them again.
+	parts *screens.Parts
 }
 
 // New builds the root model. It subscribes to the sandbox's changes at once
@@ -130,7 +133,7 @@ func New(o Options) *Model {
 		svc: o.Service, terms: o.Terminals, badges: badges, static: o.StaticSpinner,
 		ctx: ctx, cancel: cancel, clock: o.Clock, st: st,
 		gkeys: keys.NewGlobal(), tkeys: keys.NewTerminal(), help: widgets.NewHelp(st),
-		status: o.Notice, statusKind: widgets.StatusInfo,
+		status: o.Notice, statusKind: widgets.StatusInfo, parts: &screens.Parts{},
 	}
 	m.setProvider(o.Provider)
 	if m.terms != nil {
@@ -153,7 +156,7 @@ func (m *Model) setProvider(id string) {
 	}
 	m.spec = m.caps.Code
 	m.c = screens.Common{Styles: m.st, Clock: m.clock, Product: screens.ProductName(id), Provider: id,
-		Caps: m.caps, StaticSpinner: m.static}
+		Caps: m.caps, StaticSpinner: m.static, Parts: m.parts}
 	m.tkeys.ForProvider(id)
 	if m.terms == nil {
 		m.tkeys.Disable()

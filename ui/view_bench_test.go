@@ -112,3 +112,25 @@ func BenchmarkKeyView(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFreshPaired is the first frame of a newly built paired screen
+// (after pairing, unpairing or switching provider), in both profiles: the
+// screen's own memo is empty, the model's shared fixed pieces are not.
+func BenchmarkFreshPaired(b *testing.B) {
+	s := benchStates()[3]
+	for _, prof := range []struct {
+		name string
+		p    termenv.Profile
+	}{{"ascii", termenv.Ascii}, {"ansi256", termenv.ANSI256}} {
+		b.Run(prof.name, func(b *testing.B) {
+			lipgloss.SetColorProfile(prof.p)
+			b.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
+			m := newBenchModel(b, s)
+			b.ReportAllocs()
+			for b.Loop() {
+				m.show(screens.NewPaired(m.c, m.active(), ""))
+				_ = m.View()
+			}
+		})
+	}
+}

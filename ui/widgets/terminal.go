@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tillpair/tillpair/ui/theme"
 )
@@ -58,11 +59,7 @@ func (p TerminalPane) Render(st *theme.Styles, w, h int) string {
 		line := Truncate(p.stripLine(st), inner)
 		return st.Pane.Width(inner + st.Pane.GetHorizontalPadding()).Render(line)
 	}
-	title := st.Faint.Render("Terminal ") + st.Value.Render(p.View.TID)
-	if p.View.Nickname != "" {
-		title += st.Faint.Render(" · " + p.View.Nickname)
-	}
-	lines := []string{Truncate(title, inner), ""}
+	lines := []string{p.title(st, inner), ""}
 	for _, b := range p.body(st, inner) {
 		// Wrapped paragraphs count as the lines they take.
 		lines = append(lines, strings.Split(b, "\n")...)
@@ -83,6 +80,31 @@ func (p TerminalPane) Render(st *theme.Styles, w, h int) string {
 		lines = append(lines, "")
 	}
 	return st.Pane.Width(inner + st.Pane.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+}
+
+// title names the terminal once in w cells. Terminals are often nicknamed
+// after their id ("Terminal 36837159", Helcim's "Smart Terminal DY6L"), so
+// the id is added only when the nickname does not already show it, and a
+// long nickname is cut rather than the id.
+func (p TerminalPane) title(st *theme.Styles, w int) string {
+	nick, tid := p.View.Nickname, p.View.TID
+	switch {
+	case nick == "":
+		return Truncate(st.Faint.Render("Terminal ")+st.Value.Render(tid), w)
+	case tid == "":
+		return Truncate(st.Value.Render(nick), w)
+	case strings.Contains(nick, tid):
+		before, after, _ := strings.Cut(nick, tid)
+		return Truncate(st.Faint.Render(before)+st.Value.Render(tid)+st.Faint.Render(after), w)
+	}
+	head := st.Faint.Render("Terminal ") + st.Value.Render(tid)
+	const sep = " · "
+	room := w - lipgloss.Width(head) - len([]rune(sep))
+	if room < 2 {
+		// No room for a readable part of the nickname: the id alone.
+		return Truncate(head, w)
+	}
+	return head + st.Faint.Render(sep+ansi.Truncate(nick, room, "…"))
 }
 
 func (p TerminalPane) keyLines(st *theme.Styles, w int) []string {
