@@ -30,7 +30,7 @@ race:
 
 ## golden-update: regenerate golden files; read every diff before committing
 golden-update:
-	$(GO) test -count=1 ./ui/... ./screens/... -update
+	$(GO) test -count=1 ./ui/ ./demo/ -update
 	git --no-pager diff --stat -- '*.golden'
 
 keyring:
