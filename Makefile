@@ -39,6 +39,7 @@ keyring:
 e2e: build
 	scripts/e2e.sh $(BIN)
 	scripts/cli-walkthrough.sh $(BIN)
+	scripts/curl-walkthrough.sh $(BIN)
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:

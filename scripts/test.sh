@@ -34,6 +34,7 @@ command -v dbus-send >/dev/null || need_pkgs+=(dbus-bin)
 command -v tmux >/dev/null || need_pkgs+=(tmux)
 command -v jq >/dev/null || need_pkgs+=(jq)
 command -v curl >/dev/null || need_pkgs+=(curl)
+command -v openssl >/dev/null || need_pkgs+=(openssl)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing ${need_pkgs[*]}"
@@ -88,8 +89,14 @@ else
 fi
 if command -v curl >/dev/null && command -v jq >/dev/null; then
   suite e2e-cli scripts/cli-walkthrough.sh
+  if command -v openssl >/dev/null; then
+    suite e2e-curl scripts/curl-walkthrough.sh
+  else
+    record skip e2e-curl "openssl not installed"
+  fi
 else
   record skip e2e-cli "curl/jq not installed"
+  record skip e2e-curl "curl/jq not installed"
 fi
 
 printf '\n==> summary\n'
