@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
@@ -39,12 +40,7 @@ func build(t *testing.T, opts Options) *Runtime {
 // pairOnce pairs against sb's SCI terminal through rt and confirms it.
 func pairOnce(t *testing.T, rt *Runtime, sb *sandbox.Sandbox) providers.Pairing {
 	t.Helper()
-	var termID string
-	for _, term := range sb.Terminals() {
-		if term.Provider == providers.SCI {
-			termID = term.ID
-		}
-	}
+	termID := testkit.Terminal(t, sb, providers.SCI).ID
 	term, err := sb.StartPairing(termID)
 	if err != nil {
 		t.Fatal(err)
@@ -110,11 +106,7 @@ func TestConfiguredNeverFallsBack(t *testing.T) {
 }
 
 func TestConfiguredFromEnvAgainstSandbox(t *testing.T) {
-	sb := sandbox.New(sandbox.Options{Seed: 3})
-	if err := sb.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := testkit.StartSandbox(t, sandbox.Options{Seed: 3})
 	info := sb.Info()
 	dir := t.TempDir()
 	secrets := keystore.NewMemorySecrets()

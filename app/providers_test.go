@@ -7,31 +7,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
 )
 
-func terminalOf(t *testing.T, sb *sandbox.Sandbox, provider string) sandbox.Terminal {
-	t.Helper()
-	for _, term := range sb.Terminals() {
-		if term.Provider == provider {
-			return term
-		}
-	}
-	t.Fatalf("no %s terminal", provider)
-	return sandbox.Terminal{}
-}
-
 func startSandbox(t *testing.T) *sandbox.Sandbox {
 	t.Helper()
-	sb := sandbox.New(sandbox.Options{Seed: 4})
-	if err := sb.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sb.Close() })
-	return sb
+	return testkit.StartSandbox(t, sandbox.Options{Seed: 4})
 }
 
 func TestSandboxHasAllProvidersAndASeededRegister(t *testing.T) {
@@ -52,7 +37,7 @@ func TestSandboxHasAllProvidersAndASeededRegister(t *testing.T) {
 		t.Fatalf("register %+v %v %v", reg, ok, err)
 	}
 	ctx := context.Background()
-	sc, err := rt.Sandbox.StartPairing(terminalOf(t, rt.Sandbox, providers.SmartConnect).ID)
+	sc, err := rt.Sandbox.StartPairing(testkit.Terminal(t, rt.Sandbox, providers.SmartConnect).ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +45,7 @@ func TestSandboxHasAllProvidersAndASeededRegister(t *testing.T) {
 	if err != nil || p.ID != reg.RegisterID || p.Environment != "sandbox" {
 		t.Fatalf("SmartConnect pair = %+v, %v", p, err)
 	}
-	hc, err := rt.Sandbox.StartPairing(terminalOf(t, rt.Sandbox, providers.Helcim).ID)
+	hc, err := rt.Sandbox.StartPairing(testkit.Terminal(t, rt.Sandbox, providers.Helcim).ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +87,7 @@ func TestConfiguredWithOnlyAHelcimToken(t *testing.T) {
 	if _, ok := rt.NeedsSetup[providers.Helcim]; ok || !strings.Contains(rt.NeedsSetup[providers.SmartConnect], "setup smartconnect") {
 		t.Errorf("needs setup %v", rt.NeedsSetup)
 	}
-	term, err := sb.StartPairing(terminalOf(t, sb, providers.Helcim).ID)
+	term, err := sb.StartPairing(testkit.Terminal(t, sb, providers.Helcim).ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +143,7 @@ func TestSmartConnectConfiguredByIdentityAlone(t *testing.T) {
 	if rt.Mode != ModeConfigured || rt.Badge[providers.SmartConnect] != BadgeDev || !slices.Equal(rt.Providers, []string{providers.SmartConnect}) {
 		t.Fatalf("mode %v badges %v providers %v notice %q", rt.Mode, rt.Badge, rt.Providers, rt.Notice)
 	}
-	term, err := sb.StartPairing(terminalOf(t, sb, providers.SmartConnect).ID)
+	term, err := sb.StartPairing(testkit.Terminal(t, sb, providers.SmartConnect).ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
@@ -17,24 +18,14 @@ import (
 func newHelcimCLIWorld(t *testing.T) (*sandbox.Sandbox, sandbox.Terminal) {
 	t.Helper()
 	keyring.MockInit()
-	sb := sandbox.New(sandbox.Options{Seed: 13})
-	if err := sb.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sb.Close() })
+	sb := testkit.StartSandbox(t, sandbox.Options{Seed: 13})
 	t.Setenv("TILLPAIR_CONFIG_DIR", t.TempDir())
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
 	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", "")
 	t.Setenv("TILLPAIR_HELCIM_URL", sb.Info().HelcimURL)
-	for _, term := range sb.Terminals() {
-		if term.Provider == providers.Helcim {
-			return sb, term
-		}
-	}
-	t.Fatal("no Helcim terminal")
-	return nil, sandbox.Terminal{}
+	return sb, testkit.Terminal(t, sb, providers.Helcim)
 }
 
 func TestCLIHelcimEndToEnd(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
@@ -31,18 +32,10 @@ const testKeyringService = "tillpair-cli-test"
 func newCLIWorld(t *testing.T) *cliWorld {
 	t.Helper()
 	keyring.MockInit()
-	sb := sandbox.New(sandbox.Options{Seed: 11})
-	if err := sb.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sb.Close() })
+	sb := testkit.StartSandbox(t, sandbox.Options{Seed: 11})
 	info := sb.Info()
 	w := &cliWorld{sb: sb, dir: t.TempDir()}
-	for _, term := range sb.Terminals() {
-		if term.Provider == providers.SCI {
-			w.term = term.ID
-		}
-	}
+	w.term = testkit.Terminal(t, sb, providers.SCI).ID
 	t.Setenv("TILLPAIR_CONFIG_DIR", w.dir)
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", info.Credentials.SCIAPIKey)
@@ -107,17 +100,7 @@ func showsConfirmation(term sandbox.Terminal) bool { return term.ConfirmationCod
 
 func (w *cliWorld) livePairings(t *testing.T) []sandbox.TerminalPairing {
 	t.Helper()
-	term, err := w.sb.Terminal(w.term)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []sandbox.TerminalPairing
-	for _, p := range term.Pairings {
-		if p.Status != string(providers.StatusUnpaired) {
-			out = append(out, p)
-		}
-	}
-	return out
+	return testkit.LivePairings(t, w.sb, w.term)
 }
 
 func decodeOne(t *testing.T, s string, v any) {

@@ -1,6 +1,10 @@
-// Package cli holds tillpair's cobra commands. Each command is a thin layer
-// over package pairing (or package sandbox): it parses flags, calls the
-// service, and prints lines or JSON. Exit codes are in exit.go.
+// Package cli holds tillpair's cobra commands. With no subcommand the root
+// command opens the pairing screens (package ui), or the line prompts of
+// package accessible, through app.Runtime (tui.go). The subcommands are thin
+// layers over package pairing (pair, status, test, unpair), the keyring and
+// records (setup sci|smartconnect|helcim), package sandbox (sandbox), and
+// packages demo and evidence: each parses flags, calls one service, and
+// prints lines or JSON. Exit codes are in exit.go.
 //
 // Departure from design.md: design.md puts the cobra commands in main.go.
 // They live here instead so main.go stays wiring only and the commands can

@@ -78,28 +78,42 @@ func runSetupSCI(e *env) error {
 	if err != nil {
 		return err
 	}
-	log, closeLog, err := e.openLogger()
+	service, err := e.storeCredentials(keyringItem{keystore.SCIAPIKey, key}, keyringItem{keystore.SCISigningPartA, partA})
 	if err != nil {
 		return err
 	}
-	defer closeLog()
-	kr := keystore.NewKeyring(e.getenv(app.EnvKeyringService))
-	for _, item := range []struct {
-		name  string
-		value providers.Secret
-	}{{keystore.SCIAPIKey, key}, {keystore.SCISigningPartA, partA}} {
-		if err := kr.Set(item.name, item.value); err != nil {
-			log.Error("setup: keyring write failed", "item", item.name, "err", err)
-			return err
-		}
-		log.Info("setup: stored", "item", item.name)
-	}
-	fmt.Fprintf(e.stdout, "SCI credentials stored in the OS keyring (service %q): Pairing API key and signing secret Part A.\n", kr.Service())
+	fmt.Fprintf(e.stdout, "SCI credentials stored in the OS keyring (service %q): Pairing API key and signing secret Part A.\n", service)
 	if strings.TrimSpace(e.getenv(app.EnvSCIAPIKey)+e.getenv(app.EnvSCISigningPartA)) != "" {
 		fmt.Fprintf(e.stderr, "Note: %s or %s is set and takes precedence over the stored value.\n", app.EnvSCIAPIKey, app.EnvSCISigningPartA)
 	}
 	_, err = fmt.Fprintln(e.stdout, "Next: start pairing on the terminal, then run `tillpair pair --code CODE`.")
 	return err
+}
+
+// keyringItem is one credential for storeCredentials.
+type keyringItem struct {
+	name  string
+	value providers.Secret
+}
+
+// storeCredentials writes items to the OS keyring in order, logging each
+// item's name (never its value), and returns the keyring service for the
+// confirmation line. It stops at the first failure.
+func (e *env) storeCredentials(items ...keyringItem) (service string, err error) {
+	log, closeLog, err := e.openLogger()
+	if err != nil {
+		return "", err
+	}
+	defer closeLog()
+	kr := keystore.NewKeyring(e.getenv(app.EnvKeyringService))
+	for _, item := range items {
+		if err := kr.Set(item.name, item.value); err != nil {
+			log.Error("setup: keyring write failed", "item", item.name, "err", err)
+			return "", err
+		}
+		log.Info("setup: stored", "item", item.name)
+	}
+	return kr.Service(), nil
 }
 
 // credentialReader returns a func reading one credential: without echo from

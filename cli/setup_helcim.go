@@ -43,18 +43,11 @@ func runSetupHelcim(e *env) error {
 	if err != nil {
 		return err
 	}
-	log, closeLog, err := e.openLogger()
+	service, err := e.storeCredentials(keyringItem{keystore.HelcimAPIToken, token})
 	if err != nil {
 		return err
 	}
-	defer closeLog()
-	kr := keystore.NewKeyring(e.getenv(app.EnvKeyringService))
-	if err := kr.Set(keystore.HelcimAPIToken, token); err != nil {
-		log.Error("setup: keyring write failed", "item", keystore.HelcimAPIToken, "err", err)
-		return err
-	}
-	log.Info("setup: stored", "item", keystore.HelcimAPIToken)
-	fmt.Fprintf(e.stdout, "Helcim API token stored in the OS keyring (service %q).\n", kr.Service())
+	fmt.Fprintf(e.stdout, "Helcim API token stored in the OS keyring (service %q).\n", service)
 	_, err = fmt.Fprintln(e.stdout, "Next: on the terminal, switch to pairing mode (it shows a 4-character device code), then run `tillpair pair --provider helcim --code CODE`.")
 	return err
 }

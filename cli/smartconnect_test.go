@@ -10,6 +10,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/zalando/go-keyring"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/providers/smartconnect"
@@ -30,16 +31,8 @@ func newSCCLIWorld(t *testing.T) *scCLIWorld {
 	t.Helper()
 	keyring.MockInit()
 	w := &scCLIWorld{sbClock: clockwork.NewFakeClock(), cliClock: clockwork.NewFakeClock()}
-	w.sb = sandbox.New(sandbox.Options{Seed: 12, Clock: w.sbClock})
-	if err := w.sb.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = w.sb.Close() })
-	for _, term := range w.sb.Terminals() {
-		if term.Provider == providers.SmartConnect {
-			w.term = term.ID
-		}
-	}
+	w.sb = testkit.StartSandbox(t, sandbox.Options{Seed: 12, Clock: w.sbClock})
+	w.term = testkit.Terminal(t, w.sb, providers.SmartConnect).ID
 	t.Setenv("TILLPAIR_CONFIG_DIR", t.TempDir())
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "")

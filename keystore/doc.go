@@ -1,7 +1,10 @@
 // Package keystore keeps what tillpair must remember between runs: secrets in
-// the OS keyring (one small item per secret) and non-secret pairing records in
-// a JSON file in the config dir. It also has in-memory versions of both for
-// sandbox mode, so a demo leaves nothing behind.
+// the OS keyring (one small item per secret: the SCI API key and signing
+// secret Part A, the Helcim API token, and each SCI pairing's Part B) and,
+// in a JSON file in the config dir, the non-secret pairing records plus the
+// per-installation settings (the SmartConnect register identity and
+// environment). It also has in-memory versions of both for sandbox mode,
+// so a demo leaves nothing behind.
 //
 // # Layout
 //

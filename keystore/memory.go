@@ -88,14 +88,7 @@ func (m *MemoryRecords) load() (File, error) {
 func (m *MemoryRecords) Update(fn func(*File) error) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	f, err := m.load()
-	if err != nil {
-		return err
-	}
-	if err := fn(&f); err != nil {
-		return err
-	}
-	data, err := encodeFile(f)
+	data, err := apply(m.load, fn)
 	if err != nil {
 		return err
 	}

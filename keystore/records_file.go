@@ -109,14 +109,7 @@ func (r *FileRecords) Update(fn func(*File) error) error {
 	defer unlock()
 
 	r.removeOrphanTemps()
-	f, err := r.read()
-	if err != nil {
-		return err
-	}
-	if err := fn(&f); err != nil {
-		return err
-	}
-	data, err := encodeFile(f)
+	data, err := apply(r.read, fn)
 	if err != nil {
 		return err
 	}
@@ -250,6 +243,20 @@ func lineOf(data []byte, offset int64) int {
 		offset = 0
 	}
 	return bytes.Count(data[:offset], []byte("\n")) + 1
+}
+
+// apply is the read-modify-encode step both Records implementations share:
+// fn edits the loaded records and the result comes back encoded, ready to
+// store. An error from any step leaves the stored records as they were.
+func apply(load func() (File, error), fn func(*File) error) ([]byte, error) {
+	f, err := load()
+	if err != nil {
+		return nil, err
+	}
+	if err := fn(&f); err != nil {
+		return nil, err
+	}
+	return encodeFile(f)
 }
 
 // encodeFile is the one serialisation of File, so byte comparisons in tests

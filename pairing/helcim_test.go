@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
@@ -20,11 +21,7 @@ type helcimWorld struct {
 
 func newHelcimWorld(t *testing.T) *helcimWorld {
 	t.Helper()
-	sb := sandbox.New(sandbox.Options{Seed: 9})
-	if err := sb.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sb.Close() })
+	sb := testkit.StartSandbox(t, sandbox.Options{Seed: 9})
 	info := sb.Info()
 	client, err := helcim.New(helcim.Config{BaseURL: info.HelcimURL, APIToken: providers.NewSecret(info.Credentials.HelcimAPIToken), Timeout: 5 * time.Second})
 	if err != nil {
@@ -35,11 +32,7 @@ func newHelcimWorld(t *testing.T) *helcimWorld {
 		t.Fatal(err)
 	}
 	w := &helcimWorld{sb: sb}
-	for _, term := range sb.Terminals() {
-		if term.Provider == providers.Helcim {
-			w.term = term.ID
-		}
-	}
+	w.term = testkit.Terminal(t, sb, providers.Helcim).ID
 	w.svc = pairing.New(pairing.Config{Providers: []providers.Provider{client}, Secrets: failingSecrets{}, Records: recs})
 	return w
 }

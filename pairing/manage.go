@@ -18,24 +18,16 @@ import (
 // pairing in the cloud that this register can no longer see or remove.
 // A pairing the cloud no longer knows counts as cancelled.
 func (s *Service) Cancel(ctx context.Context, pairingID string) error {
-	rec, err := s.Find(pairingID)
+	rec, prov, err := s.lookup(pairingID)
 	if err != nil {
 		return err
-	}
-	prov, ok := s.Provider(rec.Provider)
-	if !ok {
-		return s.unknownProvider(rec.Provider)
 	}
 	if prov.Capabilities().RemoteUnpair {
 		if err := s.remoteUnpair(ctx, prov, rec); err != nil {
 			return err
 		}
 	}
-	if err := s.removeLocal(rec); err != nil {
-		return err
-	}
-	s.log.Info("cancel: pairing removed", "provider", rec.Provider, "pairing_id", rec.ID)
-	return nil
+	return s.removeLocal(rec, "cancel: pairing removed")
 }
 
 // Unpair removes a pairing remotely, then locally. A pairing the cloud no
@@ -43,13 +35,9 @@ func (s *Service) Cancel(ctx context.Context, pairingID string) error {
 // on the terminal, the provider's KindUnpairOnTerminal error is returned and
 // nothing is deleted (use Forget after unpairing on the terminal).
 func (s *Service) Unpair(ctx context.Context, pairingID string) error {
-	rec, err := s.Find(pairingID)
+	rec, prov, err := s.lookup(pairingID)
 	if err != nil {
 		return err
-	}
-	prov, ok := s.Provider(rec.Provider)
-	if !ok {
-		return s.unknownProvider(rec.Provider)
 	}
 	if !prov.Capabilities().RemoteUnpair {
 		secret, err := s.loadSecret(rec)
@@ -66,11 +54,20 @@ func (s *Service) Unpair(ctx context.Context, pairingID string) error {
 	if err := s.remoteUnpair(ctx, prov, rec); err != nil {
 		return err
 	}
-	if err := s.removeLocal(rec); err != nil {
-		return err
+	return s.removeLocal(rec, "unpair: pairing removed")
+}
+
+// lookup finds a pairing's record and the provider that owns it.
+func (s *Service) lookup(pairingID string) (providers.Pairing, providers.Provider, error) {
+	rec, err := s.Find(pairingID)
+	if err != nil {
+		return rec, nil, err
 	}
-	s.log.Info("unpair: pairing removed", "provider", rec.Provider, "pairing_id", rec.ID)
-	return nil
+	prov, ok := s.Provider(rec.Provider)
+	if !ok {
+		return rec, nil, s.unknownProvider(rec.Provider)
+	}
+	return rec, prov, nil
 }
 
 func (s *Service) remoteUnpair(ctx context.Context, prov providers.Provider, rec providers.Pairing) error {
@@ -103,11 +100,7 @@ func (s *Service) Forget(ctx context.Context, pairingID string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.removeLocal(rec); err != nil {
-		return err
-	}
-	s.log.Info("forget: pairing removed locally", "provider", rec.Provider, "pairing_id", rec.ID)
-	return nil
+	return s.removeLocal(rec, "forget: pairing removed locally")
 }
 
 // Test checks one pairing live. Active → the record becomes active with a
@@ -121,10 +114,7 @@ func (s *Service) Test(ctx context.Context, pairingID string) (providers.Pairing
 		return providers.Pairing{}, err
 	}
 	res := s.check(ctx, rec)
-	if res.Err != nil {
-		return res.Pairing, res.Err
-	}
-	return res.Pairing, nil
+	return res.Pairing, res.Err
 }
 
 // check runs one live check and records its outcome.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
@@ -41,11 +42,7 @@ func newWorld(t *testing.T, o worldOpts) *world {
 	if o.seed == 0 {
 		o.seed = 7
 	}
-	sb := sandbox.New(sandbox.Options{Seed: o.seed})
-	if err := sb.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sb.Close() })
+	sb := testkit.StartSandbox(t, sandbox.Options{Seed: o.seed})
 	info := sb.Info()
 	client, err := sci.New(sci.Config{PairingURL: info.SCIPairingURL,
 		APIKey:             providers.NewSecret(info.Credentials.SCIAPIKey),
@@ -65,11 +62,7 @@ func newWorld(t *testing.T, o worldOpts) *world {
 		o.secrets = keystore.NewMemorySecrets()
 	}
 	w := &world{sb: sb, clock: clockwork.NewFakeClock(), secrets: o.secrets, records: recs}
-	for _, term := range sb.Terminals() {
-		if term.Provider == providers.SCI {
-			w.term = term.ID
-		}
-	}
+	w.term = testkit.Terminal(t, sb, providers.SCI).ID
 	w.svc = pairing.New(pairing.Config{Providers: []providers.Provider{client}, Secrets: o.secrets, Records: recs, Clock: w.clock})
 	return w
 }
@@ -87,17 +80,7 @@ func (w *world) startCode(t *testing.T) string {
 // livePairings lists the terminal's pairings that are not unpaired.
 func (w *world) livePairings(t *testing.T) []sandbox.TerminalPairing {
 	t.Helper()
-	term, err := w.sb.Terminal(w.term)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []sandbox.TerminalPairing
-	for _, p := range term.Pairings {
-		if p.Status != string(providers.StatusUnpaired) {
-			out = append(out, p)
-		}
-	}
-	return out
+	return testkit.LivePairings(t, w.sb, w.term)
 }
 
 func (w *world) drive(ctx context.Context) {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
@@ -33,11 +34,7 @@ type scWorld struct {
 func newSCWorld(t *testing.T) *scWorld {
 	t.Helper()
 	w := &scWorld{sbClock: clockwork.NewFakeClock(), cliClock: clockwork.NewFakeClock()}
-	w.sb = sandbox.New(sandbox.Options{Seed: 5, Clock: w.sbClock})
-	if err := w.sb.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = w.sb.Close() })
+	w.sb = testkit.StartSandbox(t, sandbox.Options{Seed: 5, Clock: w.sbClock})
 	client, err := smartconnect.New(smartconnect.Config{
 		BaseURL: w.sb.Info().SmartConnectURL, Environment: smartconnect.EnvSandbox,
 		Clock: w.cliClock, Timeout: 5 * time.Second, PollInterval: smartconnect.MinPollInterval,
@@ -48,11 +45,7 @@ func newSCWorld(t *testing.T) *scWorld {
 	if w.records, err = keystore.OpenRecords(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
-	for _, term := range w.sb.Terminals() {
-		if term.Provider == providers.SmartConnect {
-			w.term = term.ID
-		}
-	}
+	w.term = testkit.Terminal(t, w.sb, providers.SmartConnect).ID
 	// A secrets store that fails every call proves SmartConnect never
 	// needs the keyring.
 	w.svc = pairing.New(pairing.Config{Providers: []providers.Provider{client}, Secrets: failingSecrets{},
@@ -91,6 +84,16 @@ func (w *scWorld) code(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return term.PairingCode
+}
+
+// pair pairs this register with a fresh code from the terminal.
+func (w *scWorld) pair(t *testing.T, ctx context.Context) providers.Pairing {
+	t.Helper()
+	p, err := w.svc.Pair(ctx, pairing.PairInput{Provider: providers.SmartConnect, Code: w.code(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func (w *scWorld) setup(t *testing.T) providers.RegisterIdentity {
@@ -164,10 +167,7 @@ func TestSmartConnectTestAfterTerminalUnpairMarksUnpaired(t *testing.T) {
 	w := newSCWorld(t)
 	ctx := testCtx(t)
 	w.setup(t)
-	p, err := w.svc.Pair(ctx, pairing.PairInput{Provider: providers.SmartConnect, Code: w.code(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := w.pair(t, ctx)
 	if _, err := w.sb.UnpairFromTerminal(w.term); err != nil {
 		t.Fatal(err)
 	}
@@ -181,10 +181,7 @@ func TestSmartConnectOfflineTerminalKeepsStatus(t *testing.T) {
 	w := newSCWorld(t)
 	ctx := testCtx(t)
 	w.setup(t)
-	p, err := w.svc.Pair(ctx, pairing.PairInput{Provider: providers.SmartConnect, Code: w.code(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := w.pair(t, ctx)
 	if _, err := w.sb.SetOffline(w.term, true); err != nil {
 		t.Fatal(err)
 	}
@@ -294,10 +291,7 @@ func TestSmartConnectTestUsesTheCurrentIdentity(t *testing.T) {
 	w := newSCWorld(t)
 	ctx := testCtx(t)
 	w.setup(t)
-	p, err := w.svc.Pair(ctx, pairing.PairInput{Provider: providers.SmartConnect, Code: w.code(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := w.pair(t, ctx)
 	ch, err := w.svc.SaveRegister(pairing.RegisterInput{RegisterName: "Main Register", BusinessName: "Renamed", VendorName: "Till2Go"})
 	if err != nil || !ch.NeedsRepair {
 		t.Fatalf("SaveRegister = %+v, %v", ch, err)

@@ -93,19 +93,17 @@ func (s *Service) deleteRecord(p providers.Pairing) error {
 // removeLocal deletes the secret, then the record. Secret first: if that
 // fails the record is still there, so the user sees the pairing and can
 // retry; the reverse order could leave an invisible secret in the keyring.
-func (s *Service) removeLocal(p providers.Pairing) error {
-	if !hasSecret(p) {
-		if err := s.deleteRecord(p); err != nil {
-			return fmt.Errorf("deleting the record of pairing %s: %w", p.ID, err)
+// logMsg is logged once both are gone, naming the operation that removed it.
+func (s *Service) removeLocal(p providers.Pairing, logMsg string) error {
+	if hasSecret(p) {
+		if err := s.cfg.Secrets.Delete(secretItem(p)); err != nil {
+			return fmt.Errorf("deleting the secret of pairing %s: %w", p.ID, err)
 		}
-		return nil
-	}
-	if err := s.cfg.Secrets.Delete(secretItem(p)); err != nil {
-		return fmt.Errorf("deleting the secret of pairing %s: %w", p.ID, err)
 	}
 	if err := s.deleteRecord(p); err != nil {
 		return fmt.Errorf("deleting the record of pairing %s: %w", p.ID, err)
 	}
+	s.log.Info(logMsg, "provider", p.Provider, "pairing_id", p.ID)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
@@ -184,11 +185,7 @@ func newWorld(t *testing.T, provider string, o worldOptions) *world {
 		}
 		_ = sb.Close()
 	})
-	for _, term := range sb.Terminals() {
-		if term.Provider == provider {
-			w.term = term.ID
-		}
-	}
+	w.term = testkit.Terminal(t, sb, provider).ID
 	dir := o.dir
 	if dir == "" {
 		dir = t.TempDir()

@@ -4,12 +4,9 @@
 # and checks each step's output and exit code. Usage: cli-walkthrough.sh [BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${1:-}
-if [ -z "$BIN" ]; then
-  BIN=$(mktemp -d)/tillpair
-  go build -o "$BIN" .
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+NAME=walkthrough
+. scripts/lib/common.sh
+tillpair_bin "${1:-}" "$(mktemp -d)"
 
 # The body runs inside a private D-Bus session with gnome-keyring, as the
 # README tells headless users to do.

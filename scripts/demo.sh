@@ -34,38 +34,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-work=$(mktemp -d)
-SOCK=demo-$$
+NAME=demo
+. scripts/lib/tmux.sh
+# The RGB feature passes the app's true colour through to xterm.
+tmux_setup "set -as terminal-features ',xterm*:RGB'"
 XVFB_PID= XTERM_PID=
-# The xterm may be gone already (its tmux client ends with the server): a
-# failed kill must neither stop the clean-up nor become the exit status.
-cleanup() {
-  local rc=$?
-  set +e
-  tmux -L "$SOCK" kill-server 2>/dev/null
-  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
+# The xterm may be gone already (its tmux client ends with the server).
+cleanup_extra() {
   if [ -n "$XTERM_PID" ]; then kill "$XTERM_PID" 2>/dev/null || true; fi
   if [ -n "$XVFB_PID" ]; then kill "$XVFB_PID" 2>/dev/null || true; fi
   wait 2>/dev/null || true
-  rm -rf "$work"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap "exit 130" INT TERM
-
-BIN=${1:-}
-if [ -z "$BIN" ]; then
-  BIN=$work/tillpair
-  go build -trimpath -o "$BIN" .
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-
-# Private config and XDG dirs: --sandbox keeps everything in memory anyway.
-export HOME=$work/home TILLPAIR_CONFIG_DIR=$work/config
-export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data
-export XDG_CACHE_HOME=$work/xdg/cache XDG_STATE_HOME=$work/xdg/state
-unset TMUX NO_COLOR ACCESSIBLE
-mkdir -p "$HOME" "$OUT"
+tillpair_bin "${1:-}" "$work" -trimpath
+private_home
+unset NO_COLOR
+mkdir -p "$OUT"
 
 # --- display, tmux, xterm -----------------------------------------------------
 # -displayfd lets Xvfb pick a free display, so two runs never collide.
@@ -75,26 +58,9 @@ for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
 [ -s "$work/display" ] || { echo "demo: Xvfb did not start:" >&2; cat "$work/xvfb.log" >&2; exit 1; }
 export DISPLAY=:$(head -n1 "$work/display")
 
-# default-terminal is the pane's TERM (tmux overrides -e TERM=...); the RGB
-# feature passes the app's true colour through to xterm.
-cat > "$work/tmux.conf" <<'EOF'
-set -g status off
-set -g default-terminal xterm-256color
-set -as terminal-features ',xterm*:RGB'
-EOF
-t() { tmux -L "$SOCK" -u -f "$work/tmux.conf" "$@"; }
 S=demo
 t new-session -d -s "$S" -x "$COLS" -y "$ROWS" \
   -e COLORTERM=truecolor "'$BIN' --sandbox; echo EXIT=\$?; sleep 60"
-
-screen() { t capture-pane -p -t "$S"; }
-wait_for() { # REGEX [SECONDS]
-  local deadline=$((SECONDS + ${2:-10}))
-  until screen | grep -qE -- "$1"; do
-    ((SECONDS < deadline)) || { echo "demo: timeout waiting for /$1/:" >&2; screen >&2; exit 1; }
-    sleep 0.05
-  done
-}
 
 # A softer 16-colour palette than xterm's default reads better on a web page.
 PALETTE=()
@@ -118,7 +84,7 @@ n=0
 # shot REGEX [NAME]: once REGEX is on screen, grab a GIF frame (and keep it
 # as docs/img/NAME.png). The short settle lets xterm finish painting.
 shot() {
-  wait_for "$1"
+  wait_re "$1"
   sleep 0.4
   n=$((n + 1))
   local f; f=$(printf '%s/frame%02d.png' "$work" "$n")
@@ -128,17 +94,17 @@ shot() {
 
 # --- the pairing, step by step --------------------------------------------------
 shot '│ Terminal [0-9]+' unpaired
-t send-keys -t "$S" C-p
+keys C-p
 shot '│ [0-9]{3} [0-9]{3} '
 code=$(screen | grep -oE '│ [0-9]{3} [0-9]{3} ' | head -n1 | tr -dc 0-9)
-t send-keys -t "$S" -l "$code"
+text "$code"
 shot "Pairing Code +$code"
-t send-keys -t "$S" Enter
+keys Enter
 shot 'Check the terminal shows the same code' confirming
-t send-keys -t "$S" C-o
+keys C-o
 shot 'Pairing successful' paired
-t send-keys -t "$S" q
-wait_for '^EXIT=0$'
+keys q
+expect_exit 0
 
 # Each frame holds 1.2 s, the last one longer; a shared palette keeps the
 # GIF small.

@@ -11,84 +11,9 @@ cd "$(dirname "$0")/.."
 # characters, not bytes, when the confirmation code is read back.
 export LC_ALL=C.UTF-8
 
-work=$(mktemp -d)
-SOCK=e2e-$$
-cleanup() {
-  local rc=$?
-  set +e
-  [ -z "${SCEN_PID:-}" ] || kill "$SCEN_PID" 2>/dev/null
-  tmux -L "$SOCK" kill-server 2>/dev/null
-  rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK" # kill-server leaves it
-  rm -rf "$work"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM
-
-BIN=${1:-}
-if [ -z "$BIN" ]; then
-  BIN=$work/tillpair
-  go build -o "$BIN" .
-fi
-BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
-[ -x "$BIN" ] || { echo "e2e: $BIN is not an executable; build it with make build" >&2; exit 2; }
-
-# Nothing real is touched: config, XDG dirs and HOME are private, and
-# --sandbox keeps records and secrets in memory.
-export HOME=$work/home TILLPAIR_CONFIG_DIR=$work/config
-export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data
-export XDG_CACHE_HOME=$work/xdg/cache XDG_STATE_HOME=$work/xdg/state
-export NO_COLOR=1
-unset TMUX COLORTERM ACCESSIBLE
-mkdir -p "$HOME"
-
-# status off gives the app every row; tmux sets a pane's TERM from
-# default-terminal (overriding -e TERM=...).
-cat > "$work/tmux.conf" <<'EOF'
-set -g status off
-set -g default-terminal xterm-256color
-EOF
-t() { tmux -L "$SOCK" -u -f "$work/tmux.conf" "$@"; }
-
-S= # the session the helpers act on
-fail() { echo "FAIL [$S]: $*" >&2; screen >&2 || true; exit 1; }
-screen() { t capture-pane -p -t "$S"; }
-keys() { t send-keys -t "$S" "$@"; }
-text() { t send-keys -t "$S" -l "$1"; }
-
-# start NAME COLS ROWS [VAR=val...]: a fresh session running the binary.
-start() {
-  S=$1; local cols=$2 rows=$3; shift 3
-  local envs=(-e NO_COLOR=1) kv
-  for kv in "$@"; do envs+=(-e "$kv"); done
-  t new-session -d -s "$S" -x "$cols" -y "$rows" "${envs[@]}" "'$BIN' --sandbox; echo EXIT=\$?; sleep 60"
-}
-
-# wait_for TEXT [SECONDS]: poll the screen for fixed TEXT.
-wait_for() {
-  local deadline=$((SECONDS + ${2:-10}))
-  until screen | grep -qF -- "$1"; do
-    ((SECONDS < deadline)) || fail "timeout waiting for: $1"
-    sleep 0.05
-  done
-}
-# wait_re REGEX [SECONDS]: the same for an extended regex.
-wait_re() {
-  local deadline=$((SECONDS + ${2:-10}))
-  until screen | grep -qE -- "$1"; do
-    ((SECONDS < deadline)) || fail "timeout waiting for /$1/"
-    sleep 0.05
-  done
-}
-wait_gone() {
-  local deadline=$((SECONDS + ${2:-10}))
-  while screen | grep -qF -- "$1"; do
-    ((SECONDS < deadline)) || fail "still showing: $1"
-    sleep 0.05
-  done
-}
-has() { screen | grep -qF -- "$1" || fail "screen lacks: $1"; }
-lacks() { ! screen | grep -qF -- "$1" || fail "screen still shows: $1"; }
+NAME=e2e
+. scripts/lib/tmux.sh
+e2e_setup "${1:-}"
 
 # terminal_code: the 6-digit pairing code the virtual terminal shows
 # ("pairing code 919 571" in the strip pane).
@@ -158,12 +83,6 @@ pair_to_confirming() {
   pos=$(big_code) || fail "no block-digit confirmation code under 'Confirmation code'"
   [ "$pos" = "$term" ] || fail "the till shows $pos but the terminal shows $term"
   echo "$code $pos"
-}
-
-# expect_exit CODE: the binary has exited with CODE.
-expect_exit() {
-  wait_re '^EXIT=[0-9]+$'
-  has "EXIT=$1"
 }
 
 # --- scenarios -----------------------------------------------------------------
@@ -303,22 +222,4 @@ accessible() {
 
 # --- run -----------------------------------------------------------------------
 load_glyphs
-start_all=$SECONDS
-passed=0 failed=0
-for name in pair_unpair wrong_code resize cancel accessible; do
-  # A background subshell keeps set -e in force inside the scenario (it is
-  # switched off in any function whose status is tested).
-  ("$name") &
-  SCEN_PID=$!
-  if wait "$SCEN_PID"; then
-    echo "e2e: $name ok"; passed=$((passed + 1))
-  else
-    echo "e2e: $name FAILED"; failed=$((failed + 1))
-  fi
-done
-# In-memory sandbox: nothing may have been written for a pairing.
-if [ -e "$TILLPAIR_CONFIG_DIR/pairings.json" ]; then
-  echo "e2e: --sandbox wrote $TILLPAIR_CONFIG_DIR/pairings.json"; failed=$((failed + 1))
-fi
-echo "e2e: $passed passed, $failed failed ($((SECONDS - start_all))s)"
-[ "$failed" -eq 0 ]
+run_scenarios pair_unpair wrong_code resize cancel accessible

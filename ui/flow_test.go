@@ -107,8 +107,8 @@ func (f *flow) waitTerminalOf(provider string, cond func(sandbox.Terminal) bool)
 	}
 }
 
-// pairThroughUI runs launch → paired with the pane keys.
-func (f *flow) pairThroughUI() {
+// toConfirming runs launch → confirming with the pane keys.
+func (f *flow) toConfirming() {
 	f.t.Helper()
 	f.waitText("Pairing Code")
 	f.key(tea.KeyMsg{Type: tea.KeyCtrlP})
@@ -116,8 +116,26 @@ func (f *flow) pairThroughUI() {
 	f.typeText(term.PairingCode)
 	f.key(tea.KeyMsg{Type: tea.KeyEnter})
 	f.waitText("Confirm the pairing")
+}
+
+// pairThroughUI runs launch → paired with the pane keys.
+func (f *flow) pairThroughUI() {
+	f.t.Helper()
+	f.toConfirming()
 	f.key(tea.KeyMsg{Type: tea.KeyCtrlO})
 	f.waitText("Pairing successful")
+}
+
+// wantNothingLeft checks that after op the service lists no pairing and,
+// on quitting, the app is back on the pairing form.
+func (f *flow) wantNothingLeft(op string) {
+	f.t.Helper()
+	if ps, err := f.rt.Service.List(); err != nil || len(ps) != 0 {
+		f.t.Errorf("after %s the service still lists %+v (%v)", op, ps, err)
+	}
+	if view := f.finish(); !strings.Contains(view, "Pairing Code") {
+		f.t.Errorf("%s did not return to the pairing form:\n%s", op, view)
+	}
 }
 
 // finish quits and returns the final view, checking no secret was ever drawn.
@@ -164,26 +182,16 @@ func TestFlowPairWithPaneKeys(t *testing.T) {
 
 func TestFlowCancelWhileConfirming(t *testing.T) {
 	f := newFlow(t, 80, 24)
-	f.waitText("Pairing Code")
-	f.key(tea.KeyMsg{Type: tea.KeyCtrlP})
-	term := f.waitTerminal(func(t sandbox.Terminal) bool { return t.PairingCode != "" })
-	f.typeText(term.PairingCode)
-	f.key(tea.KeyMsg{Type: tea.KeyEnter})
-	f.waitText("Confirm the pairing")
+	f.toConfirming()
 	f.typeText("c")
 	f.waitText("Pairing cancelled")
-	term = f.sciTerminal()
+	term := f.sciTerminal()
 	for _, p := range term.Pairings {
 		if p.Status != "unpaired" {
 			t.Errorf("after cancel the terminal still has pairing %+v", p)
 		}
 	}
-	if ps, err := f.rt.Service.List(); err != nil || len(ps) != 0 {
-		t.Errorf("after cancel the service still lists %+v (%v)", ps, err)
-	}
-	if view := f.finish(); !strings.Contains(view, "Pairing Code") {
-		t.Errorf("cancel did not return to the pairing form:\n%s", view)
-	}
+	f.wantNothingLeft("cancel")
 }
 
 func TestFlowUnpairedExternally(t *testing.T) {
@@ -200,12 +208,7 @@ func TestFlowUnpairedExternally(t *testing.T) {
 	f.waitText("No active pairings found")
 	f.typeText("f")
 	f.waitText("Forgot")
-	if ps, err := f.rt.Service.List(); err != nil || len(ps) != 0 {
-		t.Errorf("after forget the service still lists %+v (%v)", ps, err)
-	}
-	if view := f.finish(); !strings.Contains(view, "Pairing Code") {
-		t.Errorf("forget did not return to the pairing form:\n%s", view)
-	}
+	f.wantNothingLeft("forget")
 }
 
 func TestFlowResizeMovesPane(t *testing.T) {

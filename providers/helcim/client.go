@@ -68,27 +68,16 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		base:    u,
-		env:     EnvironmentLive,
-		token:   cfg.APIToken,
-		http:    cfg.HTTPClient,
-		clock:   cfg.Clock,
-		timeout: cfg.Timeout,
+		base:  u,
+		env:   EnvironmentLive,
+		token: cfg.APIToken,
 	}
 	// Only the built-in sandbox (or a local test server) lives on loopback;
 	// every real Helcim account, test or not, is on the one live API.
 	if transport.IsLoopback(u.Hostname()) {
 		c.env = EnvironmentSandbox
 	}
-	if c.http == nil {
-		c.http = transport.NewClient()
-	}
-	if c.clock == nil {
-		c.clock = clockwork.NewRealClock()
-	}
-	if c.timeout <= 0 {
-		c.timeout = DefaultTimeout
-	}
+	c.http, c.clock, c.timeout = transport.Defaults(cfg.HTTPClient, cfg.Clock, cfg.Timeout, DefaultTimeout)
 	return c, nil
 }
 

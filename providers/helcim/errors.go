@@ -32,8 +32,6 @@ const (
 	HeaderHourRemaining   = "hour-limit-remaining"
 )
 
-const maxText = transport.MaxVendorText
-
 // DecodeErrors turns a Helcim error body into one line of text. The errors
 // member comes in three forms [DOC S29, S26]: a string, an array of
 // strings (joined with "; "), or a field→message map (sorted,
@@ -128,25 +126,13 @@ func errorsTextAt(raw json.RawMessage, depth int) string {
 	}
 }
 
-// scalar returns a JSON string's value, a number's or boolean's text, else "".
+// scalar is transport.JSONScalar that also shows booleans: a field→message
+// map is free-form, and a bare true/false is still a clue to the field.
 func scalar(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
+	if b := string(bytes.TrimSpace(raw)); b == "true" || b == "false" {
+		return b
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	var b bool
-	if json.Unmarshal(raw, &b) == nil {
-		return strconv.FormatBool(b)
-	}
-	return ""
+	return transport.JSONScalar(raw)
 }
 
 // clean is transport.CleanText: one sanitiser for every client.

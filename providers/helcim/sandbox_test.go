@@ -9,6 +9,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
 	"github.com/tillpair/tillpair/providers/sandbox"
@@ -27,22 +28,10 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	clk := clockwork.NewFakeClockAt(time.Date(2025, 5, 8, 7, 6, 1, 0, time.UTC))
-	sb := sandbox.New(sandbox.Options{Clock: clk, Seed: 42})
-	if err := sb.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
+	sb := testkit.StartSandbox(t, sandbox.Options{Clock: clk, Seed: 42})
 	e := &env{sb: sb, info: sb.Info(), clock: clk}
 	e.client = e.newClient(t, func(*helcim.Config) {})
-	for _, term := range sb.Terminals() {
-		if term.Provider == providers.Helcim {
-			e.term = term
-			break
-		}
-	}
-	if e.term.ID == "" {
-		t.Fatal("sandbox has no Helcim terminal")
-	}
+	e.term = testkit.Terminal(t, sb, providers.Helcim)
 	return e
 }
 

@@ -12,9 +12,10 @@
 //	/helcim/v2            Helcim (api-token)               GET /devices, /devices/{code}, /devices/{code}/ping, /connection-test
 //	/control              JSON control API for the virtual terminals and faults
 //
-// Each cloud is its own http.Handler (sciCloud in sci.go) mounted under its
-// prefixes; SmartConnect and Helcim are meant to be added the same way as
-// sibling files. They share the Sandbox's terminal registry (terminal.go),
+// Each cloud is its own http.Handler mounted under its prefixes (sciCloud in
+// sci.go, smartConnectCloud in smartconnect.go, helcimCloud in helcim.go),
+// so one cloud's quirks never leak into another's. They share the Sandbox's
+// terminal registry (terminal.go),
 // fault injection and request counting (faults.go: every provider route is
 // wrapped by Sandbox.route), the deterministic random source (rng.go), the
 // clock and the change notifications. One mutex guards all state; time only
@@ -25,8 +26,9 @@
 //
 // The sandbox is a second, independent implementation of each wire
 // protocol, written from the reference (providers.md), not from the client
-// code. It imports neither providers/sci nor providers/transport (only the
-// provider ID and status constants from package providers), so a client
+// code. It imports none of the clients (providers/sci, providers/smartconnect,
+// providers/helcim) nor providers/transport (only the provider ID and status
+// constants from package providers), so a client
 // bug — a wrong signature base, a wrong secret combination, a wrong field
 // name — cannot hide behind code both sides share. For the same reason it
 // verifies signatures generically: the covered components and their order
@@ -190,7 +192,9 @@
 // {"error":"…"} naming the problem and the next step.
 //
 // A Fault targets one provider route — for SCI progress-pairing,
-// pairing-info or unpair; for SmartConnect pairing, transaction or poll — for Count requests (0: until cleared): delay_ms
+// pairing-info or unpair; for SmartConnect pairing, transaction or poll;
+// for Helcim device, ping, devices or connection-test — for Count requests
+// (0: until cleared): delay_ms
 // (honours the request context), status (that status with error code
 // sandbox_fault), reset (the connection is closed with no response) or
 // malformed (200 with truncated JSON). RequestCount counts every request

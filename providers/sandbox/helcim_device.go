@@ -114,19 +114,15 @@ func (s *Sandbox) Sleep(id string) (Terminal, error) { return s.setAsleep(id, tr
 func (s *Sandbox) Wake(id string) (Terminal, error) { return s.setAsleep(id, false) }
 
 func (s *Sandbox) setAsleep(id string, asleep bool) (Terminal, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, err := s.terminalLocked(id)
-	if err != nil {
-		return Terminal{}, err
-	}
-	if t.helcim == nil {
-		return Terminal{}, fmt.Errorf("%w: only Helcim terminals sleep, and %s is %s", ErrUnsupported, id, t.provider)
-	}
-	t.stopTimer()
-	t.helcim.asleep, t.helcim.pinged = asleep, false
-	s.notifyLocked()
-	return t.view(s.clock.Now()), nil
+	return s.withTerminal(id, func(t *terminal, now time.Time) (Terminal, error) {
+		if t.helcim == nil {
+			return Terminal{}, fmt.Errorf("%w: only Helcim terminals sleep, and %s is %s", ErrUnsupported, id, t.provider)
+		}
+		t.stopTimer()
+		t.helcim.asleep, t.helcim.pinged = asleep, false
+		s.notifyLocked()
+		return t.view(now), nil
+	})
 }
 
 // showPingLocked puts the ping message on the device's screen for

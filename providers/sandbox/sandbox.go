@@ -174,13 +174,6 @@ func (s *Sandbox) routes() http.Handler {
 	return mux
 }
 
-// notSimulated answers for a cloud whose simulation does not exist yet.
-func notSimulated(provider string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "provider " + provider + " not simulated yet"})
-	})
-}
-
 // Handler serves the clouds and the control API.
 func (s *Sandbox) Handler() http.Handler { return s.handler }
 

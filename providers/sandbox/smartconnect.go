@@ -258,20 +258,15 @@ func (c *smartConnectCloud) unpairAllLocked(t *terminal) {
 // while offline, Terminal.GetStatus completes with Result FAILED-INTERFACE
 // and TransactionResult CANCELLED, as a real device that cannot be reached.
 func (s *Sandbox) SetOffline(id string, offline bool) (Terminal, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, err := s.terminalLocked(id)
-	if err != nil {
-		return Terminal{}, err
-	}
-	if t.provider != providers.SmartConnect {
-		return Terminal{}, fmt.Errorf("%w: offline is only simulated for %s terminals, and %s is %s", ErrUnsupported, providers.SmartConnect, id, t.provider)
-	}
-	s.sc.offline[id] = offline
-	s.notifyLocked()
-	now := s.clock.Now()
-	s.sc.refreshLocked(t, now)
-	return t.view(now), nil
+	return s.withTerminal(id, func(t *terminal, now time.Time) (Terminal, error) {
+		if t.provider != providers.SmartConnect {
+			return Terminal{}, fmt.Errorf("%w: offline is only simulated for %s terminals, and %s is %s", ErrUnsupported, providers.SmartConnect, id, t.provider)
+		}
+		s.sc.offline[id] = offline
+		s.notifyLocked()
+		s.sc.refreshLocked(t, now)
+		return t.view(now), nil
+	})
 }
 
 func (c *smartConnectCloud) transaction(w http.ResponseWriter, r *http.Request) {

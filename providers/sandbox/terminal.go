@@ -163,15 +163,10 @@ func (s *Sandbox) Terminals() []Terminal {
 
 // Terminal returns one terminal.
 func (s *Sandbox) Terminal(id string) (Terminal, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, err := s.terminalLocked(id)
-	if err != nil {
-		return Terminal{}, err
-	}
-	now := s.clock.Now()
-	s.sc.refreshLocked(t, now)
-	return t.view(now), nil
+	return s.withTerminal(id, func(t *terminal, now time.Time) (Terminal, error) {
+		s.sc.refreshLocked(t, now)
+		return t.view(now), nil
+	})
 }
 
 func (s *Sandbox) terminalLocked(id string) (*terminal, error) {
@@ -180,6 +175,19 @@ func (s *Sandbox) terminalLocked(id string) (*terminal, error) {
 		return nil, fmt.Errorf("%w %q", ErrUnknownTerminal, id)
 	}
 	return t, nil
+}
+
+// withTerminal runs one operation on terminal id with s.mu held, so the
+// lookup, the change and the view the caller gets back are one consistent
+// step; now is read once, under the lock.
+func (s *Sandbox) withTerminal(id string, fn func(t *terminal, now time.Time) (Terminal, error)) (Terminal, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.terminalLocked(id)
+	if err != nil {
+		return Terminal{}, err
+	}
+	return fn(t, s.clock.Now())
 }
 
 // AddTerminal adds a terminal for provider with default options.
@@ -238,21 +246,22 @@ func (s *Sandbox) uniqueTIDLocked() string {
 // on screen is revoked, and so is a pairing awaiting confirmation: a real
 // terminal abandons a half-made pairing when the merchant starts over.
 func (s *Sandbox) StartPairing(id string) (Terminal, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, err := s.terminalLocked(id)
-	if err != nil {
-		return Terminal{}, err
-	}
-	if t.helcim != nil {
-		return s.helcimPairingModeLocked(t), nil
-	}
-	now := s.clock.Now()
-	if t.provider == providers.SmartConnect {
-		s.sc.startPairingLocked(t, now)
+	return s.withTerminal(id, func(t *terminal, now time.Time) (Terminal, error) {
+		switch {
+		case t.helcim != nil:
+			return s.helcimPairingModeLocked(t), nil
+		case t.provider == providers.SmartConnect:
+			s.sc.startPairingLocked(t, now)
+		default:
+			s.showNewCodeLocked(t, now)
+		}
 		s.notifyLocked()
 		return t.view(now), nil
-	}
+	})
+}
+
+// showNewCodeLocked puts a fresh SCI pairing code on the terminal's screen.
+func (s *Sandbox) showNewCodeLocked(t *terminal, now time.Time) {
 	s.revokeShownCodeLocked(t, now)
 	c := &pairingCode{code: s.uniqueCodeLocked(now), term: t, expiresAt: now.Add(s.ttl)}
 	s.codes[c.code] = c
@@ -264,8 +273,6 @@ func (s *Sandbox) StartPairing(id string) (Terminal, error) {
 		defer s.mu.Unlock()
 		s.notifyLocked()
 	})
-	s.notifyLocked()
-	return t.view(now), nil
 }
 
 // uniqueCodeLocked picks a 6-digit code no live code uses.
@@ -300,50 +307,39 @@ func (s *Sandbox) revokeShownCodeLocked(t *terminal, now time.Time) {
 // Confirm is the merchant confirming the confirmation code on the terminal:
 // the progressed pairing becomes active.
 func (s *Sandbox) Confirm(id string) (Terminal, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, err := s.terminalLocked(id)
-	if err != nil {
-		return Terminal{}, err
-	}
-	if t.provider == providers.SmartConnect {
-		return Terminal{}, fmt.Errorf("%w on terminal %s: SmartConnect has no confirmation step; the register is paired as soon as the POS sends the code", ErrNothingToConfirm, id)
-	}
-	now := s.clock.Now()
-	c := t.code
-	if c == nil || c.stateAt(now) != codeProgressed {
-		return Terminal{}, fmt.Errorf("%w on terminal %s: start pairing on the terminal, progress the pairing code from the POS, then confirm", ErrNothingToConfirm, id)
-	}
-	t.stopTimer()
-	c.state = codeConfirmed
-	c.pairing.status = providers.StatusActive
-	t.code = nil
-	s.notifyLocked()
-	return t.view(now), nil
+	return s.withTerminal(id, func(t *terminal, now time.Time) (Terminal, error) {
+		if t.provider == providers.SmartConnect {
+			return Terminal{}, fmt.Errorf("%w on terminal %s: SmartConnect has no confirmation step; the register is paired as soon as the POS sends the code", ErrNothingToConfirm, id)
+		}
+		c := t.code
+		if c == nil || c.stateAt(now) != codeProgressed {
+			return Terminal{}, fmt.Errorf("%w on terminal %s: start pairing on the terminal, progress the pairing code from the POS, then confirm", ErrNothingToConfirm, id)
+		}
+		t.stopTimer()
+		c.state = codeConfirmed
+		c.pairing.status = providers.StatusActive
+		t.code = nil
+		s.notifyLocked()
+		return t.view(now), nil
+	})
 }
 
 // UnpairFromTerminal removes every pairing on the terminal, as a merchant
 // unpairing on the device does. With nothing to unpair it changes nothing.
 func (s *Sandbox) UnpairFromTerminal(id string) (Terminal, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	t, err := s.terminalLocked(id)
-	if err != nil {
-		return Terminal{}, err
-	}
-	if t.helcim != nil {
-		return s.helcimStandaloneLocked(t), nil
-	}
-	now := s.clock.Now()
-	if t.provider == providers.SmartConnect {
-		s.sc.unpairAllLocked(t)
+	return s.withTerminal(id, func(t *terminal, now time.Time) (Terminal, error) {
+		switch {
+		case t.helcim != nil:
+			return s.helcimStandaloneLocked(t), nil
+		case t.provider == providers.SmartConnect:
+			s.sc.unpairAllLocked(t)
+		default:
+			s.revokeShownCodeLocked(t, now)
+			for _, p := range t.pairings {
+				p.status = providers.StatusUnpaired
+			}
+		}
 		s.notifyLocked()
 		return t.view(now), nil
-	}
-	s.revokeShownCodeLocked(t, now)
-	for _, p := range t.pairings {
-		p.status = providers.StatusUnpaired
-	}
-	s.notifyLocked()
-	return t.view(now), nil
+	})
 }

@@ -74,19 +74,8 @@ func New(cfg Config) (*Client, error) {
 		loopbackHTTP: u.Scheme == "http",
 		apiKey:       cfg.APIKey,
 		partA:        cfg.SigningSecretPartA,
-		http:         cfg.HTTPClient,
-		clock:        cfg.Clock,
-		timeout:      cfg.Timeout,
 	}
-	if c.http == nil {
-		c.http = transport.NewClient()
-	}
-	if c.clock == nil {
-		c.clock = clockwork.NewRealClock()
-	}
-	if c.timeout <= 0 {
-		c.timeout = DefaultTimeout
-	}
+	c.http, c.clock, c.timeout = transport.Defaults(cfg.HTTPClient, cfg.Clock, cfg.Timeout, DefaultTimeout)
 	return c, nil
 }
 

@@ -1,7 +1,6 @@
 package sci
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -56,22 +55,8 @@ func decodeError(status int, body []byte) (code, message string) {
 	return code, message
 }
 
-// scalar returns a JSON string's value or a number's text, else "".
-func scalar(raw json.RawMessage) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	return ""
-}
+// scalar is transport.JSONScalar.
+func scalar(raw json.RawMessage) string { return transport.JSONScalar(raw) }
 
 // clean is transport.CleanText: one sanitiser for every client.
 func clean(s string) string { return transport.CleanText(s) }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/providers/sci"
@@ -30,21 +31,10 @@ func newEnv(t *testing.T, opts sandbox.Options) *env {
 	if opts.Seed == 0 {
 		opts.Seed = 42
 	}
-	sb := sandbox.New(opts)
-	if err := sb.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
+	sb := testkit.StartSandbox(t, opts)
 	e := &env{sb: sb, info: sb.Info(), clock: clk}
 	e.client = e.newClient(t, func(*sci.Config) {})
-	for _, term := range sb.Terminals() {
-		if term.Provider == providers.SCI {
-			e.term = term.ID
-		}
-	}
-	if e.term == "" {
-		t.Fatal("sandbox has no SCI terminal")
-	}
+	e.term = testkit.Terminal(t, sb, providers.SCI).ID
 	return e
 }
 

@@ -116,20 +116,8 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		base:         u,
 		env:          env,
-		http:         cfg.HTTPClient,
-		clock:        cfg.Clock,
-		timeout:      cfg.Timeout,
 		pollInterval: cfg.PollInterval,
 		checkTimeout: cfg.CheckTimeout,
-	}
-	if c.http == nil {
-		c.http = transport.NewClient()
-	}
-	if c.clock == nil {
-		c.clock = clockwork.NewRealClock()
-	}
-	if c.timeout <= 0 {
-		c.timeout = DefaultTimeout
 	}
 	if c.pollInterval <= 0 || c.pollInterval < MinPollInterval && !transport.IsLoopback(u.Hostname()) {
 		c.pollInterval = MinPollInterval
@@ -137,6 +125,7 @@ func New(cfg Config) (*Client, error) {
 	if c.checkTimeout <= 0 {
 		c.checkTimeout = DefaultCheckTimeout
 	}
+	c.http, c.clock, c.timeout = transport.Defaults(cfg.HTTPClient, cfg.Clock, cfg.Timeout, DefaultTimeout)
 	return c, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/jonboulle/clockwork"
 	"go.uber.org/goleak"
 
+	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/providers/smartconnect"
@@ -29,21 +30,10 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	clk := clockwork.NewFakeClockAt(time.Date(2025, 5, 8, 7, 6, 1, 0, time.UTC))
-	sb := sandbox.New(sandbox.Options{Clock: clk, Seed: 42})
-	if err := sb.Start(""); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
+	sb := testkit.StartSandbox(t, sandbox.Options{Clock: clk, Seed: 42})
 	e := &env{sb: sb, info: sb.Info(), clock: clk}
 	e.client = e.newClient(t, func(*smartconnect.Config) {})
-	for _, term := range sb.Terminals() {
-		if term.Provider == providers.SmartConnect {
-			e.term = term.ID
-		}
-	}
-	if e.term == "" {
-		t.Fatal("sandbox has no SmartConnect terminal")
-	}
+	e.term = testkit.Terminal(t, sb, providers.SmartConnect).ID
 	return e
 }
 

@@ -16,6 +16,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/jonboulle/clockwork"
 )
 
 // Transport timeouts. A whole request is bounded by the per-request deadline
@@ -77,4 +79,20 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 		}
 	}
 	return nil
+}
+
+// Defaults fills in what a client's Config left zero: an http.Client from
+// NewClient, the real clock, and timeout def. Every client treats these
+// three settings the same way, so they are defaulted in one place.
+func Defaults(hc *http.Client, clock clockwork.Clock, timeout, def time.Duration) (*http.Client, clockwork.Clock, time.Duration) {
+	if hc == nil {
+		hc = NewClient()
+	}
+	if clock == nil {
+		clock = clockwork.NewRealClock()
+	}
+	if timeout <= 0 {
+		timeout = def
+	}
+	return hc, clock, timeout
 }

@@ -1,6 +1,8 @@
 package transport
 
 import (
+	"bytes"
+	"encoding/json"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,4 +32,23 @@ func CleanText(s string) string {
 		s = string([]rune(s)[:MaxVendorText]) + "…"
 	}
 	return s
+}
+
+// JSONScalar returns a JSON string's value or a number's text, else "":
+// vendors put codes and messages in either form, and anything else (an
+// object, an array, null) is not a message.
+func JSONScalar(raw json.RawMessage) string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
 }

@@ -170,11 +170,7 @@ func (p TerminalPane) body(st *theme.Styles, w int) []string {
 	case ScreenPaired:
 		out := []string{st.Success.Render(fmt.Sprintf("Paired (%d)", countActive(v.Pairings)))}
 		for _, pr := range v.Pairings {
-			name := pr.Nickname
-			if name == "" {
-				name = shortID(pr.ID)
-			}
-			out = append(out, Truncate(st.Text.Render("• "+name)+st.Faint.Render(" "+pr.Status), w))
+			out = append(out, Truncate(st.Text.Render("• "+pr.label())+st.Faint.Render(" "+pr.Status), w))
 		}
 		return out
 	case ScreenIdle, "":
@@ -231,6 +227,14 @@ func countActive(ps []TerminalPairingView) int {
 		}
 	}
 	return n
+}
+
+// label names a pairing in the pane: its nickname, else its short id.
+func (pr TerminalPairingView) label() string {
+	if pr.Nickname != "" {
+		return pr.Nickname
+	}
+	return shortID(pr.ID)
 }
 
 // shortID shows the last 8 characters of a long id: the tail is what the

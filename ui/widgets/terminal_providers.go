@@ -34,11 +34,7 @@ func (p TerminalPane) smartConnectBody(st *theme.Styles, wrap func(string) strin
 	case ScreenPaired:
 		out := []string{st.Success.Render(fmt.Sprintf("Paired registers (%d)", countActive(v.Pairings)))}
 		for _, pr := range v.Pairings {
-			name := pr.Nickname
-			if name == "" {
-				name = shortID(pr.ID)
-			}
-			out = append(out, Truncate(st.Text.Render("• "+name), 40))
+			out = append(out, Truncate(st.Text.Render("• "+pr.label()), 40))
 		}
 		return out, true
 	case ScreenIdle, "":

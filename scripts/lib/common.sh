@@ -1,0 +1,27 @@
+# shellcheck shell=bash
+# Helpers shared by the scripts that run the real tillpair binary. Sourced
+# after `cd` to the repo root; the caller sets NAME (the prefix of its
+# messages) first.
+
+# tillpair_bin [BIN] [DIR] [go build flags...]: sets BIN to an absolute path,
+# building the binary into DIR (default $work) when no BIN is given.
+tillpair_bin() {
+  BIN=${1:-}
+  local dir=${2:-$work}
+  if [ -z "$BIN" ]; then
+    BIN=$dir/tillpair
+    go build "${@:3}" -o "$BIN" .
+  fi
+  BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+  [ -x "$BIN" ] || { echo "$NAME: $BIN is not an executable; build it with make build" >&2; exit 2; }
+}
+
+# private_home: nothing real is touched. Config, XDG dirs and HOME are
+# private, and --sandbox keeps records and secrets in memory.
+private_home() {
+  export HOME=$work/home TILLPAIR_CONFIG_DIR=$work/config
+  export XDG_CONFIG_HOME=$work/xdg/config XDG_DATA_HOME=$work/xdg/data
+  export XDG_CACHE_HOME=$work/xdg/cache XDG_STATE_HOME=$work/xdg/state
+  unset TMUX ACCESSIBLE
+  mkdir -p "$HOME"
+}
