@@ -103,8 +103,6 @@ func answer(w http.ResponseWriter, status int, v any, err error) {
 		err = fmt.Errorf("%w; GET /control/terminals lists them", err)
 	case errors.Is(err, ErrNothingToConfirm):
 		status = http.StatusConflict
-	case errors.Is(err, ErrNotSimulated):
-		status = http.StatusNotImplemented
 	default: // ErrUnknownProvider, ErrInvalidFault
 		status = http.StatusBadRequest
 	}

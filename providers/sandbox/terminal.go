@@ -59,7 +59,6 @@ type TerminalOptions struct {
 var (
 	ErrUnknownTerminal  = errors.New("unknown terminal")
 	ErrUnknownProvider  = errors.New("unknown provider")
-	ErrNotSimulated     = errors.New("provider not simulated yet")
 	ErrNothingToConfirm = errors.New("nothing to confirm")
 	ErrInvalidFault     = errors.New("invalid fault")
 )
