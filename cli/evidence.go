@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tillpair/tillpair/demo"
 	"github.com/tillpair/tillpair/evidence"
 )
 
@@ -19,10 +20,11 @@ func newEvidenceCmd(e *env) *cobra.Command {
 		Short: "Write a certification evidence pack: screenshots, requirement index, request logs",
 		Long: `evidence plays the demo's certification scenarios with no terminal and writes
 an evidence pack to DIR: screens/ (one screenshot per screen state, plain text
-and ANSI), index.md (each SCI pairing requirement linked to the screenshots
-that show it) and requests/ (each scenario's sandbox request log, secrets
-redacted). Two runs write identical files apart from index.md's
-"Generated:" line.
+and ANSI), index.md (each pairing requirement of the provider linked to the
+screenshots that show it) and requests/ (each scenario's sandbox request log,
+secrets redacted). Two runs write identical files apart from index.md's
+"Generated:" line. One pack holds one provider: --provider sci (the
+default, mx51's checklist), smartconnect or helcim.
 
 DIR must be new, empty or a previous evidence pack; --force replaces anything.`,
 		Args: cobra.NoArgs,
@@ -32,6 +34,9 @@ DIR must be new, empty or a previous evidence pack; --force replaces anything.`,
 			}
 			if o.Width < 60 || o.Height < 20 {
 				return usagef("--width %d --height %d is below the minimum 60×20", o.Width, o.Height)
+			}
+			if _, err := demo.ScriptFor(o.Provider); err != nil {
+				return usageError{err}
 			}
 			o.Force = force
 			if e.clock != nil {
@@ -48,7 +53,7 @@ DIR must be new, empty or a previous evidence pack; --force replaces anything.`,
 	}
 	cmd.Flags().StringVar(&o.Out, "out", "", "directory for the pack (required)")
 	cmd.Flags().BoolVar(&force, "force", false, "replace DIR even if it is not an evidence pack")
-	cmd.Flags().StringVar(&o.Provider, "provider", "sci", "provider whose scenarios to play (sci)")
+	cmd.Flags().StringVar(&o.Provider, "provider", "sci", "provider whose scenarios to play: sci, smartconnect or helcim")
 	cmd.Flags().IntVar(&o.Width, "width", 80, "screen width in columns")
 	cmd.Flags().IntVar(&o.Height, "height", 24, "screen height in rows")
 	return cmd

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tillpair/tillpair/demo"
 )
 
 func TestEvidenceCommandWritesAPack(t *testing.T) {
@@ -39,10 +42,62 @@ func TestEvidenceCommandBadInput(t *testing.T) {
 	if res.code == ExitOK || !strings.Contains(res.stderr, "--force") || !strings.Contains(res.stderr, dir) {
 		t.Errorf("non-pack dir: exit %d, %q", res.code, res.stderr)
 	}
-	if res := runCLI(ctx, "", "demo", "--provider", "nope"); res.code != ExitUsage || !strings.Contains(res.stderr, "sci") {
+	if res := runCLI(ctx, "", "demo", "--provider", "nope"); res.code != ExitUsage || !strings.Contains(res.stderr, "sci") || !strings.Contains(res.stderr, "helcim") {
 		t.Errorf("unknown provider: exit %d, %q", res.code, res.stderr)
 	}
 	if res := runCLI(ctx, "", "demo", "--pace", "0s"); res.code != ExitUsage || !strings.Contains(res.stderr, "--pace") {
 		t.Errorf("zero pace: exit %d, %q", res.code, res.stderr)
+	}
+}
+
+func TestEvidenceCommandProviderPacks(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for prov, want := range map[string][]string{
+		"smartconnect": {"Smartpay SmartConnect", "register ID shown read-only", "Terminal.GetStatus"},
+		"helcim":       {"Helcim Payment Hardware", "Device code not found on this Helcim account", "Check the terminal screen for the ping message"},
+	} {
+		t.Run(prov, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "pack")
+			res := runCLI(ctx, "", "evidence", "--provider", prov, "--out", dir)
+			if res.code != ExitOK {
+				t.Fatalf("evidence --provider %s exited %d: %s", prov, res.code, res.stderr)
+			}
+			b, err := os.ReadFile(filepath.Join(dir, "index.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range want {
+				if !strings.Contains(string(b), w) {
+					t.Errorf("index.md lacks %q:\n%s", w, b)
+				}
+			}
+			if strings.Contains(string(b), "SCIPAIRING") {
+				t.Errorf("the %s pack lists SCI requirements", prov)
+			}
+		})
+	}
+	res := runCLI(ctx, "", "evidence", "--provider", "square", "--out", filepath.Join(t.TempDir(), "pack"))
+	if res.code != ExitUsage || !strings.Contains(res.stderr, "smartconnect") || !strings.Contains(res.stderr, "helcim") {
+		t.Errorf("unknown provider: exit %d, %q", res.code, res.stderr)
+	}
+}
+
+func TestDemoCommandQuitsOnQ(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for prov, brand := range map[string]string{
+		"smartconnect": fmt.Sprintf("1/%d · SmartConnect", len(demo.SmartConnectScript().Scenarios)),
+		"helcim":       fmt.Sprintf("1/%d · Helcim", len(demo.HelcimScript().Scenarios)),
+	} {
+		t.Run(prov, func(t *testing.T) {
+			res := runCLI(ctx, "q", "demo", "--provider", prov)
+			if res.code != ExitOK {
+				t.Fatalf("demo --provider %s, q: exit %d: %s", prov, res.code, res.stderr)
+			}
+			if !strings.Contains(res.stdout, brand) {
+				t.Errorf("demo did not show %s:\n%s", brand, res.stdout)
+			}
+		})
 	}
 }

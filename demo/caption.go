@@ -54,6 +54,10 @@ func (c Caption) Render(w, lines int) string {
 	}
 	title := fmt.Sprintf(" Scenario %d/%d · %s", c.Index, c.Total, c.Requirement)
 	hints := c.hints(w)
+	if ansi.StringWidth(title)+ansi.StringWidth(hints)+1 > w {
+		// The requirement matters more than the word "Scenario".
+		title = fmt.Sprintf(" %d/%d · %s", c.Index, c.Total, c.Requirement)
+	}
 	if lines < 2 {
 		title = fmt.Sprintf(" %d/%d · %s — %s", c.Index, c.Total, c.Requirement, c.Step)
 		return captionHead.Render(fit(title, hints, w))

@@ -8,6 +8,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -110,6 +111,10 @@ func ScriptFor(provider string) (Script, error) {
 	switch provider {
 	case "", providers.SCI:
 		return SCIScript(), nil
+	case providers.SmartConnect:
+		return SmartConnectScript(), nil
+	case providers.Helcim:
+		return HelcimScript(), nil
 	}
 	return Script{}, fmt.Errorf("no demo for provider %q; use sci, smartconnect or helcim", provider)
 }
@@ -169,6 +174,7 @@ func (p *Player) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, nil
 		}
 		p.sess.pane.markDelivered(msg.msg)
+		p.sess.markDelivered(msg.msg)
 		return p, tea.Batch(p.forward(msg.msg), p.check())
 	case checkMsg:
 		if msg.gen != p.gen || msg.token != p.token || p.settled || p.err != nil {
@@ -250,7 +256,8 @@ func (p *Player) begin(pos Position, fresh bool) tea.Cmd {
 	if pos.Step == 0 {
 		p.logStart = p.sess.LogLen()
 	}
-	p.env = &Env{Session: p.sess, Provider: p.script.Provider, mark: p.sess.Clock.Waits(), logMark: p.sess.LogLen()}
+	p.env = &Env{Session: p.sess, Provider: p.script.Provider, mark: p.sess.Clock.Waits(), logMark: p.sess.LogLen(),
+		delivered: maps.Clone(p.sess.delivered)}
 	p.started = time.Now()
 	msgs, err := p.step().Do(p.env)
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/tillpair/tillpair/providers"
 )
 
 var (
@@ -22,7 +24,12 @@ var (
 // keys move it on.
 func startDemo(t *testing.T, w, h int) *teatest.TestModel {
 	t.Helper()
-	p, err := New(Options{Pace: time.Hour, Width: w, Height: h})
+	return startProviderDemo(t, "", w, h)
+}
+
+func startProviderDemo(t *testing.T, provider string, w, h int) *teatest.TestModel {
+	t.Helper()
+	p, err := New(Options{Provider: provider, Pace: time.Hour, Width: w, Height: h})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,21 +53,32 @@ func waitFor(t *testing.T, tm *teatest.TestModel, texts ...string) {
 }
 
 func TestCaptionGolden(t *testing.T) {
-	for _, sz := range []struct{ w, h int }{{80, 24}, {60, 20}} {
-		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
-			tm := startDemo(t, sz.w, sz.h)
-			waitFor(t, tm, "Manage POS pairing", "1/11")
-			tm.Send(keyQ)
-			view := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).View()
-			lines := strings.Split(view, "\n")
-			if len(lines) != sz.h {
-				t.Errorf("view has %d lines, want %d", len(lines), sz.h)
-			}
-			if !strings.Contains(lines[0], "1/11 ·") || !strings.Contains(view, "Simple Cloud Integration") {
-				t.Errorf("caption or app missing:\n%s", view)
-			}
-			teatest.RequireEqualOutput(t, []byte(view))
-		})
+	for _, c := range []struct {
+		provider, prefix, form, brand string
+		scenarios                     int
+	}{
+		// SCI keeps the goldens' original names.
+		{"", "", "Manage POS pairing", "Simple Cloud Integration", len(SCIScript().Scenarios)},
+		{providers.SmartConnect, "smartconnect-", "Pairing Code", "Smartpay SmartConnect", len(SmartConnectScript().Scenarios)},
+		{providers.Helcim, "helcim-", "Device Code", "Helcim Payment Hardware", len(HelcimScript().Scenarios)},
+	} {
+		for _, sz := range []struct{ w, h int }{{80, 24}, {60, 20}} {
+			t.Run(fmt.Sprintf("%s%dx%d", c.prefix, sz.w, sz.h), func(t *testing.T) {
+				count := fmt.Sprintf("1/%d", c.scenarios)
+				tm := startProviderDemo(t, c.provider, sz.w, sz.h)
+				waitFor(t, tm, c.form, count)
+				tm.Send(keyQ)
+				view := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).View()
+				lines := strings.Split(view, "\n")
+				if len(lines) != sz.h {
+					t.Errorf("view has %d lines, want %d", len(lines), sz.h)
+				}
+				if !strings.Contains(lines[0], count+" ·") || !strings.Contains(view, c.brand) {
+					t.Errorf("caption or app missing:\n%s", view)
+				}
+				teatest.RequireEqualOutput(t, []byte(view))
+			})
+		}
 	}
 }
 

@@ -1,10 +1,11 @@
 package demo
 
-// Requirement is one SCI certification item an evidence pack must show.
+// Requirement is one certification item an evidence pack must show.
 type Requirement struct {
 	Key string
-	// Source is where it comes from: "§4.1" (mx51's documented checklist)
-	// or a §4.2 checklist ID.
+	// Source is where it comes from in reference/providers.md: for SCI
+	// "§4.1" (mx51's documented checklist) or a §4.2 checklist ID; for
+	// SmartConnect and Helcim the §4.3/§4.4 sections.
 	Source string
 	Text   string
 }

@@ -50,8 +50,30 @@ type Env struct {
 	Session  *Session
 	Provider string
 	// mark is the clock's wait count, logMark the request count, when the
-	// step started.
+	// step started; delivered the app's messages by type so far.
 	mark, logMark int
+	delivered     map[string]int
+}
+
+// The ui's answers to re-reading the pairings: a list (SmartConnect and
+// Helcim, whenever their pairings are shown) and SCI's pairing-info check.
+const (
+	listedMsgType    = "ui.listedMsg"
+	refreshedMsgType = "ui.refreshedMsg"
+)
+
+// Listed reports whether the app got a fresh pairing list since the step
+// began. A step that goes back to the pairings waits for it: a list still
+// on its way would otherwise land during a later step and undo what that
+// step showed (a Forget, say).
+func (e *Env) Listed() bool { return e.deliveredSince(listedMsgType) > 0 }
+
+// Refreshed is Listed for SCI's pairing-info re-check, whose answer also
+// sets the "checked" times on screen.
+func (e *Env) Refreshed() bool { return e.deliveredSince(refreshedMsgType) > 0 }
+
+func (e *Env) deliveredSince(typeName string) int {
+	return e.Session.delivered[typeName] - e.delivered[typeName]
 }
 
 // Sandbox is the session's sandbox.
@@ -109,17 +131,22 @@ func concat(parts ...[]tea.Msg) []tea.Msg {
 	return out
 }
 
-// showsAll is an Until that waits for every text.
+// showsAll is an Until that waits for every text. Spacing is ignored: a
+// line wraps at a different word on a narrow screen.
 func showsAll(texts ...string) func(*Env, string) bool {
 	return func(_ *Env, view string) bool {
+		flat := flatten(view)
 		for _, t := range texts {
-			if !strings.Contains(view, t) {
+			if !strings.Contains(flat, flatten(t)) {
 				return false
 			}
 		}
 		return true
 	}
 }
+
+// flatten turns every run of spaces and line breaks into one space.
+func flatten(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // Position names a step in a script.
 type Position struct{ Scenario, Step int }

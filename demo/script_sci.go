@@ -124,7 +124,8 @@ func SCIScript() Script {
 					Slug: "two-pairings", Caption: "Several pairings: viewing them re-checks each with pairing-info",
 					Do: func(*Env) ([]tea.Msg, error) { return keys(tea.KeyEsc), nil },
 					Until: func(e *Env, view string) bool {
-						return strings.Contains(view, nickFront) && strings.Contains(view, nickBack) && e.requestsSinceStart("/v1/pairing-info") >= 2
+						return strings.Contains(view, nickFront) && strings.Contains(view, nickBack) && e.requestsSinceStart("/v1/pairing-info") >= 2 &&
+							e.Refreshed()
 					},
 					Expect: "both pairings, re-checked", Shows: []string{ReqSCIMULTI03, ReqUnpairPerRecord, ReqSCIPAIRING10},
 				},

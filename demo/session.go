@@ -3,10 +3,17 @@ package demo
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/google/uuid"
+
 	"github.com/tillpair/tillpair/app"
+	"github.com/tillpair/tillpair/keystore"
+	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/ui"
 )
@@ -18,19 +25,25 @@ const Seed = 51
 // chain of scenarios plays on one session, and a new chain gets a new one.
 type Session struct {
 	Runtime *app.Runtime
+	// Service is the pairing service the app runs on: the runtime's
+	// providers, over records that hold RegisterIdentity.
+	Service *pairing.Service
 	Clock   *StepClock
 	Model   *ui.Model
 
-	pane   *paneFeed
-	cancel context.CancelFunc
-	mu     sync.Mutex
-	log    []sandbox.Entry
+	pane *paneFeed
+	// delivered counts the messages the app got from its own commands, by
+	// type name (read and written on the player's goroutine only).
+	delivered map[string]int
+	cancel    context.CancelFunc
+	mu        sync.Mutex
+	log       []sandbox.Entry
 }
 
 // newSession builds the sandbox runtime and the real root model on it.
 func newSession(parent context.Context, provider string) (*Session, error) {
 	ctx, cancel := context.WithCancel(parent)
-	s := &Session{Clock: NewStepClock(), cancel: cancel}
+	s := &Session{Clock: NewStepClock(), cancel: cancel, delivered: map[string]int{}}
 	rt, err := app.Build(ctx, app.Options{
 		ForceSandbox: true,
 		Clock:        s.Clock,
@@ -41,9 +54,14 @@ func newSession(parent context.Context, provider string) (*Session, error) {
 		return nil, fmt.Errorf("starting the demo sandbox: %w", err)
 	}
 	s.Runtime = rt
+	if s.Service, err = demoService(rt, s.Clock); err != nil {
+		cancel()
+		_ = rt.Close()
+		return nil, err
+	}
 	s.pane = &paneFeed{Terminals: ui.FromSandbox(rt.Sandbox)}
 	s.Model = ui.New(ui.Options{
-		Service: rt.Service, Terminals: s.pane, Provider: provider,
+		Service: s.Service, Terminals: s.pane, Provider: provider,
 		Badge: rt.Badge[provider], Badges: rt.Badge,
 		// The UI's own ticks run on the plain fake clock: they are not waits
 		// the player needs to advance to.
@@ -51,6 +69,42 @@ func newSession(parent context.Context, provider string) (*Session, error) {
 	})
 	s.pane.settle()
 	return s, nil
+}
+
+// RegisterIdentity is the SmartConnect register every session pairs as. The
+// sandbox runtime makes a random register ID; a fixed one keeps screens and
+// request logs the same on every run.
+func RegisterIdentity() providers.RegisterIdentity {
+	return providers.RegisterIdentity{
+		RegisterID:   uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://tillpair.invalid/demo/register/51")).String(),
+		RegisterName: app.SandboxRegisterName,
+		BusinessName: app.SandboxBusinessName,
+		VendorName:   app.SandboxVendorName,
+	}
+}
+
+// demoService is the runtime's providers on fresh in-memory stores seeded
+// with RegisterIdentity.
+func demoService(rt *app.Runtime, clock *StepClock) (*pairing.Service, error) {
+	records := keystore.NewMemoryRecords()
+	if err := records.Update(func(f *keystore.File) error {
+		id := RegisterIdentity()
+		f.Settings.Register = &id
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("seeding the demo register identity: %w", err)
+	}
+	return pairing.New(pairing.Config{
+		Providers: rt.Service.Providers(), Secrets: keystore.NewMemorySecrets(), Records: records, Clock: clock,
+	}), nil
+}
+
+// markDelivered counts msg. Types are told apart by name because the ui
+// package keeps its messages unexported (the demo must not edit ui).
+func (s *Session) markDelivered(msg tea.Msg) {
+	if msg != nil {
+		s.delivered[reflect.TypeOf(msg).String()]++
+	}
 }
 
 func (s *Session) record(e sandbox.Entry) {

@@ -13,15 +13,24 @@ import (
 
 	"github.com/tillpair/tillpair/assets"
 	"github.com/tillpair/tillpair/demo"
+	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/screens"
 )
 
+// packProviders are the providers with an evidence pack.
+var packProviders = []string{providers.SCI, providers.SmartConnect, providers.Helcim}
+
 func runPack(t *testing.T, dir string, now time.Time) Result {
+	t.Helper()
+	return runProviderPack(t, dir, now, "")
+}
+
+func runProviderPack(t *testing.T, dir string, now time.Time, provider string) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := Run(ctx, Options{Out: dir, Now: func() time.Time { return now }})
+	res, err := Run(ctx, Options{Out: dir, Provider: provider, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -61,9 +70,15 @@ func withoutTimestamp(b []byte) (string, int) {
 }
 
 func TestTwoRunsMatch(t *testing.T) {
+	for _, prov := range packProviders {
+		t.Run(prov, func(t *testing.T) { twoRunsMatch(t, prov) })
+	}
+}
+
+func twoRunsMatch(t *testing.T, provider string) {
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
-	runPack(t, a, time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
-	runPack(t, b, time.Date(2027, 2, 2, 10, 0, 0, 0, time.UTC))
+	runProviderPack(t, a, time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC), provider)
+	runProviderPack(t, b, time.Date(2027, 2, 2, 10, 0, 0, 0, time.UTC), provider)
 	pa, pb := readPack(t, a), readPack(t, b)
 	if len(pa) != len(pb) || len(pa) < 10 {
 		t.Fatalf("runs wrote %d and %d files", len(pa), len(pb))
@@ -100,7 +115,7 @@ var (
 // shows is, per requirement, what a screenshot (and the scenario's request
 // log) must contain to really show it. Written from the reference, not
 // from the script.
-var shows = map[string]func(screen, log string) bool{
+var showsSCI = map[string]func(screen, log string) bool{
 	demo.ReqBranding:     branded,
 	demo.ReqSCIPAIRING02: branded,
 	demo.ReqCodeField:    func(s, _ string) bool { return strings.Contains(s, "Pairing Code") },
@@ -162,21 +177,34 @@ func instructions(s, _ string) bool {
 }
 
 func TestEveryRequirementLinksToAScreenshotThatShowsIt(t *testing.T) {
+	checks := map[string]map[string]func(screen, log string) bool{
+		providers.SCI: showsSCI, providers.SmartConnect: showsSmartConnect(), providers.Helcim: showsHelcim(t),
+	}
+	for _, prov := range packProviders {
+		t.Run(prov, func(t *testing.T) { everyRequirementShown(t, prov, checks[prov]) })
+	}
+}
+
+func everyRequirementShown(t *testing.T, provider string, shows map[string]func(screen, log string) bool) {
 	dir := filepath.Join(t.TempDir(), "pack")
-	runPack(t, dir, time.Now())
+	runProviderPack(t, dir, time.Now(), provider)
 	index, err := os.ReadFile(filepath.Join(dir, "index.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	reqs := demo.RequirementsFor(provider)
+	if len(shows) != len(reqs) {
+		t.Errorf("%d checks for %d requirements", len(shows), len(reqs))
+	}
 	rows := map[string]string{}
 	for _, l := range strings.Split(string(index), "\n") {
-		for _, r := range demo.Requirements() {
+		for _, r := range reqs {
 			if strings.HasPrefix(l, "| "+r.Text+" | "+r.Source+" |") {
 				rows[r.Key] = l
 			}
 		}
 	}
-	for _, r := range demo.Requirements() {
+	for _, r := range reqs {
 		check, ok := shows[r.Key]
 		if !ok {
 			t.Errorf("no check for requirement %s", r.Key)
@@ -216,30 +244,43 @@ func TestEveryRequirementLinksToAScreenshotThatShowsIt(t *testing.T) {
 }
 
 func TestPackHoldsNoSecrets(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "pack")
-	runPack(t, dir, time.Now())
 	// Same seed, same credentials: the values the run's sandbox accepted.
 	sb := sandbox.New(sandbox.Options{Seed: demo.Seed})
 	creds := sb.Info().Credentials
+	restricted := sb.HelcimRestrictedAPIToken()
 	_ = sb.Close()
-	partB := regexp.MustCompile(`[0-9a-f]{32}`) // every Part B is 32 lowercase hex
-	files := readPack(t, dir)
-	logs := 0
-	for name, b := range files {
-		for what, s := range map[string]string{"API key": creds.SCIAPIKey, "Part A": creds.SCISigningSecretPartA, "Helcim token": creds.HelcimAPIToken} {
-			if bytes.Contains(b, []byte(s)) {
-				t.Errorf("%s contains the %s", name, what)
-			}
-		}
-		if m := partB.Find(b); m != nil {
-			t.Errorf("%s contains something shaped like a Part B: %s", name, m)
-		}
-		if strings.HasPrefix(name, "requests/") && bytes.Contains(b, []byte("signing_secret_part_b")) {
-			logs++
-		}
+	secrets := map[string]string{"API key": creds.SCIAPIKey, "Part A": creds.SCISigningSecretPartA,
+		"Helcim token": creds.HelcimAPIToken, "restricted Helcim token": restricted}
+	// What a redacted request of each provider looks like in its log: proof
+	// that the scan looked at logs that carried a secret.
+	redacted := map[string]string{
+		providers.SCI:          `"signing_secret_part_b":"` + sandbox.Redacted,
+		providers.SmartConnect: "merchantAccessToken=" + sandbox.Redacted,
+		providers.Helcim:       "Api-Token: " + sandbox.Redacted,
 	}
-	if logs == 0 {
-		t.Error("no request log shows a (redacted) progress-pairing answer; the check proved nothing")
+	for _, prov := range packProviders {
+		t.Run(prov, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "pack")
+			runProviderPack(t, dir, time.Now(), prov)
+			partB := regexp.MustCompile(`[0-9a-f]{32}`) // every Part B is 32 lowercase hex
+			logs := 0
+			for name, b := range readPack(t, dir) {
+				for what, s := range secrets {
+					if s != "" && bytes.Contains(b, []byte(s)) {
+						t.Errorf("%s contains the %s", name, what)
+					}
+				}
+				if m := partB.Find(b); m != nil {
+					t.Errorf("%s contains something shaped like a Part B: %s", name, m)
+				}
+				if strings.HasPrefix(name, "requests/") && bytes.Contains(b, []byte(redacted[prov])) {
+					logs++
+				}
+			}
+			if logs == 0 {
+				t.Errorf("no request log holds %q; the check proved nothing", redacted[prov])
+			}
+		})
 	}
 }
 

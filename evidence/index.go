@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tillpair/tillpair/demo"
+	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/screens"
 )
@@ -33,9 +34,9 @@ func index(script demo.Script, pl *played, o Options) string {
 		}
 	}
 	b.WriteString("## Requirements\n\n")
-	b.WriteString("From reference/providers.md §4.1 (mx51's documented checklist) and §4.2 (known checklist IDs).\n\n")
+	b.WriteString(requirementsSource(script.Provider))
 	b.WriteString("| Requirement | Source | Screenshots | Requests |\n|---|---|---|---|\n")
-	for _, r := range demo.Requirements() {
+	for _, r := range demo.RequirementsFor(script.Provider) {
 		var links, logs []string
 		for _, s := range shows[r.Key] {
 			links = append(links, fmt.Sprintf("[%s](screens/%s.txt)", shotFile(s), shotFile(s)))
@@ -61,6 +62,17 @@ func index(script demo.Script, pl *played, o Options) string {
 		fmt.Fprintf(&b, "- Requests: [requests/%s.log](requests/%s.log)\n", sc.Slug, sc.Slug)
 	}
 	return b.String()
+}
+
+// requirementsSource says where the provider's requirements come from.
+func requirementsSource(provider string) string {
+	switch provider {
+	case providers.SmartConnect, providers.Helcim:
+		return "SmartConnect and Helcim publish no certification checklist IDs: the requirements below are " +
+			"reference/providers.md §4.3 (the proposed states per provider) and §4.4 (the error-to-message " +
+			"table), named in plain words, with the sections (§2.x, §3.x) they rest on.\n\n"
+	}
+	return "From reference/providers.md §4.1 (mx51's documented checklist) and §4.2 (known checklist IDs).\n\n"
 }
 
 // loggedHeaders are the request headers worth showing: how the request

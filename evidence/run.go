@@ -1,8 +1,8 @@
 // Package evidence plays the demo's certification scenarios with no
 // terminal and writes an evidence pack: a screenshot of every screen state
-// (plain text and ANSI), an index.md mapping each SCI pairing requirement
-// to the screenshots that show it, and each scenario's sandbox request log
-// with secrets redacted. Two runs write identical files apart from the
+// (plain text and ANSI), an index.md mapping each pairing requirement of
+// the provider (demo.RequirementsFor) to the screenshots that show it, and
+// each scenario's sandbox request log with secrets redacted. Two runs write identical files apart from the
 // index's "Generated:" line.
 package evidence
 
@@ -24,7 +24,7 @@ import (
 type Options struct {
 	Out      string // the pack's directory
 	Force    bool   // replace Out even if it is not an evidence pack
-	Provider string // "" = SCI
+	Provider string // sci (""), smartconnect or helcim: one pack per provider
 	Width    int    // 0: 80
 	Height   int    // 0: 24
 	// Now stamps the index's one timestamp line (nil: time.Now).
