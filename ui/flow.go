@@ -33,6 +33,9 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		return m.awaitCmd(msg.PairingID), true
 
 	case refreshedMsg:
+		if msg.gen != m.listGen {
+			return nil, true
+		}
 		return m.applyRefresh(msg), true
 	case pairDoneMsg:
 		return m.pairDone(msg), true
@@ -234,11 +237,15 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 		return m.show(screens.NewError(m.c, msg.err, screens.TestMsg{PairingID: msg.id}, back, msg.id))
 	}
 	m.upsert(msg.p)
+	var cmd tea.Cmd
 	if ps, ok := m.screen.(*screens.PairedScreen); ok {
 		ps.SetPairings(m.active())
+	} else {
+		// A Test retried from the error screen succeeded: leave the error.
+		cmd = m.show(screens.NewPaired(m.c, m.active(), ""))
 	}
 	m.setStatus(widgets.StatusSuccess, m.testedText())
-	return nil
+	return cmd
 }
 
 func (m *Model) markUnpaired(id string) {
@@ -258,6 +265,7 @@ func (m *Model) removed(msg removedMsg) tea.Cmd {
 		return m.show(screens.NewError(m.c, msg.err, retry, screens.Paired, msg.id))
 	}
 	m.pairings = msg.pairings
+	m.listGen++
 	verb := "Unpaired"
 	if msg.forgot {
 		verb = "Forgot"

@@ -28,6 +28,7 @@ type (
 	}
 	// listedMsg answers listCmd: the pairings without a live check.
 	listedMsg struct {
+		gen      int
 		pairings []providers.Pairing
 		err      error
 	}
@@ -56,10 +57,10 @@ func (m *Model) saveRegisterCmd(in screens.SaveRegisterMsg) tea.Cmd {
 // every ping against a per-minute limit and SmartConnect's check waits on
 // the terminal, so only SCI re-checks whenever its pairings are viewed.
 func (m *Model) listCmd() tea.Cmd {
-	svc := m.svc
+	svc, gen := m.svc, m.listGen
 	return func() tea.Msg {
 		ps, err := svc.List()
-		return listedMsg{pairings: ps, err: err}
+		return listedMsg{gen: gen, pairings: ps, err: err}
 	}
 }
 
@@ -91,10 +92,13 @@ func (m *Model) handleProviderFlow(msg tea.Msg) (tea.Cmd, bool) {
 	case registerSavedMsg:
 		return m.registerSaved(msg), true
 	case listedMsg:
+		if msg.gen != m.listGen {
+			return nil, true
+		}
 		if msg.err != nil {
 			return m.show(screens.NewError(m.c, msg.err, nil, screens.Unpaired, "")), true
 		}
-		return m.applyRefresh(refreshedMsg{pairings: msg.pairings}), true
+		return m.applyRefresh(refreshedMsg{gen: msg.gen, pairings: msg.pairings}), true
 	}
 	return nil, false
 }

@@ -17,6 +17,7 @@ import (
 // one of these.
 type (
 	refreshedMsg struct {
+		gen      int
 		results  []pairing.CheckResult
 		pairings []providers.Pairing
 		err      error
@@ -62,16 +63,16 @@ type (
 const callTimeout = 60 * time.Second
 
 func (m *Model) refreshCmd() tea.Cmd {
-	svc, ctx := m.svc, m.ctx
+	svc, ctx, gen := m.svc, m.ctx, m.listGen
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
 		res, err := svc.Refresh(ctx)
 		if err != nil {
-			return refreshedMsg{err: err}
+			return refreshedMsg{gen: gen, err: err}
 		}
 		ps, err := svc.List()
-		return refreshedMsg{results: res, pairings: ps, err: err}
+		return refreshedMsg{gen: gen, results: res, pairings: ps, err: err}
 	}
 }
 

@@ -97,7 +97,11 @@ type Model struct {
 	skipEntryCheck bool
 	quitting       bool
 
-	awaitGen    int
+	awaitGen int
+	// listGen counts changes to the set of pairings made here (forget,
+	// unpair): a list or refresh answer started before the latest change is
+	// stale and would bring a removed pairing back on screen.
+	listGen     int
 	cancelAwait context.CancelFunc
 	awaitCh     <-chan tea.Msg
 

@@ -1,0 +1,50 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/screens"
+)
+
+// A Test that failed, retried from the error screen and then succeeded
+// must leave the error screen for the paired screen.
+func TestTestRetrySuccessLeavesErrorScreen(t *testing.T) {
+	one := activePairing("b7c1e0f2-5d4a-4f3e-9a61-2c8d0e4f7a19", "Front counter", "T-1001", "Counter 1")
+	m, _ := newGoldenModel(newStubService(one), nil)
+	m.pairings = []providers.Pairing{one}
+	m.show(screens.NewPaired(m.c, m.active(), ""))
+
+	m.handleFlow(testDoneMsg{id: one.ID, err: &providers.Error{Provider: providers.SCI, Kind: providers.KindNetwork}})
+	if _, ok := m.screen.(*screens.PairedScreen); ok {
+		t.Fatal("a failed Test should show the error screen")
+	}
+	m.handleFlow(testDoneMsg{id: one.ID, p: one})
+	if _, ok := m.screen.(*screens.PairedScreen); !ok {
+		t.Fatalf("after a successful retry the screen is %T, want the paired screen", m.screen)
+	}
+}
+
+// A list answer started before a Forget must not bring the forgotten
+// pairing back.
+func TestStaleListAfterForgetIsIgnored(t *testing.T) {
+	one := activePairing("b7c1e0f2-5d4a-4f3e-9a61-2c8d0e4f7a19", "Front counter", "T-1001", "Counter 1")
+	two := activePairing("0a9d3c55-8e21-4b7f-b0c4-6f1e2d3a4b5c", "Back office", "T-1002", "Office")
+	m, _ := newGoldenModel(newStubService(one, two), nil)
+	m.pairings = []providers.Pairing{one, two}
+	m.show(screens.NewPaired(m.c, m.active(), ""))
+
+	stale := m.listGen // a list and a refresh were started now…
+	m.handleFlow(removedMsg{id: one.ID, name: "Front counter", forgot: true, pairings: []providers.Pairing{two}})
+	// …and answer after the Forget finished.
+	m.handleFlow(listedMsg{gen: stale, pairings: []providers.Pairing{one, two}})
+	m.handleFlow(refreshedMsg{gen: stale, pairings: []providers.Pairing{one, two}})
+	if got := len(m.active()); got != 1 || m.active()[0].ID != two.ID {
+		t.Fatalf("active pairings after a stale list = %v, want only %s", m.active(), two.ID)
+	}
+	// A list started after the Forget is applied.
+	m.handleFlow(listedMsg{gen: m.listGen, pairings: []providers.Pairing{two}})
+	if got := len(m.active()); got != 1 {
+		t.Fatalf("fresh list not applied: %v", m.active())
+	}
+}
