@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jonboulle/clockwork"
 
 	"github.com/tillpair/tillpair/keystore"
@@ -226,20 +228,25 @@ func buildSandbox(opts Options, notice string) (*Runtime, error) {
 		rt.Providers = append(rt.Providers, spec.id)
 		rt.Badge[spec.id] = BadgeSandbox
 	}
-	rt.Service = pairing.New(pairing.Config{
-		Providers:     provs,
-		Secrets:       keystore.NewMemorySecrets(),
-		Records:       keystore.NewMemoryRecords(),
-		Logger:        opts.Logger,
-		Clock:         opts.Clock,
-		ConfirmWindow: opts.ConfirmWindow,
-	})
-	if _, err := rt.Service.SaveRegister(pairing.RegisterInput{
-		RegisterName: SandboxRegisterName, BusinessName: SandboxBusinessName, VendorName: SandboxVendorName,
+	records := keystore.NewMemoryRecords()
+	if err := records.Update(func(f *keystore.File) error {
+		f.Settings.Register = &providers.RegisterIdentity{
+			RegisterID:   sandboxRegisterID(opts.Sandbox.Seed),
+			RegisterName: SandboxRegisterName, BusinessName: SandboxBusinessName, VendorName: SandboxVendorName,
+		}
+		return nil
 	}); err != nil {
 		_ = sb.Close()
 		return nil, fmt.Errorf("seeding the sandbox register identity: %w", err)
 	}
+	rt.Service = pairing.New(pairing.Config{
+		Providers:     provs,
+		Secrets:       keystore.NewMemorySecrets(),
+		Records:       records,
+		Logger:        opts.Logger,
+		Clock:         opts.Clock,
+		ConfirmWindow: opts.ConfirmWindow,
+	})
 	opts.Logger.Info("app: sandbox mode", "control_url", info.ControlURL)
 	return rt, nil
 }
@@ -272,4 +279,14 @@ func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.File
 	})
 	opts.Logger.Info("app: configured mode", "records", recs.Path(), "providers", rt.Providers)
 	return rt, nil
+}
+
+// sandboxRegisterID is the SmartConnect register ID of a sandbox runtime:
+// random, like a real installation's, unless the sandbox is seeded, when it
+// is derived from the seed so demos and evidence packs repeat exactly.
+func sandboxRegisterID(seed int64) string {
+	if seed == 0 {
+		return uuid.NewString()
+	}
+	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://tillpair.invalid/sandbox/register/"+strconv.FormatInt(seed, 10))).String()
 }

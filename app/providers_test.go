@@ -199,3 +199,23 @@ func TestAllowUnconfiguredOpensTheRecords(t *testing.T) {
 		t.Errorf("after setup: needs %v badges %v", again.NeedsSetup, again.Badge)
 	}
 }
+
+func TestSeededSandboxRegisterIDRepeats(t *testing.T) {
+	id := func(seed int64) string {
+		rt := build(t, Options{ForceSandbox: true, Sandbox: sandbox.Options{Seed: seed}})
+		reg, ok, err := rt.Service.Register()
+		if err != nil || !ok {
+			t.Fatalf("seed %d: no register identity (%v)", seed, err)
+		}
+		return reg.RegisterID
+	}
+	if a, b := id(7), id(7); a != b {
+		t.Fatalf("seed 7 gave register IDs %s and %s; a seeded sandbox must repeat", a, b)
+	}
+	if a, b := id(7), id(8); a == b {
+		t.Fatalf("seeds 7 and 8 share register ID %s", a)
+	}
+	if a, b := id(0), id(0); a == b {
+		t.Fatalf("unseeded sandboxes share register ID %s; it should be random", a)
+	}
+}

@@ -8,12 +8,9 @@ import (
 	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/google/uuid"
 
 	"github.com/tillpair/tillpair/app"
-	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/pairing"
-	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/ui"
 )
@@ -54,11 +51,7 @@ func newSession(parent context.Context, provider string) (*Session, error) {
 		return nil, fmt.Errorf("starting the demo sandbox: %w", err)
 	}
 	s.Runtime = rt
-	if s.Service, err = demoService(rt, s.Clock); err != nil {
-		cancel()
-		_ = rt.Close()
-		return nil, err
-	}
+	s.Service = rt.Service
 	s.pane = &paneFeed{Terminals: ui.FromSandbox(rt.Sandbox)}
 	s.Model = ui.New(ui.Options{
 		Service: s.Service, Terminals: s.pane, Provider: provider,
@@ -69,34 +62,6 @@ func newSession(parent context.Context, provider string) (*Session, error) {
 	})
 	s.pane.settle()
 	return s, nil
-}
-
-// RegisterIdentity is the SmartConnect register every session pairs as. The
-// sandbox runtime makes a random register ID; a fixed one keeps screens and
-// request logs the same on every run.
-func RegisterIdentity() providers.RegisterIdentity {
-	return providers.RegisterIdentity{
-		RegisterID:   uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://tillpair.invalid/demo/register/51")).String(),
-		RegisterName: app.SandboxRegisterName,
-		BusinessName: app.SandboxBusinessName,
-		VendorName:   app.SandboxVendorName,
-	}
-}
-
-// demoService is the runtime's providers on fresh in-memory stores seeded
-// with RegisterIdentity.
-func demoService(rt *app.Runtime, clock *StepClock) (*pairing.Service, error) {
-	records := keystore.NewMemoryRecords()
-	if err := records.Update(func(f *keystore.File) error {
-		id := RegisterIdentity()
-		f.Settings.Register = &id
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("seeding the demo register identity: %w", err)
-	}
-	return pairing.New(pairing.Config{
-		Providers: rt.Service.Providers(), Secrets: keystore.NewMemorySecrets(), Records: records, Clock: clock,
-	}), nil
 }
 
 // markDelivered counts msg. Types are told apart by name because the ui
