@@ -3,6 +3,13 @@
 // keys into it, acts on the sandbox between steps, advances a stepping
 // fake clock, and draws a caption bar naming the requirement on show.
 // `tillpair demo` runs it on a terminal; package evidence runs it headless.
+//
+// The scripts are script_sci.go, script_smartconnect.go and
+// script_helcim.go; the requirement each scenario shows is listed in
+// requirements.go and requirements_providers.go. Determinism comes from a
+// fixed sandbox seed, a frozen spinner and StepClock, a fake clock the
+// player advances only to the wait the app is blocked on, so every run
+// shows the same codes, ids, times and request order.
 package demo
 
 import (

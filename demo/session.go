@@ -22,8 +22,8 @@ const Seed = 51
 // chain of scenarios plays on one session, and a new chain gets a new one.
 type Session struct {
 	Runtime *app.Runtime
-	// Service is the pairing service the app runs on: the runtime's
-	// providers, over records that hold RegisterIdentity.
+	// Service is the runtime's pairing service (seeded: the SmartConnect
+	// register ID repeats from run to run).
 	Service *pairing.Service
 	Clock   *StepClock
 	Model   *ui.Model
