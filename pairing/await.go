@@ -19,9 +19,9 @@ const backoffFactor = 1.5
 
 // nextPollInterval is the polling schedule: PollInterval (1 s) for the first
 // 15 s, then ×1.5 per poll up to PollMaxInterval (5 s): 1 s ×15, 1.5, 2.25,
-// 3.4, 5, 5 … Every interval is at least PollInterval, so the average rate
-// never exceeds one request per second; over the default 2-minute window it
-// is about 40 requests. A hand-written schedule rather than backoff/v5
+// 3.4, 5, 5 … The first poll also waits one interval, and every interval is
+// at least PollInterval, so the average rate never exceeds one request per
+// second; over the default 2-minute window it is about 40 requests. A hand-written schedule rather than backoff/v5
 // because it must be deterministic under a fake clock and has no jitter to
 // speak of for a single client.
 func (s *Service) nextPollInterval(elapsed, prev time.Duration) time.Duration {
@@ -69,8 +69,14 @@ func (s *Service) AwaitConfirmation(ctx context.Context, pairingID string, notif
 	deadline := start.Add(window)
 	var interval time.Duration
 	for attempt := 1; ; attempt++ {
-		if err := ctx.Err(); err != nil {
-			return rec, canceled(rec, err)
+		// Wait before every poll, the first included: the merchant has only
+		// just been shown the code, and waiting first keeps the average at
+		// or under one request per second over any stretch of the window.
+		interval = s.nextPollInterval(s.clock.Since(start), interval)
+		select {
+		case <-ctx.Done():
+			return rec, canceled(rec, ctx.Err())
+		case <-s.clock.After(min(interval, max(deadline.Sub(s.clock.Now()), 0))):
 		}
 		st, err := prov.Check(ctx, rec, secret)
 		elapsed := s.clock.Since(start)
@@ -110,12 +116,6 @@ func (s *Service) AwaitConfirmation(ctx context.Context, pairingID string, notif
 			log.Info("await: window passed", "window", window, "attempts", attempt)
 			return rec, &providers.Error{Provider: rec.Provider, Op: providers.OpCheck, Kind: providers.KindTimeout,
 				Message: fmt.Sprintf("The terminal was not confirmed within %v. Check the terminal shows the confirmation code %s, then confirm on the terminal — or cancel and start again.", window, rec.ConfirmationCode)}
-		}
-		interval = s.nextPollInterval(elapsed, interval)
-		select {
-		case <-ctx.Done():
-			return rec, canceled(rec, ctx.Err())
-		case <-s.clock.After(min(interval, remaining)):
 		}
 	}
 }

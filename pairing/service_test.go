@@ -232,7 +232,10 @@ func TestAwaitConfirmationStopsOnCancelAndOnHardError(t *testing.T) {
 		t.Fatalf("err = %v; want canceled", err)
 	}
 	f.fake.script(checkAnswer{err: &providers.Error{Kind: providers.KindSignature, HTTPStatus: 401}})
-	_, err = f.svc.AwaitConfirmation(context.Background(), p.ID, nil)
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	go drive(ctx2, f.clock) // every poll, the first included, waits an interval
+	_, err = f.svc.AwaitConfirmation(ctx2, p.ID, nil)
 	if providers.KindOf(err) != providers.KindSignature {
 		t.Fatalf("err = %v; want the signature error", err)
 	}
