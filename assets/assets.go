@@ -20,7 +20,11 @@ var digitsFile string
 // Logo is the SCI logo, about 3 lines by 31 columns.
 func Logo() string { return trimArt(logo) }
 
-// LogoCompact is the one-line logo for small terminals.
+// LogoCompact is the one-line logo for terminals too short for Logo: SCI
+// inside the cloud's outline. One line, so a screen that falls back to it
+// keeps the layout it would have had; plain characters, because lone
+// half-block glyphs beside text read as stray cursors; no square brackets,
+// which the screens use for buttons.
 func LogoCompact() string { return trimArt(logoCompact) }
 
 // trimArt drops trailing blanks per line and the final newline so callers

@@ -18,8 +18,31 @@ func TestLogoFitsBudget(t *testing.T) {
 			}
 		}
 	}
-	if strings.Contains(LogoCompact(), "\n") {
-		t.Error("compact logo must be one line")
+}
+
+// The compact logo stands in where the full one does not fit, so it must
+// stay small, and it draws no block elements: a lone ▐ or ▌ beside text
+// reads as a cursor.
+func TestLogoCompactIsSmallAndPlain(t *testing.T) {
+	lines := strings.Split(LogoCompact(), "\n")
+	if len(lines) > 2 {
+		t.Errorf("compact logo has %d lines, want <= 2", len(lines))
+	}
+	for _, l := range lines {
+		if n := utf8.RuneCountInString(l); n > 20 {
+			t.Errorf("compact logo line %q is %d columns, want <= 20", l, n)
+		}
+		for _, r := range l {
+			if r >= 0x2580 && r <= 0x259F {
+				t.Errorf("compact logo line %q draws block element %q", l, r)
+			}
+		}
+	}
+	if !strings.Contains(LogoCompact(), "SCI") {
+		t.Error("compact logo must name SCI")
+	}
+	if len(lines) >= len(strings.Split(Logo(), "\n")) {
+		t.Error("compact logo must be shorter than the full one, or it saves nothing")
 	}
 }
 

@@ -245,11 +245,7 @@ func (s *PairedScreen) render() string {
 	s.fixed.reset(st)
 	fx := s.fixed.get
 	w := max(s.w, 20)
-	// SCIPAIRING02: the branding stays visible in the paired state too.
-	lines := []string{fx(&st.Title, s.c.Product), fx(&st.Logo, assets.LogoCompact()), ""}
-	if !s.sci() {
-		lines = []string{fx(&st.Title, s.c.Product), ""}
-	}
+	var lines []string
 	switch {
 	case s.justPaired != "" && s.c.Provider == providers.Helcim:
 		lines = append(lines, fx(&st.Success, "✓ Paired. Check the terminal screen for the ping message."))
@@ -299,23 +295,51 @@ func (s *PairedScreen) render() string {
 			fx(&st.Button, "[ Unpair ]")+fx(&st.Faint, " u   ")+
 			fx(&st.Button, "[ Add pairing ]")+fx(&st.Faint, " a"))
 	}
-	// MaxWidth cuts lines without wrapping, so the joined lines' height
-	// decides between the spaced and the dense layout before either is
-	// rendered.
-	height := 0
+	return cutLines(join(s.layout(lines)...), w)
+}
+
+// layout puts the title and, for SCI, the logo above body and picks the
+// layout that fits. MaxWidth cuts lines without wrapping, so measured
+// heights decide before anything is joined: the full logo when it fits
+// with the spacing, else the compact logo spaced, else the compact logo
+// with the blank lines dropped. SCIPAIRING02 wants the branding in the
+// paired state too, so the logo shrinks but never goes.
+func (s *PairedScreen) layout(body []string) []string {
+	st, fx := s.c.Styles, s.fixed.get
+	title := fx(&st.Title, s.c.Product)
+	if !s.sci() {
+		return s.fit(append([]string{title, ""}, body...))
+	}
+	full := fx(&st.Logo, assets.Logo())
+	spaced := func(logo string) []string {
+		return append([]string{title, logo, ""}, body...)
+	}
+	if lines := spaced(full); (s.h == 0 || linesHeight(lines) <= s.h) && lipgloss.Width(full) <= max(s.w, 20) {
+		return lines
+	}
+	return s.fit(spaced(fx(&st.Logo, assets.LogoCompact())))
+}
+
+// fit drops the blank lines when lines are taller than the screen.
+func (s *PairedScreen) fit(lines []string) []string {
+	if s.h == 0 || linesHeight(lines) <= s.h {
+		return lines
+	}
+	var dense []string
 	for _, l := range lines {
-		height += lipgloss.Height(l)
-	}
-	if s.h > 0 && height > s.h {
-		var dense []string
-		for _, l := range lines {
-			if l != "" {
-				dense = append(dense, l)
-			}
+		if l != "" {
+			dense = append(dense, l)
 		}
-		lines = dense
 	}
-	return cutLines(join(lines...), w)
+	return dense
+}
+
+func linesHeight(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		n += lipgloss.Height(l)
+	}
+	return n
 }
 
 // cutLines cuts every line to w cells without wrapping. It draws what

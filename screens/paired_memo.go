@@ -36,7 +36,8 @@ type pairedState struct {
 	// spinner's frame and the clock enter the view only through them).
 	spin    string
 	elapsed string
-	w, h    int
+	// w and h choose the layout, the full or the compact logo included.
+	w, h int
 }
 
 // pairedRow is one pairing as the key holds it: a copy, with the register
