@@ -40,6 +40,9 @@ Keys: space pauses and resumes, ← and → step back and forward, q quits.`,
 }
 
 func runDemo(e *env, provider string, pace time.Duration, loop bool) error {
+	if notATerminal(e.stdin) {
+		return errNoTerminal("the demo's screens", "run tillpair demo in a terminal, or write the same scenarios as an evidence pack with tillpair evidence --out DIR")
+	}
 	p, err := demo.New(demo.Options{Provider: provider, Pace: pace, Loop: loop, Context: e.ctx})
 	if err != nil {
 		return usageError{err}

@@ -2,11 +2,14 @@ package cli
 
 import (
 	"errors"
+	"io"
+	"os"
 	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"golang.org/x/term"
 
 	"github.com/tillpair/tillpair/accessible"
 	"github.com/tillpair/tillpair/app"
@@ -32,6 +35,10 @@ func (e *env) accessibleMode() bool {
 func runTUI(e *env) error {
 	if err := checkProviderFlag(e.g.provider); err != nil {
 		return err
+	}
+	if !e.accessibleMode() && notATerminal(e.stdin) {
+		// Bubble Tea would fail deep inside its input reader; say what to do.
+		return errNoTerminal("the pairing screens", "run tillpair in a terminal, use --accessible for plain line prompts, or script it with tillpair pair, status, test and unpair")
 	}
 	log, closeLog, err := e.openLogger()
 	if err != nil {
@@ -111,4 +118,16 @@ func initialProvider(flag string, available []providers.Provider) (string, error
 		return providers.SCI, nil
 	}
 	return ids[0], nil
+}
+
+// notATerminal reports stdin that is a file but not a terminal (/dev/null,
+// a pipe, a regular file): Bubble Tea cannot read keys from it and fails
+// with a low-level error. Readers that are not files (tests) are let through.
+func notATerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && !term.IsTerminal(int(f.Fd()))
+}
+
+func errNoTerminal(what, next string) error {
+	return usagef("%s need a terminal, but stdin is not one: %s", what, next)
 }

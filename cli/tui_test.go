@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -116,5 +118,32 @@ func TestProviderFlagIsTheRootsOnly(t *testing.T) {
 	r := runCLI(context.Background(), "", "status", "--provider", "sci")
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "unknown flag: --provider") {
 		t.Errorf("status --provider: exit %d, stderr %q; the flag should belong to the root command only", r.code, r.stderr)
+	}
+}
+
+func TestTUIWithoutATerminalSaysWhatToDo(t *testing.T) {
+	sandboxEnv(t)
+	devNull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devNull.Close()
+	for args, wants := range map[string][]string{
+		"--sandbox": {"stdin is not", "--accessible", "tillpair pair"},
+		"demo":      {"stdin is not", "tillpair evidence --out"},
+	} {
+		var out, errb bytes.Buffer
+		code := Execute(context.Background(), Build{Version: "test"}, []string{args}, devNull, &out, &errb)
+		if code != ExitUsage {
+			t.Fatalf("%v: exit %d, want %d (usage)\nstderr:\n%s", args, code, ExitUsage, errb.String())
+		}
+		for _, want := range wants {
+			if !strings.Contains(errb.String(), want) {
+				t.Errorf("%v: stderr lacks %q:\n%s", args, want, errb.String())
+			}
+		}
+		if out.Len() != 0 {
+			t.Errorf("%v: the screens drew something: %q", args, out.String())
+		}
 	}
 }
