@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -43,6 +44,9 @@ DIR must be new, empty or a previous evidence pack; --force replaces anything.`,
 				o.Now = e.clock.Now
 			}
 			res, err := evidence.Run(e.ctx, o)
+			if oe := (evidence.OutError{}); errors.As(err, &oe) {
+				return usageError{err}
+			}
 			if err != nil {
 				return err
 			}

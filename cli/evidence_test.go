@@ -39,7 +39,7 @@ func TestEvidenceCommandBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := runCLI(ctx, "", "evidence", "--out", dir)
-	if res.code == ExitOK || !strings.Contains(res.stderr, "--force") || !strings.Contains(res.stderr, dir) {
+	if res.code != ExitUsage || !strings.Contains(res.stderr, "--force") || !strings.Contains(res.stderr, dir) {
 		t.Errorf("non-pack dir: exit %d, %q", res.code, res.stderr)
 	}
 	if res := runCLI(ctx, "", "demo", "--provider", "nope"); res.code != ExitUsage || !strings.Contains(res.stderr, "sci") || !strings.Contains(res.stderr, "helcim") {

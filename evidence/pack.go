@@ -55,25 +55,31 @@ func trimRight(s string) string {
 	return strings.Join(lines, "\n")
 }
 
+// OutError says the --out directory cannot take the pack: bad input, which
+// the command line reports as a usage error.
+type OutError struct{ error }
+
+func (e OutError) Unwrap() error { return e.error }
+
 // checkOut refuses to replace a directory that holds anything but a
 // previous pack, unless forced.
 func checkOut(dir string, force bool) error {
 	if dir == "" {
-		return errors.New("no output directory; pass --out DIR")
+		return OutError{errors.New("no output directory; pass --out DIR")}
 	}
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
 	case err != nil:
-		return fmt.Errorf("cannot use %s for the evidence pack: %w", dir, err)
+		return OutError{fmt.Errorf("cannot use %s for the evidence pack: %w", dir, err)}
 	case len(entries) == 0 || force:
 		return nil
 	}
 	if isPack(dir) {
 		return nil
 	}
-	return fmt.Errorf("%s is not empty and is not a tillpair evidence pack; choose a new or empty directory, or pass --force to replace its contents", dir)
+	return OutError{fmt.Errorf("%s is not empty and is not a tillpair evidence pack; choose a new or empty directory, or pass --force to replace its contents", dir)}
 }
 
 func isPack(dir string) bool {
