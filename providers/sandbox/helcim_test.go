@@ -2,11 +2,14 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tillpair/tillpair/providers"
 )
 
 // helcimGet sends GET {HelcimURL}{path} with token ("" sends none).
@@ -334,5 +337,19 @@ func TestHelcimSeededCodesAreDeterministic(t *testing.T) {
 	defer c.Close()
 	if c.HelcimRestrictedAPIToken() == a.HelcimRestrictedAPIToken() {
 		t.Fatal("different seeds gave the same restricted token")
+	}
+}
+
+func TestHelcimConfirmSaysThereIsNoConfirmationStep(t *testing.T) {
+	sb := New(Options{Seed: 9})
+	var id string
+	for _, term := range sb.Terminals() {
+		if term.Provider == providers.Helcim {
+			id = term.ID
+		}
+	}
+	_, err := sb.Confirm(id)
+	if !errors.Is(err, ErrNothingToConfirm) || !strings.Contains(err.Error(), "Helcim has no confirmation step") {
+		t.Fatalf("Confirm on a Helcim device = %v; want ErrNothingToConfirm naming Helcim", err)
 	}
 }

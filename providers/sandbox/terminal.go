@@ -307,8 +307,11 @@ func (s *Sandbox) revokeShownCodeLocked(t *terminal, now time.Time) {
 // the progressed pairing becomes active.
 func (s *Sandbox) Confirm(id string) (Terminal, error) {
 	return s.withTerminal(id, func(t *terminal, now time.Time) (Terminal, error) {
-		if t.provider == providers.SmartConnect {
+		switch t.provider {
+		case providers.SmartConnect:
 			return Terminal{}, fmt.Errorf("%w on terminal %s: SmartConnect has no confirmation step; the register is paired as soon as the POS sends the code", ErrNothingToConfirm, id)
+		case providers.Helcim:
+			return Terminal{}, fmt.Errorf("%w on terminal %s: Helcim has no confirmation step; the device is paired once the POS has looked it up and pinged it", ErrNothingToConfirm, id)
 		}
 		c := t.code
 		if c == nil || c.stateAt(now) != codeProgressed {
