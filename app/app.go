@@ -60,12 +60,15 @@ const (
 
 // Environment variables read by Build.
 const (
-	EnvKeyringService   = "TILLPAIR_KEYRING_SERVICE"
-	EnvSCIAPIKey        = "TILLPAIR_SCI_API_KEY"
-	EnvSCISigningPartA  = "TILLPAIR_SCI_SIGNING_SECRET_PART_A"
-	EnvSCIPairingURL    = "TILLPAIR_SCI_PAIRING_URL"
-	defaultNoticeFormat = "No provider credentials configured%s — running against the built-in sandbox. Run `tillpair setup sci`, `tillpair setup smartconnect` or `tillpair setup helcim` to configure."
+	EnvKeyringService  = "TILLPAIR_KEYRING_SERVICE"
+	EnvSCIAPIKey       = "TILLPAIR_SCI_API_KEY"
+	EnvSCISigningPartA = "TILLPAIR_SCI_SIGNING_SECRET_PART_A"
+	EnvSCIPairingURL   = "TILLPAIR_SCI_PAIRING_URL"
 )
+
+// maxNoticeLen keeps the sandbox notice on one status line of a narrow
+// terminal; the how-to lives in `tillpair setup --help` and the README.
+const maxNoticeLen = 90
 
 // ErrNotConfigured is wrapped by Build's error in ModeConfigured when no
 // provider has credentials.
@@ -113,7 +116,9 @@ type Runtime struct {
 	// NeedsSetup maps a provider that is offered but not configured yet
 	// (SmartConnect without a register identity, Helcim without a token)
 	// to the sentence saying how to set it up. Its Pair fails with that
-	// advice; its pairings can still be listed and forgotten.
+	// advice; its pairings can still be listed and forgotten. A provider
+	// with no client at all (SCI without credentials) is listed here too,
+	// but not in Providers.
 	NeedsSetup map[string]string
 
 	closeOnce sync.Once
@@ -143,7 +148,7 @@ func Build(ctx context.Context, opts Options) (*Runtime, error) {
 		secrets = keystore.NewKeyring(opts.Getenv(EnvKeyringService))
 	}
 	recs, settings, recErr := openSettings(opts)
-	found, extra, reason, err := resolveAll(opts, sources{secrets: secrets, settings: settings})
+	found, extra, missing, reason, err := resolveAll(opts, sources{secrets: secrets, settings: settings})
 	if err != nil {
 		return nil, err
 	}
@@ -152,11 +157,11 @@ func Build(ctx context.Context, opts Options) (*Runtime, error) {
 		if len(found) > 0 || mode == ModeConfigured && opts.AllowUnconfigured {
 			return nil, recErr // pairings and settings cannot be kept
 		}
-		reason = joinReasons("the records file could not be read ("+recErr.Error()+")", reason)
+		reason = joinReasons(recordsUnreadable+" ("+recErr.Error()+")", reason)
 	}
 	if len(found) == 0 {
 		if mode == ModeConfigured && opts.AllowUnconfigured {
-			return buildConfigured(opts, secrets, recs, found, extra)
+			return buildConfigured(opts, secrets, recs, found, extra, missing)
 		}
 		if mode == ModeConfigured {
 			return nil, notConfigured(reason)
@@ -164,7 +169,7 @@ func Build(ctx context.Context, opts Options) (*Runtime, error) {
 		opts.Logger.Info("app: no credentials; using the sandbox", "reason", reason)
 		return buildSandbox(opts, noticeFor(reason))
 	}
-	return buildConfigured(opts, secrets, recs, found, extra)
+	return buildConfigured(opts, secrets, recs, found, extra, missing)
 }
 
 // openSettings opens the records file and reads its settings: the
@@ -251,7 +256,7 @@ func buildSandbox(opts Options, notice string) (*Runtime, error) {
 	return rt, nil
 }
 
-func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.FileRecords, found, extra []resolved) (*Runtime, error) {
+func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.FileRecords, found, extra []resolved, missing []unconfigured) (*Runtime, error) {
 	rt := &Runtime{Mode: ModeConfigured, Badge: map[string]string{}, NeedsSetup: map[string]string{}, RecordsPath: recs.Path()}
 	all := append(append([]resolved(nil), found...), extra...)
 	// Keep providerSpecs order (SCI first) whatever was configured.
@@ -269,7 +274,15 @@ func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.File
 			rt.NeedsSetup[f.provider.ID()] = f.setup
 		}
 	}
+	// Providers with no client still get their sentence, so asking for
+	// one by name says how to configure it rather than "unknown".
+	unconf := map[string]string{}
+	for _, m := range missing {
+		rt.NeedsSetup[m.id] = m.setup
+		unconf[m.id] = m.setup
+	}
 	rt.Service = pairing.New(pairing.Config{
+		Unconfigured:  unconf,
 		Providers:     provs,
 		Secrets:       secrets,
 		Records:       recs,

@@ -60,11 +60,11 @@ func pairOnce(t *testing.T, rt *Runtime, sb *sandbox.Sandbox) providers.Pairing 
 }
 
 func TestAutoWithoutCredentialsUsesSandbox(t *testing.T) {
-	rt := build(t, Options{Secrets: keystore.NewMemorySecrets(), Getenv: envOf(nil)})
+	rt := build(t, Options{Secrets: keystore.NewMemorySecrets(), Getenv: envOf(map[string]string{"TILLPAIR_CONFIG_DIR": t.TempDir()})})
 	if rt.Mode != ModeSandbox || rt.Sandbox == nil || rt.Badge["sci"] != BadgeSandbox {
 		t.Fatalf("runtime %+v", rt)
 	}
-	if !strings.Contains(rt.Notice, "No provider credentials configured") || !strings.Contains(rt.Notice, "tillpair setup sci") {
+	if !strings.Contains(rt.Notice, "Sandbox mode") || !strings.Contains(rt.Notice, "tillpair setup --help") || len(rt.Notice) > maxNoticeLen {
 		t.Errorf("notice %q", rt.Notice)
 	}
 	pairOnce(t, rt, rt.Sandbox)
@@ -84,9 +84,17 @@ func TestForcedSandboxHasNoNotice(t *testing.T) {
 }
 
 func TestAutoWithoutKeyringSaysWhy(t *testing.T) {
-	rt := build(t, Options{Secrets: noKeyring{}})
+	rt := build(t, Options{Secrets: noKeyring{}, Getenv: envOf(map[string]string{"TILLPAIR_CONFIG_DIR": t.TempDir()})})
 	if rt.Mode != ModeSandbox || !strings.Contains(rt.Notice, "no OS keyring") {
 		t.Fatalf("mode %v notice %q", rt.Mode, rt.Notice)
+	}
+	// It is one status line: the how-to is in `tillpair setup --help`.
+	if len(rt.Notice) > maxNoticeLen {
+		t.Errorf("notice is %d bytes (max %d): %q", len(rt.Notice), maxNoticeLen, rt.Notice)
+	}
+	partial := build(t, Options{Secrets: noKeyring{}, Getenv: envOf(map[string]string{"TILLPAIR_CONFIG_DIR": t.TempDir(), EnvSCIAPIKey: "k"})})
+	if partial.Mode != ModeSandbox || len(partial.Notice) > maxNoticeLen || !strings.Contains(partial.Notice, "Sandbox mode") {
+		t.Errorf("partial credentials: mode %v notice %q", partial.Mode, partial.Notice)
 	}
 }
 
@@ -98,10 +106,11 @@ func TestConfiguredNeverFallsBack(t *testing.T) {
 	if !strings.Contains(err.Error(), "Part A") || !strings.Contains(err.Error(), EnvSCISigningPartA) {
 		t.Errorf("message %q does not name what is missing", err)
 	}
-	_, err = Build(context.Background(), Options{Mode: ModeConfigured, Secrets: noKeyring{}})
-	var ke *keystore.Error
-	if !errors.As(err, &ke) || ke.Kind != keystore.KindNoService {
-		t.Fatalf("err = %v; want the keyring error", err)
+	// No keyring and nothing in the environment: not configured (exit 2,
+	// saying why), still never the sandbox.
+	rt, err := Build(context.Background(), Options{Mode: ModeConfigured, Secrets: noKeyring{}, Getenv: envOf(map[string]string{"TILLPAIR_CONFIG_DIR": t.TempDir()})})
+	if rt != nil || !errors.Is(err, ErrNotConfigured) || providers.KindOf(err) != providers.KindConfig || !strings.Contains(err.Error(), "no OS keyring") {
+		t.Fatalf("rt %v err = %v; want not configured because there is no keyring", rt, err)
 	}
 }
 

@@ -23,11 +23,13 @@ const (
 // existing Helcim pairings stay listed and can be forgotten.
 func configuredHelcim(opts Options, src sources) (providers.Provider, string, error) {
 	token, err := keystore.Credential(opts.Getenv, src.secrets, EnvHelcimAPIToken, keystore.HelcimAPIToken)
-	missing := false
+	missing, noKeyring := false, false
 	switch {
 	case err == nil:
 	case keystore.IsNotFound(err):
 		missing = true
+	case keyringUnavailable(err):
+		missing, noKeyring = true, true
 	default:
 		return nil, "", fmt.Errorf("reading the Helcim API token: %w", err)
 	}
@@ -44,9 +46,14 @@ func configuredHelcim(opts Options, src sources) (providers.Provider, string, er
 	// Helcim is live.
 	badge := BadgeLive
 	if missing {
-		return nil, "", &missingCredentials{provider: "Helcim", what: []string{"the API token"}, of: 1,
+		m := &missingCredentials{provider: "Helcim", what: []string{"the API token"}, of: 1,
 			setup:  "Run `tillpair setup helcim`, or set " + EnvHelcimAPIToken + ".",
 			client: c, badge: badge}
+		if noKeyring {
+			m.reason = keyringReason(keystoreErr(err))
+			m.setup = noKeyringSetup("the Helcim API token", EnvHelcimAPIToken)
+		}
+		return nil, "", m
 	}
 	return c, badge, nil
 }

@@ -54,6 +54,9 @@ type missingCredentials struct {
 	// forgetting pairings, and its Pair says what to set up.
 	client providers.Provider
 	badge  string
+	// reason, when set, is why the credentials could not even be looked
+	// up (no OS keyring), for the sandbox notice.
+	reason string
 }
 
 func (m *missingCredentials) Error() string {
@@ -74,12 +77,21 @@ type resolved struct {
 	setup string
 }
 
-// resolveAll builds every provider that has credentials (found) and those
-// that can run unconfigured (extra). reason explains, for the sandbox
-// notice, why none was configured. A keyring that cannot be read is only
-// fatal when nothing else is configured and the caller insists on
-// ModeConfigured: a SmartConnect-only till needs no keyring at all.
-func resolveAll(opts Options, src sources) (found, extra []resolved, reason string, err error) {
+// unconfigured is a provider that has no client in the runtime, with the
+// sentence saying how to configure it.
+type unconfigured struct {
+	id, setup string
+}
+
+// resolveAll builds every provider that has credentials (found), those
+// that can run unconfigured (extra), and names those that have no client at
+// all (missing), each with how to configure it. reason explains, for the
+// sandbox notice, why none was configured. A keyring that is unavailable
+// (no Secret Service) only means the providers whose credentials live there
+// are not configured: env-var credentials and a SmartConnect-only till need
+// no keyring. Any other keyring failure is only fatal when nothing else is
+// configured and the caller insists on ModeConfigured.
+func resolveAll(opts Options, src sources) (found, extra []resolved, missing []unconfigured, reason string, err error) {
 	var reasons []string
 	var keyErr error
 	for _, spec := range providerSpecs() {
@@ -90,26 +102,46 @@ func resolveAll(opts Options, src sources) (found, extra []resolved, reason stri
 		case err == nil:
 			found = append(found, resolved{provider: p, badge: badge})
 		case errors.As(err, &miss):
-			if miss.partial() {
+			if miss.reason != "" {
+				opts.Logger.Warn("app: keyring unavailable", "provider", spec.id)
+				reasons = append(reasons, miss.reason)
+			} else if miss.partial() {
 				reasons = append(reasons, miss.provider+": "+miss.Error())
 			}
 			if miss.client != nil {
 				extra = append(extra, resolved{provider: miss.client, badge: miss.badge, setup: miss.setup})
+			} else if miss.setup != "" {
+				missing = append(missing, unconfigured{id: spec.id, setup: miss.setup})
 			}
 		case errors.As(err, &ke):
-			opts.Logger.Warn("app: keyring unavailable", "provider", spec.id, "err", err)
+			opts.Logger.Warn("app: keyring unusable", "provider", spec.id, "err", err)
 			reasons = append(reasons, keyringReason(ke))
+			missing = append(missing, unconfigured{id: spec.id, setup: capitalize(keyringReason(ke)) + ": " + ke.Fix() + "."})
 			if keyErr == nil {
 				keyErr = err
 			}
 		default:
-			return nil, nil, "", err
+			return nil, nil, nil, "", err
 		}
 	}
 	if len(found) == 0 && keyErr != nil && opts.Mode == ModeConfigured && !opts.AllowUnconfigured {
-		return nil, nil, "", keyErr
+		return nil, nil, nil, "", keyErr
 	}
-	return found, extra, strings.Join(dedupe(reasons), "; "), nil
+	return found, extra, missing, strings.Join(dedupe(reasons), "; "), nil
+}
+
+// keyringUnavailable: there is no OS keyring to ask at all, so a credential
+// kept there is simply not configured on this machine.
+func keyringUnavailable(err error) bool {
+	ke, ok := keystore.AsError(err)
+	return ok && (ke.Kind == keystore.KindNoService || ke.Kind == keystore.KindUnsupported)
+}
+
+// noKeyringSetup is the NeedsSetup sentence of a provider whose credentials
+// could not be looked up because there is no OS keyring.
+func noKeyringSetup(what, envVars string) string {
+	return "No OS keyring is available to hold " + what + ": set " + envVars +
+		", or run tillpair where a keyring is available (a desktop session with gnome-keyring or KeePassXC, or on a server scripts/with-keyring.sh)."
 }
 
 func keyringReason(ke *keystore.Error) string {
@@ -136,11 +168,27 @@ func dedupe(ss []string) []string {
 	return out
 }
 
+const recordsUnreadable = "the records file could not be read"
+
+// noticeFor turns resolveAll's reason into the one short line the UI shows
+// when it falls back to the sandbox: the first cause it knows a short name
+// for, else a pointer to the setup help.
 func noticeFor(reason string) string {
-	if reason != "" {
-		reason = " (" + reason + ")"
+	for _, c := range []struct{ long, short string }{
+		{recordsUnreadable, recordsUnreadable},
+		{keyringReason(&keystore.Error{Kind: keystore.KindNoService}), "no OS keyring available"},
+		{keyringReason(&keystore.Error{Kind: keystore.KindLocked}), "the OS keyring is locked"},
+		{keyringReason(&keystore.Error{Kind: keystore.KindDenied}), "the OS keyring denied access"},
+		{keyringReason(&keystore.Error{}), "the OS keyring could not be read"},
+	} {
+		if strings.Contains(reason, c.long) {
+			return "Sandbox mode: no provider is configured (" + c.short + ")."
+		}
 	}
-	return fmt.Sprintf(defaultNoticeFormat, reason)
+	if reason != "" {
+		return "Sandbox mode: no provider is fully configured; see `tillpair setup --help`."
+	}
+	return "Sandbox mode: no provider is configured; see `tillpair setup --help`."
 }
 
 // setupHint names every way to configure a provider.
@@ -153,6 +201,18 @@ func notConfigured(reason string) error {
 		msg = "No provider is configured (" + reason + "): " + setupHint + "."
 	}
 	return &providers.Error{Kind: providers.KindConfig, Message: msg, Err: ErrNotConfigured}
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func keystoreErr(err error) *keystore.Error {
+	ke, _ := keystore.AsError(err)
+	return ke
 }
 
 func configuredSCI(opts Options, src sources) (providers.Provider, string, error) {
@@ -168,11 +228,18 @@ func configuredSCI(opts Options, src sources) (providers.Provider, string, error
 		case c.err == nil:
 		case keystore.IsNotFound(c.err):
 			miss.what = append(miss.what, c.what)
+		case keyringUnavailable(c.err):
+			miss.what = append(miss.what, c.what)
+			miss.reason = keyringReason(keystoreErr(c.err))
 		default:
 			return nil, "", fmt.Errorf("reading the SCI credentials: %w", c.err)
 		}
 	}
 	if len(miss.what) > 0 {
+		miss.setup = capitalize(miss.Error()) + ": run `tillpair setup sci`, or set " + EnvSCIAPIKey + " and " + EnvSCISigningPartA + "."
+		if miss.reason != "" {
+			miss.setup = noKeyringSetup("the SCI credentials", EnvSCIAPIKey+" and "+EnvSCISigningPartA)
+		}
 		return nil, "", miss
 	}
 	c, err := sci.New(sci.Config{

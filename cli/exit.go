@@ -62,6 +62,11 @@ func exitCode(err error) int {
 			return ExitNoPairing
 		case providers.KindInvalidInput, providers.KindConfig:
 			return ExitUsage
+		case providers.KindCredentials:
+			if pe.HTTPStatus == 0 && pe.Err == nil { // refused locally: nothing configured
+				return ExitUsage
+			}
+			return ExitRejected
 		case providers.KindInvalidCode:
 			if pe.HTTPStatus == 0 { // rejected before any request was sent
 				return ExitUsage

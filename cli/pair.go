@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tillpair/tillpair/app"
+	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
 )
@@ -95,12 +98,21 @@ records store, 1 interrupted.`,
 }
 
 func runPair(e *env, o pairOptions) error {
-	rt, done, err := e.openRuntime(o.wait)
+	// AllowUnconfigured: with nothing configured, the provider asked for
+	// still says what it needs (a keyring-less till gets the env vars).
+	rt, done, err := e.buildRuntime(app.Options{ConfirmWindow: o.wait, AllowUnconfigured: true})
 	if err != nil {
 		return err
 	}
 	defer done()
 	svc := rt.Service
+	if _, ok := svc.Provider(o.provider); ok {
+		// The terminal's code works once: a config dir that cannot hold
+		// the pairing must fail before the provider sees it.
+		if err := checkRecordsWritable(rt.RecordsPath); err != nil {
+			return err
+		}
+	}
 	p, err := svc.Pair(e.ctx, pairing.PairInput{Provider: o.provider, Code: o.code, Nickname: o.nickname})
 	if err != nil {
 		return describe(err)
@@ -184,6 +196,16 @@ func printPair(e *env, o pairOptions, p providers.Pairing) error {
 		_, err = fmt.Fprintf(e.stdout, "%s pairing %s%s with terminal %s: %s\n", providerName(p.Provider), p.ID, nickSuffix(p), terminalName(p), p.Status)
 	}
 	return err
+}
+
+// checkRecordsWritable proves the records file's dir can be created and
+// written; its *keystore.Error names the path and --config-dir (exit 6).
+func checkRecordsWritable(recordsPath string) error {
+	recs, err := keystore.OpenRecords(filepath.Dir(recordsPath))
+	if err != nil {
+		return err
+	}
+	return recs.CheckWritable()
 }
 
 func writeJSON(e *env, v any) error {

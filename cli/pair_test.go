@@ -299,7 +299,9 @@ func TestCLIExitCodes(t *testing.T) {
 				t.Setenv("TILLPAIR_SCI_API_KEY", "")
 				t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
 			}},
-		{name: "no keyring", want: ExitStore, stderr: "Secret Service",
+		// No keyring and nothing in the environment is "not configured",
+		// not a store failure: nothing here needs the keyring yet.
+		{name: "no keyring", want: ExitUsage, stderr: "no OS keyring",
 			setup: func(t *testing.T) {
 				t.Setenv("TILLPAIR_SCI_API_KEY", "")
 				keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
@@ -354,5 +356,44 @@ func TestCLIUnpairAsksOrRefuses(t *testing.T) {
 	}
 	if live := w.livePairings(t); len(live) != 1 {
 		t.Errorf("refused unpair changed the terminal: %+v", live)
+	}
+}
+
+// A config dir that cannot exist must fail pair before the terminal's
+// one-time code reaches the provider.
+func TestCLIPairChecksTheConfigDirFirst(t *testing.T) {
+	w := newCLIWorld(t)
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(file, "tillpair")
+	r := runCLI(context.Background(), "", "--config-dir", bad, "pair", "--code", w.startCode(t))
+	if r.code != ExitStore || !strings.Contains(r.stderr, bad) || !strings.Contains(r.stderr, "--config-dir") {
+		t.Fatalf("exit %d stderr %q", r.code, r.stderr)
+	}
+	if n := w.sb.RequestCount(providers.SCI, sandbox.RouteProgressPairing); n != 0 {
+		t.Errorf("the code was sent (%d requests) before the config dir was checked", n)
+	}
+	missing := filepath.Join(t.TempDir(), "typo", "tillpair")
+	r = runCLI(context.Background(), "", "--config-dir", missing, "status")
+	if r.code != ExitNoPairing || !strings.Contains(r.stderr, "No pairings recorded in "+filepath.Join(missing, "pairings.json")) || !strings.Contains(r.stderr, "does not exist") {
+		t.Errorf("status: exit %d stderr %q; want the path it looked in", r.code, r.stderr)
+	}
+}
+
+// With no keyring, SCI env credentials work and Part B's storage failure
+// says the keyring is needed, not the env vars.
+func TestCLINoKeyringPartBAdvice(t *testing.T) {
+	w := newCLIWorld(t)
+	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	t.Cleanup(keyring.MockInit)
+	r := runCLI(context.Background(), "", "pair", "--code", w.startCode(t))
+	if r.code != ExitStore || !strings.Contains(r.stderr, "with-keyring.sh") || strings.Contains(r.stderr, "TILLPAIR_SCI_API_KEY") {
+		t.Fatalf("exit %d stderr %q", r.code, r.stderr)
+	}
+	r = runCLI(context.Background(), "", "pair", "--provider", "helcim", "--code", "ABCD")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "TILLPAIR_HELCIM_API_TOKEN") || strings.Contains(r.stderr, "Unknown") {
+		t.Errorf("helcim: exit %d stderr %q", r.code, r.stderr)
 	}
 }

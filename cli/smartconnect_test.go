@@ -172,3 +172,16 @@ func TestCLISmartConnectBadCodeAndEnvironment(t *testing.T) {
 		t.Fatalf("short code: exit %d %q (requests %d → %d)", r.code, r.stderr, before, w.sb.RequestCount(providers.SmartConnect, "pairing"))
 	}
 }
+
+// On a SmartConnect-only till the status hint must name a provider that is
+// configured: plain `pair --code` means SCI, which is not.
+func TestCLIStatusHintNamesAConfiguredProvider(t *testing.T) {
+	w := newSCCLIWorld(t)
+	if r := w.run(t, "", "setup", "smartconnect", "--register-name", "R", "--business-name", "B", "--vendor-name", "V"); r.code != ExitOK {
+		t.Fatalf("setup: exit %d %q", r.code, r.stderr)
+	}
+	r := w.run(t, "", "status")
+	if r.code != ExitNoPairing || !strings.Contains(r.stderr, "tillpair pair --provider smartconnect --code CODE") || !strings.Contains(r.stderr, "pairings.json") {
+		t.Errorf("status: exit %d stderr %q", r.code, r.stderr)
+	}
+}

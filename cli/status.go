@@ -1,12 +1,17 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tillpair/tillpair/app"
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
 )
@@ -83,10 +88,10 @@ func runStatus(e *env, asJSON, noCheck bool) error {
 	if err != nil {
 		return err
 	}
-	return statusExit(results, noCheck)
+	return statusExit(results, noCheck, rt)
 }
 
-func statusExit(results []pairing.CheckResult, noCheck bool) error {
+func statusExit(results []pairing.CheckResult, noCheck bool, rt *app.Runtime) error {
 	active, netFailed := 0, 0
 	for _, r := range results {
 		if r.Pairing.Status == providers.StatusActive {
@@ -98,13 +103,40 @@ func statusExit(results []pairing.CheckResult, noCheck bool) error {
 	}
 	switch {
 	case len(results) == 0:
-		return withExit(ExitNoPairing, &userError{msg: "No pairings. Start pairing on the terminal, then run `tillpair pair --code CODE`."})
+		// Name where it looked: a mistyped --config-dir shows up here.
+		return withExit(ExitNoPairing, &userError{msg: fmt.Sprintf("No pairings recorded in %s%s. Start pairing on the terminal, then run `%s`.",
+			rt.RecordsPath, missingDirNote(rt.RecordsPath), pairHint(rt))})
 	case !noCheck && netFailed == len(results):
 		return withExit(ExitNetwork, &userError{msg: "No pairing could be checked: please check network and terminal connections and try again."})
 	case active == 0:
 		return withExit(ExitNoPairing, &userError{msg: "No active pairings found."})
 	}
 	return nil
+}
+
+// missingDirNote says when the config dir does not exist: a fresh install,
+// or a mistyped --config-dir.
+func missingDirNote(recordsPath string) string {
+	dir := filepath.Dir(recordsPath)
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	return fmt.Sprintf(" (%s does not exist)", dir)
+}
+
+// pairHint is the pair command for a provider this runtime can pair with:
+// plain `--code` only when that default (SCI) is configured.
+func pairHint(rt *app.Runtime) string {
+	for _, id := range rt.Providers {
+		if _, needs := rt.NeedsSetup[id]; needs {
+			continue
+		}
+		if id == providers.SCI {
+			return "tillpair pair --code CODE"
+		}
+		return "tillpair pair --provider " + id + " --code CODE"
+	}
+	return "tillpair pair --code CODE"
 }
 
 func printStatusJSON(e *env, results []pairing.CheckResult) error {

@@ -71,3 +71,31 @@ func TestConfigDirErrorsNameTheFix(t *testing.T) {
 		t.Errorf("ConfigDir(nil, /x/y) = %q, %v", got, err)
 	}
 }
+
+func TestCheckWritableCreatesTheDirOrNamesIt(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	r, err := OpenRecords(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.CheckWritable(); err != nil {
+		t.Fatalf("CheckWritable: %v", err)
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		t.Fatalf("dir not created: %v", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("CheckWritable left files behind: %v", left)
+	}
+	// A parent that is a file: the dir can never exist.
+	file := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad, _ := OpenRecords(filepath.Join(file, "tillpair"))
+	err = bad.CheckWritable()
+	e, ok := AsError(err)
+	if !ok || !e.StoreError() || !strings.Contains(err.Error(), filepath.Join(file, "tillpair")) || !strings.Contains(err.Error(), "--config-dir") {
+		t.Errorf("err = %v; want a store error naming the dir and --config-dir", err)
+	}
+}

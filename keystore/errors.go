@@ -142,6 +142,13 @@ func (e *Error) cause() string {
 
 // Fix is the next step for the user, already included in Error().
 func (e *Error) Fix() string {
+	if isPartB(e.Item) && (e.Kind == KindNoService || e.Kind == KindLocked) {
+		// No environment variable can hold a secret that each pairing
+		// creates, so the env-var advice would lead nowhere.
+		return "Each SCI pairing's signing secret (Part B) is created when pairing and can only be kept in the " +
+			"OS keyring: install and unlock gnome-keyring or KeePassXC, or on a server run tillpair inside " +
+			"dbus-run-session (see scripts/with-keyring.sh), then pair again"
+	}
 	switch e.Kind {
 	case KindNoService:
 		return "Install and unlock gnome-keyring or KeePassXC, or on a server run inside dbus-run-session " +
@@ -177,6 +184,16 @@ func (e *Error) Fix() string {
 			"with --config-dir or TILLPAIR_CONFIG_DIR"
 	}
 	return ""
+}
+
+// isPartB reports whether item is an SCI pairing's Part B (see SCIPartB).
+func isPartB(item string) bool {
+	id, ok := strings.CutPrefix(item, "sci/")
+	if !ok {
+		return false
+	}
+	id, ok = strings.CutSuffix(id, "/signing-secret-part-b")
+	return ok && id != ""
 }
 
 // AsError returns err's *Error, if it has one.

@@ -136,3 +136,25 @@ func TestErrorKindNames(t *testing.T) {
 		t.Errorf("unknown kind name = %q", got)
 	}
 }
+
+// Part B is made per pairing, so no environment variable can supply it: its
+// keyring errors must not send the user to the credential variables.
+func TestPartBKeyringFixNeedsTheKeyring(t *testing.T) {
+	for _, kind := range []ErrorKind{KindNoService, KindLocked} {
+		msg := (&Error{Kind: kind, Op: "store secret", Item: SCIPartB("pid_1"), Service: "tillpair"}).Error()
+		for _, want := range []string{"signing secret", "OS keyring", "gnome-keyring", "scripts/with-keyring.sh"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%v: %q lacks %q", kind, msg, want)
+			}
+		}
+		if strings.Contains(msg, "TILLPAIR_") || strings.Contains(msg, "environment variable") {
+			t.Errorf("%v: %q advises environment variables, which cannot hold Part B", kind, msg)
+		}
+	}
+	// Credentials the environment can supply keep that advice.
+	for _, item := range []string{SCIAPIKey, "sci//signing-secret-part-b", "helcim/x/signing-secret-part-b"} {
+		if msg := (&Error{Kind: KindNoService, Op: "read secret", Item: item}).Error(); !strings.Contains(msg, "TILLPAIR_SCI_API_KEY") {
+			t.Errorf("%s: %q lost the environment-variable advice", item, msg)
+		}
+	}
+}

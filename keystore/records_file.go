@@ -87,6 +87,29 @@ func (r *FileRecords) Notice() string {
 	return strings.Join(notes, "; ")
 }
 
+// CheckWritable creates the config dir if needed and proves a file can be
+// written there, without touching the records. Callers run it before a step
+// that cannot be repeated (a terminal's one-time pairing code), so a bad
+// --config-dir fails before the code is spent.
+func (r *FileRecords) CheckWritable() error {
+	if err := os.MkdirAll(r.dir, 0o700); err != nil {
+		return fileError("create config dir", r.dir, err)
+	}
+	// Named like an orphaned temp file, so a crash here is cleaned up by
+	// the next Update.
+	f, err := os.CreateTemp(r.dir, tempPattern)
+	if err != nil {
+		return fileError("write in config dir", r.dir, err)
+	}
+	name := f.Name()
+	_ = f.Close()
+	// A concurrent Update may already have swept it away as an orphan.
+	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fileError("write in config dir", r.dir, err)
+	}
+	return nil
+}
+
 // Load reads the records without locking: writers replace the file by
 // rename, so a reader always sees one complete version.
 func (r *FileRecords) Load() (File, error) {

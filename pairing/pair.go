@@ -1,9 +1,11 @@
 package pairing
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tillpair/tillpair/providers"
@@ -142,13 +144,31 @@ func stamp(err error, provider, op string) error {
 }
 
 func (s *Service) unknownProvider(id string) error {
-	ids := make([]string, 0, len(s.providers))
+	if setup := s.cfg.Unconfigured[id]; setup != "" {
+		return &providers.Error{Kind: providers.KindConfig, Provider: id, Op: providers.OpPair,
+			Message: fmt.Sprintf("Provider %q is not configured here. %s", id, setup)}
+	}
+	ids := make([]string, 0, len(s.providers)+len(s.cfg.Unconfigured))
 	for _, p := range s.providers {
 		ids = append(ids, p.ID())
+	}
+	for u := range s.cfg.Unconfigured {
+		if !slices.Contains(ids, u) {
+			ids = append(ids, u)
+		}
 	}
 	if len(ids) == 0 {
 		return &providers.Error{Kind: providers.KindConfig, Message: "No provider is configured. Run `tillpair setup sci`, `tillpair setup smartconnect` or `tillpair setup helcim`, or set the provider's environment variables."}
 	}
+	// The lead provider first, then the order the docs use; map order
+	// must not reach the message.
+	rank := func(id string) int {
+		if i := slices.Index([]string{providers.SCI, providers.SmartConnect, providers.Helcim}, id); i >= 0 {
+			return i
+		}
+		return 3
+	}
+	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Or(rank(a)-rank(b), strings.Compare(a, b)) })
 	return &providers.Error{Kind: providers.KindInvalidInput, Provider: id,
-		Message: fmt.Sprintf("Unknown or unconfigured provider %q. Choose one of: %s.", id, strings.Join(ids, ", "))}
+		Message: fmt.Sprintf("Unknown provider %q. Choose one of: %s.", id, strings.Join(ids, ", "))}
 }

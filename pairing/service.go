@@ -17,10 +17,14 @@ import (
 // Config wires a Service.
 type Config struct {
 	Providers []providers.Provider
-	Secrets   keystore.Secrets
-	Records   keystore.Records
-	Logger    *slog.Logger    // nil: discard
-	Clock     clockwork.Clock // nil: real clock
+	// Unconfigured maps a known provider that has no client here to the
+	// sentence saying how to configure it: Pair names that next step
+	// instead of calling the provider unknown.
+	Unconfigured map[string]string
+	Secrets      keystore.Secrets
+	Records      keystore.Records
+	Logger       *slog.Logger    // nil: discard
+	Clock        clockwork.Clock // nil: real clock
 
 	// ConfirmWindow bounds AwaitConfirmation (default 2 minutes).
 	ConfirmWindow time.Duration
