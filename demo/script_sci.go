@@ -12,6 +12,9 @@ import (
 	"github.com/tillpair/tillpair/screens"
 )
 
+// captionTypeCodeSCI is the caption of SCI's code-entry step.
+const captionTypeCodeSCI = "Type the code the terminal shows, and a Pairing Nickname"
+
 // Nicknames typed in the demo.
 const (
 	nickFront = "Front Counter"
@@ -29,7 +32,7 @@ func SCIScript() Script {
 		}}},
 		{Slug: "enter-code", Requirement: "Pairing Code and Nickname", Steps: []Step{
 			terminalCodeStep(false),
-			typeCodeStep(nickFront, false, ReqCodeField, ReqNicknameField),
+			typeCodeStep(captionTypeCodeSCI, nickFront, false, ReqCodeField, ReqNicknameField),
 		}},
 		{Slug: "confirming", Requirement: "Confirmation code, Test, Cancel", Steps: []Step{
 			pairStep(false, ReqTestButton, ReqCancelButton),
@@ -62,7 +65,7 @@ func SCIScript() Script {
 		}},
 		{Slug: "network-failure", Fresh: true, Requirement: "Error: connectivity failure", Steps: []Step{
 			terminalCodeStep(true),
-			typeCodeStep(nickFront, true),
+			typeCodeStep(captionTypeCodeSCI, nickFront, true),
 			{
 				Slug: "network-error", Caption: "The connection drops (a sandbox fault): nothing is lost, try again",
 				Do: func(e *Env) ([]tea.Msg, error) {
@@ -79,7 +82,7 @@ func SCIScript() Script {
 		}},
 		{Slug: "cancel", Fresh: true, Requirement: "SCIPAIRING07 Cancel calls Unpair", Steps: []Step{
 			terminalCodeStep(true),
-			typeCodeStep(nickFront, true),
+			typeCodeStep(captionTypeCodeSCI, nickFront, true),
 			pairStep(false, ReqCancelButton, ReqTestButton),
 			{
 				Slug: "cancelled", Caption: "Cancel (c) unpairs at the cloud: the terminal is left with no pairing",
@@ -202,9 +205,15 @@ func terminalCodeStep(setup bool) Step {
 	}
 }
 
-func typeCodeStep(nick string, setup bool, shows ...string) Step {
+// typeCodeStep types the code the terminal shows and, when nick is not
+// empty, a Pairing Nickname after it.
+func typeCodeStep(caption, nick string, setup bool, shows ...string) Step {
+	expect := "the typed code"
+	if nick != "" {
+		expect = "the typed code and nickname"
+	}
 	return Step{
-		Slug: "typed", Caption: "Type the code the terminal shows, and a Pairing Nickname", Setup: setup, Shows: shows,
+		Slug: "typed", Caption: caption, Setup: setup, Shows: shows,
 		Do: func(e *Env) ([]tea.Msg, error) {
 			t, err := e.Terminal()
 			if err != nil {
@@ -213,13 +222,16 @@ func typeCodeStep(nick string, setup bool, shows ...string) Step {
 			if t.PairingCode == "" {
 				return nil, errors.New("the terminal shows no pairing code")
 			}
+			if nick == "" {
+				return runes(t.PairingCode), nil
+			}
 			return concat(runes(t.PairingCode), keys(tea.KeyTab), runes(nick)), nil
 		},
 		Until: func(e *Env, view string) bool {
 			t, err := e.Terminal()
-			return err == nil && strings.Contains(view, t.PairingCode) && strings.Contains(view, nick)
+			return err == nil && t.PairingCode != "" && strings.Contains(view, t.PairingCode) && strings.Contains(view, nick)
 		},
-		Expect: "the typed code and nickname",
+		Expect: expect,
 	}
 }
 
@@ -260,7 +272,7 @@ func noticedStep(setup bool, shows ...string) Step {
 
 // pairSteps pairs from the form in setup steps.
 func pairSteps(nick string) []Step {
-	return []Step{terminalCodeStep(true), typeCodeStep(nick, true), pairStep(true), confirmOnTerminalStep(true), noticedStep(true)}
+	return []Step{terminalCodeStep(true), typeCodeStep(captionTypeCodeSCI, nick, true), pairStep(true), confirmOnTerminalStep(true), noticedStep(true)}
 }
 
 // leaveStep goes to the pairing form, so the next step can come back to

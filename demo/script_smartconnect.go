@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -11,6 +10,9 @@ import (
 	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/screens"
 )
+
+// captionTypeCodeSC is the caption of SmartConnect's code-entry step.
+const captionTypeCodeSC = "Type the code the terminal shows, at once: it refreshes every minute or two"
 
 // SmartConnect's lines the script waits for, as the ui and screens
 // packages word them.
@@ -53,7 +55,7 @@ func SmartConnectScript() Script {
 		}},
 		{Slug: "pair", Requirement: "SmartConnect · Code entry pairs at once", Steps: []Step{
 			terminalCodeStep(false),
-			scTypeCodeStep(false, ReqSCCodeEntry),
+			typeCodeStep(captionTypeCodeSC, "", false, ReqSCCodeEntry),
 			scPairStep(false, ReqSCPaired, ReqSCUnpairGuidance),
 		}},
 		{Slug: "test", Requirement: "SmartConnect · Test: Terminal.GetStatus", Steps: []Step{
@@ -113,7 +115,7 @@ func SmartConnectScript() Script {
 		}},
 		{Slug: "unpaired-on-terminal", Fresh: true, Requirement: "SmartConnect · Error: unpaired on the terminal", Steps: []Step{
 			terminalCodeStep(true),
-			scTypeCodeStep(true),
+			typeCodeStep(captionTypeCodeSC, "", true),
 			scPairStep(true),
 			{
 				Slug: "unpaired-on-terminal", Caption: "Unpaired on the terminal (ctrl+x in the sandbox pane); this register can't tell",
@@ -153,7 +155,7 @@ func SmartConnectScript() Script {
 		}},
 		{Slug: "network-failure", Fresh: true, Requirement: "SmartConnect · Error: network failure", Steps: []Step{
 			terminalCodeStep(true),
-			scTypeCodeStep(true),
+			typeCodeStep(captionTypeCodeSC, "", true),
 			{
 				Slug: "network-error", Caption: "The connection drops (a sandbox fault): safe to try again",
 				Do: func(e *Env) ([]tea.Msg, error) {
@@ -169,27 +171,6 @@ func SmartConnectScript() Script {
 			},
 		}},
 	}}
-}
-
-func scTypeCodeStep(setup bool, shows ...string) Step {
-	return Step{
-		Slug: "typed", Caption: "Type the code the terminal shows, at once: it refreshes every minute or two", Setup: setup, Shows: shows,
-		Do: func(e *Env) ([]tea.Msg, error) {
-			t, err := e.Terminal()
-			if err != nil {
-				return nil, err
-			}
-			if t.PairingCode == "" {
-				return nil, errors.New("the terminal shows no pairing code")
-			}
-			return runes(t.PairingCode), nil
-		},
-		Until: func(e *Env, view string) bool {
-			t, err := e.Terminal()
-			return err == nil && t.PairingCode != "" && strings.Contains(view, t.PairingCode)
-		},
-		Expect: "the typed code",
-	}
 }
 
 func scPairStep(setup bool, shows ...string) Step {
