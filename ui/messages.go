@@ -183,11 +183,6 @@ func (m *Model) removeCmd(id string, forget bool) tea.Cmd {
 	}
 }
 
-func (m *Model) snapshotCmd() tea.Cmd {
-	t := m.terms
-	return func() tea.Msg { return terminalsMsg{views: t.Snapshot()} }
-}
-
 // watchCmd waits for the next sandbox change; Update re-arms it.
 func (m *Model) watchCmd() tea.Cmd {
 	ch, t := m.changes, m.terms

@@ -175,7 +175,7 @@ func (m *Model) Provider() string { return m.provider }
 // Screen is the active screen (tests inspect it).
 func (m *Model) Screen() screens.Screen { return m.screen }
 
-// Init starts the entry check, the sandbox feed and the clock tick.
+// Init starts the entry check, the sandbox's change feed and the clock tick.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.screen.Init(), tickCmd(m.ctx, m.clock)}
 	if !m.skipEntryCheck {
@@ -184,8 +184,11 @@ func (m *Model) Init() tea.Cmd {
 			cmds = append(cmds, m.loadRegisterCmd(screens.Unpaired))
 		}
 	}
+	// No snapshot here: New took one after subscribing, and a second one
+	// racing the change feed could land after a newer picture and leave
+	// the pane showing a terminal state that has already passed.
 	if m.terms != nil {
-		cmds = append(cmds, m.snapshotCmd(), m.watchCmd())
+		cmds = append(cmds, m.watchCmd())
 	}
 	return tea.Batch(cmds...)
 }

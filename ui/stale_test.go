@@ -1,10 +1,16 @@
 package ui
 
 import (
+	"context"
+	"sync/atomic"
 	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/jonboulle/clockwork"
 
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
+	"github.com/tillpair/tillpair/ui/widgets"
 )
 
 // A Test that failed, retried from the error screen and then succeeded
@@ -46,5 +52,52 @@ func TestStaleListAfterForgetIsIgnored(t *testing.T) {
 	m.handleFlow(listedMsg{gen: m.listGen, pairings: []providers.Pairing{two}})
 	if got := len(m.active()); got != 1 {
 		t.Fatalf("fresh list not applied: %v", m.active())
+	}
+}
+
+// countingTerminals counts snapshots; its change feed is already closed,
+// so the feed's command returns at once.
+type countingTerminals struct {
+	stubTerminals
+	snapshots *atomic.Int32
+}
+
+func (t countingTerminals) Snapshot() []widgets.TerminalView {
+	t.snapshots.Add(1)
+	return t.stubTerminals.Snapshot()
+}
+
+func (countingTerminals) Changes() (<-chan struct{}, func()) {
+	ch := make(chan struct{})
+	close(ch)
+	return ch, func() {}
+}
+
+// runAll runs a command tree to the end, batches included.
+func runAll(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	if b, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range b {
+			runAll(c)
+		}
+	}
+}
+
+// Start-up takes one picture of the terminals, in New. A second one from
+// Init ran concurrently with the change feed and could be delivered after
+// a newer picture, leaving the pane on a state that had already passed (the
+// demo once waited 20 s for a pairing code the sandbox was showing).
+func TestStartupTakesOneTerminalSnapshot(t *testing.T) {
+	var n atomic.Int32
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the clock tick ends at once
+	m := New(Options{Service: newStubService(), Terminals: countingTerminals{snapshots: &n},
+		Clock: clockwork.NewFakeClockAt(goldenNow), StaticSpinner: true, Context: ctx})
+	m.skipEntryCheck = true
+	runAll(m.Init())
+	if got := n.Load(); got != 1 {
+		t.Fatalf("start-up took %d terminal snapshots, want 1 (New's)", got)
 	}
 }
