@@ -113,6 +113,9 @@ func TestGoldenUnpaired(t *testing.T) {
 		{name: "with_input", msgs: []tea.Msg{keyRunes("123 456"), tea.KeyMsg{Type: tea.KeyTab}, keyRunes("Front counter")}},
 		{name: "validation_error", msgs: []tea.Msg{keyRunes("12"), keyEnter}},
 		{name: "letter_refused", msgs: []tea.Msg{keyRunes("x")}},
+		// Full help left open from another screen: q and ? are typed here,
+		// so the footer must not offer them.
+		{name: "help_open", prep: func(m *Model, _ *clockwork.FakeClock) { m.fullHelp = true }},
 	} {
 		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
 	}

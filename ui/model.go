@@ -357,5 +357,9 @@ func (m *Model) ShortHelp() []key.Binding {
 
 func (m *Model) FullHelp() [][]key.Binding {
 	out := append([][]key.Binding{}, m.screen.FullHelp()...)
+	if m.typing() {
+		// q and ? are typed into the field here, as in the short help.
+		return append(out, []key.Binding{m.gkeys.ForceQuit, m.gkeys.Provider, m.gkeys.Setup})
+	}
 	return append(out, []key.Binding{m.gkeys.Help, m.gkeys.Quit, m.gkeys.ForceQuit, m.gkeys.Provider, m.gkeys.Setup})
 }
