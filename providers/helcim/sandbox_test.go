@@ -99,7 +99,7 @@ func TestPairSuccessShowsPing(t *testing.T) {
 	}
 	select {
 	case <-changes:
-	case <-time.After(5 * time.Second):
+	case <-time.After(20 * time.Second):
 		t.Fatal("the terminal did not change after the ping")
 	}
 	term, _ := e.sb.Terminal(e.term.ID)

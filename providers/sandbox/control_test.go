@@ -117,7 +117,7 @@ func TestChanges(t *testing.T) {
 	}
 	select {
 	case <-ch:
-	case <-time.After(5 * time.Second):
+	case <-time.After(20 * time.Second):
 		t.Fatal("no notification")
 	}
 	select {

@@ -82,7 +82,7 @@ func TestHelcimStartUpTerminalAndModes(t *testing.T) {
 	}
 	select {
 	case <-ch:
-	case <-time.After(5 * time.Second):
+	case <-time.After(20 * time.Second):
 		t.Fatal("no change notification for the ping")
 	}
 	got, _ := h.sb.Terminal(term.ID)

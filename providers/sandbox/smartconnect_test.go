@@ -176,7 +176,7 @@ func TestSmartConnectCodeRefreshes(t *testing.T) {
 	h.clock.Advance(time.Minute)
 	select {
 	case <-changes:
-	case <-time.After(5 * time.Second):
+	case <-time.After(20 * time.Second):
 		t.Fatal("no change notification when the code refreshed")
 	}
 	second, _ := h.sb.Terminal(scTerm)
