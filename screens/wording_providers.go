@@ -46,7 +46,7 @@ func helcimWording(k providers.Kind, pe *providers.Error) (Wording, bool) {
 			Next: "Set a valid token with `tillpair setup helcim` or TILLPAIR_HELCIM_API_TOKEN."}, true
 	case providers.KindRateLimited:
 		return Wording{Title: "Too many requests", Line: "Too many requests — wait a minute",
-			Next: "Helcim allows 100 requests a minute per account. Try again in a minute.", Retry: true}, true
+			Next: "Helcim allows 5 requests at once and 100 a minute per account, across its tills and apps. Wait a minute, then try again.", Retry: true}, true
 	case providers.KindNotPaired:
 		return Wording{Title: "Device left the account", Line: "This device is no longer on this Helcim account",
 			Next: "Forget it here, then pair again with the code the terminal shows.", Forget: true}, true

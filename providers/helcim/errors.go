@@ -217,7 +217,7 @@ func rateLimitText(h http.Header) string {
 			}
 		}
 	}
-	msg := "too many requests to Helcim (limit 100 a minute per account); try again in " + wait
+	msg := "too many requests to Helcim (it allows 5 at once and 100 a minute per account); try again in " + wait
 	var left []string
 	if v := get(HeaderMinuteRemaining); v != "" {
 		left = append(left, HeaderMinuteRemaining+" "+v)

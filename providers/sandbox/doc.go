@@ -164,8 +164,11 @@
 // hour-limit-remaining; over the limit it is 429 with those headers (the
 // exhausted one 0) and Retry-After in whole seconds until the oldest
 // request in the window leaves it. Requests without a known token belong to
-// no account, are not counted, and carry no limit headers. The concurrency
-// limit (5) is not simulated.
+// no account, are not counted, and carry no limit headers. At most 5
+// requests of an account are answered at once; a sixth arriving meanwhile
+// (a delay fault keeps requests in flight) is 429 "Rate limit exceeded: 5
+// concurrent requests per account" with Retry-After 1, not counted against
+// the minute.
 //
 // Errors use all three forms of the errors member: a string (401, 403,
 // 404 Device Not Found / Devices Not Found, 409, 429, unknown routes), a

@@ -30,6 +30,7 @@ const (
 	helcimDevicesNone    = "Devices Not Found"
 	helcimNotListening   = "Device Not Listening"
 	helcimTooMany        = "Rate limit exceeded: 100 requests per minute per account"
+	helcimTooManyAtOnce  = "Rate limit exceeded: 5 concurrent requests per account"
 	helcimRouteNotFound  = "Route not found"
 	helcimCodeFormat     = "code must be 4 letters or digits"
 	helcimDateLayout     = "2006-01-02 15:04:05"
@@ -46,6 +47,7 @@ type helcimAccount struct {
 	// Read, which the device routes need [DOC S26].
 	restricted string
 	rate       rateWindow
+	inFlight   int // requests being answered now
 }
 
 // helcimCloud simulates the Helcim Payment Hardware API. It has two
@@ -102,10 +104,13 @@ func (h *helcimCloud) uniqueCodeLocked() string {
 func (h *helcimCloud) handler() http.Handler {
 	s := h.s
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+prefixHelcim+"/connection-test", s.route(providers.Helcim, RouteHelcimConnectionTest, h.auth(false, h.connectionTest)))
-	mux.HandleFunc("GET "+prefixHelcim+"/devices", s.route(providers.Helcim, RouteHelcimDevices, h.auth(true, h.listDevices)))
-	mux.HandleFunc("GET "+prefixHelcim+"/devices/{code}", s.route(providers.Helcim, RouteHelcimDevice, h.auth(true, h.getDevice)))
-	mux.HandleFunc("GET "+prefixHelcim+"/devices/{code}/ping", s.route(providers.Helcim, RouteHelcimPing, h.auth(true, h.ping)))
+	handle := func(pattern, route string, needsRead bool, next helcimHandler) {
+		mux.HandleFunc(pattern, h.concurrent(s.route(providers.Helcim, route, h.auth(needsRead, next))))
+	}
+	handle("GET "+prefixHelcim+"/connection-test", RouteHelcimConnectionTest, false, h.connectionTest)
+	handle("GET "+prefixHelcim+"/devices", RouteHelcimDevices, true, h.listDevices)
+	handle("GET "+prefixHelcim+"/devices/{code}", RouteHelcimDevice, true, h.getDevice)
+	handle("GET "+prefixHelcim+"/devices/{code}/ping", RouteHelcimPing, true, h.ping)
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeHelcimErrors(w, http.StatusNotFound, helcimRouteNotFound)
 	})

@@ -1,16 +1,18 @@
 package sandbox
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 )
 
 // Helcim rate limits per merchant account, across all its tokens [DOC S27].
-// The concurrency limit (5) is not simulated: loopback requests finish too
-// fast for it to mean anything.
+// The concurrency limit counts a request from its arrival, so a delay fault
+// (a slow cloud) holds its place the way a slow real request would.
 const (
-	helcimPerMinute = 100
-	helcimPerHour   = 3000
+	helcimPerMinute  = 100
+	helcimPerHour    = 3000
+	helcimConcurrent = 5
 )
 
 // Helcim rate-limit response headers [DOC S27].
@@ -81,5 +83,39 @@ func (a rateAnswer) setHeaders(h interface{ Set(string, string) }) {
 	h.Set(helcimHourHeader, strconv.Itoa(a.hourRemaining))
 	if !a.allowed {
 		h.Set("Retry-After", strconv.Itoa(a.retryAfterSecond))
+	}
+}
+
+// concurrent admits at most helcimConcurrent requests of one account at a
+// time and answers the rest 429 [DOC S27]. It wraps the fault layer, so a
+// delayed request stays in flight for its whole delay. Requests without a
+// known token pass through to be refused by auth. What Helcim sends with
+// this 429 is not documented [INF]: the same errors form and a one-second
+// Retry-After, and the request is not counted against the minute.
+func (h *helcimCloud) concurrent(next http.HandlerFunc) http.HandlerFunc {
+	s := h.s
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		acct, _ := h.accountLocked(r.Header.Get("api-token"))
+		full := acct != nil && acct.inFlight >= helcimConcurrent
+		if acct != nil && !full {
+			acct.inFlight++
+		}
+		s.mu.Unlock()
+		if acct == nil {
+			next(w, r)
+			return
+		}
+		if full {
+			w.Header().Set("Retry-After", "1")
+			writeHelcimErrors(w, http.StatusTooManyRequests, helcimTooManyAtOnce)
+			return
+		}
+		defer func() {
+			s.mu.Lock()
+			acct.inFlight--
+			s.mu.Unlock()
+		}()
+		next(w, r)
 	}
 }

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -351,5 +352,53 @@ func TestHelcimConfirmSaysThereIsNoConfirmationStep(t *testing.T) {
 	_, err := sb.Confirm(id)
 	if !errors.Is(err, ErrNothingToConfirm) || !strings.Contains(err.Error(), "Helcim has no confirmation step") {
 		t.Fatalf("Confirm on a Helcim device = %v; want ErrNothingToConfirm naming Helcim", err)
+	}
+}
+
+func TestHelcimConcurrencyLimit(t *testing.T) {
+	h := newHarness(t, Options{})
+	tok := h.info.Credentials.HelcimAPIToken
+	code := h.helcimTerminal().TID
+	// A slow cloud: the next five requests take a second each.
+	if err := h.sb.SetFault(Fault{Provider: "helcim", Route: RouteHelcimConnectionTest, DelayMS: 1000, Count: helcimConcurrent}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan response, helcimConcurrent)
+	for i := 0; i < helcimConcurrent; i++ {
+		// Every second one on the restricted token: the limit is the account's.
+		token := tok
+		if i%2 == 1 {
+			token = h.sb.HelcimRestrictedAPIToken()
+		}
+		go func() { done <- h.helcimGet(token, "/connection-test") }()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := h.clock.BlockUntilContext(ctx, helcimConcurrent); err != nil {
+		t.Fatalf("the delayed requests never waited: %v", err)
+	}
+
+	res := h.helcimGet(tok, "/devices/"+code)
+	if res.status != http.StatusTooManyRequests || res.header.Get("Retry-After") != "1" {
+		t.Fatalf("sixth request at once = %d %v %s", res.status, res.header, res.body)
+	}
+	if s, ok := helcimErrors(t, res).(string); !ok || !strings.Contains(s, "5 concurrent") {
+		t.Fatalf("429 body %s", res.body)
+	}
+	// A token of no account is refused by auth, not by the account's limit.
+	if res := h.helcimGet("nope", "/connection-test"); res.status != http.StatusForbidden {
+		t.Fatalf("unknown token while the account is full = %d %s", res.status, res.body)
+	}
+
+	h.clock.Advance(time.Second)
+	for i := 0; i < helcimConcurrent; i++ {
+		if res := <-done; res.status != 200 {
+			t.Fatalf("delayed request = %d %s", res.status, res.body)
+		}
+	}
+	// Room again; the refused request did not count against the minute.
+	res = h.helcimGet(tok, "/devices/"+code)
+	if want := strconv.Itoa(helcimPerMinute - helcimConcurrent - 1); res.status != 200 || res.header.Get(helcimMinuteHeader) != want {
+		t.Fatalf("after the slow requests = %d minute-limit-remaining %q (want %s) %s", res.status, res.header.Get(helcimMinuteHeader), want, res.body)
 	}
 }
