@@ -1,11 +1,21 @@
-// Package accessible runs the pairing flow as plain line prompts: no
-// redraws, no box drawing, no spinner, one line per event, so screen
-// readers and TERM=dumb terminals can follow it. It uses the same pairing
-// service and the same wording as the screens.
+// Package accessible runs tillpair's flows as plain line prompts: no
+// redraws, no box drawing, no colour, no spinner, one line per event, so
+// screen readers and TERM=dumb terminals can follow it. It uses the same
+// pairing service and the same wording as the screens.
+//
+// A session re-checks every pairing on entry (offering to forget one that
+// was unpaired elsewhere). Without pairings it asks whether to pair now, as
+// it always has; with pairings, and after every pairing made, it shows a
+// menu of one-letter choices: test, unpair (or, for providers that unpair
+// only on the terminal, the steps for that and forget here), pair another
+// terminal, switch provider by typing its name, quit. Each outcome is
+// printed as a line, then the menu again. q, Ctrl-C or the end of input at
+// the menu ends the session cleanly; the end of input in the middle of a
+// pairing is ErrNoInput, and a pairing awaiting confirmation is cancelled
+// (unpaired) rather than left half made.
 package accessible
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -37,37 +47,12 @@ type Options struct {
 var ErrNoInput = errors.New("no more input: the pairing was not made")
 
 type session struct {
-	o   Options
-	in  *bufio.Reader // one reader for the whole session, so no answer is swallowed
-	out io.Writer
+	o     Options
+	lines <-chan inputLine // one reader for the whole session (input.go)
+	out   io.Writer
 }
 
 func (s *session) printf(format string, a ...any) { fmt.Fprintf(s.out, format, a...) }
-
-// ask prints a prompt and reads one line.
-func (s *session) ask(prompt string) (string, error) {
-	s.printf("%s", prompt)
-	line, err := s.in.ReadString('\n')
-	if err != nil && (line == "" || !errors.Is(err, io.EOF)) {
-		s.printf("\n")
-		return "", ErrNoInput
-	}
-	return strings.TrimSpace(line), nil
-}
-
-func (s *session) yes(prompt string, def bool) (bool, error) {
-	a, err := s.ask(prompt)
-	if err != nil {
-		return false, err
-	}
-	switch strings.ToLower(a) {
-	case "y", "yes":
-		return true, nil
-	case "n", "no":
-		return false, nil
-	}
-	return def, nil
-}
 
 func (s *session) fail(err error) error {
 	w := screens.Describe(err)
@@ -75,15 +60,24 @@ func (s *session) fail(err error) error {
 	return err
 }
 
-// Run checks existing pairings, then pairs once. The returned error is the
-// flow's failure, for the exit code.
+// Run checks existing pairings, then asks to pair (when there are none)
+// and offers the menu. The returned error is the flow's failure, for the
+// exit code.
 func Run(ctx context.Context, o Options) error {
 	if o.Provider == "" {
 		o.Provider = providers.SCI
 	}
-	s := &session{o: o, in: bufio.NewReader(o.In), out: o.Out}
+	lines, done := make(chan inputLine), make(chan struct{})
+	defer close(done)
+	go readLines(o.In, lines, done)
+	s := &session{o: o, lines: lines, out: o.Out}
 	if err := s.enter(ctx, true); err != nil {
 		return err
+	}
+	if ps, err := s.pairings(); err != nil {
+		return s.fail(err)
+	} else if len(ps) > 0 {
+		return s.menu(ctx)
 	}
 	for tries := 0; ; {
 		others := s.otherProviders()
@@ -92,8 +86,10 @@ func Run(ctx context.Context, o Options) error {
 			// that keeps the default answers exactly as before.
 			s.printf("Other providers: %s. Type one at the next question to use it instead.\n", strings.Join(others, ", "))
 		}
-		a, err := s.ask("Pair a terminal now? [Y/n] ")
-		if err != nil {
+		a, err := s.ask(ctx, "Pair a terminal now? [Y/n] ")
+		if err != nil && ctx.Err() != nil {
+			return nil // Ctrl-C before anything started
+		} else if err != nil {
 			return err
 		}
 		if id, ok := s.matchProvider(a); ok && id != s.o.Provider {
@@ -101,14 +97,21 @@ func Run(ctx context.Context, o Options) error {
 			if err := s.enter(ctx, false); err != nil {
 				return err
 			}
+			if ps, err := s.pairings(); err != nil {
+				return s.fail(err)
+			} else if len(ps) > 0 {
+				return s.menu(ctx)
+			}
 			continue
 		}
 		switch strings.ToLower(a) {
 		case "n", "no":
 			return nil
 		case "", "y", "yes":
-			prov, _ := s.o.Service.Provider(s.o.Provider)
-			return s.pair(ctx, prov.Capabilities())
+			if err := s.pair(ctx); err != nil {
+				return err
+			}
+			return s.menu(ctx)
 		}
 		if tries++; tries == 3 {
 			return ErrNoInput
@@ -151,13 +154,8 @@ func (s *session) report(ctx context.Context) error {
 		switch {
 		case p.Status == providers.StatusUnpaired || providers.KindOf(r.Err) == providers.KindNotPaired && p.Status != providers.StatusAwaitingConfirmation:
 			s.printf("%s: %s\n", screens.DisplayName(p), screens.TextNoActive)
-			if ok, err := s.yes("Forget it here so you can pair again? [Y/n] ", true); err != nil {
+			if err := s.offerForget(ctx, p); err != nil {
 				return err
-			} else if ok {
-				if err := s.o.Service.Forget(ctx, p.ID); err != nil {
-					return s.fail(err)
-				}
-				s.printf("Forgot %s.\n", screens.DisplayName(p))
 			}
 		case r.Err != nil:
 			s.printf("%s: %s\n", screens.DisplayName(p), screens.Describe(r.Err).Line)
@@ -168,6 +166,20 @@ func (s *session) report(ctx context.Context) error {
 	if n == 0 {
 		s.printf("No pairings yet.\n")
 	}
+	return nil
+}
+
+// offerForget asks to forget a pairing that is gone remotely, so the
+// register can pair again.
+func (s *session) offerForget(ctx context.Context, p providers.Pairing) error {
+	ok, err := s.yes(ctx, "Forget it here so you can pair again? [Y/n] ", true)
+	if err != nil || !ok {
+		return err
+	}
+	if err := s.o.Service.Forget(ctx, p.ID); err != nil {
+		return s.fail(err)
+	}
+	s.printf("Forgot %s.\n", screens.DisplayName(p))
 	return nil
 }
 
@@ -190,9 +202,11 @@ func (s *session) terminal() (widgets.TerminalView, bool) {
 	return widgets.TerminalView{}, false
 }
 
-func (s *session) pair(ctx context.Context, caps providers.Capabilities) error {
+func (s *session) pair(ctx context.Context) error {
+	prov, _ := s.o.Service.Provider(s.o.Provider)
+	caps := prov.Capabilities()
 	if s.o.Provider == providers.SmartConnect {
-		if err := s.ensureRegister(); err != nil {
+		if err := s.ensureRegister(ctx); err != nil {
 			return err
 		}
 	}
@@ -205,7 +219,7 @@ func (s *session) pair(ctx context.Context, caps providers.Capabilities) error {
 		if s.o.Provider == providers.Helcim {
 			question = "Switch virtual terminal %s to pairing mode now? [Y/n] "
 		}
-		start, err := s.yes(fmt.Sprintf(question, t.TID), true)
+		start, err := s.yes(ctx, fmt.Sprintf(question, t.TID), true)
 		if err != nil {
 			return err
 		}
@@ -224,7 +238,7 @@ func (s *session) pair(ctx context.Context, caps providers.Capabilities) error {
 	}
 	var code string
 	for tries := 0; ; tries++ {
-		raw, err := s.ask(label + ": ")
+		raw, err := s.ask(ctx, label+": ")
 		if err != nil {
 			return err
 		}
@@ -237,7 +251,7 @@ func (s *session) pair(ctx context.Context, caps providers.Capabilities) error {
 			return err
 		}
 	}
-	nick, err := s.ask("Pairing Nickname (optional): ")
+	nick, err := s.ask(ctx, "Pairing Nickname (optional): ")
 	if err != nil {
 		return err
 	}
@@ -269,7 +283,7 @@ func (s *session) confirm(ctx context.Context, p providers.Pairing) (providers.P
 	s.printf("Confirmation code: %s\n", p.ConfirmationCode)
 	s.printf("Check the terminal shows the same code, then confirm on the terminal.\n")
 	if t, ok := s.terminal(); ok {
-		now, err := s.yes("Confirm on the virtual terminal now? [y/N] ", false)
+		now, err := s.yes(ctx, "Confirm on the virtual terminal now? [y/N] ", false)
 		if err != nil {
 			return p, s.cancel(p, err)
 		}

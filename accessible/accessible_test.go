@@ -56,6 +56,7 @@ type harness struct {
 	in   *io.PipeWriter
 	done chan error
 	stop context.CancelFunc
+	seen int // how much output expect has matched so far
 }
 
 func start(t *testing.T) *harness { return startWith(t, nil) }
@@ -84,6 +85,34 @@ func startWith(t *testing.T, edit func(*Options)) *harness {
 func (h *harness) answer(t *testing.T, prompt, text string) {
 	t.Helper()
 	h.out.waitFor(t, prompt)
+	if _, err := io.WriteString(h.in, text+"\n"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// expect waits for text after what earlier expects matched, so a prompt
+// shown again (the menu) is told apart from its earlier showings.
+func (h *harness) expect(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		out := h.out.String()
+		if i := strings.Index(out[h.seen:], text); i >= 0 {
+			h.seen += i + len(text)
+			return
+		}
+		select {
+		case <-h.out.wake:
+		case <-deadline:
+			t.Fatalf("never printed %q after %q; output so far:\n%s", text, out[max(h.seen-40, 0):h.seen], out)
+		}
+	}
+}
+
+// reply answers the next showing of prompt.
+func (h *harness) reply(t *testing.T, prompt, text string) {
+	t.Helper()
+	h.expect(t, prompt)
 	if _, err := io.WriteString(h.in, text+"\n"); err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +151,7 @@ func TestAccessiblePairs(t *testing.T) {
 	h.answer(t, "Pairing Code: ", code)
 	h.answer(t, "Pairing Nickname (optional): ", "Front counter")
 	h.answer(t, "Confirm on the virtual terminal now? [y/N] ", "y")
+	h.answer(t, "Choice: ", "q")
 	if err := h.wait(t); err != nil {
 		t.Fatalf("Run: %v\n%s", err, h.out.String())
 	}

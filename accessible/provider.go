@@ -1,6 +1,7 @@
 package accessible
 
 import (
+	"context"
 	"strings"
 
 	"github.com/tillpair/tillpair/pairing"
@@ -30,7 +31,7 @@ func (s *session) matchProvider(a string) (string, bool) {
 
 // ensureRegister shows SmartConnect's register identity, or asks for one
 // when none is set up: SmartConnect pairs by it.
-func (s *session) ensureRegister() error {
+func (s *session) ensureRegister(ctx context.Context) error {
 	id, ok, err := s.o.Service.Register()
 	if err != nil {
 		return s.fail(err)
@@ -45,7 +46,7 @@ func (s *session) ensureRegister() error {
 		label string
 		dst   *string
 	}{{"Register name", &in.RegisterName}, {"Business name", &in.BusinessName}, {"Vendor name", &in.VendorName}} {
-		v, err := s.ask(f.label + ": ")
+		v, err := s.ask(ctx, f.label+": ")
 		if err != nil {
 			return err
 		}

@@ -34,6 +34,7 @@ func TestAccessibleSmartConnectPairs(t *testing.T) {
 	code := h.terminalOf(t, providers.SmartConnect).PairingCode
 	h.answer(t, "Pairing Code: ", code)
 	h.answer(t, "Pairing Nickname (optional): ", "")
+	h.answer(t, "Choice: ", "q")
 	if err := h.wait(t); err != nil {
 		t.Fatalf("Run: %v\n%s", err, h.out.String())
 	}
@@ -60,6 +61,7 @@ func TestAccessibleHelcimPairs(t *testing.T) {
 	code := h.terminalOf(t, providers.Helcim).PairingCode
 	h.answer(t, "Device Code: ", strings.ToLower(code))
 	h.answer(t, "Pairing Nickname (optional): ", "Reader")
+	h.answer(t, "Choice: ", "q")
 	if err := h.wait(t); err != nil {
 		t.Fatalf("Run: %v\n%s", err, h.out.String())
 	}

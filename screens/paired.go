@@ -59,7 +59,7 @@ func NewPaired(c Common, ps []providers.Pairing, justPairedID string) *PairedScr
 			Test:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")),
 			Unpair: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unpair")),
 			Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add pairing")),
-			Forget: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", forgetHelp(c.Provider))),
+			Forget: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", ForgetHelp(c.Provider))),
 			Setup:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "register setup")),
 			Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, unpair")),
 			No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
@@ -167,7 +167,7 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case key.Matches(km, s.keys.Down):
 		s.sel = min(s.sel+1, max(len(s.pairings)-1, 0))
 	case key.Matches(km, s.keys.Test) && sel.ID != "":
-		s.busy, s.testing, s.started = testingText(s.c.Provider), true, s.c.Clock.Now()
+		s.busy, s.testing, s.started = TestingText(s.c.Provider), true, s.c.Clock.Now()
 		if s.c.StaticSpinner {
 			return s, send(TestMsg{PairingID: sel.ID})
 		}
@@ -279,7 +279,7 @@ func (s *PairedScreen) render() string {
 	case s.asking && s.askForget:
 		// Forgetting leaves the pairing on the terminal: say where to end it.
 		lines = append(lines, lipgloss.NewStyle().Width(w).Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "")
-		lines = append(lines, st.Warning.Render(fmt.Sprintf("Forget %q %s? ", truncateText(DisplayName(s.Selected()), 20), forgetWhere(s.c.Provider)))+
+		lines = append(lines, st.Warning.Render(fmt.Sprintf("Forget %q %s? ", truncateText(DisplayName(s.Selected()), 20), ForgetWhere(s.c.Provider)))+
 			fx(&st.Key, "y")+fx(&st.Faint, " yes  ")+fx(&st.Key, "n")+fx(&st.Faint, " no"))
 	case s.testing:
 		lines = append(lines, s.spinView()+fx(&st.Info, " "+s.busy+" ")+st.Value.Render(s.elapsed()))

@@ -26,24 +26,26 @@ func (s *PairedScreen) mixed() bool {
 	return false
 }
 
-func forgetHelp(provider string) string {
+// ForgetHelp names the forget action in help and menus.
+func ForgetHelp(provider string) string {
 	if provider == providers.Helcim {
 		return "forget this device"
 	}
 	return "forget on this register"
 }
 
-func forgetWhere(provider string) string {
+// ForgetWhere says where a forget takes effect: here, not on the terminal.
+func ForgetWhere(provider string) string {
 	if provider == providers.Helcim {
 		return "on this till"
 	}
 	return "on this register"
 }
 
-// testingText names what Test waits for: SmartConnect's Terminal.GetStatus
+// TestingText names what Test waits for: SmartConnect's Terminal.GetStatus
 // is answered by the terminal (polled every 2 s or more), Helcim's ping is
 // accepted by the cloud at once.
-func testingText(provider string) string {
+func TestingText(provider string) string {
 	switch provider {
 	case providers.SmartConnect:
 		return "Testing… (asking the terminal)"
@@ -51,6 +53,18 @@ func testingText(provider string) string {
 		return "Testing… (pinging the terminal)"
 	}
 	return "Testing…"
+}
+
+// TestedText is the outcome of a successful Test checked at at. Helcim's
+// Test is a ping the terminal shows, so it sends staff to look.
+func TestedText(provider string, at time.Time) string {
+	switch provider {
+	case providers.SmartConnect:
+		return "Terminal reachable — checked " + at.Format(time.TimeOnly)
+	case providers.Helcim:
+		return "Ping sent — check the terminal screen"
+	}
+	return "Pairing is active — checked " + at.Format(time.TimeOnly)
 }
 
 func (s *PairedScreen) spinView() string { return s.spin.View() }

@@ -195,7 +195,9 @@ cancel() {
 }
 
 accessible() {
-  start access 80 24 ACCESSIBLE=1
+  # Tall enough that the whole session stays on screen: lines are never
+  # redrawn, so every check reads what scrolled by.
+  start access 100 60 ACCESSIBLE=1
   wait_for "Simple Cloud Integration — tillpair [SANDBOX]"
   wait_for "No pairings yet."
   wait_for "Pair a terminal now? [Y/n]"
@@ -215,8 +217,20 @@ accessible() {
   wait_for "Pairing successful."
   has "Pairing Nickname: Front counter"
   screen | grep -qE '^Pairing ID: pid_' || fail "no Pairing ID line"
+  # After pairing, the menu: test right away, then unpair.
+  wait_for "What next? t: test, u: unpair, p: pair another terminal, q: quit."
+  wait_re '^Choice:$'
+  text t; keys Enter
+  wait_re '^Front counter: Pairing is active — checked [0-9:]{8}\.$'
+  text u; keys Enter
+  wait_for "Unpair Front counter? [y/N]"
+  text y; keys Enter
+  wait_for "Unpaired Front counter."
+  wait_for "What next? p: pair a terminal, q: quit."
+  lacks "Error:"
   # A line interface never redraws, so no box drawing may appear.
   ! screen | grep -qE '[╭╮│─█]' || fail "box drawing in accessible mode"
+  text q; keys Enter
   expect_exit 0
 }
 

@@ -244,7 +244,7 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 		// A Test retried from the error screen succeeded: leave the error.
 		cmd = m.show(screens.NewPaired(m.c, m.active(), ""))
 	}
-	m.setStatus(widgets.StatusSuccess, m.testedText())
+	m.setStatus(widgets.StatusSuccess, screens.TestedText(m.provider, m.clock.Now()))
 	return cmd
 }
 

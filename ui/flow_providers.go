@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"time"
-
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tillpair/tillpair/pairing"
@@ -171,16 +169,4 @@ func (m *Model) registerNote() string {
 		return ""
 	}
 	return "Register “" + m.register.RegisterName + "” of " + m.register.BusinessName + " — ctrl+e to change"
-}
-
-// testedText is the status line after a successful Test.
-func (m *Model) testedText() string {
-	at := m.clock.Now().Format(time.TimeOnly)
-	switch m.provider {
-	case providers.SmartConnect:
-		return "Terminal reachable — checked " + at
-	case providers.Helcim:
-		return "Ping sent — check the terminal screen"
-	}
-	return "Pairing is active — checked " + at
 }
