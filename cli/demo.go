@@ -25,7 +25,7 @@ against the in-process sandbox, with a caption bar naming the requirement on
 show. Nothing is stored and no network beyond loopback is used.
 
 Keys: space pauses and resumes, ← and → step back and forward, q quits.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if pace <= 0 {
 				return usagef("--pace %s must be positive, e.g. --pace 2.5s", pace)

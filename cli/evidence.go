@@ -24,11 +24,11 @@ an evidence pack to DIR: screens/ (one screenshot per screen state, plain text
 and ANSI), index.md (each pairing requirement of the provider linked to the
 screenshots that show it) and requests/ (each scenario's sandbox request log,
 secrets redacted). Two runs write identical files apart from index.md's
-"Generated:" line. One pack holds one provider: --provider sci (the
-default, mx51's checklist), smartconnect or helcim.
+"Generated:" line. One pack holds one provider: --provider sci (the default,
+mx51's checklist), smartconnect or helcim.
 
 DIR must be new, empty or a previous evidence pack; --force replaces anything.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.Out == "" {
 				return usagef("--out DIR is required, e.g. tillpair evidence --out ./evidence")

@@ -45,15 +45,15 @@ func newPairCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pair --code CODE [--provider sci|smartconnect|helcim] [--nickname NAME] [--wait DUR | --no-wait] [--json]",
 		Short: "Pair with a terminal using the code it shows",
-		Long: `Pair this register with a terminal. Start pairing on the terminal first;
-it shows a pairing code (Helcim: switch it to pairing mode; it shows a
+		Long: `Pair this register with a terminal. Start pairing on the terminal first; it
+shows a pairing code (Helcim: switch it to pairing mode; it shows a
 4-character device code).
 
-SmartConnect and Helcim pairings are active at once: there is no waiting
-step. SmartConnect needs the register identity first (tillpair setup
-smartconnect); its codes refresh on the terminal, so enter the current one
-promptly. Helcim looks the device up on the token's account and pings it:
-the terminal shows a message so you can see the right one answered.
+SmartConnect and Helcim pairings are active at once: there is no waiting step.
+SmartConnect needs the register identity first (tillpair setup smartconnect);
+its codes refresh on the terminal, so enter the current one promptly. Helcim
+looks the device up on the token's account and pings it: the terminal shows a
+message so you can see the right one answered.
 
 For SCI the terminal then shows a confirmation code: check it matches the one
 printed here and confirm on the terminal. pair waits for that (--wait, default
@@ -62,20 +62,19 @@ unpaired in the cloud and removed here. With --no-wait it is left awaiting
 confirmation; confirm on the terminal, then run 'tillpair test PAIRING'.
 
 --json prints one object on stdout: provider, pairing_id, status,
-confirmation_code, tid, pairing_nickname, terminal_nickname. pairing_id is
-the SCI pairing id, the SmartConnect register ID or the Helcim device code.
+confirmation_code, tid, pairing_nickname, terminal_nickname. pairing_id is the
+SCI pairing id, the SmartConnect register ID or the Helcim device code.
 Progress goes to stderr.
 
-Exit codes: 0 paired (or awaiting with --no-wait), 2 bad input or not
-configured, 4 the provider refused (unknown or used code, credentials),
-5 network or timeout (including no confirmation in time) or the terminal
-is not listening, 6 keyring or
-records store, 1 interrupted.`,
+Exit codes: 0 paired (or awaiting with --no-wait); 2 bad input or not
+configured; 4 the provider refused (unknown or used code, credentials);
+5 network or timeout (including no confirmation in time), or the terminal is
+not listening; 6 keyring or records store; 1 interrupted.`,
 		Example: `  tillpair pair --code 123456 --nickname "Front Bar"
   tillpair pair --code 123456 --no-wait --json
   tillpair pair --provider smartconnect --code 12345678
   tillpair pair --provider helcim --code DY6L`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("wait") && o.noWait {
 				return usagef("--wait and --no-wait cannot be used together; choose one")
@@ -83,9 +82,17 @@ records store, 1 interrupted.`,
 			if o.wait <= 0 {
 				return usagef("--wait must be a positive duration such as 2m or 90s")
 			}
+			if !cmd.Flags().Changed("code") {
+				return usagef("--code is required: start pairing on the terminal and pass the code it shows, e.g. %s", pairExample(o.provider))
+			}
+			if err := checkPairInput(o); err != nil {
+				return err
+			}
 			return runPair(e, o)
 		},
 	}
+	// Use lists the flags already: no "[flags]" after them.
+	cmd.DisableFlagsInUseLine = true
 	f := cmd.Flags()
 	f.StringVar(&o.provider, "provider", providers.SCI, "provider: sci, smartconnect or helcim")
 	f.StringVar(&o.code, "code", "", "the pairing code the terminal shows (required)")
@@ -93,7 +100,6 @@ records store, 1 interrupted.`,
 	f.DurationVar(&o.wait, "wait", pairing.DefaultConfirmWindow, "how long to wait for confirmation on the terminal")
 	f.BoolVar(&o.noWait, "no-wait", false, "do not wait for confirmation; leave the pairing awaiting_confirmation")
 	f.BoolVar(&o.json, "json", false, "print the result as one JSON object")
-	_ = cmd.MarkFlagRequired("code")
 	return cmd
 }
 

@@ -68,13 +68,19 @@ func execute(e *env, args []string) int {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
 	}
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintf(stderr, "tillpair: %v\nRun 'tillpair --help' for usage.\n", err)
+		// The help of the command that was mistyped, not the root's list
+		// of commands: that is where its flags and arguments are.
+		path := root.CommandPath()
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(stderr, "tillpair: %v\nRun '%s --help' for usage.\n", err, path)
 		return ExitUsage
 	}
 	fmt.Fprintf(stderr, "tillpair: %v\n", err)

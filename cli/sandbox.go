@@ -21,7 +21,7 @@ func newSandboxCmd(e *env) *cobra.Command {
 		Long: `sandbox serves the simulated payment clouds, their virtual terminals and a
 JSON control API on a loopback address. It prints one JSON line with the URLs
 and the sandbox credentials, then serves until interrupted (Ctrl-C).`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSandbox(e, listen)
 		},

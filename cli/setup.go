@@ -25,11 +25,12 @@ func newSetupCmd(e *env) *cobra.Command {
 		Short: "Configure a provider: sci, smartconnect or helcim",
 		Long: `Configure a provider.
 
-  setup sci           SCI Pairing API key and signing secret Part A (OS keyring)
-  setup smartconnect  this register's SmartConnect identity (records file; no secrets)
-  setup helcim        Helcim API token (OS keyring)
+  sci           SCI Pairing API key and signing secret Part A (OS keyring)
+  smartconnect  register identity for SmartConnect (records file; no secrets)
+  helcim        Helcim API token (OS keyring)
 
-Credentials are never printed. Run 'tillpair setup PROVIDER --help' for details.`,
+Credentials are never printed. Run 'tillpair setup PROVIDER --help' for
+details.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -48,18 +49,21 @@ func newSetupSCICmd(e *env) *cobra.Command {
 		Short: "Store the SCI Pairing API key and signing secret Part A in the OS keyring",
 		Long: `Store the SCI credentials in the OS keyring. They are never printed.
 
-Asks for the SCI Pairing API key and the signing secret Part A without
-echoing them when stdin is a terminal. Otherwise it reads them as two lines
-from stdin:
+Asks for the SCI Pairing API key and the signing secret Part A without echoing
+them when stdin is a terminal. Otherwise it reads them as two lines from
+stdin:
 
   printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci
 
 When TILLPAIR_SCI_API_KEY and TILLPAIR_SCI_SIGNING_SECRET_PART_A are both set,
 tillpair uses them and nothing needs storing.
 
-Exit codes: 0 stored (or env vars in use); 2 bad or missing input;
-6 keyring failure.`,
-		Args: cobra.NoArgs,
+SCI API keys start with test_ or live_. A key that does not is stored anyway,
+with a warning: it is most often the signing secret Part A pasted in its place.
+
+Exit codes: 0 stored (or env vars in use); 2 bad or missing input; 6 keyring
+failure.`,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return runSetupSCI(e) },
 	}
 }
@@ -67,6 +71,7 @@ Exit codes: 0 stored (or env vars in use); 2 bad or missing input;
 func runSetupSCI(e *env) error {
 	if strings.TrimSpace(e.getenv(app.EnvSCIAPIKey)) != "" && strings.TrimSpace(e.getenv(app.EnvSCISigningPartA)) != "" {
 		_, err := fmt.Fprintf(e.stdout, "%s and %s are set: tillpair uses them, and nothing needs storing.\n", app.EnvSCIAPIKey, app.EnvSCISigningPartA)
+		warnSCIKey(e, providers.NewSecret(strings.TrimSpace(e.getenv(app.EnvSCIAPIKey))), providers.NewSecret(strings.TrimSpace(e.getenv(app.EnvSCISigningPartA))), app.EnvSCIAPIKey)
 		return err
 	}
 	read := e.credentialReader(`pipe the API key and Part A as two lines, e.g. printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci`)
@@ -83,6 +88,7 @@ func runSetupSCI(e *env) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "SCI credentials stored in the OS keyring (service %q): Pairing API key and signing secret Part A.\n", service)
+	warnSCIKey(e, key, partA, "the API key")
 	if strings.TrimSpace(e.getenv(app.EnvSCIAPIKey)+e.getenv(app.EnvSCISigningPartA)) != "" {
 		fmt.Fprintf(e.stderr, "Note: %s or %s is set and takes precedence over the stored value.\n", app.EnvSCIAPIKey, app.EnvSCISigningPartA)
 	}

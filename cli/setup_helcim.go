@@ -26,9 +26,9 @@ reads one line from stdin:
 When TILLPAIR_HELCIM_API_TOKEN is set, tillpair uses it and nothing needs
 storing.
 
-Exit codes: 0 stored (or env var in use); 2 bad or missing input;
-6 keyring failure.`,
-		Args: cobra.NoArgs,
+Exit codes: 0 stored (or env var in use); 2 bad or missing input; 6 keyring
+failure.`,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return runSetupHelcim(e) },
 	}
 }

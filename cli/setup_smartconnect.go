@@ -26,11 +26,11 @@ type registerFlags struct {
 func newSetupSmartConnectCmd(e *env) *cobra.Command {
 	var f registerFlags
 	cmd := &cobra.Command{
-		Use:   "smartconnect [--register-name N] [--business-name B] [--vendor-name V] [--environment dev|production] [--regenerate-id]",
+		Use:   "smartconnect [flags]",
 		Short: "Set this register's SmartConnect identity (no secrets)",
-		Long: `Set the register identity SmartConnect knows this register by. SmartConnect has
-no credentials: the register ID, business name and vendor name identify the
-register on every request, so they must stay the same after pairing.
+		Long: `Set the register identity SmartConnect knows this register by. SmartConnect
+has no credentials: the register ID, business name and vendor name identify
+the register on every request, so they must stay the same after pairing.
 
   --register-name   shown on the terminal so staff can tell registers apart
   --business-name   the store's name (changing it needs a new pairing)
@@ -48,7 +48,7 @@ stored environment.
 Exit codes: 0 saved; 2 missing or invalid field; 6 records store.`,
 		Example: `  tillpair setup smartconnect --register-name "Main Register" --business-name "Toys Shop" --vendor-name "Till2Go"
   tillpair setup smartconnect --environment production`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runSetupSmartConnect(e, cmd, f) },
 	}
 	fl := cmd.Flags()

@@ -39,12 +39,11 @@ func newStatusCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status [--json] [--no-check]",
 		Short: "List pairings, checking each one live",
-		Long: `List this register's pairings. Each is checked live with its provider
-(SCI pairing-info, SmartConnect Terminal.GetStatus, Helcim ping) unless
---no-check is given: a pairing removed on the terminal shows as unpaired. A
-check that fails on the network, or a terminal that is asleep or offline,
-leaves the last known status and is reported for that pairing; it never
-means unpaired.
+		Long: `List this register's pairings. Each is checked live with its provider (SCI
+pairing-info, SmartConnect Terminal.GetStatus, Helcim ping) unless --no-check
+is given: a pairing removed on the terminal shows as unpaired. A check that
+fails on the network, or a terminal that is asleep or offline, leaves the last
+known status and is reported for that pairing; it never means unpaired.
 
 --json prints {"pairings":[{provider, pairing_id, status, pairing_nickname,
 tid, terminal_nickname, checked_at, check_error?, check_error_kind?}]}.
@@ -53,9 +52,11 @@ Exit codes: 0 at least one pairing is active; 3 no active pairing (none at
 all, or all unpaired or awaiting confirmation); 5 every live check failed on
 the network or timed out, so nothing could be confirmed; 2 not configured;
 6 keyring or records store.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return runStatus(e, asJSON, noCheck) },
 	}
+	// Use lists the flags already: no "[flags]" after them.
+	cmd.DisableFlagsInUseLine = true
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the pairings as JSON")
 	cmd.Flags().BoolVar(&noCheck, "no-check", false, "show the stored statuses without checking live")
 	return cmd

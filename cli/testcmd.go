@@ -14,14 +14,14 @@ func newTestCmd(e *env) *cobra.Command {
 		Short: "Check one pairing live (id, short id or nickname)",
 		Long: `Check one pairing live with its provider: SCI pairing-info; SmartConnect the
 Terminal.GetStatus request (polled; takes a few seconds); Helcim a ping (the
-terminal shows a message). PAIRING is the pairing id, at least 4 characters
-of it, or the pairing nickname.
+terminal shows a message). PAIRING is the pairing id, at least 4 characters of
+it, or the pairing nickname.
 
 Exit codes: 0 active; 3 not active (not confirmed yet, or unpaired on the
 terminal); 5 network or timeout, or the terminal is not listening (status
 kept); 2 unknown PAIRING or not configured; 4 refused by the provider;
 6 keyring or records store.`,
-		Args: cobra.ExactArgs(1),
+		Args: onePairing,
 		RunE: func(_ *cobra.Command, args []string) error { return runTest(e, args[0]) },
 	}
 }

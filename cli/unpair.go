@@ -24,18 +24,20 @@ after unpairing on the terminal, or for providers that unpair only there.
 
 SmartConnect and Helcim have no unpair from the register: the terminal is
 unpaired on the terminal itself (SmartConnect: its POS pairing menu; Helcim:
-switch the device back to standalone mode). For them, unpair without
---forget changes nothing: it prints those steps and the --forget command,
-and exits 2. Run 'tillpair unpair PAIRING --forget' to remove the pairing
-here after (or before) doing the terminal step.
+switch the device back to standalone mode). For them, unpair without --forget
+changes nothing: it prints those steps and the --forget command, and exits 2.
+Run 'tillpair unpair PAIRING --forget' to remove the pairing here after (or
+before) doing the terminal step.
 
-Exit codes: 0 unpaired (or forgotten); 2 unknown PAIRING, no confirmation,
-not configured, or a SmartConnect/Helcim pairing without --forget (nothing
+Exit codes: 0 unpaired (or forgotten); 2 unknown PAIRING, no confirmation, not
+configured, or a SmartConnect/Helcim pairing without --forget (nothing
 changed; the steps are printed); 4 refused by the provider; 5 network or
 timeout (the pairing is kept, try again); 6 keyring or records store.`,
-		Args: cobra.ExactArgs(1),
+		Args: onePairing,
 		RunE: func(_ *cobra.Command, args []string) error { return runUnpair(e, args[0], yes, forget) },
 	}
+	// Use lists the flags already: no "[flags]" after them.
+	cmd.DisableFlagsInUseLine = true
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	cmd.Flags().BoolVar(&forget, "forget", false, "remove the pairing here only; do not contact the cloud")
 	return cmd

@@ -12,7 +12,7 @@ func newVersionCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintf(e.stdout, "tillpair %s (%s, %s/%s)\n", e.build.version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			return err

@@ -99,7 +99,10 @@ func (s *Service) AwaitConfirmation(ctx context.Context, pairingID string, notif
 			notify(ev)
 			return updated, nil
 		case err == nil || providers.KindOf(err) == providers.KindNotPaired:
-			log.Debug("await: not confirmed yet", "attempt", attempt, "status", st)
+			// The record's status, not the check's: SCI answers an
+			// unconfirmed pairing as unpaired (401 no_active_pairings_found),
+			// which while awaiting only means not confirmed yet.
+			log.Debug("await: not confirmed yet", "attempt", attempt, "status", rec.Status, "err", err)
 			ev.Type = EventWaiting
 			notify(ev)
 		case retryable(err):

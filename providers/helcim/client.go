@@ -90,7 +90,11 @@ func (c *Client) String() string { return "helcim client for " + c.base.Redacted
 // Capabilities: no confirmation step (the device code is the pairing), no
 // remote unpair (the device is switched back on the device itself), and the
 // ping makes a good "Test".
-func (c *Client) Capabilities() providers.Capabilities {
+func (c *Client) Capabilities() providers.Capabilities { return Capabilities() }
+
+// Capabilities is what (*Client).Capabilities returns, for callers with no
+// client: the CLI checks a typed code before it needs credentials.
+func Capabilities() providers.Capabilities {
 	return providers.Capabilities{
 		NeedsConfirmation: false,
 		RemoteUnpair:      false,

@@ -87,7 +87,11 @@ func (c *Client) String() string { return "sci client for " + c.pairingURL.Redac
 
 // Capabilities: the merchant confirms on the terminal after Pair, unpair is
 // a remote call, and pairing-info doubles as the certification "Test".
-func (c *Client) Capabilities() providers.Capabilities {
+func (c *Client) Capabilities() providers.Capabilities { return Capabilities() }
+
+// Capabilities is what (*Client).Capabilities returns, for callers with no
+// client: the CLI checks a typed code before it needs credentials.
+func Capabilities() providers.Capabilities {
 	return providers.Capabilities{
 		NeedsConfirmation: true,
 		RemoteUnpair:      true,

@@ -139,7 +139,11 @@ func (c *Client) String() string { return "smartconnect client for " + c.base.Re
 func (c *Client) Environment() string { return c.env }
 
 // Capabilities: no confirmation and no remote unpair; GetStatus is the Test.
-func (c *Client) Capabilities() providers.Capabilities {
+func (c *Client) Capabilities() providers.Capabilities { return Capabilities() }
+
+// Capabilities is what (*Client).Capabilities returns, for callers with no
+// client: the CLI checks a typed code before it needs credentials.
+func Capabilities() providers.Capabilities {
 	return providers.Capabilities{
 		NeedsConfirmation: false,
 		RemoteUnpair:      false,
