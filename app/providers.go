@@ -152,6 +152,8 @@ func keyringReason(ke *keystore.Error) string {
 		return "the OS keyring is locked"
 	case keystore.KindDenied:
 		return "the OS keyring denied access"
+	case keystore.KindTimeout:
+		return "the OS keyring did not answer (an unlock prompt nobody answered?)"
 	}
 	return "the OS keyring could not be read"
 }

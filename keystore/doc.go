@@ -58,4 +58,9 @@
 // machines can run inside dbus-run-session with gnome-keyring (see
 // scripts/with-keyring.sh) or supply credentials through TILLPAIR_*
 // environment variables (see Credential).
+//
+// Every keyring call has a deadline (Keyring.Timeout, a minute by default):
+// go-keyring waits without limit for an unlock prompt, and on a till reached
+// over SSH that prompt may sit on a screen nobody watches. A call that runs
+// out is reported as KindTimeout; it cannot be cancelled, so it is abandoned.
 package keystore

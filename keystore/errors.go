@@ -37,6 +37,9 @@ const (
 	KindReadOnly
 	// KindIO: any other file system failure (disk full, missing dir, ...).
 	KindIO
+	// KindTimeout: the OS keyring did not answer in time, usually because
+	// it is waiting for an unlock prompt that nobody answers.
+	KindTimeout
 )
 
 var errorKindNames = [...]string{
@@ -53,6 +56,7 @@ var errorKindNames = [...]string{
 	KindBusy:         "busy",
 	KindReadOnly:     "read_only",
 	KindIO:           "io",
+	KindTimeout:      "timeout",
 }
 
 // String is the stable snake_case name used in JSON output.
@@ -136,6 +140,8 @@ func (e *Error) cause() string {
 		return "another tillpair is updating it"
 	case KindReadOnly:
 		return "it is not writable"
+	case KindTimeout:
+		return "the OS keyring did not answer in time"
 	}
 	return "unexpected failure"
 }
@@ -157,6 +163,10 @@ func (e *Error) Fix() string {
 	case KindLocked:
 		return "Unlock your login keyring (log in to a desktop session, or run `gnome-keyring-daemon --unlock` " +
 			"with the keyring password), then try again"
+	case KindTimeout:
+		return "It is probably waiting for an unlock prompt on the desktop that nobody answered: answer it, or " +
+			"unlock your login keyring first (log in to a desktop session, or run `gnome-keyring-daemon --unlock` " +
+			"with the keyring password), then try again; if no prompt is showing, restart gnome-keyring-daemon"
 	case KindDenied:
 		return "Allow tillpair to use the keyring (check the keyring's access prompt or policy), then try again"
 	case KindTooBig:

@@ -39,6 +39,8 @@ func runHelper(mode string) int {
 		return helperFileSizeLimit(dir)
 	case "keyring-get":
 		return helperKeyringGet(arg)
+	case "keyring-ops":
+		return helperKeyringOps(arg)
 	}
 	fmt.Fprintln(os.Stderr, "unknown helper mode", mode)
 	return 2

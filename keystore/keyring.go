@@ -2,9 +2,11 @@ package keystore
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/godbus/dbus/v5"
 	"github.com/zalando/go-keyring"
@@ -20,12 +22,22 @@ const (
 	// credential at 2560 bytes and macOS at about 3000 including names, and
 	// failing the same way everywhere beats a secret that only fits on Linux.
 	MaxSecretBytes = 2048
+	// DefaultKeyringTimeout bounds one keyring call. go-keyring waits
+	// without limit for an unlock prompt to be answered, and the prompt may
+	// be on a screen nobody is watching (a till reached over SSH while its
+	// desktop keyring is locked). A minute leaves time to notice and answer
+	// a prompt on the desktop.
+	DefaultKeyringTimeout = time.Minute
 )
 
 // Keyring is Secrets in the OS keyring via go-keyring (Secret Service on
 // Linux, Keychain on macOS, Credential Manager on Windows).
 type Keyring struct {
 	service string
+	// Timeout bounds each Get, Set and Delete; set it before first use.
+	// Zero means DefaultKeyringTimeout. A call that times out is abandoned,
+	// not cancelled (go-keyring cannot be), so it may still finish later.
+	Timeout time.Duration
 }
 
 var _ Secrets = (*Keyring)(nil)
@@ -45,7 +57,11 @@ func (k *Keyring) Get(name string) (providers.Secret, error) {
 	if err := k.checkName("read secret", name); err != nil {
 		return providers.Secret{}, err
 	}
-	v, err := keyring.Get(k.service, name)
+	var v string
+	err := k.call("read secret", name, func() (err error) {
+		v, err = keyring.Get(k.service, name)
+		return err
+	})
 	if err != nil {
 		return providers.Secret{}, k.mapErr("read secret", name, err, "")
 	}
@@ -63,7 +79,8 @@ func (k *Keyring) Set(name string, value providers.Secret) error {
 	if value.Len() > MaxSecretBytes {
 		return &Error{Kind: KindTooBig, Op: op, Item: name, Service: k.service}
 	}
-	if err := keyring.Set(k.service, name, value.Reveal()); err != nil {
+	err := k.call(op, name, func() error { return keyring.Set(k.service, name, value.Reveal()) })
+	if err != nil {
 		return k.mapErr(op, name, err, value.Reveal())
 	}
 	return nil
@@ -73,11 +90,36 @@ func (k *Keyring) Delete(name string) error {
 	if err := k.checkName("delete secret", name); err != nil {
 		return err
 	}
-	err := keyring.Delete(k.service, name)
+	err := k.call("delete secret", name, func() error { return keyring.Delete(k.service, name) })
 	if err == nil || errors.Is(err, keyring.ErrNotFound) {
 		return nil
 	}
 	return k.mapErr("delete secret", name, err, "")
+}
+
+// call runs fn, a go-keyring call, under the deadline. On timeout fn keeps
+// running in its goroutine; the buffered channel lets it exit when (if)
+// the backend answers. fn's own errors are returned for mapErr.
+func (k *Keyring) call(op, name string, fn func() error) error {
+	timeout := k.timeout()
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-timer.C:
+		return &Error{Kind: KindTimeout, Op: op, Item: name, Service: k.service,
+			Cause: fmt.Sprintf("the OS keyring did not answer within %v", timeout)}
+	}
+}
+
+func (k *Keyring) timeout() time.Duration {
+	if k.Timeout <= 0 {
+		return DefaultKeyringTimeout
+	}
+	return k.Timeout
 }
 
 func (k *Keyring) checkName(op, name string) error {
@@ -90,6 +132,10 @@ func (k *Keyring) checkName(op, name string) error {
 // mapErr classifies a go-keyring error. secret is the value being stored,
 // if any, so it can be scrubbed from backend messages that might echo it.
 func (k *Keyring) mapErr(op, name string, err error, secret string) error {
+	// Already classified (a timeout from call); go-keyring never returns one.
+	if e, ok := err.(*Error); ok {
+		return e
+	}
 	e := &Error{Kind: classifyKeyringErr(err), Op: op, Item: name, Service: k.service, Err: err}
 	if secret != "" && strings.Contains(err.Error(), secret) {
 		e.Err = errors.New(strings.ReplaceAll(err.Error(), secret, providers.NewSecret(secret).String()))

@@ -125,7 +125,7 @@ func TestKeyringRefusesBeforeCallingBackend(t *testing.T) {
 
 func TestErrorKindNames(t *testing.T) {
 	seen := map[string]bool{}
-	for k := KindUnknown; k <= KindIO; k++ {
+	for k := KindUnknown; k <= KindTimeout; k++ {
 		s := k.String()
 		if s == "" || strings.HasPrefix(s, "kind(") || seen[s] {
 			t.Errorf("kind %d has name %q", int(k), s)

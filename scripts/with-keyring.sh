@@ -4,13 +4,22 @@
 # gnome-keyring "login" collection kept in a throwaway XDG_DATA_HOME.
 # HOME is left alone so Go's module/build caches keep working.
 # Debian packages: dbus-daemon (dbus-run-session), dbus-bin (dbus-send), gnome-keyring.
+#
+# CMD sees WITH_KEYRING_PASSWORD, the throwaway keyring's password, so tests
+# that lock the collection can unlock it again. If WITH_KEYRING_BUS_CONFIG
+# names a dbus-daemon config file, the bus uses it instead of the default
+# session config (tests use this to impose a deny policy).
 set -eu
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export XDG_DATA_HOME="$tmp/data" XDG_RUNTIME_DIR="$tmp/run"
+export WITH_KEYRING_PASSWORD="throwaway-ci-pass"
 mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
-dbus-run-session -- sh -c '
-  printf %s "throwaway-ci-pass" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+config=
+[ -n "${WITH_KEYRING_BUS_CONFIG:-}" ] && config="--config-file=$WITH_KEYRING_BUS_CONFIG"
+# ${config:+"$config"} expands to nothing when unset, keeping dbus-run-session's default.
+dbus-run-session ${config:+"$config"} -- sh -c '
+  printf %s "$WITH_KEYRING_PASSWORD" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
   # wait until the daemon owns org.freedesktop.secrets on this bus (max ~5s),
   # so it is tied to the bus and exits with it
   i=0
