@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -62,7 +63,12 @@ func (s *Sandbox) logRequests(h http.Handler, sink func(Entry)) http.Handler {
 			r.Body = readCloser{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
 		}
 		rec := &recorder{ResponseWriter: w}
-		defer func() {
+		// The entry is reported before the client can see the answer: a
+		// normal answer is sent after the handler returns, and a dropped
+		// connection is reported just before it is closed. Otherwise a
+		// client could act on a reset and send its next request before the
+		// reset is logged, and logs of the same run would differ in order.
+		rec.report = sync.OnceFunc(func() {
 			e.Target = s.redact(redactQuery(r.URL.RequestURI()))
 			e.Header = s.redactHeader(r.Header)
 			e.RequestBody = s.redact(string(head))
@@ -72,7 +78,8 @@ func (s *Sandbox) logRequests(h http.Handler, sink func(Entry)) http.Handler {
 				e.Status = http.StatusOK // wrote nothing: net/http answers 200
 			}
 			sink(e)
-		}()
+		})
+		defer rec.report()
 		h.ServeHTTP(rec, r)
 	})
 }
@@ -89,6 +96,7 @@ type recorder struct {
 	status   int
 	body     bytes.Buffer
 	hijacked bool
+	report   func() // reports the entry, once
 }
 
 func (r *recorder) WriteHeader(code int) {
@@ -114,7 +122,23 @@ func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, http.ErrNotSupported
 	}
 	r.hijacked = true
-	return hj.Hijack()
+	conn, rw, err := hj.Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	return reportingConn{Conn: conn, report: r.report}, rw, nil
+}
+
+// reportingConn reports the request's entry before the hijacked connection
+// closes, so the log has it before the client sees the connection drop.
+type reportingConn struct {
+	net.Conn
+	report func()
+}
+
+func (c reportingConn) Close() error {
+	c.report()
+	return c.Conn.Close()
 }
 
 func (r *recorder) Flush() {
