@@ -108,7 +108,10 @@ func Run(ctx context.Context, o Options) error {
 		case "n", "no":
 			return nil
 		case "", "y", "yes":
-			if err := s.pair(ctx); err != nil {
+			// A pairing that failed (wrong code, code used, network) was
+			// printed with its next step; the menu offers p to try again,
+			// as after a pairing started from the menu.
+			if err := s.pair(ctx); interrupted(ctx, err) {
 				return err
 			}
 			return s.menu(ctx)
@@ -183,6 +186,21 @@ func (s *session) offerForget(ctx context.Context, p providers.Pairing) error {
 	return nil
 }
 
+// interrupted: err ends the session rather than the flow: input ended in
+// the middle of it, or Ctrl-C.
+func interrupted(ctx context.Context, err error) bool {
+	return errors.Is(err, ErrNoInput) || err != nil && ctx.Err() != nil
+}
+
+// message is a local error's own sentence (a code's format rules say what
+// is wrong more precisely than the kind's wording), else the wording.
+func message(err error) string {
+	if pe, ok := providers.AsError(err); ok && pe.Message != "" && pe.HTTPStatus == 0 {
+		return pe.Message
+	}
+	return screens.Describe(err).Line
+}
+
 func orDash(v string) string {
 	if v == "" {
 		return "—"
@@ -211,7 +229,7 @@ func (s *session) pair(ctx context.Context) error {
 		}
 	}
 	s.printf("How to pair:\n")
-	for i, step := range screens.PairSteps(s.o.Provider) {
+	for i, step := range lineSteps(s.o.Provider) {
 		s.printf("  %d. %s\n", i+1, step)
 	}
 	if t, ok := s.terminal(); ok {
@@ -246,7 +264,10 @@ func (s *session) pair(ctx context.Context) error {
 		if err == nil {
 			break
 		}
-		s.printf("%s\n", err.Error())
+		// Stamped as the service stamps its own, so the error returned
+		// names the provider ("sci pair: …") rather than starting ": ".
+		err = pairing.Stamp(err, s.o.Provider, providers.OpPair)
+		s.printf("%s\n", message(err))
 		if tries == 2 {
 			return err
 		}

@@ -2,6 +2,7 @@ package accessible
 
 import (
 	"context"
+	"errors"
 	"io"
 	"strings"
 	"sync"
@@ -205,14 +206,80 @@ func TestAccessibleRejectsBadCode(t *testing.T) {
 	h := start(t)
 	h.answer(t, "Pair a terminal now? [Y/n] ", "y")
 	h.answer(t, "Start pairing on virtual terminal", "n")
-	h.answer(t, "Pairing Code: ", "12")
-	h.answer(t, "Pairing Code: ", "abc")
-	h.answer(t, "Pairing Code: ", "1")
-	err := h.wait(t)
-	if providers.KindOf(err) != providers.KindInvalidCode {
-		t.Fatalf("Run = %v, want an invalid code error", err)
+	h.reply(t, "Pairing Code: ", "12")
+	h.reply(t, "Pairing Code: ", "abc")
+	h.reply(t, "Pairing Code: ", "1")
+	// Three codes that are not codes fail the pairing, not the session.
+	h.expect(t, "What next? p: pair a terminal, q: quit.")
+	h.reply(t, "Choice: ", "q")
+	if err := h.wait(t); err != nil {
+		t.Fatalf("Run = %v, want nil after q at the menu", err)
 	}
-	if n := strings.Count(h.out.String(), "Pairing Code: "); n != 3 {
+	out := h.out.String()
+	if n := strings.Count(out, "Pairing Code: "); n != 3 {
 		t.Errorf("asked %d times, want 3", n)
+	}
+	// Each refusal is the rule's own sentence, right after the prompt.
+	for _, want := range []string{"Pairing Code: The pairing code must be", "Pairing Code: The pairing code must be digits only"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, ": :") || strings.Contains(out, "\n: ") {
+		t.Errorf("a message starts with an empty provider name:\n%s", out)
+	}
+}
+
+func TestAccessibleWrongCodeAtFirstQuestionLeadsToMenu(t *testing.T) {
+	h := start(t)
+	h.reply(t, "Pair a terminal now? [Y/n] ", "")
+	h.reply(t, "Start pairing on virtual terminal", "y")
+	h.expect(t, "shows pairing code")
+	good := h.terminal(t).PairingCode
+	wrong := "111111"
+	if good == wrong {
+		wrong = "222222"
+	}
+	h.reply(t, "Pairing Code: ", wrong)
+	h.reply(t, "Pairing Nickname (optional): ", "")
+	h.expect(t, "Error: ")
+	h.expect(t, "What next? p: pair a terminal, q: quit.")
+	h.reply(t, "Choice: ", "p")
+	h.pairSCI(t, "Front counter")
+	h.expect(t, "What next? t: test")
+	h.reply(t, "Choice: ", "q")
+	if err := h.wait(t); err != nil {
+		t.Fatalf("Run = %v, want nil: a wrong code must not end the session\n%s", err, h.out.String())
+	}
+	if ps, err := h.rt.Service.List(); err != nil || len(ps) != 1 || ps[0].Status != providers.StatusActive {
+		t.Fatalf("pairings %+v, %v; want one active after pairing again", ps, err)
+	}
+}
+
+func TestAccessibleInputEndingMidPairingIsNoInput(t *testing.T) {
+	h := start(t)
+	h.reply(t, "Pair a terminal now? [Y/n] ", "")
+	h.reply(t, "Start pairing on virtual terminal", "n")
+	h.expect(t, "Pairing Code: ")
+	_ = h.in.Close()
+	if err := h.wait(t); !errors.Is(err, ErrNoInput) {
+		t.Fatalf("Run = %v, want ErrNoInput", err)
+	}
+	if strings.Contains(h.out.String(), "What next?") {
+		t.Errorf("the menu was offered after input ended:\n%s", h.out.String())
+	}
+}
+
+func TestLineStepsHaveNoPairButton(t *testing.T) {
+	for _, id := range []string{providers.SCI, providers.SmartConnect, providers.Helcim} {
+		steps := lineSteps(id)
+		if len(steps) < 2 {
+			t.Fatalf("%s: steps %q", id, steps)
+		}
+		for _, step := range steps {
+			if strings.Contains(strings.ToLower(step), "choose pair") {
+				t.Errorf("%s: step %q names a Pair button line mode lacks", id, step)
+			}
+		}
 	}
 }

@@ -74,7 +74,7 @@ func (s *session) forget(ctx context.Context, p providers.Pairing) error {
 	if steps := screens.UnpairSteps(p.Provider); steps != "" {
 		s.printf("%s\n", steps)
 	}
-	ok, err := s.yes(ctx, fmt.Sprintf("Forget %s %s? [y/N] ", name, screens.ForgetWhere(p.Provider)), false)
+	ok, err := s.yes(ctx, fmt.Sprintf("Forget \"%s\" %s? [y/N] ", name, screens.ForgetWhere(p.Provider)), false)
 	if err != nil {
 		return err
 	}

@@ -166,8 +166,8 @@ func (s *session) menu(ctx context.Context) error {
 		switch {
 		case errors.Is(err, errTooMany):
 			return ErrNoInput
-		case c.verb == "p" && errors.Is(err, ErrNoInput):
-			return err // input ended in the middle of pairing
+		case c.verb == "p" && interrupted(ctx, err):
+			return err // input ended in the middle of pairing, or Ctrl-C
 		case errors.Is(err, ErrNoInput):
 			return nil // ended at a question about a pairing: nothing was changed
 		case err != nil && ctx.Err() != nil:

@@ -125,7 +125,7 @@ func TestMenuSmartConnectExplainsUnpairAndForgets(t *testing.T) {
 	}
 	h.reply(t, "Choice: ", "f")
 	h.expect(t, screens.UnpairSteps(providers.SmartConnect))
-	h.reply(t, "Forget Counter on this register? [y/N] ", "y")
+	h.reply(t, `Forget "Counter" on this register? [y/N] `, "y")
 	h.expect(t, "Forgot Counter.")
 	h.expect(t, "What next? p: pair a terminal, q: quit.")
 	h.expect(t, "Choice: ")

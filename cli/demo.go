@@ -27,6 +27,11 @@ show. Nothing is stored and no network beyond loopback is used.
 Keys: space pauses and resumes, ← and → step back and forward, q quits.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Flags first: a mistyped flag is the problem to report even
+			// where the screens could not run anyway.
+			if _, err := demo.ScriptFor(provider); err != nil {
+				return usageError{err}
+			}
 			if pace <= 0 {
 				return usagef("--pace %s must be positive, e.g. --pace 2.5s", pace)
 			}

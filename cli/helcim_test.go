@@ -130,3 +130,47 @@ func TestCLIHelcimBadAndUnknownCodes(t *testing.T) {
 		}
 	}
 }
+
+// maxNesting is the deepest bracket nesting in s: a line staff read aloud
+// should never put brackets inside brackets.
+func maxNesting(s string) int {
+	depth, most := 0, 0
+	for _, r := range s {
+		switch r {
+		case '(', '[':
+			depth++
+			most = max(most, depth)
+		case ')', ']':
+			depth--
+		}
+	}
+	return most
+}
+
+func TestCLIHelcimRateLimitReadsCleanly(t *testing.T) {
+	sb, term := newHelcimCLIWorld(t)
+	ctx := context.Background()
+	if r := runCLI(ctx, sb.Info().Credentials.HelcimAPIToken+"\n", "setup", "helcim"); r.code != ExitOK {
+		t.Fatalf("setup: exit %d %q", r.code, r.stderr)
+	}
+	shown, err := sb.StartPairing(term.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: sandbox.RouteHelcimDevice, Status: 429}); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(ctx, "", "pair", "--provider", "helcim", "--code", shown.PairingCode)
+	line := strings.TrimSpace(r.stderr)
+	if r.code == ExitOK {
+		t.Fatalf("pair succeeded under a 429: %q", r.stdout)
+	}
+	for _, want := range []string{"rate limit reached", "5 at once", "100 a minute", "try again in", "Helcim: injected fault"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("%q lacks %q", line, want)
+		}
+	}
+	if n := maxNesting(line); n > 1 {
+		t.Errorf("brackets nest %d deep in %q", n, line)
+	}
+}

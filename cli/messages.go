@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
@@ -132,7 +133,13 @@ func helcimMessage(pe *providers.Error, local bool) string {
 		return fmt.Sprintf("Helcim rejected the API token (%s): it is missing or invalid. Store a valid token with `tillpair setup helcim`, or set TILLPAIR_HELCIM_API_TOKEN.", detail)
 	case providers.KindRateLimited:
 		if pe.Message != "" {
-			return "Helcim rate limit reached (" + pe.Message + "). Wait, then try again."
+			// The client's text already says the limits and how long to
+			// wait, with Helcim's words in brackets: not bracketed again.
+			line := "Helcim rate limit reached: " + strings.TrimSuffix(pe.Message, ".") + "."
+			if !strings.Contains(strings.ToLower(pe.Message), "try again") {
+				line += " Wait a minute, then try again."
+			}
+			return line
 		}
 		return "Helcim says too many requests. Wait a minute and try again."
 	case providers.KindUnpairOnTerminal:
@@ -161,7 +168,7 @@ func genericMessage(err error, pe *providers.Error, local bool) string {
 	case providers.KindCredentials, providers.KindWrongEnvironment:
 		return fmt.Sprintf("%s rejected this integration's credentials for this terminal (%s). Check them with `tillpair setup sci` (test vs live key), or contact support.", name, vendor(pe))
 	case providers.KindSignature:
-		return fmt.Sprintf("%s rejected the request signature (%s). Check that this computer's clock is correct, then try again.", name, vendor(pe))
+		return fmt.Sprintf("%s rejected the request signature (%s). Check that this computer's clock is correct, and that the signing secret (Part A) is right with `tillpair setup %s`; then try again.", name, vendor(pe), setupID(pe.Provider))
 	case providers.KindRateLimited:
 		return fmt.Sprintf("%s says too many requests. Wait a minute and try again.", name)
 	case providers.KindNotListening:
@@ -192,6 +199,15 @@ func genericMessage(err error, pe *providers.Error, local bool) string {
 		return pe.Message
 	}
 	return err.Error()
+}
+
+// setupID is the setup subcommand for a provider; SCI when unnamed, since
+// only SCI signs requests.
+func setupID(id string) string {
+	if id == "" {
+		return providers.SCI
+	}
+	return id
 }
 
 func providerName(id string) string {

@@ -50,6 +50,9 @@ func TestProviderSpecificWording(t *testing.T) {
 			[]string{"offline", "(Result FAILED-INTERFACE)", "idle screen"}},
 		{&providers.Error{Provider: providers.SCI, Kind: providers.KindNotPaired, HTTPStatus: 401},
 			[]string{"No active pairings found"}},
+		// A wrong Part A fails as a bad signature, like a wrong clock.
+		{&providers.Error{Provider: providers.SCI, Kind: providers.KindSignature, HTTPStatus: 401, Code: "no_valid_signatures_found"},
+			[]string{"clock", "signing secret", "`tillpair setup sci`", "no_valid_signatures_found"}},
 	} {
 		msg := messageOf(tc.err)
 		if strings.Count(msg, "Device code not found") > 1 {

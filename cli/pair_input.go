@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"errors"
-
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
@@ -34,24 +32,12 @@ func checkPairInput(o pairOptions) error {
 		return usagef("unknown provider %q; choose sci, smartconnect or helcim (e.g. --provider helcim)", o.provider)
 	}
 	if _, err := pairing.NormalizeCode(spec, o.code); err != nil {
-		return describe(stamped(err, o.provider))
+		return describe(pairing.Stamp(err, o.provider, providers.OpPair))
 	}
 	if _, err := pairing.NormalizeNickname(o.nickname); err != nil {
-		return describe(stamped(err, o.provider))
+		return describe(pairing.Stamp(err, o.provider, providers.OpPair))
 	}
 	return nil
-}
-
-// stamped names the provider and operation on a locally made error, as the
-// service does, so messages and exit codes treat it alike.
-func stamped(err error, provider string) error {
-	var pe *providers.Error
-	if errors.As(err, &pe) && pe.Provider == "" {
-		c := *pe
-		c.Provider, c.Op = provider, providers.OpPair
-		return &c
-	}
-	return err
 }
 
 // pairExample is a pair command line for provider with its example code.

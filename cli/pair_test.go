@@ -253,6 +253,18 @@ func TestCLIPairNoWaitThenTest(t *testing.T) {
 	if r.code != ExitNoPairing || !strings.Contains(r.stdout, "awaiting_confirmation") {
 		t.Errorf("status before confirm: exit %d %q", r.code, r.stdout)
 	}
+	plainLine := r.stderr
+	r = runCLI(ctx, "", "status", "--json")
+	var aj statusJSON
+	decodeOne(t, r.stdout, &aj)
+	if r.code != ExitNoPairing || len(aj.Pairings) != 1 {
+		t.Fatalf("status --json before confirm: exit %d %+v", r.code, aj)
+	}
+	// --json says what the table says: waiting for the terminal, not unpaired.
+	if got := aj.Pairings[0]; got.CheckErrorKind != "not_confirmed" || !strings.Contains(got.CheckError, "not confirmed yet") ||
+		!strings.Contains(plainLine, got.CheckError) || strings.Contains(got.CheckError, "No active pairings") {
+		t.Errorf("status --json before confirm: %+v; the table said %q", got, plainLine)
+	}
 	if _, err := w.sb.Confirm(w.term); err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,7 @@
 package cli
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"unicode"
 
@@ -74,7 +71,7 @@ func runSetupSCI(e *env) error {
 		warnSCIKey(e, providers.NewSecret(strings.TrimSpace(e.getenv(app.EnvSCIAPIKey))), providers.NewSecret(strings.TrimSpace(e.getenv(app.EnvSCISigningPartA))), app.EnvSCIAPIKey)
 		return err
 	}
-	read := e.credentialReader(`pipe the API key and Part A as two lines, e.g. printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci`)
+	read, extra := e.credentialReader(`pipe the API key and Part A as two lines, e.g. printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci`)
 	key, err := read("SCI Pairing API key")
 	if err != nil {
 		return err
@@ -83,6 +80,7 @@ func runSetupSCI(e *env) error {
 	if err != nil {
 		return err
 	}
+	warnExtraLines(e, extra, "two lines (the API key, then Part A)")
 	service, err := e.storeCredentials(keyringItem{keystore.SCIAPIKey, key}, keyringItem{keystore.SCISigningPartA, partA})
 	if err != nil {
 		return err
@@ -123,9 +121,10 @@ func (e *env) storeCredentials(items ...keyringItem) (service string, err error)
 }
 
 // credentialReader returns a func reading one credential: without echo from
-// a terminal, else the next line of stdin.
+// a terminal, else the next line of stdin; and one reporting piped lines
+// left over once all were read (never for a terminal).
 // pipeHint says how to pipe the credentials, for a missing line.
-func (e *env) credentialReader(pipeHint string) func(label string) (providers.Secret, error) {
+func (e *env) credentialReader(pipeHint string) (read func(label string) (providers.Secret, error), extra func() bool) {
 	if fd, ok := e.stdinIsTerminal(); ok {
 		return func(label string) (providers.Secret, error) {
 			fmt.Fprintf(e.stderr, "%s: ", label)
@@ -135,18 +134,18 @@ func (e *env) credentialReader(pipeHint string) func(label string) (providers.Se
 				return providers.Secret{}, fmt.Errorf("reading the %s: %w", label, err)
 			}
 			return checkCredential(label, string(b))
-		}
+		}, func() bool { return false }
 	}
-	sc := bufio.NewScanner(io.LimitReader(e.stdin, 2*maxCredentialLine))
-	sc.Buffer(make([]byte, 0, 256), maxCredentialLine)
-	return func(label string) (providers.Secret, error) {
-		if !sc.Scan() {
-			if err := sc.Err(); err != nil && !errors.Is(err, io.EOF) {
-				return providers.Secret{}, usagef("reading the %s from stdin: %v", label, err)
-			}
-			return providers.Secret{}, usagef("the %s is missing: %s", label, pipeHint)
-		}
-		return checkCredential(label, sc.Text())
+	p := newPipedLines(e.stdin, pipeHint)
+	return p.next, p.extra
+}
+
+// warnExtraLines warns, without quoting it, about piped input after the
+// credentials: it was ignored, and a user who piped three lines may have
+// meant another order. want says what was read.
+func warnExtraLines(e *env, extra func() bool, want string) {
+	if extra() {
+		fmt.Fprintf(e.stderr, "Warning: stdin held more than %s; the rest was ignored and not stored. Check you piped only those, in that order.\n", want)
 	}
 }
 

@@ -38,11 +38,12 @@ func runSetupHelcim(e *env) error {
 		_, err := fmt.Fprintf(e.stdout, "%s is set: tillpair uses it, and nothing needs storing.\n", app.EnvHelcimAPIToken)
 		return err
 	}
-	read := e.credentialReader(`pipe the token as one line, e.g. printf '%s\n' "$HELCIM_TOKEN" | tillpair setup helcim`)
+	read, extra := e.credentialReader(`pipe the token as one line, e.g. printf '%s\n' "$HELCIM_TOKEN" | tillpair setup helcim`)
 	token, err := read("Helcim API token")
 	if err != nil {
 		return err
 	}
+	warnExtraLines(e, extra, "one line (the token)")
 	service, err := e.storeCredentials(keyringItem{keystore.HelcimAPIToken, token})
 	if err != nil {
 		return err

@@ -47,6 +47,8 @@ known status and is reported for that pairing; it never means unpaired.
 
 --json prints {"pairings":[{provider, pairing_id, status, pairing_nickname,
 tid, terminal_nickname, checked_at, check_error?, check_error_kind?}]}.
+check_error_kind is the failure's kind (network, timeout, not_paired, …), or
+not_confirmed for a pairing still awaiting confirmation on the terminal.
 
 Exit codes: 0 at least one pairing is active; 3 no active pairing (none at
 all, or all unpaired or awaiting confirmation); 5 every live check failed on
@@ -151,7 +153,7 @@ func printStatusJSON(e *env, results []pairing.CheckResult) error {
 			sp.CheckedAt = &t
 		}
 		if r.Err != nil {
-			sp.CheckError, sp.CheckErrorKind = messageOf(r.Err), providers.KindOf(r.Err).String()
+			sp.CheckError, sp.CheckErrorKind = checkProblem(r)
 		}
 		out.Pairings = append(out.Pairings, sp)
 	}
@@ -183,13 +185,25 @@ func printStatusTable(e *env, results []pairing.CheckResult) error {
 		if r.Err == nil {
 			continue
 		}
-		if providers.KindOf(r.Err) == providers.KindNotPaired && r.Pairing.Status == providers.StatusAwaitingConfirmation {
-			fmt.Fprintf(e.stderr, "%s: not confirmed yet — confirm on the terminal, then run `tillpair test %s`.\n", r.Pairing.ID, r.Pairing.ID)
-			continue
-		}
-		fmt.Fprintf(e.stderr, "%s: %s\n", r.Pairing.ID, messageOf(r.Err))
+		msg, _ := checkProblem(r)
+		fmt.Fprintf(e.stderr, "%s: %s\n", r.Pairing.ID, msg)
 	}
 	return nil
+}
+
+// kindNotConfirmed is check_error_kind for a pairing awaiting
+// confirmation: SCI answers its check as not paired, but nothing was
+// unpaired, and a script must not forget it or pair again.
+const kindNotConfirmed = "not_confirmed"
+
+// checkProblem is why a live check failed, and its stable kind, alike in
+// the table's lines and in --json.
+func checkProblem(r pairing.CheckResult) (msg, kind string) {
+	k := providers.KindOf(r.Err)
+	if k == providers.KindNotPaired && r.Pairing.Status == providers.StatusAwaitingConfirmation {
+		return fmt.Sprintf("not confirmed yet — confirm on the terminal, then run `tillpair test %s`.", r.Pairing.ID), kindNotConfirmed
+	}
+	return messageOf(r.Err), k.String()
 }
 
 func dash(s string) string {

@@ -199,7 +199,7 @@ func everyRequirementShown(t *testing.T, provider string, shows map[string]func(
 	rows := map[string]string{}
 	for _, l := range strings.Split(string(index), "\n") {
 		for _, r := range reqs {
-			if strings.HasPrefix(l, "| "+r.Text+" | "+r.Source+" |") {
+			if strings.HasPrefix(l, "| "+requirementLabel(r.Text)+" | "+r.Source+" |") {
 				rows[r.Key] = l
 			}
 		}

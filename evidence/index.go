@@ -47,7 +47,7 @@ func index(script demo.Script, pl *played, o Options) string {
 		if len(links) == 0 {
 			links = []string{"not shown by this script"}
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.Text, r.Source, strings.Join(links, "<br>"), strings.Join(logs, "<br>"))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", requirementLabel(r.Text), r.Source, strings.Join(links, "<br>"), strings.Join(logs, "<br>"))
 	}
 
 	b.WriteString("\n## Scenarios\n")
@@ -64,15 +64,37 @@ func index(script demo.Script, pl *played, o Options) string {
 	return b.String()
 }
 
-// requirementsSource says where the provider's requirements come from.
+// requirementsSource says where the provider's requirements come from. The
+// provider reference is the team's notes, not shipped in the pack, so the
+// text says what each cited section holds.
 func requirementsSource(provider string) string {
+	const ref = "The Source column names sections of our provider reference, the team's notes on each " +
+		"vendor's API and certification (not part of this pack)"
 	switch provider {
 	case providers.SmartConnect, providers.Helcim:
 		return "SmartConnect and Helcim publish no certification checklist IDs: the requirements below are " +
-			"reference/providers.md §4.3 (the proposed states per provider) and §4.4 (the error-to-message " +
-			"table), named in plain words, with the sections (§2.x, §3.x) they rest on.\n\n"
+			"the states tillpair shows for each provider and the error messages it gives, in plain words. " +
+			ref + ": §4.3 the proposed screen states per provider, §4.4 the error-to-message table, " +
+			"§4.5 the pain points users reported, §2.x SmartConnect's API and §3.x Helcim's API.\n\n"
 	}
-	return "From reference/providers.md §4.1 (mx51's documented checklist) and §4.2 (known checklist IDs).\n\n"
+	return "From the mx51 SCI certification checklist. " + ref + ": §4.1 the checklist mx51 documents " +
+		"(branding, pairing screen, security) and §4.2 the checklist IDs known from certification (SCIPAIRING…, SCIMULTI…, SCITX…).\n\n"
+}
+
+// stateLabels are the provider reference's state names that open some
+// requirements ("NoDevice: …"), in words a reader of the pack knows.
+var stateLabels = map[string]string{
+	"NoDevice": "No device paired yet",
+}
+
+// requirementLabel is a requirement's text with a leading internal state
+// name replaced by its label.
+func requirementLabel(text string) string {
+	name, rest, ok := strings.Cut(text, ": ")
+	if label, known := stateLabels[name]; ok && known {
+		return label + ": " + rest
+	}
+	return text
 }
 
 // loggedHeaders are the request headers worth showing: how the request

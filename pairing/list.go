@@ -59,8 +59,13 @@ func (s *Service) Find(ref string) (providers.Pairing, error) {
 	case 1:
 		return matches[0], nil
 	case 0:
-		return providers.Pairing{}, &providers.Error{Kind: providers.KindNotFound, Err: ErrUnknownPairing,
-			Message: fmt.Sprintf("No pairing matches %q. Run `tillpair status` to list the pairings.", ref)}
+		msg := fmt.Sprintf("No pairing matches %q. Run `tillpair status` to list the pairings.", ref)
+		if len(ref) < minShortID {
+			// Shorter fragments are never matched, so say so rather than
+			// let staff think no id contains them.
+			msg = fmt.Sprintf("No pairing is named %q, and part of a pairing id must be at least %d characters: type at least %d characters of the pairing id, or the pairing nickname. Run `tillpair status` to list the pairings.", ref, minShortID, minShortID)
+		}
+		return providers.Pairing{}, &providers.Error{Kind: providers.KindNotFound, Err: ErrUnknownPairing, Message: msg}
 	}
 	names := make([]string, len(matches))
 	for i, p := range matches {

@@ -3,7 +3,6 @@ package pairing
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -26,11 +25,11 @@ func (s *Service) Pair(ctx context.Context, in PairInput) (providers.Pairing, er
 	}
 	code, err := NormalizeCode(prov.Capabilities().Code, in.Code)
 	if err != nil {
-		return providers.Pairing{}, stamp(err, prov.ID(), providers.OpPair)
+		return providers.Pairing{}, Stamp(err, prov.ID(), providers.OpPair)
 	}
 	nick, err := NormalizeNickname(in.Nickname)
 	if err != nil {
-		return providers.Pairing{}, stamp(err, prov.ID(), providers.OpPair)
+		return providers.Pairing{}, Stamp(err, prov.ID(), providers.OpPair)
 	}
 	req := providers.PairRequest{Code: code, Nickname: nick}
 	if prov.ID() == providers.SmartConnect {
@@ -129,18 +128,6 @@ func (e *RollbackError) Unwrap() []error {
 		return []error{e.Cause}
 	}
 	return []error{e.Cause, e.Remote}
-}
-
-// stamp fills in the provider and operation of a locally made
-// *providers.Error so it reads "sci pair: …" like the provider's own.
-func stamp(err error, provider, op string) error {
-	var pe *providers.Error
-	if errors.As(err, &pe) && pe.Provider == "" {
-		c := *pe
-		c.Provider, c.Op = provider, op
-		return &c
-	}
-	return err
 }
 
 func (s *Service) unknownProvider(id string) error {

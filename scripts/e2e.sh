@@ -197,7 +197,7 @@ cancel() {
 accessible() {
   # Tall enough that the whole session stays on screen: lines are never
   # redrawn, so every check reads what scrolled by.
-  start access 100 60 ACCESSIBLE=1
+  start access 100 120 ACCESSIBLE=1
   wait_for "Simple Cloud Integration — tillpair [SANDBOX]"
   wait_for "No pairings yet."
   wait_for "Pair a terminal now? [Y/n]"
@@ -206,9 +206,23 @@ accessible() {
   keys y Enter
   wait_re 'shows pairing code [0-9]{6}\.'
   local code; code=$(screen | grep -oE 'shows pairing code [0-9]{6}' | tr -dc 0-9)
+  # A wrong code fails the pairing, not the session: the error, then the
+  # menu, where p pairs again.
+  local wrong=111111; [ "$code" != "$wrong" ] || wrong=222222
   wait_for "Pairing Code:"
-  text "$code"; keys Enter
+  text "$wrong"; keys Enter
   wait_for "Pairing Nickname (optional):"
+  keys Enter
+  wait_re '^Error: '
+  wait_for "What next? p: pair a terminal, q: quit."
+  text p; keys Enter
+  wait_re 'Start pairing on virtual terminal [0-9]+ now\? \[Y/n\]$'
+  keys y Enter
+  # The prompt comes after the line naming the code: the last such line.
+  wait_re '^Pairing Code:$'
+  code=$(screen | grep -oE 'shows pairing code [0-9]{6}' | tail -n1 | tr -dc 0-9)
+  text "$code"; keys Enter
+  wait_re '^Pairing Nickname \(optional\):$'
   text "Front counter"; keys Enter
   wait_re 'Confirmation code: [0-9]{4}'
   has "Check the terminal shows the same code, then confirm on the terminal."
@@ -226,8 +240,9 @@ accessible() {
   wait_for "Unpair Front counter? [y/N]"
   text y; keys Enter
   wait_for "Unpaired Front counter."
-  wait_for "What next? p: pair a terminal, q: quit."
-  lacks "Error:"
+  wait_re '^Choice:$'
+  [ "$(screen | grep -c '^What next? p: pair a terminal, q: quit\.$')" = 2 ] || fail "want the empty menu twice (after the wrong code, after unpairing)"
+  [ "$(screen | grep -c '^Error: ')" = 1 ] || fail "want exactly one Error: line (the wrong code)"
   # A line interface never redraws, so no box drawing may appear.
   ! screen | grep -qE '[╭╮│─█]' || fail "box drawing in accessible mode"
   text q; keys Enter

@@ -217,7 +217,9 @@ func rateLimitText(h http.Header) string {
 			}
 		}
 	}
-	msg := "too many requests to Helcim (it allows 5 at once and 100 a minute per account); try again in " + wait
+	// Plain clauses, no brackets: withVendor appends Helcim's text in
+	// parentheses, and callers may quote the whole message in their own.
+	msg := "too many requests to Helcim, which allows 5 at once and 100 a minute per account"
 	var left []string
 	if v := get(HeaderMinuteRemaining); v != "" {
 		left = append(left, HeaderMinuteRemaining+" "+v)
@@ -226,7 +228,8 @@ func rateLimitText(h http.Header) string {
 		left = append(left, HeaderHourRemaining+" "+v)
 	}
 	if len(left) > 0 {
-		msg += " [" + strings.Join(left, ", ") + "]"
+		msg += "; " + strings.Join(left, ", ")
 	}
+	msg += "; try again in " + wait
 	return msg
 }

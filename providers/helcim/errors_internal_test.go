@@ -29,7 +29,7 @@ func TestHTTPErrorMapping(t *testing.T) {
 		{providers.OpPair, 404, body("Device Not Found"), nil, providers.KindNotFound, CodeDeviceNotFound, false, "Device code not found on this Helcim account"},
 		{providers.OpCheck, 404, body("Device Not Found"), nil, providers.KindNotPaired, CodeDeviceNotFound, false, "no longer on this Helcim account"},
 		{providers.OpPair, 409, body("Device Not Listening"), nil, providers.KindNotListening, CodeNotListening, true, "not listening"},
-		{providers.OpCheck, 429, nil, http.Header{"Retry-After": {"7"}, "Minute-Limit-Remaining": {"0"}}, providers.KindRateLimited, CodeRateLimited, true, "about 7 seconds [minute-limit-remaining 0]"},
+		{providers.OpCheck, 429, nil, http.Header{"Retry-After": {"7"}, "Minute-Limit-Remaining": {"0"}}, providers.KindRateLimited, CodeRateLimited, true, "minute-limit-remaining 0; try again in about 7 seconds"},
 		{providers.OpCheck, 429, nil, http.Header{"Retry-After": {"1800"}}, providers.KindRateLimited, CodeRateLimited, true, "about 30 minutes"},
 		{providers.OpCheck, 429, nil, http.Header{"Retry-After": {"Wed, 21 Oct 2015 07:28:00 GMT"}}, providers.KindRateLimited, CodeRateLimited, true, "about a minute"},
 		{providers.OpPair, 500, []byte("oops"), nil, providers.KindServer, "", true, "(Helcim: oops)"},
