@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"slices"
@@ -87,6 +88,11 @@ func runTUI(e *env) error {
 		tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
 	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return err
+	}
+	// The alt screen takes the last status line with it; what quitting did
+	// to a pairing awaiting confirmation must outlive it.
+	if note := m.QuitNote(); note != "" {
+		fmt.Fprintf(e.stderr, "tillpair: %s\n", note)
 	}
 	return nil
 }

@@ -31,8 +31,12 @@ type ConfirmingScreen struct {
 	spin    spinner.Model
 	static  bool // frozen spinner for goldens
 
-	attempt    int
-	warning    string
+	attempt int
+	warning string
+	// note is the last Test now's finding; unlike a poll warning it stays
+	// until the next Test now, a real status change or a network warning,
+	// or the poll right after would wipe it before it can be read.
+	note       string
 	cancelling bool
 	testing    bool
 	timedOut   bool
@@ -62,18 +66,23 @@ func (s *ConfirmingScreen) PairingID() string { return s.pairing.ID }
 // Cancelling reports whether a cancel is in flight.
 func (s *ConfirmingScreen) Cancelling() bool { return s.cancelling }
 
+// StartCancel shows a cancel started elsewhere (quitting) as if Cancel
+// had been pressed.
+func (s *ConfirmingScreen) StartCancel() { s.cancelling = true }
+
 // Waiting records a poll that said "not yet".
 func (s *ConfirmingScreen) Waiting(attempt int) { s.attempt, s.warning = attempt, "" }
 
-// Warn shows a retryable failure while waiting goes on.
-func (s *ConfirmingScreen) Warn(line string) { s.warning = line }
+// Warn shows a retryable failure while waiting goes on; it replaces a
+// Test now's note.
+func (s *ConfirmingScreen) Warn(line string) { s.warning, s.note = line, "" }
 
 // TestDone ends a Test now; note (may be "") says what it found.
-func (s *ConfirmingScreen) TestDone(note string) { s.testing, s.warning = false, note }
+func (s *ConfirmingScreen) TestDone(note string) { s.testing, s.note = false, note }
 
 // TimedOut stops the live wait: the confirm window passed. r waits again.
 func (s *ConfirmingScreen) TimedOut(line string) {
-	s.timedOut, s.testing, s.warning = true, false, line
+	s.timedOut, s.testing, s.warning, s.note = true, false, line, ""
 	s.keys.Wait.SetEnabled(true)
 }
 
@@ -138,7 +147,7 @@ func (s *ConfirmingScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.started = s.c.Clock.Now()
 			return s, send(WaitAgainMsg{PairingID: s.pairing.ID})
 		case key.Matches(msg, s.keys.Test):
-			s.testing = true
+			s.testing, s.note = true, ""
 			return s, send(TestMsg{PairingID: s.pairing.ID})
 		}
 	case spinner.TickMsg:
@@ -191,6 +200,8 @@ func (s *ConfirmingScreen) View() string {
 	}
 	if s.warning != "" {
 		lines = append(lines, para.Render(st.Warning.Render("! "+s.warning)))
+	} else if s.note != "" {
+		lines = append(lines, para.Render(st.Warning.Render("! "+s.note)))
 	}
 	if s.pairing.PairingNickname != "" {
 		lines = append(lines, "", st.Label.Render("Pairing Nickname  ")+st.Value.Render(s.pairing.PairingNickname))

@@ -24,7 +24,10 @@ type ErrorScreen struct {
 	// back is where enter/esc go.
 	back      ID
 	pairingID string // for Forget
-	w, h      int
+	// subject names the pairing a per-pairing operation failed on ("": the
+	// failure is not about one pairing).
+	subject string
+	w, h    int
 }
 
 // NewError builds the screen. retry (may be nil) is the intent to repeat;
@@ -42,6 +45,13 @@ func NewError(c Common, err error, retry tea.Msg, back ID, pairingID string) *Er
 	k.Retry.SetEnabled(w.Retry && retry != nil)
 	k.Forget.SetEnabled(w.Forget && pairingID != "")
 	return &ErrorScreen{c: c, keys: k, words: w, retry: retry, back: back, pairingID: pairingID}
+}
+
+// About names the pairing the failure is about (its nickname, else its
+// id), so with several pairings the merchant knows which one failed.
+func (s *ErrorScreen) About(name string) *ErrorScreen {
+	s.subject = name
+	return s
 }
 
 // Wording is what the screen says.
@@ -75,13 +85,16 @@ func (s *ErrorScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 func (s *ErrorScreen) View() string {
 	st := s.c.Styles
 	para := lipgloss.NewStyle().Width(max(s.w, 20))
-	lines := []string{
-		st.Title.Render(s.words.Title),
+	lines := []string{st.Title.Render(s.words.Title)}
+	if s.subject != "" {
+		lines = append(lines, para.Render(st.Label.Render("Pairing  ")+st.Value.Render(s.subject)))
+	}
+	lines = append(lines,
 		"",
-		para.Render(st.Error.Render("✗ " + s.words.Line)),
+		para.Render(st.Error.Render("✗ "+s.words.Line)),
 		"",
 		para.Render(st.Text.Render(s.words.Next)),
-	}
+	)
 	var actions string
 	if s.keys.Retry.Enabled() {
 		actions += st.Button.Render("[ Try again ]") + st.Faint.Render(" r   ")

@@ -44,6 +44,7 @@ type PairedScreen struct {
 	started    time.Time
 	spin       spinner.Model
 	w, h       int
+	logo       logoChoice
 	memo       pairedMemo
 	fixed      *Parts
 }
@@ -111,8 +112,11 @@ func (s *PairedScreen) Done() { s.busy, s.testing = "", false }
 // Testing reports whether a Test is in flight.
 func (s *PairedScreen) Testing() bool { return s.testing }
 
-func (s *PairedScreen) Init() tea.Cmd             { return nil }
-func (s *PairedScreen) SetSize(w, h int)          { s.w, s.h = w, h }
+func (s *PairedScreen) Init() tea.Cmd    { return nil }
+func (s *PairedScreen) SetSize(w, h int) { s.w, s.h = w, h }
+
+// SetLogo implements LogoSetter.
+func (s *PairedScreen) SetLogo(full bool)         { s.logo = choiceOf(full) }
 func (s *PairedScreen) Asking() bool              { return s.asking }
 func (s *PairedScreen) Count() int                { return len(s.pairings) }
 func (s *PairedScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -314,24 +318,27 @@ func (s *PairedScreen) layout(body []string) []string {
 	spaced := func(logo string) []string {
 		return append([]string{title, logo, ""}, body...)
 	}
-	if lines := spaced(full); (s.h == 0 || linesHeight(lines) <= s.h) && lipgloss.Width(full) <= max(s.w, 20) {
-		return lines
+	switch s.logo {
+	case logoFull:
+		// The size allows the full logo (so the pairing form shows it too):
+		// blank lines go before it does.
+		if lines := s.fit(spaced(full)); s.h == 0 || linesHeight(lines) <= s.h {
+			return lines
+		}
+	case logoAuto:
+		if lines := spaced(full); (s.h == 0 || linesHeight(lines) <= s.h) && lipgloss.Width(full) <= max(s.w, 20) {
+			return lines
+		}
 	}
 	return s.fit(spaced(fx(&st.Logo, assets.LogoCompact())))
 }
 
-// fit drops the blank lines when lines are taller than the screen.
+// fit drops blank lines, from the bottom up, until lines fit the screen.
 func (s *PairedScreen) fit(lines []string) []string {
-	if s.h == 0 || linesHeight(lines) <= s.h {
+	if s.h == 0 {
 		return lines
 	}
-	var dense []string
-	for _, l := range lines {
-		if l != "" {
-			dense = append(dense, l)
-		}
-	}
-	return dense
+	return fitBlanks(lines, s.h)
 }
 
 func linesHeight(lines []string) int {

@@ -36,8 +36,9 @@ type pairedState struct {
 	// spinner's frame and the clock enter the view only through them).
 	spin    string
 	elapsed string
-	// w and h choose the layout, the full or the compact logo included.
+	// w, h and logo choose the layout, the full or the compact logo included.
 	w, h int
+	logo logoChoice
 }
 
 // pairedRow is one pairing as the key holds it: a copy, with the register
@@ -83,6 +84,7 @@ func (s *PairedScreen) state() pairedState {
 		loc:        s.c.Clock.Now().Location(),
 		w:          s.w,
 		h:          s.h,
+		logo:       s.logo,
 	}
 	if s.testing {
 		k.spin, k.elapsed = s.spinView(), s.elapsed()

@@ -65,8 +65,9 @@ func TestPairedStateCoversEveryField(t *testing.T) {
 			s.View()
 			s.spin, _ = s.spin.Update(s.spin.Tick())
 		},
-		"w": func(s *PairedScreen) { s.w = 30 },
-		"h": func(s *PairedScreen) { s.h = 8 },
+		"w":    func(s *PairedScreen) { s.w = 30 },
+		"h":    func(s *PairedScreen) { s.h = 8 },
+		"logo": func(s *PairedScreen) { s.SetLogo(false) },
 	}
 	notDrawn := map[string]string{
 		"c":     "Common: its fields are checked below",

@@ -99,6 +99,6 @@ func (s *PickerScreen) View() string {
 		lines = append(lines, line)
 	}
 	lines = append(lines, "", lipgloss.NewStyle().Width(max(s.w, 20)).Render(
-		st.Faint.Render("Each provider keeps its own pairings. ctrl+t opens this list from any screen.")))
+		st.Faint.Render("Each provider keeps its own pairings. ctrl+t opens this list again, except while a pairing is being confirmed.")))
 	return join(lines...)
 }

@@ -10,6 +10,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -45,6 +46,7 @@ type UnpairedScreen struct {
 	note    string // a line under the title, e.g. SmartConnect's register
 	w, h    int
 	art     unpairedArt // rendered logo and steps, reused between frames
+	logo    logoChoice
 }
 
 // NewUnpaired builds the form. canGoBack shows "esc pairings" when other
@@ -65,7 +67,8 @@ func NewUnpaired(c Common, spec providers.CodeSpec, canGoBack bool) *UnpairedScr
 	nick := textinput.New()
 	nick.Prompt = ""
 	nick.Placeholder = "optional, e.g. Front counter"
-	nick.CharLimit = 32
+	// The same cap the service enforces, as in the CLI and accessible mode.
+	nick.CharLimit = pairing.MaxNicknameRunes
 	nick.Width = 30
 	nick.TextStyle = c.Styles.Value
 	nick.PlaceholderStyle = c.Styles.Faint
@@ -279,13 +282,39 @@ func (s *UnpairedScreen) View() string {
 		}
 		return join(title, formV, join(s.instructions(true)...), button)
 	}
-	if fixed+lipgloss.Height(art.logo)+lipgloss.Height(art.steps)+3 <= s.h || s.h == 0 {
-		return join(title, art.logo, "", formV, "", art.steps, "", button)
+	logo, steps := lipgloss.Height(art.logo), lipgloss.Height(art.steps)
+	switch s.logo {
+	case logoFull:
+		// The size allows the full logo: blank lines go before it does.
+		switch {
+		case s.h == 0 || fixed+logo+steps+3 <= s.h:
+			return join(title, art.logo, "", formV, "", art.steps, "", button)
+		case fixed+logo+steps+2 <= s.h:
+			return join(title, art.logo, "", formV, "", art.steps, button)
+		case fixed+logo+steps+1 <= s.h:
+			return join(title, art.logo, "", formV, art.steps, button)
+		case fixed+logo+steps <= s.h:
+			return join(title, art.logo, formV, art.steps, button)
+		}
+	case logoAuto:
+		if fixed+logo+steps+3 <= s.h || s.h == 0 {
+			return join(title, art.logo, "", formV, "", art.steps, "", button)
+		}
 	}
-	if fixed+lipgloss.Height(art.logoCompact)+lipgloss.Height(art.steps)+2 <= s.h {
+	if fixed+lipgloss.Height(art.logoCompact)+steps+2 <= s.h {
 		return join(title, art.logoCompact, "", formV, "", art.steps, button)
 	}
 	return join(title, art.logoCompact, formV, join(s.instructions(true)...), button)
 }
+
+// fixedHeight is the pristine form's height without logo, steps and blank
+// lines: what FullLogoFits measures against.
+func (s *UnpairedScreen) fixedHeight() int {
+	const fieldsAndButton = 3 // two one-line fields, one button line
+	return lipgloss.Height(s.c.Styles.Title.Render(s.c.Product)) + fieldsAndButton
+}
+
+// SetLogo implements LogoSetter.
+func (s *UnpairedScreen) SetLogo(full bool) { s.logo = choiceOf(full) }
 
 func join(parts ...string) string { return lipgloss.JoinVertical(lipgloss.Left, parts...) }

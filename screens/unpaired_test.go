@@ -1,11 +1,14 @@
 package screens
 
 import (
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/ui/theme"
 )
@@ -45,5 +48,22 @@ func TestUnpairedRefusesBadCodes(t *testing.T) {
 	}
 	if s.Invalid() == "" {
 		t.Fatal("no message for a short code")
+	}
+}
+
+// The nickname field takes as many characters as the service accepts (the
+// CLI and accessible mode allow the same), and no more.
+func TestUnpairedNicknameTakesServiceLimit(t *testing.T) {
+	s := NewUnpaired(testCommon(), sciSpec, false)
+	s.Update(runes("123456"))
+	s.Update(tea.KeyMsg{Type: tea.KeyTab})
+	s.Update(runes(strings.Repeat("é", pairing.MaxNicknameRunes+5)))
+	_, cmd := s.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if cmd == nil {
+		t.Fatalf("enter sent nothing; invalid=%q", s.Invalid())
+	}
+	got, ok := cmd().(PairMsg)
+	if !ok || utf8.RuneCountInString(got.Nickname) != pairing.MaxNicknameRunes {
+		t.Fatalf("nickname kept %d characters, want %d (%#v)", utf8.RuneCountInString(got.Nickname), pairing.MaxNicknameRunes, got)
 	}
 }

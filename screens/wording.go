@@ -2,7 +2,10 @@ package screens
 
 import (
 	"errors"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -27,16 +30,25 @@ const (
 	textNotFoundStart = "Pairing not found: "
 )
 
+const (
+	textStoreTitle = "Secure storage unavailable"
+	textStoreLine  = "tillpair could not use the keyring or the pairing records"
+)
+
 // storeError is implemented by keystore errors.
 type storeError interface{ StoreError() bool }
 
 // Describe words any error. Screens switch on Kind, never on message text.
 func Describe(err error) Wording {
+	var rb *pairing.RollbackError
+	if errors.As(err, &rb) {
+		return rolledBackWording(rb)
+	}
 	var se storeError
 	if errors.As(err, &se) && se.StoreError() {
 		return Wording{
-			Title: "Secure storage unavailable",
-			Line:  "tillpair could not use the keyring or the pairing records",
+			Title: textStoreTitle,
+			Line:  textStoreLine,
 			Next:  err.Error(),
 			Retry: true,
 		}
@@ -79,7 +91,7 @@ func KindWording(k providers.Kind, pe *providers.Error) Wording {
 			Next: "Test credentials cannot pair a live terminal (or the reverse). Contact your POS support."}
 	case providers.KindSignature:
 		return Wording{Title: "Request rejected", Line: "The payment cloud rejected this till's signed request",
-			Next: "Check that this computer's date and time are correct, then try again.", Retry: true}
+			Next: "Check that this computer's date and time are correct, and that the signing secret (Part A) is right with `tillpair setup sci`; then try again.", Retry: true}
 	case providers.KindRateLimited:
 		return Wording{Title: "Too many requests", Line: "The payment cloud asked tillpair to slow down",
 			Next: "Wait a minute, then try again.", Retry: true}
@@ -116,4 +128,25 @@ func KindWording(k providers.Kind, pe *providers.Error) Wording {
 		return Wording{Title: "Something went wrong", Line: "Something unexpected went wrong",
 			Next: "Try again; if it keeps happening, run with --debug and contact support.", Retry: true}
 	}
+}
+
+// rolledBackWording words a pair the provider accepted but tillpair could
+// not store, so it was undone: the code is used up, so trying again would
+// only be refused as "code already used" — the next step is a new code.
+func rolledBackWording(rb *pairing.RollbackError) Wording {
+	cause := "tillpair could not store the pairing"
+	if rb.Cause != nil {
+		cause = rb.Cause.Error()
+	}
+	// The cause is an error string (lower case) opening a sentence here.
+	if r, n := utf8.DecodeRuneInString(cause); n > 0 {
+		cause = string(unicode.ToUpper(r)) + cause[n:]
+	}
+	w := Wording{Title: textStoreTitle, Line: textStoreLine}
+	if rb.Remote != nil {
+		w.Next = cause + ". Undoing the pairing in the cloud failed too: unpair it on the terminal, fix the problem, then start pairing on the terminal again and enter the new code."
+		return w
+	}
+	w.Next = cause + ". The pairing was undone, so nothing is left half-made. Fix the problem, then start pairing on the terminal again and enter the new code."
+	return w
 }

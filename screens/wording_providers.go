@@ -65,7 +65,7 @@ func smartConnectWording(k providers.Kind, pe *providers.Error) (Wording, bool) 
 	case providers.KindInvalidCode, providers.KindCodeUsed, providers.KindNotFound:
 		return Wording{Title: "Code not accepted",
 			Line: "That pairing code was not accepted — codes refresh on the terminal: enter the one it shows now",
-			Next: "If it keeps failing, check the register's business name in Setup (s)."}, true
+			Next: "If it keeps failing, check the register's business name in Setup (ctrl+e)."}, true
 	case providers.KindNotListening:
 		return Wording{Title: "Terminal offline", Line: "The terminal did not answer: it is offline or busy",
 			Next: "Turn it on, connect it to the network and go to its idle screen, then try again.", Retry: true}, true

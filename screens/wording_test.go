@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -51,5 +52,36 @@ func TestStoreErrorsHaveOwnLine(t *testing.T) {
 	}
 	if w == Describe(&providers.Error{Kind: providers.KindUnknown}) {
 		t.Error("store errors must not fall back to the generic wording")
+	}
+}
+
+// A pair undone because it could not be stored used up its code: "try
+// again" would re-send it and be refused, so the next step is a new code.
+func TestRolledBackPairOffersNoRetry(t *testing.T) {
+	for _, rb := range []*pairing.RollbackError{
+		{Cause: fmt.Errorf("could not store the pairing's signing secret in the keyring: %w", storeErr{}), PairingID: "p1"},
+		{Cause: fmt.Errorf("could not save the pairing record: %w", storeErr{}), PairingID: "p1",
+			Remote: &providers.Error{Kind: providers.KindNetwork}},
+	} {
+		err := fmt.Errorf("pair: %w", rb)
+		w := Describe(err)
+		if w.Retry {
+			t.Errorf("%v: wording offers Try again: %+v", rb, w)
+		}
+		if !strings.Contains(w.Next, "start pairing on the terminal again") || !strings.Contains(w.Next, "unlock it") {
+			t.Errorf("%v: next step %q should name the cause and a new pairing on the terminal", rb, w.Next)
+		}
+		if rb.Remote != nil && !strings.Contains(w.Next, "unpair it on the terminal") {
+			t.Errorf("remote undo failed but the next step does not say to unpair on the terminal: %q", w.Next)
+		}
+		s := NewError(testCommon(), err, PairMsg{Code: "123456"}, Unpaired, "")
+		s.SetSize(80, 20)
+		if v := s.View(); strings.Contains(v, "Try again") {
+			t.Errorf("error screen offers Try again:\n%s", v)
+		}
+	}
+	// A store failure outside a rolled-back pair may still be retried.
+	if !Describe(fmt.Errorf("list: %w", storeErr{})).Retry {
+		t.Error("a plain store error should still offer Try again")
 	}
 }

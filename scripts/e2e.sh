@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Drives the real tillpair binary in tmux, as a user at a terminal would:
 # pairing through the sandbox's virtual terminal, a wrong code, resizing,
-# cancelling, and the accessible line prompts. Each scenario runs in a fresh
-# tmux session on a private tmux server, so a user's tmux is never touched.
+# cancelling, quitting while confirming, and the accessible line prompts.
+# Each scenario runs in a fresh tmux session on a private tmux server, so a
+# user's tmux is never touched.
 # Usage: e2e.sh [BIN]   (with no BIN it builds one into a temp dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -194,6 +195,16 @@ cancel() {
   expect_exit 0
 }
 
+# Quitting while the terminal waits for confirmation cancels the pairing
+# first (nothing half made), and says so after the alt screen is gone.
+quit_confirming() {
+  start quitconf 80 24
+  pair_to_confirming >/dev/null
+  keys q
+  wait_for "tillpair: Pairing cancelled before quitting; nothing is left"
+  expect_exit 0
+}
+
 accessible() {
   # Tall enough that the whole session stays on screen: lines are never
   # redrawn, so every check reads what scrolled by.
@@ -251,4 +262,4 @@ accessible() {
 
 # --- run -----------------------------------------------------------------------
 load_glyphs
-run_scenarios pair_unpair wrong_code resize cancel accessible
+run_scenarios pair_unpair wrong_code resize cancel quit_confirming accessible

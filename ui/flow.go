@@ -19,6 +19,7 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		return m.navigate(msg.To), true
 	case screens.PairMsg:
 		m.setStatus(widgets.StatusInfo, "Pairing…")
+		m.pairsInFlight++
 		return m.pairCmd(msg), true
 	case screens.CancelMsg:
 		m.stopAwait()
@@ -38,6 +39,7 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		return m.applyRefresh(msg), true
 	case pairDoneMsg:
+		m.pairsInFlight--
 		return m.pairDone(msg), true
 	case awaitEventMsg:
 		if msg.gen != m.awaitGen {
@@ -129,7 +131,7 @@ func (m *Model) applyRefresh(msg refreshedMsg) tea.Cmd {
 			if err == nil {
 				err = &providers.Error{Provider: r.Pairing.Provider, Kind: providers.KindNotPaired}
 			}
-			return m.show(screens.NewError(m.c, err, nil, back, r.Pairing.ID))
+			return m.show(screens.NewError(m.c, err, nil, back, r.Pairing.ID).About(screens.DisplayName(r.Pairing)))
 		}
 		switch providers.KindOf(r.Err) {
 		case providers.KindNetwork, providers.KindTimeout:
@@ -234,7 +236,7 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 				back = screens.Unpaired
 			}
 		}
-		return m.show(screens.NewError(m.c, msg.err, screens.TestMsg{PairingID: msg.id}, back, msg.id))
+		return m.show(screens.NewError(m.c, msg.err, screens.TestMsg{PairingID: msg.id}, back, msg.id).About(m.nameOf(msg.id)))
 	}
 	m.upsert(msg.p)
 	var cmd tea.Cmd
@@ -246,6 +248,16 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 	}
 	m.setStatus(widgets.StatusSuccess, screens.TestedText(m.provider, m.clock.Now()))
 	return cmd
+}
+
+// nameOf is how a pairing is named to the merchant: its nickname, else id.
+func (m *Model) nameOf(id string) string {
+	for _, p := range m.pairings {
+		if p.ID == id {
+			return screens.DisplayName(p)
+		}
+	}
+	return id
 }
 
 func (m *Model) markUnpaired(id string) {
@@ -262,7 +274,7 @@ func (m *Model) removed(msg removedMsg) tea.Cmd {
 		if msg.forgot {
 			retry = screens.ForgetMsg{PairingID: msg.id}
 		}
-		return m.show(screens.NewError(m.c, msg.err, retry, screens.Paired, msg.id))
+		return m.show(screens.NewError(m.c, msg.err, retry, screens.Paired, msg.id).About(msg.name))
 	}
 	m.pairings = msg.pairings
 	m.listGen++

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tillpair/tillpair/pairing"
@@ -101,13 +102,27 @@ func (m *Model) handleProviderFlow(msg tea.Msg) (tea.Cmd, bool) {
 	return nil, false
 }
 
+// pairingWaits: a pairing of this run awaits confirmation (on its screen,
+// or on an error screen that returns to it), so the provider stays put.
+func (m *Model) pairingWaits() bool { return m.waitingPairing() != "" }
+
+// providerKey is the provider binding as the footer offers it: hidden where
+// pressing it is refused.
+func (m *Model) providerKey() key.Binding {
+	b := m.gkeys.Provider
+	if _, on := m.screen.(*screens.PickerScreen); on || m.pairingWaits() {
+		b.SetEnabled(false)
+	}
+	return b
+}
+
 // openPicker shows the provider list; a pairing waiting for confirmation
 // must be finished or cancelled first, so none is left half made.
 func (m *Model) openPicker() tea.Cmd {
 	if _, on := m.screen.(*screens.PickerScreen); on {
 		return nil
 	}
-	if m.confirming != nil {
+	if m.pairingWaits() {
 		m.setStatus(widgets.StatusWarning, "Finish or cancel this pairing before switching provider")
 		return nil
 	}

@@ -52,6 +52,20 @@ func newGoldenModel(svc *stubService, terms Terminals) (*Model, *clockwork.FakeC
 	return m, clock
 }
 
+// snapshotMsg ends a golden run as it stands: quitting proper would first
+// cancel a pairing that awaits confirmation and change the picture.
+type snapshotMsg struct{}
+
+type snapshotter struct{ *Model }
+
+func (s snapshotter) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(snapshotMsg); ok {
+		return s, s.stop()
+	}
+	_, cmd := s.Model.Update(msg)
+	return s, cmd
+}
+
 func runGolden(t *testing.T, gc goldenCase) {
 	t.Helper()
 	sizes := gc.sizes
@@ -68,11 +82,11 @@ func runGolden(t *testing.T, gc goldenCase) {
 			if gc.prep != nil {
 				gc.prep(m, clock)
 			}
-			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz.w, sz.h))
+			tm := teatest.NewTestModel(t, snapshotter{m}, teatest.WithInitialTermSize(sz.w, sz.h))
 			for _, msg := range gc.msgs {
 				tm.Send(msg)
 			}
-			tm.Send(quitMsg{})
+			tm.Send(snapshotMsg{})
 			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
 			view := fm.View()
 			assertFits(t, view, sz)
@@ -123,7 +137,12 @@ func TestGoldenUnpaired(t *testing.T) {
 
 func TestGoldenConfirming(t *testing.T) {
 	warn := &providers.Error{Provider: providers.SCI, Kind: providers.KindNetwork}
+	slowCancel := newStubService()
+	slowCancel.cancelGate = make(chan struct{})
+	t.Cleanup(func() { close(slowCancel.cancelGate) })
 	for _, gc := range []goldenCase{
+		// q while waiting: the pairing is cancelled before the program ends.
+		{name: "quitting", svc: slowCancel, prep: showConfirming, msgs: []tea.Msg{keyRunes("q")}},
 		{name: "waiting", prep: showConfirming},
 		{name: "network_warning", prep: func(m *Model, c *clockwork.FakeClock) {
 			showConfirming(m, c)
@@ -191,6 +210,14 @@ func TestGoldenErrors(t *testing.T) {
 	t.Run("store", func(t *testing.T) {
 		runGolden(t, goldenCase{prep: func(m *Model, _ *clockwork.FakeClock) {
 			m.show(screens.NewError(m.c, fmt.Errorf("save pairing: %w", fakeStoreErr{}), nil, screens.Unpaired, ""))
+		}})
+	})
+	// A pair the provider accepted but tillpair could not store was undone:
+	// its code is spent, so no Try again.
+	t.Run("store_rolled_back", func(t *testing.T) {
+		runGolden(t, goldenCase{prep: func(m *Model, _ *clockwork.FakeClock) {
+			rb := &pairing.RollbackError{Cause: fmt.Errorf("could not store the pairing's signing secret in the keyring: %w", fakeStoreErr{}), PairingID: id}
+			m.show(screens.NewError(m.c, rb, screens.PairMsg{Code: "123456"}, screens.Unpaired, ""))
 		}})
 	})
 	t.Run("unexpected", func(t *testing.T) {

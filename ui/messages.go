@@ -62,6 +62,9 @@ type (
 // its own shorter deadline.
 const callTimeout = 60 * time.Second
 
+// quitCancelTimeout bounds cancelling a pairing before quitting.
+const quitCancelTimeout = 15 * time.Second
+
 func (m *Model) refreshCmd() tea.Cmd {
 	svc, ctx, gen := m.svc, m.ctx, m.listGen
 	return func() tea.Msg {
@@ -134,10 +137,18 @@ func (m *Model) stopAwait() {
 	}
 }
 
-func (m *Model) cancelCmd(id string) tea.Cmd {
-	svc, ctx := m.svc, m.ctx
+func (m *Model) cancelCmd(id string) tea.Cmd { return cancelWithin(m.svc, m.ctx, callTimeout, id) }
+
+// quitCancelCmd cancels before quitting: bounded tighter, because the
+// merchant is waiting to leave, and not cut short when the program's
+// context ends, because a half-made pairing must not be left behind.
+func (m *Model) quitCancelCmd(id string) tea.Cmd {
+	return cancelWithin(m.svc, context.WithoutCancel(m.ctx), quitCancelTimeout, id)
+}
+
+func cancelWithin(svc Service, ctx context.Context, timeout time.Duration, id string) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, callTimeout)
+		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
 		err := svc.Cancel(ctx, id)
 		ps, lerr := svc.List()
@@ -159,13 +170,7 @@ func (m *Model) testCmd(id string) tea.Cmd {
 }
 
 func (m *Model) removeCmd(id string, forget bool) tea.Cmd {
-	svc, ctx := m.svc, m.ctx
-	name := id
-	for _, p := range m.pairings {
-		if p.ID == id {
-			name = screens.DisplayName(p)
-		}
-	}
+	svc, ctx, name := m.svc, m.ctx, m.nameOf(id)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()

@@ -6,6 +6,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -96,6 +97,18 @@ type Model struct {
 	// state directly and must not race it).
 	skipEntryCheck bool
 	quitting       bool
+	// quitCancel is the pairing being cancelled before quitting ("": none).
+	// While it is set the program is still running, so the cancel's answer
+	// is handled (quitting itself ignores every late answer).
+	quitCancel string
+	// quitAfterPair: quitting waits for a pair request in flight, whose
+	// pairing may be left awaiting confirmation and need cancelling.
+	quitAfterPair bool
+	// pairsInFlight counts pair requests not yet answered.
+	pairsInFlight int
+	// quitNote is what the merchant must know after the program ends (a
+	// cancel-before-quit's outcome); "" when nothing.
+	quitNote string
 
 	awaitGen int
 	// listGen counts changes to the set of pairings made here (forget,
@@ -107,6 +120,12 @@ type Model struct {
 
 	// cache keeps the frame's parts between messages (render_cache.go).
 	cache renderCache
+	// logo is the last full-logo decision and what it was made from.
+	logo struct {
+		ok   bool
+		key  logoKey
+		full bool
+	}
 	// parts are the screens' fixed pieces, shared so a new screen's first
 	// frame does not draw them again.
 	parts *screens.Parts
@@ -193,8 +212,126 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// quit ends background work before the program stops.
+// quit stops the program, but a pairing still awaiting confirmation is
+// cancelled first (SCIPAIRING07: nothing half-made is left, as the CLI and
+// accessible mode do): quitting resumes when the cancel answers.
 func (m *Model) quit() tea.Cmd {
+	if m.quitCancel != "" || m.quitAfterPair {
+		return nil // already cancelling; its answer quits
+	}
+	id := m.waitingPairing()
+	if id == "" && m.pairsInFlight > 0 {
+		m.quitAfterPair = true
+		m.setStatus(widgets.StatusWarning, "Finishing the pairing request before quitting…")
+		return nil
+	}
+	if id == "" {
+		return m.stop()
+	}
+	return m.cancelBeforeQuit(id)
+}
+
+// cancelBeforeQuit starts cancelling pairing id; its answer quits.
+func (m *Model) cancelBeforeQuit(id string) tea.Cmd {
+	m.quitCancel = id
+	m.stopAwait()
+	m.setStatus(widgets.StatusWarning, "Cancelling the pairing before quitting…")
+	if m.confirming != nil {
+		if m.confirming.Cancelling() {
+			return nil // the cancel already in flight answers
+		}
+		m.confirming.StartCancel()
+	}
+	return m.quitCancelCmd(id)
+}
+
+// waitingPairing is the pairing this run is confirming ("" if none): on
+// the confirming screen, or on an error screen that returns to it.
+func (m *Model) waitingPairing() string {
+	if m.confirming != nil {
+		return m.confirming.PairingID()
+	}
+	if m.confirmingBack != nil {
+		return m.confirmingBack.PairingID()
+	}
+	return ""
+}
+
+// whileQuitting handles a message while a pairing is being cancelled
+// before quitting: the cancel's answer, a resize, and a second ctrl+c,
+// which quits at once for a merchant who will not wait.
+func (m *Model) whileQuitting(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.w, m.h = msg.Width, msg.Height
+	case tea.KeyMsg:
+		if key.Matches(msg, m.gkeys.ForceQuit) && m.quitAfterPair {
+			m.quitNote = "Quit before the pairing request finished: run tillpair status to check nothing was left waiting"
+			m.setStatus(widgets.StatusWarning, m.quitNote)
+			return m.stop()
+		}
+		if key.Matches(msg, m.gkeys.ForceQuit) {
+			return m.quitCancelled(errQuitBeforeCancel)
+		}
+	case pairDoneMsg:
+		m.pairsInFlight--
+		if !m.quitAfterPair {
+			return nil
+		}
+		if msg.err == nil && msg.p.Status == providers.StatusAwaitingConfirmation {
+			m.quitAfterPair = false
+			return m.cancelBeforeQuit(msg.p.ID)
+		}
+		if m.pairsInFlight <= 0 {
+			// Refused, or paired outright (nothing to confirm): nothing is
+			// half-made, so quitting goes on.
+			return m.stop()
+		}
+	case cancelDoneMsg:
+		if msg.id == m.quitCancel {
+			return m.quitCancelled(msg.err)
+		}
+	}
+	return nil
+}
+
+// errQuitBeforeCancel: a second ctrl+c did not wait for the cancel.
+var errQuitBeforeCancel = errors.New("quit before the cancel finished")
+
+// quitCancelled ends the program after a cancel-before-quit; err (may be
+// nil) is why the pairing may still be waiting, with how to remove it.
+func (m *Model) quitCancelled(err error) tea.Cmd {
+	id := m.quitCancel
+	m.quitCancel = ""
+	if err == nil {
+		m.quitNote = "Pairing cancelled before quitting; nothing is left paired on the terminal"
+		m.setStatus(widgets.StatusInfo, m.quitNote)
+		return m.stop()
+	}
+	switch {
+	case errors.Is(err, errQuitBeforeCancel):
+		m.quitNote = "Quit before the cancel finished: pairing " + id + " may still be waiting; remove it with: tillpair unpair " + id
+	case errors.Is(err, context.DeadlineExceeded):
+		m.quitNote = "Could not cancel pairing " + id + " (the payment cloud did not answer in time); remove it with: tillpair unpair " + id
+	default:
+		m.quitNote = "Could not cancel pairing " + id + " (" + screens.Describe(err).Line + "); remove it with: tillpair unpair " + id
+	}
+	// The status line is one row: the command goes first so it survives
+	// truncation; the confirming screen shows the whole note.
+	m.setStatus(widgets.StatusError, "Not cancelled — run: tillpair unpair "+id)
+	if m.confirming != nil {
+		m.confirming.Warn(m.quitNote)
+	}
+	return m.stop()
+}
+
+// QuitNote is what the merchant must know once the program has ended (the
+// alternate screen is gone by then): the outcome of cancelling a pairing
+// that awaited confirmation, or "" when quitting left nothing to report.
+func (m *Model) QuitNote() string { return m.quitNote }
+
+// stop ends background work and the program.
+func (m *Model) stop() tea.Cmd {
 	m.quitting = true
 	m.stopAwait()
 	m.cancel()
@@ -262,6 +399,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.quitting {
 		// Late results of calls cut short by quitting change nothing.
 		return m, nil
+	}
+	if m.quitCancel != "" || m.quitAfterPair {
+		cmd := m.whileQuitting(msg)
+		m.layout()
+		return m, cmd
 	}
 	cmd := m.update(msg)
 	m.layout()
@@ -346,20 +488,29 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 // Help bindings: the screen's, the terminal's, then the globals.
 func (m *Model) ShortHelp() []key.Binding {
+	if m.quitCancel != "" || m.quitAfterPair {
+		// Only a second ctrl+c does anything until the cancel answers.
+		now := m.gkeys.ForceQuit
+		now.SetHelp(now.Help().Key, "quit now, without waiting")
+		return []key.Binding{now}
+	}
 	out := append([]key.Binding{}, m.screen.ShortHelp()...)
 	if m.typing() {
-		return append(out, m.gkeys.Provider, m.gkeys.ForceQuit)
+		return append(out, m.providerKey(), m.gkeys.ForceQuit)
 	}
 	// q and ? first: on a narrow footer the provider key is what gets
 	// cut, and it stays in the full help.
-	return append(out, m.gkeys.Help, m.gkeys.Quit, m.gkeys.Provider)
+	return append(out, m.gkeys.Help, m.gkeys.Quit, m.providerKey())
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
+	if m.quitCancel != "" || m.quitAfterPair {
+		return [][]key.Binding{m.ShortHelp()}
+	}
 	out := append([][]key.Binding{}, m.screen.FullHelp()...)
 	if m.typing() {
 		// q and ? are typed into the field here, as in the short help.
-		return append(out, []key.Binding{m.gkeys.ForceQuit, m.gkeys.Provider, m.gkeys.Setup})
+		return append(out, []key.Binding{m.gkeys.ForceQuit, m.providerKey(), m.gkeys.Setup})
 	}
-	return append(out, []key.Binding{m.gkeys.Help, m.gkeys.Quit, m.gkeys.ForceQuit, m.gkeys.Provider, m.gkeys.Setup})
+	return append(out, []key.Binding{m.gkeys.Help, m.gkeys.Quit, m.gkeys.ForceQuit, m.providerKey(), m.gkeys.Setup})
 }

@@ -26,6 +26,16 @@ type stubService struct {
 	// blockTest makes Test wait until the model quits, so goldens can show
 	// the live "Testing…" state.
 	blockTest bool
+	// cancelErr, when set, is Cancel's immediate answer.
+	cancelErr error
+	// cancelGate, when set, holds Cancel until closed (or ctx ends), for a
+	// cancel that outlives the model's context (cancelling before quit).
+	cancelGate chan struct{}
+	// cancelOK makes Cancel succeed at once.
+	cancelOK bool
+	cancels  int
+	// paired, when set, is Pair's answer.
+	paired *providers.Pairing
 }
 
 // newStubService offers all three providers, as the sandbox does; their
@@ -77,6 +87,9 @@ func (s *stubService) SaveRegister(pairing.RegisterInput) (pairing.RegisterChang
 }
 
 func (s *stubService) Pair(context.Context, pairing.PairInput) (providers.Pairing, error) {
+	if s.paired != nil {
+		return *s.paired, nil
+	}
 	return providers.Pairing{}, s.pairErr
 }
 
@@ -86,8 +99,23 @@ func (s *stubService) AwaitConfirmation(ctx context.Context, _ string, _ func(pa
 	return providers.Pairing{}, &providers.Error{Kind: providers.KindCanceled}
 }
 
-// Cancel blocks until the model quits, so goldens can show "Cancelling…".
+// Cancel blocks until the model quits, so goldens can show "Cancelling…";
+// cancelErr, cancelOK and cancelGate change that.
 func (s *stubService) Cancel(ctx context.Context, _ string) error {
+	s.mu.Lock()
+	s.cancels++
+	cerr := s.cancelErr
+	s.mu.Unlock()
+	if cerr != nil || s.cancelOK {
+		return cerr
+	}
+	if s.cancelGate != nil {
+		select {
+		case <-s.cancelGate:
+		case <-ctx.Done():
+		}
+		return ctx.Err()
+	}
 	<-ctx.Done()
 	return ctx.Err()
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/tillpair/tillpair/screens"
 	"github.com/tillpair/tillpair/ui/widgets"
 )
 
@@ -103,6 +104,34 @@ func (m *Model) layout() {
 	}
 	f := m.frame()
 	m.screen.SetSize(f.posW, f.posH)
+	if ls, ok := m.screen.(screens.LogoSetter); ok {
+		ls.SetLogo(m.fullLogo(f))
+	}
+}
+
+// logoKey is what the logo choice is made from: the provider (its header)
+// and the terminal size.
+type logoKey struct {
+	provider string
+	w, h     int
+}
+
+// fullLogo decides from the terminal size alone whether the SCI screens
+// show the full logo: the status line's row is always reserved (frame), and
+// the body is measured with the short help even while the full help is
+// open, so neither a status nor a screen change flips the logo.
+func (m *Model) fullLogo(f frame) bool {
+	k := logoKey{provider: m.provider, w: m.w, h: m.h}
+	if m.logo.ok && m.logo.key == k {
+		return m.logo.full
+	}
+	if m.fullHelp {
+		m.fullHelp = false
+		f = m.frame()
+		m.fullHelp = true
+	}
+	m.logo.ok, m.logo.key, m.logo.full = true, k, screens.FullLogoFits(m.c, f.posW, f.posH)
+	return m.logo.full
 }
 
 // View composes header, body (screen and pane), status line and footer.
