@@ -74,15 +74,20 @@ func (c Caption) hints(w int) string {
 		pause = "play"
 	}
 	long := []string{c.State.String()}
-	for _, b := range []struct{ k, d string }{
-		{k.Pause.Help().Key, pause}, {"←/→", "step"}, {k.Quit.Help().Key, k.Quit.Help().Desc},
-	} {
+	keys := []struct{ k, d string }{{k.Pause.Help().Key, pause}, {"←/→", "step"}, {k.Quit.Help().Key, k.Quit.Help().Desc}}
+	short := " · space ←/→ q "
+	if c.State == stateEnd || c.State == stateFailed {
+		// Nothing is playing: only going back and quitting do anything.
+		keys = []struct{ k, d string }{{"←", "back"}, {k.Quit.Help().Key, k.Quit.Help().Desc}}
+		short = " · ← q "
+	}
+	for _, b := range keys {
 		long = append(long, b.k+" "+b.d)
 	}
 	if w >= 100 {
 		return strings.Join(long, " · ") + " "
 	}
-	return c.State.String() + " · space ←/→ q "
+	return c.State.String() + short
 }
 
 // fit puts left and right on one line of exactly w cells, cutting left

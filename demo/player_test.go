@@ -164,3 +164,24 @@ func TestScriptNavigation(t *testing.T) {
 		t.Error("Next after the last step")
 	}
 }
+
+// Once nothing plays (the end, or a failed step), the caption offers only
+// the keys that still do something.
+func TestCaptionHintsAfterTheEnd(t *testing.T) {
+	for _, st := range []captionState{stateEnd, stateFailed} {
+		for _, w := range []int{60, 120} {
+			c := Caption{Index: 11, Total: 11, Requirement: "Unpair", Step: "done", State: st, Keys: DefaultKeys()}
+			bar := c.Render(w, 2)
+			if strings.Contains(bar, "space") || strings.Contains(bar, "pause") || strings.Contains(bar, "→") {
+				t.Errorf("%v at %d columns offers keys that do nothing now: %q", st, w, bar)
+			}
+			if !strings.Contains(bar, "←") || !strings.Contains(bar, "q") {
+				t.Errorf("%v at %d columns lacks ← and q: %q", st, w, bar)
+			}
+		}
+		playing := Caption{Index: 1, Total: 11, Requirement: "Unpaired", Step: "x", Keys: DefaultKeys()}.Render(120, 2)
+		if !strings.Contains(playing, "space pause") {
+			t.Errorf("while playing the caption lacks space pause: %q", playing)
+		}
+	}
+}
