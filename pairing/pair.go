@@ -118,7 +118,14 @@ type RollbackError struct {
 
 func (e *RollbackError) Error() string {
 	if e.Remote == nil {
-		return e.Cause.Error() + " — the pairing was undone, nothing is left half-made; fix the problem and pair again"
+		// Store errors already end with their fix ("…, then pair again"):
+		// the advice is added only when the cause gives none.
+		cause := strings.TrimSuffix(e.Cause.Error(), ".")
+		msg := cause + ". The pairing was undone, so nothing is left half-made."
+		if !strings.Contains(strings.ToLower(cause), "again") {
+			msg += " Fix the problem, then pair again."
+		}
+		return msg
 	}
 	return fmt.Sprintf("%v — and undoing pairing %s in the cloud failed too (%v); unpair it on the terminal, then pair again", e.Cause, e.PairingID, e.Remote)
 }
