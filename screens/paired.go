@@ -283,12 +283,12 @@ func (s *PairedScreen) render() string {
 	case s.asking && s.askForget:
 		// Forgetting leaves the pairing on the terminal: say where to end it.
 		lines = append(lines, lipgloss.NewStyle().Width(w).Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "")
-		lines = append(lines, st.Warning.Render(fmt.Sprintf("Forget %q %s? ", truncateText(DisplayName(s.Selected()), 20), ForgetWhere(s.c.Provider)))+
+		lines = append(lines, st.Warning.Render("Forget "+Quote(truncateText(DisplayName(s.Selected()), 20))+" "+ForgetWhere(s.c.Provider)+"? ")+
 			fx(&st.Key, "y")+fx(&st.Faint, " yes  ")+fx(&st.Key, "n")+fx(&st.Faint, " no"))
 	case s.testing:
 		lines = append(lines, s.spinView()+fx(&st.Info, " "+s.busy+" ")+st.Value.Render(s.elapsed()))
 	case s.asking:
-		lines = append(lines, st.Warning.Render(fmt.Sprintf("Unpair %q? ", truncateText(DisplayName(s.Selected()), 24)))+
+		lines = append(lines, st.Warning.Render("Unpair "+Quote(truncateText(DisplayName(s.Selected()), 24))+"? ")+
 			fx(&st.Key, "y")+fx(&st.Faint, " yes  ")+fx(&st.Key, "n")+fx(&st.Faint, " no"))
 	case s.busy != "":
 		lines = append(lines, fx(&st.Info, s.busy))

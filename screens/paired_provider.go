@@ -81,7 +81,7 @@ func (s *PairedScreen) actions() []string {
 	para := lipgloss.NewStyle().Width(max(s.w, 20))
 	buttons := fx(&st.Button, "[ Test ]") + fx(&st.Faint, " t   ") +
 		fx(&st.Button, "[ Forget ]") + fx(&st.Faint, " f   ") +
-		fx(&st.Button, "[ Add ]") + fx(&st.Faint, " a")
+		fx(&st.Button, "[ Add pairing ]") + fx(&st.Faint, " a")
 	if s.c.Provider == providers.SmartConnect {
 		buttons += fx(&st.Faint, "   ") + fx(&st.Button, "[ Setup ]") + fx(&st.Faint, " s")
 	}

@@ -215,7 +215,7 @@ func (s *RegisterScreen) View() string {
 		lines = append(lines, para.Render(style.Render(strings.Repeat(" ", 17)+hint)))
 	}
 	if s.invalid != "" {
-		lines = append(lines, para.Render(st.Error.Render("  "+s.invalid)))
+		lines = append(lines, para.PaddingLeft(2).Render(st.Error.Render(s.invalid)))
 	}
 	lines = append(lines, "", st.Button.Render("[ Save ]")+st.Faint.Render("  enter"))
 	return s.fit(lines)

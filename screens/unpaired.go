@@ -256,7 +256,9 @@ func (s *UnpairedScreen) View() string {
 		field("Pairing Nickname", s.nick, s.focus == 1),
 	}
 	if s.invalid != "" {
-		form = append(form, lipgloss.NewStyle().Width(max(s.w, 20)).Render(st.Error.Render("  "+s.invalid)))
+		// Continuation lines keep the hint's indent, so a wrapped hint
+		// still reads as one paragraph under the fields.
+		form = append(form, lipgloss.NewStyle().Width(max(s.w, 20)).PaddingLeft(2).Render(st.Error.Render(s.invalid)))
 	}
 	button := st.Button.Render("[ Pair ]") + st.Faint.Render("  enter")
 

@@ -150,3 +150,7 @@ func rolledBackWording(rb *pairing.RollbackError) Wording {
 	w.Next = cause + ". The pairing was undone, so nothing is left half-made. Fix the problem, then start pairing on the terminal again and enter the new code."
 	return w
 }
+
+// Quote wraps a user-chosen name in the curly quotes every screen and
+// status line uses, so a name reads the same wherever it appears.
+func Quote(name string) string { return "“" + name + "”" }

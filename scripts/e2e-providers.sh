@@ -40,7 +40,7 @@ smartconnect() {
   code=$(screen | grep -oE 'code [0-9]{4} [0-9]{4}' | head -n1 | tr -dc 0-9)
   text "$code"; keys Enter
   wait_for "this register is paired with the terminal"
-  wait_for "1 register(s) paired"
+  wait_for "1 register paired"
   has "Register ID"
   text t
   wait_for "Terminal reachable" 20

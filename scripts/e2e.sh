@@ -95,7 +95,7 @@ pair_unpair() {
   wait_for "Pairing successful"
   wait_re 'Pairing ID +pid_'
   wait_re 'Status +active'
-  wait_re 'Terminal [0-9]+: paired \(1\)'
+  wait_re 'Terminal [0-9]+: 1 register paired'
   keys u
   wait_for "y yes"
   keys y
@@ -103,7 +103,7 @@ pair_unpair() {
   wait_for "Pairing Code"
   wait_re 'Terminal [0-9]+: idle'
   lacks "Pairing ID"
-  lacks "paired ("
+  lacks "register paired"
   # The code field takes digits only, so q is not a key here: ctrl+c quits.
   keys C-c
   expect_exit 0

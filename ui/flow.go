@@ -289,6 +289,6 @@ func (m *Model) removed(msg removedMsg) tea.Cmd {
 		m.form = screens.NewUnpaired(m.c, m.spec, false)
 		cmd = m.show(m.form)
 	}
-	m.setStatus(widgets.StatusSuccess, verb+" “"+msg.name+"”")
+	m.setStatus(widgets.StatusSuccess, verb+" "+screens.Quote(msg.name))
 	return cmd
 }

@@ -183,5 +183,5 @@ func (m *Model) registerNote() string {
 	if m.provider != providers.SmartConnect || !m.hasRegister {
 		return ""
 	}
-	return "Register “" + m.register.RegisterName + "” of " + m.register.BusinessName + " — ctrl+e to change"
+	return "Register " + screens.Quote(m.register.RegisterName) + " of " + m.register.BusinessName + " — ctrl+e to change"
 }

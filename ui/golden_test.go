@@ -9,6 +9,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/jonboulle/clockwork"
 	"github.com/muesli/termenv"
@@ -90,8 +91,25 @@ func runGolden(t *testing.T, gc goldenCase) {
 			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
 			view := fm.View()
 			assertFits(t, view, sz)
+			assertFooterKeepsPinned(t, fm, view)
 			teatest.RequireEqualOutput(t, []byte(view))
 		})
+	}
+}
+
+// assertFooterKeepsPinned fails when a narrow footer cut the way out or the
+// way to the other keys.
+func assertFooterKeepsPinned(t *testing.T, fm tea.Model, view string) {
+	t.Helper()
+	s, ok := fm.(snapshotter)
+	if !ok || s.fullHelp || s.tooSmall() {
+		return
+	}
+	_, pinned := s.shortHelpParts()
+	for _, b := range pinned {
+		if want := b.Help().Key + " " + b.Help().Desc; b.Enabled() && !strings.Contains(view, want) {
+			t.Errorf("footer lost %q:\n%s", want, view)
+		}
 	}
 }
 
@@ -268,5 +286,28 @@ func TestGoldenSandboxPane(t *testing.T) {
 			}
 		}
 		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
+	}
+}
+
+// A tiny terminal still reads whole sentences: each line wraps to the
+// width, and what is wrong and how out come before the sizes.
+func TestTooSmallWrapsAndKeepsTheFirstLine(t *testing.T) {
+	for _, sz := range []size{{20, 5}, {20, 3}, {30, 2}, {12, 1}} {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			m, _ := newGoldenModel(newStubService(), nil)
+			m.Update(tea.WindowSizeMsg{Width: sz.w, Height: sz.h})
+			view := m.View()
+			assertFits(t, view, sz)
+			flat := strings.Join(strings.Fields(ansi.Strip(view)), " ")
+			if sz.w >= 18 && !strings.Contains(flat, "Terminal too small") {
+				t.Errorf("no whole title in %q", flat)
+			}
+			if sz.h >= 3 && sz.w >= 20 && !strings.Contains(flat, "Enlarge the window, or ctrl+c to quit.") {
+				t.Errorf("the way out is cut or missing: %q", flat)
+			}
+			if sz.h >= 5 && !strings.Contains(flat, fmt.Sprintf("Need %d×%d, have %d×%d.", MinWidth, MinHeight, sz.w, sz.h)) {
+				t.Errorf("the sizes are cut or missing: %q", flat)
+			}
+		})
 	}
 }

@@ -54,8 +54,11 @@ type (
 		err      error
 	}
 	terminalsMsg      struct{ views []widgets.TerminalView }
-	terminalActionMsg struct{ err error }
-	tickMsg           struct{}
+	terminalActionMsg struct {
+		err  error
+		view widgets.TerminalView
+	}
+	tickMsg struct{}
 )
 
 // callTimeout bounds one service call from the UI; each request inside has
@@ -202,8 +205,8 @@ func (m *Model) watchCmd() tea.Cmd {
 	}
 }
 
-func (m *Model) terminalCmd(action func(string) error, id string) tea.Cmd {
-	return func() tea.Msg { return terminalActionMsg{err: action(id)} }
+func (m *Model) terminalCmd(action func(string) error, v widgets.TerminalView) tea.Cmd {
+	return func() tea.Msg { return terminalActionMsg{err: action(v.ID), view: v} }
 }
 
 func tickCmd(ctx context.Context, c clockwork.Clock) tea.Cmd {

@@ -427,7 +427,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.watchCmd()
 	case terminalActionMsg:
 		if msg.err != nil {
-			m.setStatus(widgets.StatusError, "Virtual terminal: "+msg.err.Error())
+			m.setStatus(widgets.StatusError, m.terminalErrorText(msg.err, msg.view))
 		}
 		return nil
 	}
@@ -455,7 +455,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		asleep := v.Screen != widgets.ScreenAsleep
-		return m.terminalCmd(func(id string) error { return m.terms.SetAsleep(id, asleep) }, v.ID)
+		return m.terminalCmd(func(id string) error { return m.terms.SetAsleep(id, asleep) }, v)
 	case key.Matches(msg, m.tkeys.NewCode), key.Matches(msg, m.tkeys.Confirm), key.Matches(msg, m.tkeys.Unpair):
 		v, ok := m.paneTerminal()
 		if !ok {
@@ -464,11 +464,11 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		switch {
 		case key.Matches(msg, m.tkeys.NewCode):
-			return m.terminalCmd(m.terms.StartPairing, v.ID)
+			return m.terminalCmd(m.terms.StartPairing, v)
 		case key.Matches(msg, m.tkeys.Confirm):
-			return m.terminalCmd(m.terms.Confirm, v.ID)
+			return m.terminalCmd(m.terms.Confirm, v)
 		default:
-			return m.terminalCmd(m.terms.Unpair, v.ID)
+			return m.terminalCmd(m.terms.Unpair, v)
 		}
 	}
 	if !m.typing() {
@@ -488,19 +488,28 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 // Help bindings: the screen's, the terminal's, then the globals.
 func (m *Model) ShortHelp() []key.Binding {
+	cut, pinned := m.shortHelpParts()
+	return append(cut, pinned...)
+}
+
+// shortHelpParts splits the short help into what a narrow footer may cut,
+// most important first, and what it keeps: the way out and the way to the
+// other keys must always be on screen.
+func (m *Model) shortHelpParts() (cut, pinned []key.Binding) {
 	if m.quitCancel != "" || m.quitAfterPair {
 		// Only a second ctrl+c does anything until the cancel answers.
 		now := m.gkeys.ForceQuit
 		now.SetHelp(now.Help().Key, "quit now, without waiting")
-		return []key.Binding{now}
+		return nil, []key.Binding{now}
 	}
-	out := append([]key.Binding{}, m.screen.ShortHelp()...)
+	// The provider key goes first when the footer is narrow; it stays in
+	// the full help.
+	cut = append(append([]key.Binding{}, m.screen.ShortHelp()...), m.providerKey())
 	if m.typing() {
-		return append(out, m.providerKey(), m.gkeys.ForceQuit)
+		// q and ? are typed into the field here.
+		return cut, []key.Binding{m.gkeys.ForceQuit}
 	}
-	// q and ? first: on a narrow footer the provider key is what gets
-	// cut, and it stays in the full help.
-	return append(out, m.gkeys.Help, m.gkeys.Quit, m.providerKey())
+	return cut, []key.Binding{m.gkeys.Help, m.gkeys.Quit}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {

@@ -114,7 +114,9 @@ func (m *Model) footerKey(p paneMode) string {
 			writeBindings(g)
 		}
 	} else {
-		writeBindings(m.ShortHelp())
+		cut, pinned := m.shortHelpParts()
+		writeBindings(cut)
+		writeBindings(pinned)
 	}
 	if m.terms != nil {
 		writeBindings(m.terminalHelp())

@@ -80,7 +80,8 @@ func (m *Model) footer(p paneMode) string {
 	if m.fullHelp {
 		lines = append(lines, widgets.Footer(m.help, m.w, nil, m.FullHelp(), true))
 	} else {
-		lines = append(lines, widgets.Footer(m.help, m.w, m.ShortHelp(), nil, false))
+		cut, pinned := m.shortHelpParts()
+		lines = append(lines, widgets.ShortFooter(m.help, m.w, cut, pinned))
 	}
 	if m.terms != nil && (p == paneStrip || m.fullHelp) {
 		// The strip has no room for its keys; they get their own help line.
@@ -175,11 +176,37 @@ func (m *Model) View() string {
 
 func (m *Model) tooSmallView() string {
 	st := m.st
-	msg := lipgloss.JoinVertical(lipgloss.Center,
-		st.Warning.Render("Terminal too small"),
-		st.Text.Render(fmt.Sprintf("Need %d×%d, have %d×%d.", MinWidth, MinHeight, m.w, m.h)),
-		st.Faint.Render("Enlarge the window, or ctrl+c to quit."),
-	)
-	return lipgloss.Place(max(m.w, 1), max(m.h, 1), lipgloss.Center, lipgloss.Center,
-		lipgloss.NewStyle().MaxWidth(max(m.w, 1)).Render(msg))
+	w, h := max(m.w, 1), max(m.h, 1)
+	wrap := lipgloss.NewStyle().Width(w).Align(lipgloss.Center)
+	// In reading order; keep says which go first when the height is short:
+	// what is wrong, then the way out, then the sizes.
+	paras := []struct {
+		text string
+		keep int
+	}{
+		{wrap.Render(st.Warning.Render("Terminal too small")), 0},
+		{wrap.Render(st.Text.Render(fmt.Sprintf("Need %d×%d, have %d×%d.", MinWidth, MinHeight, m.w, m.h))), 2},
+		{wrap.Render(st.Faint.Render("Enlarge the window, or ctrl+c to quit.")), 1},
+	}
+	shown := make([]bool, len(paras))
+	used := 0
+	for rank := range paras {
+		for i, p := range paras {
+			if p.keep == rank && used+lipgloss.Height(p.text) <= h {
+				shown[i], used = true, used+lipgloss.Height(p.text)
+			}
+		}
+	}
+	var lines []string
+	for i, p := range paras {
+		if shown[i] {
+			lines = append(lines, strings.Split(p.text, "\n")...)
+		}
+	}
+	if len(lines) == 0 {
+		// Not even the first line fits whole: show as much of it as does.
+		lines = strings.Split(paras[0].text, "\n")[:1]
+	}
+	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center,
+		lipgloss.NewStyle().MaxWidth(w).MaxHeight(h).Render(strings.Join(lines, "\n")))
 }

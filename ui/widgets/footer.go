@@ -38,20 +38,54 @@ func Footer(h help.Model, w int, short []key.Binding, full [][]key.Binding, show
 	return shortHelp(h, w, short)
 }
 
+// ShortFooter renders the one-line help with pinned always kept at the
+// end: cut loses its trailing bindings first, marked with an ellipsis, and
+// only when none of cut is left do the pinned ones go, last first.
+func ShortFooter(h help.Model, w int, cut, pinned []key.Binding) string {
+	cut, pinned = enabled(cut), enabled(pinned)
+	h.Width = 0
+	sep := h.Styles.ShortSeparator.Render(h.ShortSeparator)
+	for n := len(cut); n >= 0; n-- {
+		left := h.ShortHelpView(cut[:n])
+		if n < len(cut) {
+			left += h.Styles.Ellipsis.Render(" …")
+			if n == 0 {
+				left = h.Styles.Ellipsis.Render("…")
+			}
+		}
+		line := left
+		if right := h.ShortHelpView(pinned); right != "" {
+			if line != "" {
+				line += sep
+			}
+			line += right
+		}
+		if lipgloss.Width(line) <= w {
+			return line
+		}
+	}
+	return shortHelp(h, w, pinned)
+}
+
+func enabled(bs []key.Binding) []key.Binding {
+	var out []key.Binding
+	for _, b := range bs {
+		if b.Enabled() {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // shortHelp drops trailing bindings until the line fits: help.Model adds an
 // item anyway when its ellipsis would not fit, which overflows narrow
 // terminals.
 func shortHelp(h help.Model, w int, bs []key.Binding) string {
-	var enabled []key.Binding
-	for _, b := range bs {
-		if b.Enabled() {
-			enabled = append(enabled, b)
-		}
-	}
+	bs = enabled(bs)
 	h.Width = 0
-	for n := len(enabled); n > 0; n-- {
-		line := h.ShortHelpView(enabled[:n])
-		if n < len(enabled) {
+	for n := len(bs); n > 0; n-- {
+		line := h.ShortHelpView(bs[:n])
+		if n < len(bs) {
 			line += h.Styles.Ellipsis.Render(" …")
 		}
 		if lipgloss.Width(line) <= w {

@@ -168,7 +168,7 @@ func (p TerminalPane) body(st *theme.Styles, w int) []string {
 	case ScreenCodeExpired:
 		return []string{st.Warning.Render("Code expired"), "", wrap(st.Faint.Render("Start pairing again for a new code."))}
 	case ScreenPaired:
-		out := []string{st.Success.Render(fmt.Sprintf("Paired (%d)", countActive(v.Pairings)))}
+		out := []string{st.Success.Render(pairedSummary(v.Pairings))}
 		for _, pr := range v.Pairings {
 			out = append(out, Truncate(st.Text.Render("• "+pr.label())+st.Faint.Render(" "+pr.Status), w))
 		}
@@ -207,7 +207,7 @@ func (p TerminalPane) stripLine(st *theme.Styles) string {
 	case ScreenCodeExpired:
 		return head + st.Warning.Render("code expired")
 	case ScreenPaired:
-		return head + st.Success.Render(fmt.Sprintf("paired (%d)", countActive(v.Pairings)))
+		return head + st.Success.Render(pairedSummary(v.Pairings))
 	case ScreenIdle, "":
 		return head + st.Text.Render("idle")
 	default:
@@ -217,6 +217,21 @@ func (p TerminalPane) stripLine(st *theme.Styles) string {
 		}
 		return s
 	}
+}
+
+// pairedSummary counts the rows the pane lists, so the number never
+// disagrees with the list beneath it: "2 registers paired", or
+// "2 of 3 registers paired" when some listed rows are no longer active.
+func pairedSummary(ps []TerminalPairingView) string {
+	n, total := countActive(ps), len(ps)
+	noun := "registers"
+	if total == 1 {
+		noun = "register"
+	}
+	if n == total {
+		return fmt.Sprintf("%d %s paired", n, noun)
+	}
+	return fmt.Sprintf("%d of %d %s paired", n, total, noun)
 }
 
 func countActive(ps []TerminalPairingView) int {

@@ -1,8 +1,6 @@
 package widgets
 
 import (
-	"fmt"
-
 	"github.com/tillpair/tillpair/ui/theme"
 )
 
@@ -32,7 +30,7 @@ func (p TerminalPane) smartConnectBody(st *theme.Styles, wrap func(string) strin
 		}
 		return append(out, "", wrap(st.Text.Render("Enter this code in the POS now."))), true
 	case ScreenPaired:
-		out := []string{st.Success.Render(fmt.Sprintf("Paired registers (%d)", countActive(v.Pairings)))}
+		out := []string{st.Success.Render(pairedSummary(v.Pairings))}
 		for _, pr := range v.Pairings {
 			out = append(out, Truncate(st.Text.Render("• "+pr.label()), 40))
 		}
@@ -53,7 +51,7 @@ func (p TerminalPane) smartConnectStrip(st *theme.Styles, head string) (string, 
 		}
 		return s, true
 	case ScreenPaired:
-		return head + st.Success.Render(fmt.Sprintf("%d register(s) paired", countActive(v.Pairings))), true
+		return head + st.Success.Render(pairedSummary(v.Pairings)), true
 	}
 	return "", false
 }

@@ -1,0 +1,36 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/sandbox"
+	"github.com/tillpair/tillpair/ui/widgets"
+)
+
+// terminalErrorText says what went wrong on the virtual terminal in words
+// that fit one 80-column status line, naming the terminal by the TID the
+// pane shows: the sandbox's own messages are long and use its internal id,
+// so the status line cut the next step off.
+func (m *Model) terminalErrorText(err error, v widgets.TerminalView) string {
+	tid := v.TID
+	if tid == "" {
+		tid = "the terminal"
+	}
+	if errors.Is(err, sandbox.ErrNothingToConfirm) {
+		switch v.Provider {
+		case providers.SmartConnect:
+			return "SmartConnect has no confirm step: it pairs when the POS sends the code"
+		case providers.Helcim:
+			return "Helcim has no confirm step: it pairs once the POS pings the device"
+		}
+		return "Nothing to confirm on " + tid + ": " + m.tkeys.NewCode.Help().Key +
+			" for a code, pair here, then " + m.tkeys.Confirm.Help().Key
+	}
+	text := err.Error()
+	if v.ID != "" && v.TID != "" {
+		text = strings.ReplaceAll(strings.ReplaceAll(text, "terminal "+v.ID, "terminal "+v.TID), v.ID, v.TID)
+	}
+	return "Virtual terminal: " + text
+}
