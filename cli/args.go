@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tillpair/tillpair/providers"
 )
 
 // noArgs replaces cobra.NoArgs on leaf commands, whose "unknown command"
@@ -17,10 +19,47 @@ func noArgs(cmd *cobra.Command, args []string) error {
 		// Not echoed: the word may be a pasted credential.
 		return usagef("%s takes no arguments: credentials are never read from the command line, where the shell history would keep them; run %s and paste them at the prompt, or pipe them on stdin", cmd.CommandPath(), cmd.CommandPath())
 	}
-	if cmd.Name() == "pair" && len(args) == 1 {
-		return usagef("tillpair pair takes the code as a flag: tillpair pair --code %s", args[0])
+	if cmd.Name() == "pair" {
+		if fix, ok := pairFlags(args, cmd.Flags().Changed("code")); ok {
+			return usagef("tillpair pair takes its values as flags: %s", fix)
+		}
 	}
 	return usagef("%s takes no arguments, but got %s; give values with their flags", cmd.CommandPath(), quoteAll(args))
+}
+
+// pairFlags rewrites stray pair arguments as the flags they were meant for
+// (a provider name and at most one code — or, once --code is given, one
+// nickname), e.g. "helcim DY6L" → "tillpair pair --provider helcim --code
+// DY6L"; ok is false when they do not read so.
+func pairFlags(args []string, haveCode bool) (string, bool) {
+	var provider, code string
+	for _, a := range args {
+		switch strings.ToLower(a) {
+		case providers.SCI, providers.SmartConnect, providers.Helcim:
+			if provider != "" {
+				return "", false
+			}
+			provider = strings.ToLower(a)
+		default:
+			if code != "" {
+				return "", false
+			}
+			code = a
+		}
+	}
+	fix := "tillpair pair"
+	if provider != "" {
+		fix += " --provider " + provider
+	}
+	switch {
+	case haveCode && code != "":
+		return fix + " --code … --nickname " + fmt.Sprintf("%q", code), true
+	case haveCode:
+		return fix + " --code …", true
+	case code == "":
+		code = "CODE"
+	}
+	return fix + " --code " + code, true
 }
 
 // onePairing is the Args rule of test and unpair: exactly one PAIRING.

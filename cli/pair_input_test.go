@@ -99,7 +99,11 @@ func TestCLIPairUsageErrors(t *testing.T) {
 	}{
 		{[]string{"pair"}, "--code is required: start pairing on the terminal and pass the code it shows, e.g. tillpair pair --code 123456"},
 		{[]string{"pair", "--provider", "helcim"}, "e.g. tillpair pair --provider helcim --code DY6L"},
-		{[]string{"pair", "123456"}, "tillpair pair --code 123456"},
+		{[]string{"pair", "123456"}, "takes its values as flags: tillpair pair --code 123456"},
+		{[]string{"pair", "sci"}, "takes its values as flags: tillpair pair --provider sci --code CODE"},
+		{[]string{"pair", "Helcim", "DY6L"}, "takes its values as flags: tillpair pair --provider helcim --code DY6L"},
+		{[]string{"pair", "--code", "123456", "Front bar"}, `takes its values as flags: tillpair pair --code … --nickname "Front bar"`},
+		{[]string{"pair", "1234", "5678"}, `tillpair pair takes no arguments, but got "1234" "5678"; give values with their flags`},
 		{[]string{"pair", "--provider", "nosuch", "--code", "1"}, `unknown provider "nosuch"; choose sci, smartconnect or helcim`},
 	} {
 		r := runCLI(context.Background(), "", tc.args...)
