@@ -140,6 +140,16 @@ func (h *harness) wait(t *testing.T) error {
 	}
 }
 
+// quit answers q at the menu and fails the test unless Run then ends
+// with no error.
+func (h *harness) quit(t *testing.T) {
+	t.Helper()
+	h.reply(t, "Choice: ", "q")
+	if err := h.wait(t); err != nil {
+		t.Fatalf("Run: %v\n%s", err, h.out.String())
+	}
+}
+
 func TestAccessiblePairs(t *testing.T) {
 	h := start(t)
 	h.answer(t, "Pair a terminal now? [Y/n] ", "")
@@ -152,10 +162,7 @@ func TestAccessiblePairs(t *testing.T) {
 	h.answer(t, "Pairing Code: ", code)
 	h.answer(t, "Pairing Nickname (optional): ", "Front counter")
 	h.answer(t, "Confirm on the virtual terminal now? [y/N] ", "y")
-	h.answer(t, "Choice: ", "q")
-	if err := h.wait(t); err != nil {
-		t.Fatalf("Run: %v\n%s", err, h.out.String())
-	}
+	h.quit(t)
 	out := h.out.String()
 	ps, err := h.rt.Service.List()
 	if err != nil || len(ps) != 1 || ps[0].Status != providers.StatusActive {

@@ -79,10 +79,7 @@ func TestMenuTestsThenUnpairsSCI(t *testing.T) {
 	h.reply(t, "Unpair Front counter? [y/N] ", "y")
 	h.expect(t, "Unpaired Front counter.")
 	h.expect(t, "What next? p: pair a terminal, q: quit.")
-	h.reply(t, "Choice: ", "q")
-	if err := h.wait(t); err != nil {
-		t.Fatalf("Run: %v\n%s", err, h.out.String())
-	}
+	h.quit(t)
 	if st := h.sandboxStatus(t, id); st != "" && st != "unpaired" {
 		t.Errorf("the sandbox terminal still holds %s as %q", id, st)
 	}
@@ -98,10 +95,7 @@ func TestMenuUnpairAnswerNoKeepsThePairing(t *testing.T) {
 	h.reply(t, "Choice: ", "unpair")
 	h.reply(t, "Unpair Front counter? [y/N] ", "")
 	h.expect(t, "Kept Front counter.")
-	h.reply(t, "Choice: ", "q")
-	if err := h.wait(t); err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	h.quit(t)
 	if st := h.sandboxStatus(t, id); st != "active" {
 		t.Errorf("the sandbox terminal has %s as %q, want active", id, st)
 	}
@@ -151,10 +145,7 @@ func TestMenuFailingTestPrintsErrorAndMenu(t *testing.T) {
 	h.rt.Sandbox.ClearFaults()
 	h.reply(t, "Choice: ", "t")
 	h.expect(t, "Front counter: Pairing is active — checked ")
-	h.reply(t, "Choice: ", "q")
-	if err := h.wait(t); err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	h.quit(t)
 	if ps := h.listed(t); len(ps) != 1 || ps[0].Status != providers.StatusActive {
 		t.Errorf("a failed test changed the pairing: %+v", ps)
 	}
@@ -200,10 +191,7 @@ func TestMenuPicksAmongSeveralByNumber(t *testing.T) {
 	h.reply(t, "Choice: ", "u 1")
 	h.reply(t, "Unpair Front counter? [y/N] ", "y")
 	h.expect(t, "Unpaired Front counter.")
-	h.reply(t, "Choice: ", "q")
-	if err := h.wait(t); err != nil {
-		t.Fatalf("Run: %v\n%s", err, h.out.String())
-	}
+	h.quit(t)
 	if ps := h.listed(t); len(ps) != 1 || ps[0].ID != back {
 		t.Errorf("want only Back office left, have %+v", ps)
 	}
@@ -238,10 +226,7 @@ func TestMenuSwitchesProvider(t *testing.T) {
 	h.expect(t, "Simple Cloud Integration — tillpair [SANDBOX]")
 	h.expect(t, "Paired: Front counter")
 	h.expect(t, "What next? t: test")
-	h.reply(t, "Choice: ", "q")
-	if err := h.wait(t); err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	h.quit(t)
 }
 
 func TestMenuHelcimTestPingsAndUnpairIsOnTheDevice(t *testing.T) {
@@ -260,10 +245,7 @@ func TestMenuHelcimTestPingsAndUnpairIsOnTheDevice(t *testing.T) {
 	}
 	h.reply(t, "Choice: ", "u")
 	h.expect(t, "Helcim devices are unpaired on the device.\n"+screens.UnpairSteps(providers.Helcim))
-	h.reply(t, "Choice: ", "q")
-	if err := h.wait(t); err != nil {
-		t.Fatalf("Run: %v", err)
-	}
+	h.quit(t)
 	if ps := h.listed(t); len(ps) != 1 || ps[0].Status != providers.StatusActive {
 		t.Errorf("u changed Helcim's records: %+v", ps)
 	}

@@ -34,10 +34,7 @@ func TestAccessibleSmartConnectPairs(t *testing.T) {
 	code := h.terminalOf(t, providers.SmartConnect).PairingCode
 	h.answer(t, "Pairing Code: ", code)
 	h.answer(t, "Pairing Nickname (optional): ", "")
-	h.answer(t, "Choice: ", "q")
-	if err := h.wait(t); err != nil {
-		t.Fatalf("Run: %v\n%s", err, h.out.String())
-	}
+	h.quit(t)
 	ps, err := h.rt.Service.List()
 	if err != nil || len(ps) != 1 || ps[0].Provider != providers.SmartConnect {
 		t.Fatalf("pairings %+v, %v", ps, err)
@@ -61,10 +58,7 @@ func TestAccessibleHelcimPairs(t *testing.T) {
 	code := h.terminalOf(t, providers.Helcim).PairingCode
 	h.answer(t, "Device Code: ", strings.ToLower(code))
 	h.answer(t, "Pairing Nickname (optional): ", "Reader")
-	h.answer(t, "Choice: ", "q")
-	if err := h.wait(t); err != nil {
-		t.Fatalf("Run: %v\n%s", err, h.out.String())
-	}
+	h.quit(t)
 	out := h.out.String()
 	for _, want := range []string{"Check the terminal screen for the ping message", "Device Code: " + code} {
 		if !strings.Contains(out, want) {

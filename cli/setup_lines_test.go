@@ -11,10 +11,7 @@ import (
 )
 
 func TestSetupSCIWarnsAboutAThirdLine(t *testing.T) {
-	keyring.MockInit()
-	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
-	t.Setenv("TILLPAIR_SCI_API_KEY", "")
-	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
+	sciSetupFromStdin(t)
 	const key, partA, third = "test_pak_c2VjcmV0a2V5==", "9f8e7d6c5b4a39281706f5e4d3c2b1a0", "live_pak_dGhpcmQ=="
 	r := runCLI(context.Background(), key+"\n"+partA+"\n"+third+"\n", "setup", "sci")
 	if r.code != ExitOK || !strings.Contains(r.stderr, "Warning: stdin held more than two lines") || !strings.Contains(r.stderr, "ignored") {

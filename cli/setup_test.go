@@ -12,11 +12,18 @@ import (
 	"github.com/tillpair/tillpair/keystore"
 )
 
-func TestSetupSCIFromPipedStdin(t *testing.T) {
+// sciSetupFromStdin mocks the keyring and clears the SCI credentials from
+// the environment, so setup sci reads them from stdin.
+func sciSetupFromStdin(t *testing.T) {
+	t.Helper()
 	keyring.MockInit()
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
+}
+
+func TestSetupSCIFromPipedStdin(t *testing.T) {
+	sciSetupFromStdin(t)
 	const key, partA = "test_pak_c2VjcmV0a2V5==", "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 	r := runCLI(context.Background(), "  "+key+"\r\n"+partA+"\n", "setup", "sci")
 	if r.code != ExitOK || !strings.Contains(r.stdout, "stored") {
@@ -34,10 +41,7 @@ func TestSetupSCIFromPipedStdin(t *testing.T) {
 }
 
 func TestSetupSCIRejectsBadInput(t *testing.T) {
-	keyring.MockInit()
-	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
-	t.Setenv("TILLPAIR_SCI_API_KEY", "")
-	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
+	sciSetupFromStdin(t)
 	for _, tc := range []struct{ stdin, want string }{
 		{"", "API key is missing"},
 		{"key\n", "Part A is missing"},

@@ -139,17 +139,8 @@ func HelcimScript() Script {
 		}},
 		{Slug: "not-found", Fresh: true, Requirement: "Helcim · Error: device code not found", Steps: []Step{
 			hcPairingModeStep(true),
-			{
-				Slug: "not-found", Caption: "A code that is not on this Helcim account: 404, shown as its own line",
-				Do: func(e *Env) ([]tea.Msg, error) {
-					t, err := hcDevice(e)
-					if err != nil {
-						return nil, err
-					}
-					return concat(runes(otherDeviceCode(t.PairingCode)), keys(tea.KeyEnter)), nil
-				},
-				Until: showsAll(hcNotFoundText), Expect: "the not-found error", Shows: []string{ReqHCErrNotFound},
-			},
+			wrongCodeStep("not-found", "A code that is not on this Helcim account: 404, shown as its own line",
+				hcNotFoundText, "the not-found error", hcDevice, otherDeviceCode, ReqHCErrNotFound),
 		}},
 	}}
 }

@@ -50,31 +50,14 @@ func SCIScript() Script {
 		}}},
 		{Slug: "invalid-code", Fresh: true, Requirement: "Error: invalid code", Steps: []Step{
 			terminalCodeStep(true),
-			{
-				Slug: "not-found", Caption: "A mistyped code: the cloud answers pairing_not_found",
-				Do: func(e *Env) ([]tea.Msg, error) {
-					t, err := e.Terminal()
-					if err != nil {
-						return nil, err
-					}
-					return concat(runes(wrongCode(t.PairingCode)), keys(tea.KeyEnter)), nil
-				},
-				Until: showsAll("Pairing not found: Pairing not found"), Expect: "the invalid-code error",
-				Shows: []string{ReqErrInvalidCode},
-			},
+			wrongCodeStep("not-found", "A mistyped code: the cloud answers pairing_not_found",
+				"Pairing not found: Pairing not found", "the invalid-code error", (*Env).Terminal, wrongCode, ReqErrInvalidCode),
 		}},
 		{Slug: "network-failure", Fresh: true, Requirement: "Error: connectivity failure", Steps: []Step{
 			terminalCodeStep(true),
 			typeCodeStep(captionTypeCodeSCI, nickFront, true),
-			{
-				Slug: "network-error", Caption: "The connection drops (a sandbox fault): nothing is lost, try again",
-				Do: func(e *Env) ([]tea.Msg, error) {
-					err := e.Sandbox().SetFault(sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteProgressPairing, Reset: true, Count: 1})
-					return keys(tea.KeyEnter), err
-				},
-				Until: showsAll(screens.TextNetwork), Expect: "the connectivity error",
-				Shows: []string{ReqErrConnectivity},
-			},
+			networkErrorStep("The connection drops (a sandbox fault): nothing is lost, try again",
+				providers.SCI, sandbox.RouteProgressPairing, ReqErrConnectivity),
 			{
 				Slug: "retried", Caption: "Try again (r) once the network is back: the pairing goes on",
 				Do: press("r"), Until: confirming, Expect: "the confirming screen",
@@ -202,6 +185,37 @@ func terminalCodeStep(setup bool) Step {
 			return err == nil && t.PairingCode != "" && strings.Contains(strings.ReplaceAll(view, " ", ""), t.PairingCode)
 		},
 		Expect: "the terminal's pairing code",
+	}
+}
+
+// wrongCodeStep reads the terminal (or device) with terminal, types
+// wrong(its code), a code it does not show, then enter, and waits for
+// text: the provider's refusal.
+func wrongCodeStep(slug, caption, text, expect string, terminal func(*Env) (sandbox.Terminal, error), wrong func(string) string, shows ...string) Step {
+	return Step{
+		Slug: slug, Caption: caption, Shows: shows,
+		Do: func(e *Env) ([]tea.Msg, error) {
+			t, err := terminal(e)
+			if err != nil {
+				return nil, err
+			}
+			return concat(runes(wrong(t.PairingCode)), keys(tea.KeyEnter)), nil
+		},
+		Until: showsAll(text), Expect: expect,
+	}
+}
+
+// networkErrorStep drops the connection of the next request to the
+// provider's route (a sandbox fault), presses enter and waits for the
+// connectivity error.
+func networkErrorStep(caption, provider, route string, shows ...string) Step {
+	return Step{
+		Slug: "network-error", Caption: caption, Shows: shows,
+		Do: func(e *Env) ([]tea.Msg, error) {
+			err := e.Sandbox().SetFault(sandbox.Fault{Provider: provider, Route: route, Reset: true, Count: 1})
+			return keys(tea.KeyEnter), err
+		},
+		Until: showsAll(screens.TextNetwork), Expect: "the connectivity error",
 	}
 }
 

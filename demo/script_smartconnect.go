@@ -8,7 +8,6 @@ import (
 
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
-	"github.com/tillpair/tillpair/screens"
 )
 
 // captionTypeCodeSC is the caption of SmartConnect's code-entry step.
@@ -140,31 +139,14 @@ func SmartConnectScript() Script {
 		}},
 		{Slug: "invalid-code", Fresh: true, Requirement: "SmartConnect · Error: code not accepted", Steps: []Step{
 			terminalCodeStep(true),
-			{
-				Slug: "not-accepted", Caption: "A code the terminal does not show: 400 from SmartConnect, its own error line",
-				Do: func(e *Env) ([]tea.Msg, error) {
-					t, err := e.Terminal()
-					if err != nil {
-						return nil, err
-					}
-					return concat(runes(wrongCode(t.PairingCode)), keys(tea.KeyEnter)), nil
-				},
-				Until: showsAll(scNotAccepted), Expect: "the code-not-accepted error",
-				Shows: []string{ReqSCErrInvalidCode},
-			},
+			wrongCodeStep("not-accepted", "A code the terminal does not show: 400 from SmartConnect, its own error line",
+				scNotAccepted, "the code-not-accepted error", (*Env).Terminal, wrongCode, ReqSCErrInvalidCode),
 		}},
 		{Slug: "network-failure", Fresh: true, Requirement: "SmartConnect · Error: network failure", Steps: []Step{
 			terminalCodeStep(true),
 			typeCodeStep(captionTypeCodeSC, "", true),
-			{
-				Slug: "network-error", Caption: "The connection drops (a sandbox fault): safe to try again",
-				Do: func(e *Env) ([]tea.Msg, error) {
-					err := e.Sandbox().SetFault(sandbox.Fault{Provider: providers.SmartConnect, Route: sandbox.RouteSmartConnectPairing, Reset: true, Count: 1})
-					return keys(tea.KeyEnter), err
-				},
-				Until: showsAll(screens.TextNetwork), Expect: "the connectivity error",
-				Shows: []string{ReqSCErrNetwork},
-			},
+			networkErrorStep("The connection drops (a sandbox fault): safe to try again",
+				providers.SmartConnect, sandbox.RouteSmartConnectPairing, ReqSCErrNetwork),
 			{
 				Slug: "retried", Caption: "Try again (r) once the network is back: paired",
 				Do: press("r"), Until: showsAll(scPairedText), Expect: "the paired screen",

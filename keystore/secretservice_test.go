@@ -33,13 +33,21 @@ type secretService struct {
 	obj  dbus.BusObject
 }
 
-func connectSecretService(t *testing.T) *secretService {
+// ownSessionBus is a session-bus connection of the test's own, closed at
+// cleanup.
+func ownSessionBus(t *testing.T) *dbus.Conn {
 	t.Helper()
 	conn, err := dbus.ConnectSessionBus()
 	if err != nil {
 		t.Fatalf("connect to the session bus: %v", err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+func connectSecretService(t *testing.T) *secretService {
+	t.Helper()
+	conn := ownSessionBus(t)
 	return &secretService{conn: conn, obj: conn.Object(ssName, ssPath)}
 }
 
@@ -155,11 +163,7 @@ func (p *silentPrompter) StopPrompting(dbus.ObjectPath) *dbus.Error { return nil
 // dismisses the pending prompt, which releases any call still waiting on it.
 func installSilentPrompter(t *testing.T) *silentPrompter {
 	t.Helper()
-	conn, err := dbus.ConnectSessionBus()
-	if err != nil {
-		t.Fatalf("connect to the session bus: %v", err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
+	conn := ownSessionBus(t)
 	p := &silentPrompter{begun: make(chan dbus.ObjectPath, 1)}
 	if err := conn.Export(p, prompterPath, prompterIface); err != nil {
 		t.Fatal(err)
