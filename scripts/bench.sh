@@ -118,10 +118,15 @@ done
 
 sign=$(median BenchmarkSign ns/op)
 row "request signing ≤ 5 µs/op" "$(awk -v v="$sign" 'BEGIN { printf "%.2f", v / 1000 }') µs" "$(le "$sign" 5000)"
-client=$(median BenchmarkPairingRoundTrip/client ns/op)
-bare=$(median BenchmarkPairingRoundTrip/bare ns/op)
-rt=$(awk -v a="$client" -v b="$bare" 'BEGIN { printf "%.2f", a / b }')
-row "Pair+Check+Unpair ≤ 1.2× bare net/http" "$(awk -v a="$client" -v b="$bare" 'BEGIN { printf "%.0f vs %.0f µs", a / 1000, b / 1000 }') = ${rt}×" "$(le "$rt" 1.2)"
+# The verdict uses the interleaved sub-benchmark (client and bare take turns
+# within one loop, so load on a shared machine hits both); the separate
+# sub-benchmarks' figures are printed beside it.
+client=$(median BenchmarkPairingRoundTrip/interleaved client-µs/op)
+bare=$(median BenchmarkPairingRoundTrip/interleaved bare-µs/op)
+rt=$(median BenchmarkPairingRoundTrip/interleaved client/bare)
+rt=$(awk -v r="$rt" 'BEGIN { printf "%.2f", r }')
+apart=$(awk -v a="$(median BenchmarkPairingRoundTrip/client ns/op)" -v b="$(median BenchmarkPairingRoundTrip/bare ns/op)" 'BEGIN { printf "%.2f", a / b }')
+row "Pair+Check+Unpair ≤ 1.2× bare net/http" "$(printf '%.0f vs %.0f µs' "$client" "$bare") = ${rt}× (apart ${apart}×)" "$(le "$rt" 1.2)"
 
 p50=$(kv "$confirm_out" p50_ms)
 row "confirm → service sees active, p50 ≤ 1.5 s" "p50 $p50 ms, p90 $(kv "$confirm_out" p90_ms) ms" "$(le "$p50" 1500)"

@@ -55,7 +55,7 @@ func BenchmarkPairingRoundTrip(b *testing.B) {
 	b.Cleanup(func() { sb.Close() })
 	info := sb.Info()
 
-	b.Run("client", func(b *testing.B) {
+	client := func(b *testing.B) roundTrip {
 		c, err := sci.New(sci.Config{
 			PairingURL:         info.SCIPairingURL,
 			APIKey:             providers.NewSecret(info.Credentials.SCIAPIKey),
@@ -65,7 +65,7 @@ func BenchmarkPairingRoundTrip(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		benchRoundTrip(b, sb, func(ctx context.Context, code string) error {
+		return func(ctx context.Context, code string) error {
 			p, partB, err := c.Pair(ctx, providers.PairRequest{Code: code})
 			if err != nil {
 				return err
@@ -75,17 +75,52 @@ func BenchmarkPairingRoundTrip(b *testing.B) {
 				return fmt.Errorf("check = %v, %v", st, err)
 			}
 			return c.Unpair(ctx, p, partB)
-		})
-	})
-
-	b.Run("bare", func(b *testing.B) {
-		bare := &bareClient{
+		}
+	}
+	bare := func() roundTrip {
+		bc := &bareClient{
 			http:  &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone(), Timeout: 5 * time.Second},
 			url:   info.SCIPairingURL,
 			key:   info.Credentials.SCIAPIKey,
 			partA: providers.NewSecret(info.Credentials.SCISigningSecretPartA),
 		}
-		benchRoundTrip(b, sb, bare.roundTrip)
+		return bc.roundTrip
+	}
+
+	b.Run("client", func(b *testing.B) { benchRoundTrip(b, sb, client(b)) })
+	b.Run("bare", func(b *testing.B) { benchRoundTrip(b, sb, bare()) })
+
+	// interleaved times one client and one bare round trip per op, in
+	// alternating order, and reports their ratio: a burst of load on a
+	// shared machine then falls on both sides instead of on whichever
+	// sub-benchmark happened to run during it.
+	b.Run("interleaved", func(b *testing.B) {
+		sides := [2]roundTrip{client(b), bare()}
+		var spent [2]time.Duration
+		term, err := sb.AddTerminal(providers.SCI)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx := context.Background()
+		i := 0
+		for b.Loop() {
+			for k := range 2 {
+				side := (i + k) % 2
+				shown, err := sb.StartPairing(term.ID)
+				if err != nil {
+					b.Fatal(err)
+				}
+				start := time.Now()
+				if err := sides[side](ctx, shown.PairingCode); err != nil {
+					b.Fatal(err)
+				}
+				spent[side] += time.Since(start)
+			}
+			i++
+		}
+		b.ReportMetric(float64(spent[0].Microseconds())/float64(i), "client-µs/op")
+		b.ReportMetric(float64(spent[1].Microseconds())/float64(i), "bare-µs/op")
+		b.ReportMetric(float64(spent[0])/float64(spent[1]), "client/bare")
 	})
 }
 
