@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -59,8 +60,13 @@ func TestControlAPI(t *testing.T) {
 		{"GET", "/terminals/nope", "", 404, []string{`"nope"`, "GET /control/terminals"}},
 		{"POST", "/terminals/nope/pairing-code", "", 404, []string{`"nope"`}},
 		{"POST", "/terminals/sci-1/confirm", "", 409, []string{"nothing to confirm", "start pairing"}},
-		{"GET", "/faults", "", 404, []string{"GET /faults", "POST /faults", "DELETE /faults", "GET /terminals"}},
-		{"PUT", "/terminals/sci-1", "", 404, []string{"valid routes"}},
+		{"GET", "/nope", "", 404, []string{"GET /nope", "POST /faults", "DELETE /faults", "GET /terminals", "POST /terminals/{id}/wake"}},
+		{"POST", "/terminals/sci-1/bogus", "", 404, []string{"valid routes"}},
+		{"GET", "/faults", "", 405, []string{"GET", "/control/faults", "DELETE, POST"}},
+		{"POST", "/terminals", `{"provider":"smartconnect","live":true}`, 400, []string{"live is SCI only", "smartconnect"}},
+		{"POST", "/terminals", `{"provider":"helcim","live":true}`, 400, []string{"live is SCI only"}},
+		{"POST", "/terminals", `{"provider":"smartconnect","foreign_tenant":true}`, 400, []string{"foreign_tenant", "SmartConnect"}},
+		{"POST", "/terminals/sci-1/pairing-code", `{"code":"123456"}`, 400, []string{"takes no body", `"code"`, "without one"}},
 		{"POST", "/faults", `{"provider":"sci","route":"pair","status":503}`, 400, []string{`"pair"`, "progress-pairing, pairing-info, unpair"}},
 		{"POST", "/faults", `{"provider":"mx","route":"unpair","status":503}`, 400, []string{"unknown provider"}},
 		{"POST", "/faults", `{"provider":"helcim","route":"pair","status":503}`, 400, []string{`"pair"`, "device, ping, devices"}},
@@ -101,6 +107,111 @@ func TestControlAPI(t *testing.T) {
 	}
 	if res := h.send(h.newRequest(http.MethodGet, h.info.HelcimURL+"/devices", nil)); res.status != 401 || string(res.body) != "{\"errors\":\"Unauthorized\"}\n" {
 		t.Errorf("helcim without a token = %d %s", res.status, res.body)
+	}
+}
+
+// A known path with the wrong method is 405 naming the methods it has, in
+// the Allow header and the JSON error, not a 404 that hides the route.
+func TestControlWrongMethod(t *testing.T) {
+	h := newHarness(t, Options{})
+	for _, c := range []struct{ method, path, allow string }{
+		{http.MethodPut, "/terminals", "GET, HEAD, POST"},
+		{http.MethodDelete, "/terminals", "GET, HEAD, POST"},
+		{http.MethodGet, "/faults", "DELETE, POST"},
+		{http.MethodPut, "/terminals/sci-1", "GET, HEAD"},
+		{http.MethodGet, "/terminals/sci-1/pairing-code", "POST"},
+		{http.MethodGet, "/terminals/sci-1/confirm", "POST"},
+		{http.MethodPost, "/helcim", "GET, HEAD"},
+	} {
+		res := h.control(c.method, c.path, "")
+		var e struct{ Error string }
+		if err := json.Unmarshal(res.body, &e); err != nil || res.status != http.StatusMethodNotAllowed {
+			t.Errorf("%s %s = %d %s, want 405 {\"error\"}", c.method, c.path, res.status, res.body)
+			continue
+		}
+		if got := res.header.Get("Allow"); got != c.allow {
+			t.Errorf("%s %s: Allow %q, want %q", c.method, c.path, got, c.allow)
+		}
+		if ct := res.header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("%s %s: Content-Type %q", c.method, c.path, ct)
+		}
+		for _, m := range []string{c.method, "/control" + c.path, c.allow} {
+			if !strings.Contains(e.Error, m) {
+				t.Errorf("%s %s: error %q does not mention %q", c.method, c.path, e.Error, m)
+			}
+		}
+	}
+	// HEAD goes where GET does, as it did with method patterns.
+	if res := h.control(http.MethodHead, "/terminals/sci-1", ""); res.status != http.StatusOK {
+		t.Errorf("HEAD /terminals/sci-1 = %d", res.status)
+	}
+}
+
+// A body on a route that takes none is refused, not ignored: a caller who
+// sends {"provider","route"} to DELETE /faults means one fault, and must
+// not find every fault cleared.
+func TestControlRefusesUnexpectedBody(t *testing.T) {
+	h := newHarness(t, Options{})
+	faults := func() int {
+		h.sb.mu.Lock()
+		defer h.sb.mu.Unlock()
+		return len(h.sb.faults)
+	}
+	if err := h.sb.SetFault(Fault{Provider: "sci", Route: RouteUnpair, Status: 503}); err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{"garbage", `{"provider":"sci","route":"unpair"}`, `{} {}`, `[]`} {
+		res := h.control(http.MethodDelete, "/faults", body)
+		var e struct{ Error string }
+		if err := json.Unmarshal(res.body, &e); err != nil || res.status != http.StatusBadRequest ||
+			!strings.Contains(e.Error, "DELETE /control/faults takes no body") {
+			t.Errorf("DELETE /faults %s = %d %s, want 400 saying it takes no body", body, res.status, res.body)
+		}
+		if n := faults(); n != 1 {
+			t.Fatalf("DELETE /faults %s that was refused left %d faults, want the 1 untouched", body, n)
+		}
+	}
+	started := h.controlTerminal(http.MethodPost, "/terminals/sci-1/pairing-code", http.StatusOK)
+	if res := h.control(http.MethodPost, "/terminals/sci-1/unpair", "x"); res.status != http.StatusBadRequest {
+		t.Errorf("unpair with a body = %d %s", res.status, res.body)
+	}
+	if got := h.controlTerminal(http.MethodGet, "/terminals/sci-1", http.StatusOK); got.PairingCode != started.PairingCode {
+		t.Errorf("a refused unpair changed the terminal: %+v", got)
+	}
+	// No body, whitespace, or an empty object all mean "no body".
+	for _, body := range []string{"", " \n", "{}"} {
+		if err := h.sb.SetFault(Fault{Provider: "sci", Route: RouteUnpair, Status: 503}); err != nil {
+			t.Fatal(err)
+		}
+		if res := h.control(http.MethodDelete, "/faults", body); res.status != http.StatusNoContent || faults() != 0 {
+			t.Errorf("DELETE /faults %q = %d %s, %d faults left", body, res.status, res.body, faults())
+		}
+	}
+}
+
+func TestAddTerminalOptionsPerProvider(t *testing.T) {
+	sb := New(Options{Seed: 1})
+	defer sb.Close()
+	for _, o := range []TerminalOptions{
+		{Provider: "smartconnect", Live: true},
+		{Provider: "helcim", Live: true},
+		{Provider: "smartconnect", ForeignTenant: true},
+	} {
+		if _, err := sb.AddTerminalWith(o); !errors.Is(err, ErrInvalidTerminalOptions) {
+			t.Errorf("AddTerminalWith(%+v) = %v, want ErrInvalidTerminalOptions", o, err)
+		}
+	}
+	for _, o := range []TerminalOptions{
+		{Provider: "sci", Live: true},
+		{Provider: "sci", ForeignTenant: true},
+		{Provider: "helcim", ForeignTenant: true},
+	} {
+		if got, err := sb.AddTerminalWith(o); err != nil || got.Live != o.Live || got.ForeignTenant != o.ForeignTenant {
+			t.Errorf("AddTerminalWith(%+v) = %+v, %v", o, got, err)
+		}
+	}
+	if n := len(sb.Terminals()); n != 6 {
+		t.Errorf("%d terminals, want the 3 initial and 3 valid ones", n)
 	}
 }
 

@@ -187,21 +187,27 @@
 // # Control API and faults
 //
 // Under /control: GET /terminals, POST /terminals {"provider","live",
-// "foreign_tenant"} (201), GET /terminals/{id}, POST
-// /terminals/{id}/pairing-code, POST /terminals/{id}/confirm, POST
-// /terminals/{id}/unpair, POST /terminals/{id}/sleep and /wake (Helcim),
-// POST /terminals/{id}/offline and /online (SmartConnect),
-// GET /helcim, POST /faults, DELETE /faults. Errors are
-// {"error":"…"} naming the problem and the next step.
+// "foreign_tenant"} (201; live is SCI only, foreign_tenant SCI and Helcim,
+// else 400), GET /terminals/{id}, POST /terminals/{id}/pairing-code, POST
+// /terminals/{id}/confirm, POST /terminals/{id}/unpair, POST
+// /terminals/{id}/sleep and /wake (Helcim), POST /terminals/{id}/offline
+// and /online (SmartConnect), GET /helcim, POST /faults, DELETE /faults.
+// Routes without a JSON body take none: a body other than {} is 400. A
+// known path with another method is 405 with Allow; an unknown path is 404
+// listing the routes. Errors are {"error":"…"} naming the problem and the
+// next step.
 //
 // A Fault targets one provider route — for SCI progress-pairing,
 // pairing-info or unpair; for SmartConnect pairing, transaction or poll;
 // for Helcim device, ping, devices or connection-test — for Count requests
-// (0: until cleared): delay_ms
-// (honours the request context), status (that status with error code
+// (0: until cleared): delay_ms, status (that status with error code
 // sandbox_fault), reset (the connection is closed with no response) or
-// malformed (200 with truncated JSON). RequestCount counts every request
-// that reached a route, faulted or not.
+// malformed (200 with truncated JSON). delay_ms is a slow cloud: the
+// request waits before it is acted on (a client that gives up ends the
+// wait, and nothing happens), but it is judged as it arrived, so a signed
+// SCI request's created window is checked against its arrival time, not
+// the end of the delay. RequestCount counts every request that reached a
+// route, faulted or not.
 //
 // The Info credentials are sandbox values generated at New (deterministic
 // when Options.Seed is non-zero), or planted by Options.Credentials (the

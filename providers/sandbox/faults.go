@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -133,9 +134,26 @@ func (s *Sandbox) takeFault(provider, route string) *Fault {
 	return &applied
 }
 
+// arrivalKey keys, in a request's context, when the sandbox received it.
+type arrivalKey struct{}
+
+// arrivedAt is when the sandbox received r, or now for a request that did
+// not come through route.
+func (s *Sandbox) arrivedAt(r *http.Request) time.Time {
+	if t, ok := r.Context().Value(arrivalKey{}).(time.Time); ok {
+		return t
+	}
+	return s.clock.Now()
+}
+
 // route wraps a provider handler with request counting and fault injection.
+// A delay fault models a slow cloud, not a client whose clock is off: the
+// request is stamped with its arrival time before the delay, and checks of
+// the request itself (the signature's created window) use that stamp, so
+// the client sees a slow answer rather than a clock-skew rejection.
 func (s *Sandbox) route(provider, route string, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(context.WithValue(r.Context(), arrivalKey{}, s.clock.Now()))
 		f := s.takeFault(provider, route)
 		s.log.Debug("sandbox request", "provider", provider, "route", route, "method", r.Method, "path", r.URL.Path)
 		if f == nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -138,5 +139,59 @@ func TestFaultDelay(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second): // Close would give up after shutdownGrace and return an error
 		t.Fatal("Close waited on a handler whose client had gone")
+	}
+}
+
+// A delay fault is a slow cloud: a request signed the moment it was sent
+// must be judged as it arrived, so a delay longer than the ±5 s created
+// window still gets the real answer, late, on every signed route.
+func TestFaultDelayJudgesSignatureOnArrival(t *testing.T) {
+	h := newHarness(t, Options{})
+	_, p := h.startAndProgress("")
+	h.controlTerminal(http.MethodPost, "/terminals/sci-1/confirm", http.StatusOK)
+	const delay = 6 * time.Second // past maxClockSkew
+	delayed := func(route, method, path string, stale time.Duration) response {
+		t.Helper()
+		if err := h.sb.SetFault(Fault{Provider: "sci", Route: route, DelayMS: int(delay.Milliseconds()), Count: 1}); err != nil {
+			t.Fatal(err)
+		}
+		sg := h.signerFor(p)
+		sg.created -= int64(stale.Seconds())
+		done := make(chan response, 1)
+		go func() { done <- h.sci(sg, method, p.SCIAPIBaseURL, path, nil) }()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := h.clock.BlockUntilContext(ctx, 1); err != nil {
+			t.Fatalf("%s never waited on the clock: %v", route, err)
+		}
+		select {
+		case res := <-done:
+			t.Fatalf("%s answered before the delay passed: %d %s", route, res.status, res.body)
+		default:
+		}
+		h.clock.Advance(delay)
+		select {
+		case res := <-done:
+			return res
+		case <-ctx.Done():
+			t.Fatalf("%s: no answer after advancing the clock", route)
+		}
+		return response{}
+	}
+
+	if res := delayed(RoutePairingInfo, http.MethodGet, "/v1/pairing-info", 0); res.status != http.StatusOK || res.json(t)["data"].(map[string]any)["status"] != "active" {
+		t.Fatalf("delayed pairing-info = %d %s, want 200 active", res.status, res.body)
+	}
+	// Arrival time is not a pass: a request already stale when it arrived
+	// is still refused, delay or not.
+	res := delayed(RoutePairingInfo, http.MethodGet, "/v1/pairing-info", delay)
+	if res.status != http.StatusUnauthorized || res.apiCode(t) != codeNoValidSignatures || !strings.Contains(string(res.body), "6s away") {
+		t.Fatalf("pairing-info stale on arrival = %d %s, want 401 naming the 6s skew", res.status, res.body)
+	}
+	if res := delayed(RouteUnpair, http.MethodPost, "/v1/unpair", 0); res.status != http.StatusNoContent {
+		t.Fatalf("delayed unpair = %d %s, want 204", res.status, res.body)
+	}
+	if got := h.controlTerminal(http.MethodGet, "/terminals/sci-1", http.StatusOK); got.Pairings[0].Status != "unpaired" {
+		t.Fatalf("after the delayed unpair the terminal lists %+v", got.Pairings)
 	}
 }

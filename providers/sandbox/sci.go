@@ -197,8 +197,9 @@ func (st codeState) String() string {
 	return "unknown"
 }
 
-// signedPairing verifies the request's signature and returns the pairing
-// whose key signed it, or writes the 401 and returns nil.
+// signedPairing verifies the request's signature, as of when it arrived,
+// and returns the pairing whose key signed it, or writes the 401 and
+// returns nil.
 func (c *sciCloud) signedPairing(w http.ResponseWriter, r *http.Request) *pairing {
 	s := c.s
 	body, err := readBody(r)
@@ -207,7 +208,7 @@ func (c *sciCloud) signedPairing(w http.ResponseWriter, r *http.Request) *pairin
 		return nil
 	}
 	tenant := r.PathValue("tenant")
-	keyID, err := verifySignature(r, body, s.clock.Now(), func(keyID string) ([]byte, error) {
+	keyID, err := verifySignature(r, body, s.arrivedAt(r), func(keyID string) ([]byte, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		p, ok := s.byKeyID[keyID]

@@ -47,20 +47,25 @@ const (
 // the SCI pairing API refuse the sandbox's test key with its two 403 codes.
 type TerminalOptions struct {
 	Provider string `json:"provider"`
-	// Live: the terminal belongs to the live environment, so a test_ key
-	// gets 403 test_api_key_forbidden_for_live_pairing.
+	// Live (SCI only): the terminal belongs to the live environment, so a
+	// test_ key gets 403 test_api_key_forbidden_for_live_pairing.
 	Live bool `json:"live"`
-	// ForeignTenant: the terminal belongs to a tenant the key is not
-	// allowed for, so progress-pairing answers 403 pairing_route_forbidden.
+	// ForeignTenant (SCI and Helcim): the terminal belongs to a tenant the
+	// key is not allowed for, so progress-pairing answers 403
+	// pairing_route_forbidden; a Helcim device is on another account, so
+	// the sandbox token cannot find it.
 	ForeignTenant bool `json:"foreign_tenant"`
 }
 
 // Errors from the terminal operations; the control API maps them to statuses.
 var (
-	ErrUnknownTerminal  = errors.New("unknown terminal")
-	ErrUnknownProvider  = errors.New("unknown provider")
-	ErrNothingToConfirm = errors.New("nothing to confirm")
-	ErrInvalidFault     = errors.New("invalid fault")
+	ErrUnknownTerminal = errors.New("unknown terminal")
+	ErrUnknownProvider = errors.New("unknown provider")
+	// ErrInvalidTerminalOptions: an option the provider has no notion of,
+	// refused rather than silently making an ordinary terminal.
+	ErrInvalidTerminalOptions = errors.New("invalid terminal options")
+	ErrNothingToConfirm       = errors.New("nothing to confirm")
+	ErrInvalidFault           = errors.New("invalid fault")
 )
 
 var allProviders = []string{providers.SCI, providers.SmartConnect, providers.Helcim}
@@ -200,6 +205,12 @@ func (s *Sandbox) AddTerminalWith(o TerminalOptions) (Terminal, error) {
 	case providers.SCI, providers.SmartConnect, providers.Helcim:
 	default:
 		return Terminal{}, fmt.Errorf("%w %q; valid providers: %s", ErrUnknownProvider, o.Provider, strings.Join(allProviders, ", "))
+	}
+	if o.Live && o.Provider != providers.SCI {
+		return Terminal{}, fmt.Errorf("%w: live is SCI only (a live SCI terminal refuses test API keys); leave it out for %s", ErrInvalidTerminalOptions, o.Provider)
+	}
+	if o.ForeignTenant && o.Provider == providers.SmartConnect {
+		return Terminal{}, fmt.Errorf("%w: foreign_tenant is for SCI (another tenant) and Helcim (another account); SmartConnect has neither, leave it out", ErrInvalidTerminalOptions)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
