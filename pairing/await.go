@@ -118,7 +118,7 @@ func (s *Service) AwaitConfirmation(ctx context.Context, pairingID string, notif
 		if remaining <= 0 {
 			log.Info("await: window passed", "window", window, "attempts", attempt)
 			return rec, &providers.Error{Provider: rec.Provider, Op: providers.OpCheck, Kind: providers.KindTimeout,
-				Message: fmt.Sprintf("The terminal was not confirmed within %v. Check the terminal shows the confirmation code %s, then confirm on the terminal — or cancel and start again.", window, rec.ConfirmationCode)}
+				Message: fmt.Sprintf("The terminal was not confirmed within %s. Check the terminal shows the confirmation code %s, then confirm on the terminal — or cancel and start again.", Duration(window), rec.ConfirmationCode)}
 		}
 	}
 }

@@ -200,7 +200,7 @@ func TestAwaitConfirmationWindowExpires(t *testing.T) {
 	polls := 0
 	_, err := f.svc.AwaitConfirmation(ctx, p.ID, func(Event) { polls++ })
 	pe, ok := providers.AsError(err)
-	if !ok || pe.Kind != providers.KindTimeout || !strings.Contains(pe.Message, "within 2m0s") {
+	if !ok || pe.Kind != providers.KindTimeout || !strings.Contains(pe.Message, "within 2 minutes.") {
 		t.Fatalf("err = %v; want timeout", err)
 	}
 	if el := f.clock.Since(start); el != DefaultConfirmWindow {
