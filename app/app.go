@@ -229,7 +229,7 @@ func buildSandbox(opts Options, notice string) (*Runtime, error) {
 			_ = sb.Close()
 			return nil, err
 		}
-		provs = append(provs, p)
+		provs = append(provs, codeRedacting{p})
 		rt.Providers = append(rt.Providers, spec.id)
 		rt.Badge[spec.id] = BadgeSandbox
 	}
@@ -267,7 +267,7 @@ func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.File
 	slices.SortStableFunc(all, func(a, b resolved) int { return order[a.provider.ID()] - order[b.provider.ID()] })
 	provs := make([]providers.Provider, 0, len(all))
 	for _, f := range all {
-		provs = append(provs, f.provider)
+		provs = append(provs, codeRedacting{f.provider})
 		rt.Providers = append(rt.Providers, f.provider.ID())
 		rt.Badge[f.provider.ID()] = f.badge
 		if f.setup != "" {

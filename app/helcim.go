@@ -34,10 +34,11 @@ func configuredHelcim(opts Options, src sources) (providers.Provider, string, er
 		return nil, "", fmt.Errorf("reading the Helcim API token: %w", err)
 	}
 	c, cerr := helcim.New(helcim.Config{
-		BaseURL:  opts.Getenv(EnvHelcimURL),
-		APIToken: token,
-		Clock:    opts.Clock,
-		Timeout:  opts.RequestTimeout,
+		BaseURL:    opts.Getenv(EnvHelcimURL),
+		APIToken:   token,
+		HTTPClient: httpClient(opts),
+		Clock:      opts.Clock,
+		Timeout:    opts.RequestTimeout,
 	})
 	if cerr != nil {
 		return nil, "", cerr
@@ -60,9 +61,10 @@ func configuredHelcim(opts Options, src sources) (providers.Provider, string, er
 
 func sandboxedHelcim(opts Options, info sandbox.Info, clock clockwork.Clock) (providers.Provider, error) {
 	return helcim.New(helcim.Config{
-		BaseURL:  info.HelcimURL,
-		APIToken: providers.NewSecret(info.Credentials.HelcimAPIToken),
-		Clock:    clock,
-		Timeout:  opts.RequestTimeout,
+		BaseURL:    info.HelcimURL,
+		APIToken:   providers.NewSecret(info.Credentials.HelcimAPIToken),
+		HTTPClient: httpClient(opts),
+		Clock:      clock,
+		Timeout:    opts.RequestTimeout,
 	})
 }

@@ -248,6 +248,7 @@ func configuredSCI(opts Options, src sources) (providers.Provider, string, error
 		PairingURL:         opts.Getenv(EnvSCIPairingURL),
 		APIKey:             key,
 		SigningSecretPartA: partA,
+		HTTPClient:         httpClient(opts),
 		Clock:              opts.Clock,
 		Timeout:            opts.RequestTimeout,
 	})
@@ -266,6 +267,7 @@ func sandboxedSCI(opts Options, info sandbox.Info, clock clockwork.Clock) (provi
 		PairingURL:         info.SCIPairingURL,
 		APIKey:             providers.NewSecret(info.Credentials.SCIAPIKey),
 		SigningSecretPartA: providers.NewSecret(info.Credentials.SCISigningSecretPartA),
+		HTTPClient:         httpClient(opts),
 		Clock:              clock,
 		Timeout:            opts.RequestTimeout,
 	})

@@ -56,6 +56,7 @@ func configuredSmartConnect(opts Options, src sources) (providers.Provider, stri
 	c, err := smartconnect.New(smartconnect.Config{
 		BaseURL:     opts.Getenv(EnvSmartConnectURL),
 		Environment: env,
+		HTTPClient:  httpClient(opts),
 		Clock:       opts.Clock,
 		Timeout:     opts.RequestTimeout,
 	})
@@ -78,6 +79,7 @@ func sandboxedSmartConnect(opts Options, info sandbox.Info, clock clockwork.Cloc
 	return smartconnect.New(smartconnect.Config{
 		BaseURL:     info.SmartConnectURL,
 		Environment: smartconnect.EnvSandbox,
+		HTTPClient:  httpClient(opts),
 		Clock:       clock,
 		Timeout:     opts.RequestTimeout,
 	})

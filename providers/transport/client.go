@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -34,7 +35,7 @@ const (
 // RedirectError is returned (wrapped in a *url.Error by net/http) when a
 // redirect is refused.
 type RedirectError struct {
-	From, To string // redacted URLs
+	From, To string // without password or query (see safeURL)
 	Reason   string
 }
 
@@ -64,7 +65,7 @@ func NewClient() *http.Client {
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	last := via[len(via)-1]
 	if len(via) >= MaxRedirects {
-		return &RedirectError{From: last.URL.Redacted(), To: req.URL.Redacted(),
+		return &RedirectError{From: safeURL(last.URL), To: safeURL(req.URL),
 			Reason: fmt.Sprintf("more than %d redirects", MaxRedirects)}
 	}
 	if req.URL.Scheme == "https" {
@@ -74,11 +75,19 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	// (and its Authorization header) to the network.
 	for _, v := range via {
 		if v.URL.Scheme == "https" {
-			return &RedirectError{From: last.URL.Redacted(), To: req.URL.Redacted(),
+			return &RedirectError{From: safeURL(last.URL), To: safeURL(req.URL),
 				Reason: "downgrade from https to plain http"}
 		}
 	}
 	return nil
+}
+
+// safeURL is u for messages and logs: the query can carry an access token
+// (SmartConnect's polling URL does) and the user info a password.
+func safeURL(u *url.URL) string {
+	c := *u
+	c.User, c.RawQuery, c.ForceQuery, c.Fragment, c.RawFragment = nil, "", false, "", ""
+	return c.String()
 }
 
 // Defaults fills in what a client's Config left zero: an http.Client from

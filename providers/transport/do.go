@@ -47,8 +47,18 @@ type Response struct {
 // server could not be reached or dropped the connection, KindProtocol for an
 // oversized body or a refused redirect.
 //
-// req's own context is replaced by one derived from ctx.
+// req's own context is replaced by one derived from ctx. When client came
+// from WithLogger, the request is logged at debug level (see WithLogger).
 func Do(ctx context.Context, client *http.Client, req *http.Request, opts Options) (*Response, error) {
+	start := time.Now()
+	res, redirects, err := do(ctx, client, req, opts)
+	if log := loggerOf(client); log != nil {
+		logRequest(ctx, log, req, opts, res, redirects, err, time.Since(start))
+	}
+	return res, err
+}
+
+func do(ctx context.Context, client *http.Client, req *http.Request, opts Options) (*Response, int, error) {
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -62,26 +72,27 @@ func Do(ctx context.Context, client *http.Client, req *http.Request, opts Option
 
 	resp, err := client.Do(req.WithContext(rctx))
 	if err != nil {
-		return nil, classify(ctx, err, req, opts, timeout)
+		return nil, 0, classify(ctx, err, req, opts, timeout)
 	}
 	defer resp.Body.Close()
+	redirects := redirectsOf(resp)
 
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		e := classify(ctx, err, req, opts, timeout)
 		e.HTTPStatus = resp.StatusCode
-		return nil, e
+		return nil, redirects, e
 	}
 	if int64(len(body)) > maxBody {
 		// A truncated body would decode as garbage or, worse, as a shorter
 		// valid document; refuse it instead.
-		return nil, &providers.Error{
+		return nil, redirects, &providers.Error{
 			Provider: opts.Provider, Op: opts.Op, HTTPStatus: resp.StatusCode,
 			Kind:    providers.KindProtocol,
 			Message: fmt.Sprintf("response from %s is larger than %d bytes", req.URL.Host, maxBody),
 		}
 	}
-	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, redirects, nil
 }
 
 // classify maps a transport failure onto a *providers.Error. parent is the

@@ -44,21 +44,40 @@ func ParseURL(raw string, allowLoopbackHTTP bool) (*url.URL, error) {
 	}
 	scheme := strings.ToLower(u.Scheme)
 	if scheme != "https" && scheme != "http" {
-		return nil, fmt.Errorf("must be an absolute https:// URL, got %q", u.Redacted())
+		return nil, fmt.Errorf("must be an absolute https:// URL, got %q", shown(raw))
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("has no host name, got %q", u.Redacted())
+		return nil, fmt.Errorf("has no host name, got %q", shown(raw))
 	}
 	if scheme == "http" {
 		if !allowLoopbackHTTP {
-			return nil, fmt.Errorf("must use https://, got %q", u.Redacted())
+			return nil, fmt.Errorf("must use https://, got %q", shown(raw))
 		}
 		if !IsLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("must use https:// (plain http is only allowed for loopback hosts such as 127.0.0.1), got %q", u.Redacted())
+			return nil, fmt.Errorf("must use https:// (plain http is only allowed for loopback hosts such as 127.0.0.1), got %q", shown(raw))
 		}
 	}
 	u.Scheme = scheme
 	return u, nil
+}
+
+// maxShown bounds how much of a rejected URL an error message repeats.
+const maxShown = 120
+
+// shown is raw as the user typed it, for an error message: u.String() would
+// re-escape it ("not a url" became "not%20a%20url"), which the user would
+// not recognise. User info was refused before any message echoes the URL,
+// but an opaque URL such as "user:pass@host" parses without any, so
+// whatever comes before an @ is left out. The caller quotes it with %q,
+// which escapes control characters.
+func shown(raw string) string {
+	if i := strings.LastIndex(raw, "@"); i >= 0 {
+		raw = "…" + raw[i:]
+	}
+	if r := []rune(raw); len(r) > maxShown {
+		raw = string(r[:maxShown]) + "…"
+	}
+	return raw
 }
 
 // CheckURL validates a configured endpoint URL (from an environment variable,

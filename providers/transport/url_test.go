@@ -86,6 +86,36 @@ func TestCheckURL(t *testing.T) {
 	}
 }
 
+// A rejected URL is repeated as typed: re-escaped ("not%20a%20url") the
+// user would not recognise it.
+func TestCheckURLEchoesWhatWasTyped(t *testing.T) {
+	cases := map[string]string{
+		"not a url":              `must be an absolute https:// URL, got "not a url"`,
+		"http://example.com/a b": `must use https:// (plain http is only allowed for loopback hosts such as 127.0.0.1), got "http://example.com/a b"`,
+		"https:///pä th":         `has no host name, got "https:///pä th"`,
+		"ftp://h/x?q=1 2":        `got "ftp://h/x?q=1 2"`,
+		// Opaque: parses with no user info, yet the part before @ may be
+		// a password.
+		"user:hunter2@example.com": `got "…@example.com"`,
+		// %q escapes a C1 control character (CSI) instead of sending it
+		// to the terminal.
+		"ftp://h/\u009b2J": `got "ftp://h/\u009b2J"`,
+	}
+	for raw, want := range cases {
+		_, err := transport.CheckURL("sci", "TILLPAIR_SCI_PAIRING_URL", raw)
+		if err == nil {
+			t.Errorf("CheckURL(%q) accepted", raw)
+			continue
+		}
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckURL(%q) = %q, want it to contain %q", raw, err, want)
+		}
+		if strings.Contains(err.Error(), "%20") || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("CheckURL(%q) = %q: re-escaped or leaked", raw, err)
+		}
+	}
+}
+
 func TestParseURLWithoutLoopbackHTTP(t *testing.T) {
 	if _, err := transport.ParseURL("http://127.0.0.1:9/x", false); err == nil {
 		t.Fatal("loopback http accepted although not allowed")
