@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +100,30 @@ func TestDemoCommandQuitsOnQ(t *testing.T) {
 				t.Errorf("demo did not show %s:\n%s", brand, res.stdout)
 			}
 		})
+	}
+}
+
+// An --out that cannot be written is a setting to change: exit 2 with the
+// path and the OS's reason, before any scenario plays.
+func TestEvidenceCommandUnwritableOutIsUsage(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "a-file")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]string{filepath.Join(file, "pack"): file + " is not a directory"}
+	if runtime.GOOS == "linux" {
+		// procfs takes no new directories, whoever runs the test (root too).
+		cases["/proc/tillpair-evidence"] = "nothing can be created in /proc (no such file or directory)"
+	}
+	for out, why := range cases {
+		res := runCLI(context.Background(), "", "evidence", "--out", out)
+		if res.code != ExitUsage || res.stdout != "" {
+			t.Errorf("--out %s: exit %d stdout %q stderr %q; want %d", out, res.code, res.stdout, res.stderr, ExitUsage)
+		}
+		for _, want := range []string{out, why, "--out"} {
+			if !strings.Contains(res.stderr, want) {
+				t.Errorf("--out %s: stderr lacks %q: %q", out, want, res.stderr)
+			}
+		}
 	}
 }

@@ -13,7 +13,7 @@ const (
 	ExitUsage      = 2
 	ExitNoPairing  = 3 // no active pairing
 	ExitRejected   = 4 // the provider said no
-	ExitNetwork    = 5 // network or timeout, or the terminal is not listening
+	ExitNetwork    = 5 // network, timeout, server error, or the terminal is not listening
 	ExitStore      = 6 // keyring or records store
 )
 
@@ -54,9 +54,10 @@ func exitCode(err error) int {
 	}
 	if pe, ok := providers.AsError(err); ok {
 		switch pe.Kind {
-		case providers.KindNetwork, providers.KindTimeout, providers.KindNotListening:
-			// A terminal that is asleep or offline is, to a script, the
-			// same as a network fault: fix the connection, try again.
+		case providers.KindNetwork, providers.KindTimeout, providers.KindNotListening, providers.KindServer:
+			// A terminal that is asleep or offline, or a cloud answering
+			// 5xx, is to a script the same as a network fault: nothing
+			// was refused, and the same request may work later.
 			return ExitNetwork
 		case providers.KindNotPaired:
 			return ExitNoPairing

@@ -19,7 +19,7 @@ func newHelcimCLIWorld(t *testing.T) (*sandbox.Sandbox, sandbox.Terminal) {
 	t.Helper()
 	keyring.MockInit()
 	sb := testkit.StartSandbox(t, sandbox.Options{Seed: 13})
-	t.Setenv("TILLPAIR_CONFIG_DIR", t.TempDir())
+	t.Setenv("TILLPAIR_CONFIG_DIR", newConfigDir(t))
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")

@@ -142,10 +142,55 @@ func helcimMessage(pe *providers.Error, local bool) string {
 			return line
 		}
 		return "Helcim says too many requests. Wait a minute and try again."
+	case providers.KindServer:
+		// The client's message already says "server problem; try again":
+		// only Helcim's own words are quoted, once.
+		return serverMessage(pe, helcimVendorWords(pe.Message))
 	case providers.KindUnpairOnTerminal:
 		return onTerminalSteps(providers.Helcim)
 	}
 	return ""
+}
+
+// helcimVendorWords is Helcim's own text, which the Helcim client appends
+// to its advice as " (Helcim: …)"; "" when there is none.
+func helcimVendorWords(msg string) string {
+	const mark = " (Helcim: "
+	i := strings.LastIndex(msg, mark)
+	if i < 0 || !strings.HasSuffix(msg, ")") {
+		return ""
+	}
+	return msg[i+len(mark) : len(msg)-1]
+}
+
+// serverMessage is the one line for a cloud's 5xx: transient, so the next
+// step is to wait and retry. words is the vendor's text ("" if none).
+func serverMessage(pe *providers.Error, words string) string {
+	detail := words
+	if pe.Code != "" && pe.Code != words {
+		detail = joinDetail(detail, pe.Code)
+	}
+	if pe.HTTPStatus != 0 {
+		detail = joinDetail(detail, fmt.Sprintf("HTTP %d", pe.HTTPStatus))
+	}
+	line := providerName(pe.Provider) + " had a server problem"
+	if detail != "" {
+		line += " (" + detail + ")"
+	}
+	line += ". Try again in a few minutes."
+	if pe.Provider == providers.SCI && pe.Op == providers.OpPair {
+		// progress-pairing is not idempotent: the code may have been
+		// used up by the request that failed.
+		line += " If the code is then refused as used, start pairing on the terminal again for a new one."
+	}
+	return line
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + ", " + b
 }
 
 func genericMessage(err error, pe *providers.Error, local bool) string {
@@ -181,7 +226,11 @@ func genericMessage(err error, pe *providers.Error, local bool) string {
 		}
 		return fmt.Sprintf("%s did not answer in time: please check network and terminal connections and try again.", name)
 	case providers.KindServer:
-		return fmt.Sprintf("%s failed (%s). Try again in a few minutes.", name, vendor(pe))
+		words := pe.Message
+		if words == "" && pe.Err != nil {
+			words = pe.Err.Error()
+		}
+		return serverMessage(pe, words)
 	case providers.KindProtocol:
 		return fmt.Sprintf("%s answered something tillpair does not understand (%s). Try again; if it persists, run with --debug and report the log.", name, vendor(pe))
 	case providers.KindCanceled:

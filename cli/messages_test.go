@@ -71,3 +71,29 @@ func TestNotListeningExitsAsNetwork(t *testing.T) {
 		t.Errorf("exit %d; want %d", got, ExitNetwork)
 	}
 }
+
+// A 5xx is transient, like a network fault: exit 5, not "rejected".
+func TestServerErrorsExitAsNetwork(t *testing.T) {
+	for _, prov := range []string{providers.SCI, providers.SmartConnect, providers.Helcim} {
+		pe := &providers.Error{Provider: prov, Op: providers.OpCheck, Kind: providers.KindServer, HTTPStatus: 500}
+		if got := exitCode(pe); got != ExitNetwork {
+			t.Errorf("%s: exit %d; want %d", prov, got, ExitNetwork)
+		}
+	}
+}
+
+// The Helcim client's message already says "server problem; try again":
+// the line quotes Helcim's words once, in one sentence.
+func TestHelcimServerErrorSaysItOnce(t *testing.T) {
+	pe := &providers.Error{Provider: providers.Helcim, Op: providers.OpCheck, Kind: providers.KindServer, HTTPStatus: 500,
+		Message: "Helcim had a server problem; try again shortly (Helcim: Internal Server Error: upstream timeout)"}
+	got := messageOf(pe)
+	want := "Helcim had a server problem (Internal Server Error: upstream timeout, HTTP 500). Try again in a few minutes."
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	pe.Message = "Helcim had a server problem; try again shortly"
+	if got, want := messageOf(pe), "Helcim had a server problem (HTTP 500). Try again in a few minutes."; got != want {
+		t.Errorf("without Helcim's words: got %q, want %q", got, want)
+	}
+}

@@ -68,8 +68,8 @@ Progress goes to stderr.
 
 Exit codes: 0 paired (or awaiting with --no-wait); 2 bad input or not
 configured; 4 the provider refused (unknown or used code, credentials);
-5 network or timeout (including no confirmation in time), or the terminal is
-not listening; 6 keyring or records store; 1 interrupted.`,
+5 network, timeout or server error (including no confirmation in time), or
+the terminal is not listening; 6 keyring or records store; 1 interrupted.`,
 		Example: `  tillpair pair --code 123456 --nickname "Front Bar"
   tillpair pair --code 123456 --no-wait --json
   tillpair pair --provider smartconnect --code 12345678
@@ -129,7 +129,7 @@ func runPair(e *env, o pairOptions) error {
 			fmt.Fprintf(e.stderr, "Pairing %s is awaiting confirmation. After confirming on the terminal, run `tillpair test %s` to finish.\n", p.ID, p.ID)
 			return printPair(e, o, p)
 		}
-		fmt.Fprintf(e.stderr, "Waiting up to %v for the confirmation (Ctrl-C cancels the pairing)…\n", o.wait)
+		fmt.Fprintf(e.stderr, "Waiting up to %s for the confirmation (Ctrl-C cancels the pairing)…\n", pairing.Duration(o.wait))
 		confirmed, err := svc.AwaitConfirmation(e.ctx, p.ID, progressPrinter(e))
 		if err != nil {
 			return pairWaitFailed(e, svc, p, err)
@@ -141,12 +141,19 @@ func runPair(e *env, o pairOptions) error {
 }
 
 // progressPrinter reports waiting on stderr: the first poll, then every
-// progressEvery, and every network warning.
+// progressEvery. A failing check is reported once, again only when the
+// problem changes, and its end is reported too: polls run every few
+// seconds, and the same long line each time would bury the rest.
 func progressPrinter(e *env) func(pairing.Event) {
 	var next time.Duration
+	var problem string // the failing checks' kind; "" while they work
 	return func(ev pairing.Event) {
 		switch ev.Type {
 		case pairing.EventWaiting:
+			if problem != "" {
+				problem = ""
+				fmt.Fprintln(e.stderr, "Checking works again; still waiting for the confirmation on the terminal.")
+			}
 			if ev.Elapsed >= next {
 				if next == 0 {
 					fmt.Fprintln(e.stderr, "Not confirmed yet: waiting for the merchant to confirm on the terminal…")
@@ -156,9 +163,22 @@ func progressPrinter(e *env) func(pairing.Event) {
 				next = ev.Elapsed.Truncate(progressEvery) + progressEvery
 			}
 		case pairing.EventNetworkWarning:
-			fmt.Fprintf(e.stderr, "Network problem while checking (%s); still waiting.\n", messageOf(ev.Err))
+			if p := problemKey(ev.Err); p != problem {
+				problem = p
+				fmt.Fprintf(e.stderr, "Checking for the confirmation failed, still waiting (shown again only if this changes): %s\n", messageOf(ev.Err))
+			}
 		}
 	}
+}
+
+// problemKey identifies a failure by what it is, not by its text, which
+// may carry details (addresses, timings) that differ on every attempt.
+func problemKey(err error) string {
+	pe, ok := providers.AsError(err)
+	if !ok {
+		return "other"
+	}
+	return fmt.Sprintf("%s/%d/%s", pe.Kind, pe.HTTPStatus, pe.Code)
 }
 
 // pairWaitFailed handles a wait that ended without confirmation. Timeout and
@@ -169,7 +189,7 @@ func pairWaitFailed(e *env, svc *pairing.Service, p providers.Pairing, err error
 	if kind != providers.KindTimeout && kind != providers.KindCanceled {
 		return &userError{err: err, msg: fmt.Sprintf("%s Pairing %s is kept awaiting confirmation: run `tillpair test %s` once fixed, or `tillpair unpair %s`.", messageOf(err), p.ID, p.ID, p.ID)}
 	}
-	why := fmt.Sprintf("Not confirmed within %v", svc.ConfirmWindow())
+	why := fmt.Sprintf("Not confirmed within %s", pairing.Duration(svc.ConfirmWindow()))
 	if kind == providers.KindCanceled {
 		why = "Interrupted"
 	}

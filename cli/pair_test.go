@@ -34,7 +34,7 @@ func newCLIWorld(t *testing.T) *cliWorld {
 	keyring.MockInit()
 	sb := testkit.StartSandbox(t, sandbox.Options{Seed: 11})
 	info := sb.Info()
-	w := &cliWorld{sb: sb, dir: t.TempDir()}
+	w := &cliWorld{sb: sb, dir: newConfigDir(t)}
 	w.term = testkit.Terminal(t, sb, providers.SCI).ID
 	t.Setenv("TILLPAIR_CONFIG_DIR", w.dir)
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
@@ -306,14 +306,16 @@ func TestCLIExitCodes(t *testing.T) {
 				}
 				t.Cleanup(w.sb.ClearFaults)
 			}},
-		{name: "not configured", args: []string{"status"}, want: ExitUsage, stderr: "tillpair setup sci",
+		// Nothing configured and nothing recorded: status lists the
+		// (empty) records and says to set a provider up first.
+		{name: "not configured", args: []string{"status"}, want: ExitNoPairing, stderr: "tillpair setup sci",
 			setup: func(t *testing.T) {
 				t.Setenv("TILLPAIR_SCI_API_KEY", "")
 				t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
 			}},
 		// No keyring and nothing in the environment is "not configured",
 		// not a store failure: nothing here needs the keyring yet.
-		{name: "no keyring", want: ExitUsage, stderr: "no OS keyring",
+		{name: "no keyring", want: ExitNoPairing, stderr: "No OS keyring",
 			setup: func(t *testing.T) {
 				t.Setenv("TILLPAIR_SCI_API_KEY", "")
 				keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
@@ -389,7 +391,7 @@ func TestCLIPairChecksTheConfigDirFirst(t *testing.T) {
 	}
 	missing := filepath.Join(t.TempDir(), "typo", "tillpair")
 	r = runCLI(context.Background(), "", "--config-dir", missing, "status")
-	if r.code != ExitNoPairing || !strings.Contains(r.stderr, "No pairings recorded in "+filepath.Join(missing, "pairings.json")) || !strings.Contains(r.stderr, "does not exist") {
+	if r.code != ExitNoPairing || !strings.Contains(r.stderr, "none recorded in "+filepath.Join(missing, "pairings.json")) || !strings.Contains(r.stderr, "does not exist") {
 		t.Errorf("status: exit %d stderr %q; want the path it looked in", r.code, r.stderr)
 	}
 }

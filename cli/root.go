@@ -16,10 +16,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/jonboulle/clockwork"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Build describes this binary.
@@ -64,7 +66,8 @@ func Execute(ctx context.Context, b Build, args []string, stdin io.Reader, stdou
 func execute(e *env, args []string) int {
 	ctx, stdin, stdout, stderr := e.ctx, e.stdin, e.stdout, e.stderr
 	root := newRootCmd(e)
-	root.SetArgs(args)
+	lowerProviderFlags(root)
+	root.SetArgs(lowerSetupProvider(root, args))
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -129,6 +132,56 @@ clouds and their terminals, so it works with no hardware.`,
 		newEvidenceCmd(e),
 	)
 	return root
+}
+
+// providerValue is a --provider flag's value, lower-cased as it is set:
+// provider names are accepted in any case ("SCI", "Helcim").
+type providerValue struct{ pflag.Value }
+
+func (v providerValue) Set(s string) error { return v.Value.Set(strings.ToLower(strings.TrimSpace(s))) }
+
+// lowerProviderFlags makes every command's --provider flag case-insensitive,
+// so each command that reads a provider name (and any added later) sees it
+// lower-cased, whoever defined the flag.
+func lowerProviderFlags(root *cobra.Command) {
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		if f := c.LocalNonPersistentFlags().Lookup("provider"); f != nil {
+			f.Value = providerValue{f.Value}
+		}
+		if f := c.PersistentFlags().Lookup("provider"); f != nil {
+			f.Value = providerValue{f.Value}
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+}
+
+// lowerSetupProvider rewrites "setup SCI" as "setup sci". Cobra matches
+// subcommand names case-sensitively unless a package-wide switch is flipped,
+// which would also change every other command; only provider names are
+// meant to be case-insensitive.
+func lowerSetupProvider(root *cobra.Command, args []string) []string {
+	setup, _, err := root.Find(args)
+	if err != nil || setup.Name() != "setup" || setup.Parent() != root {
+		return args
+	}
+	// Which word is the provider takes cobra's parsing to tell (a flag's
+	// value may be the same word), so each candidate is tried in turn.
+	for i, a := range args {
+		lower := strings.ToLower(a)
+		if lower == a || !slices.ContainsFunc(setup.Commands(), func(c *cobra.Command) bool { return c.Name() == lower }) {
+			continue
+		}
+		try := slices.Clone(args)
+		try[i] = lower
+		if c, _, err := root.Find(try); err == nil && c.Parent() == setup {
+			return try
+		}
+	}
+	return args
 }
 
 // isCobraUsage reports cobra's own argument errors, which it returns as plain

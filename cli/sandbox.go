@@ -2,11 +2,13 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"strconv"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -40,7 +42,7 @@ func runSandbox(e *env, listen string) error {
 	}
 	sb := sandbox.New(sandbox.Options{Logger: logger})
 	if err := sb.Start(listen); err != nil {
-		return fmt.Errorf("%w; pick a free port with --listen 127.0.0.1:0", err)
+		return listenError(listen, err)
 	}
 	line, err := json.Marshal(sb.Info())
 	if err == nil {
@@ -56,6 +58,23 @@ func runSandbox(e *env, listen string) error {
 		return fmt.Errorf("stopping the sandbox: %w", err)
 	}
 	return nil
+}
+
+// listenError explains a failed listen. An address that cannot be served on
+// (a port in use, one below 1024 without the right, an address this machine
+// lacks) is a setting to change, so it exits 2 (usage), not 1.
+func listenError(listen string, err error) error {
+	var oe *net.OpError
+	if !errors.As(err, &oe) || oe.Op != "listen" {
+		return fmt.Errorf("starting the sandbox on %s: %w", listen, err)
+	}
+	_, port, _ := net.SplitHostPort(listen)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return withExit(ExitUsage, &userError{err: err, msg: fmt.Sprintf(
+			"port %s is already in use (another sandbox or another program is listening on it); pick another with --listen 127.0.0.1:PORT, or --listen 127.0.0.1:0 for any free port.", port)})
+	}
+	return withExit(ExitUsage, &userError{err: err, msg: fmt.Sprintf(
+		"cannot serve on %s (%v); pick another address with --listen, e.g. --listen 127.0.0.1:0 for any free port.", listen, oe.Err)})
 }
 
 // checkLoopbackAddr refuses anything but a loopback host:port: the sandbox

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -106,5 +107,26 @@ func TestSandboxCommandRefusesNonLoopback(t *testing.T) {
 	cancel() // already cancelled: starts, prints, stops at once
 	if code := Execute(ctx, Build{}, []string{"sandbox", "--listen", "[::1]:0"}, strings.NewReader(""), &stdout, &stderr); code != ExitOK && !strings.Contains(stderr.String(), "listen") {
 		t.Errorf("--listen [::1]:0: exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// A port already taken is a setting to change: exit 2, naming the port and
+// what to pass instead.
+func TestSandboxCommandPortInUseIsUsage(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	var stdout, stderr bytes.Buffer
+	code := Execute(context.Background(), Build{}, []string{"sandbox", "--listen", ln.Addr().String()}, strings.NewReader(""), &stdout, &stderr)
+	if code != ExitUsage || stdout.Len() != 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want %d", code, stdout.String(), stderr.String(), ExitUsage)
+	}
+	for _, want := range []string{"port " + port + " is already in use", "--listen 127.0.0.1:0"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q: %q", want, stderr.String())
+		}
 	}
 }

@@ -1,9 +1,14 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -53,13 +58,17 @@ stdin:
   printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci
 
 When TILLPAIR_SCI_API_KEY and TILLPAIR_SCI_SIGNING_SECRET_PART_A are both set,
-tillpair uses them and nothing needs storing.
+tillpair uses them and nothing needs storing: stdin is not read, and anything
+piped in is ignored (a note on stderr says so).
 
 SCI API keys start with test_ or live_. A key that does not is stored anyway,
 with a warning: it is most often the signing secret Part A pasted in its place.
 
-Exit codes: 0 stored (or env vars in use); 2 bad or missing input; 6 keyring
-failure.`,
+Ctrl-C at a prompt cancels, and Ctrl-D at an empty one ends the input: either
+way nothing is stored.
+
+Exit codes: 0 stored (or env vars in use); 1 cancelled (Ctrl-C); 2 bad or
+missing input; 6 keyring failure.`,
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return runSetupSCI(e) },
 	}
@@ -68,10 +77,11 @@ failure.`,
 func runSetupSCI(e *env) error {
 	if strings.TrimSpace(e.getenv(app.EnvSCIAPIKey)) != "" && strings.TrimSpace(e.getenv(app.EnvSCISigningPartA)) != "" {
 		_, err := fmt.Fprintf(e.stdout, "%s and %s are set: tillpair uses them, and nothing needs storing.\n", app.EnvSCIAPIKey, app.EnvSCISigningPartA)
+		e.noteStdinUnread(app.EnvSCIAPIKey + " and " + app.EnvSCISigningPartA)
 		warnSCIKey(e, providers.NewSecret(strings.TrimSpace(e.getenv(app.EnvSCIAPIKey))), providers.NewSecret(strings.TrimSpace(e.getenv(app.EnvSCISigningPartA))), app.EnvSCIAPIKey)
 		return err
 	}
-	read, extra := e.credentialReader(`pipe the API key and Part A as two lines, e.g. printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci`)
+	read, extra := e.credentialReader("tillpair setup sci", `pipe the API key and Part A as two lines, e.g. printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci`)
 	key, err := read("SCI Pairing API key")
 	if err != nil {
 		return err
@@ -120,24 +130,183 @@ func (e *env) storeCredentials(items ...keyringItem) (service string, err error)
 	return kr.Service(), nil
 }
 
+// noteStdinUnread tells whoever piped credentials in while the environment
+// variables vars supply them that stdin was never read: otherwise "nothing
+// needs storing" reads as if the piped values had been taken.
+// The exit code stays 0, as documented: the credentials tillpair will use
+// are in place.
+func (e *env) noteStdinUnread(vars string) {
+	if _, tty := e.stdinIsTerminal(); tty || !mayHoldInput(e.stdin) {
+		return
+	}
+	fmt.Fprintf(e.stderr, "Note: stdin was not read, so anything piped in was ignored and nothing was stored in the keyring (the environment is used instead). To store piped values, unset %s and run this again.\n", vars)
+}
+
+// mayHoldInput reports whether r may carry piped input, without reading
+// it: a pipe's writer may never close, so waiting to find out could hang.
+func mayHoldInput(r io.Reader) bool {
+	switch r := r.(type) {
+	case *os.File:
+		fi, err := r.Stat()
+		switch {
+		case err != nil, fi.Mode()&os.ModeCharDevice != 0: // e.g. </dev/null
+			return false
+		case fi.Mode().IsRegular():
+			return fi.Size() > 0
+		}
+		return true // a pipe or socket: what may still arrive is unknowable
+	case interface{ Len() int }: // an in-memory reader
+		return r.Len() > 0
+	}
+	return true
+}
+
 // credentialReader returns a func reading one credential: without echo from
 // a terminal, else the next line of stdin; and one reporting piped lines
 // left over once all were read (never for a terminal).
-// pipeHint says how to pipe the credentials, for a missing line.
-func (e *env) credentialReader(pipeHint string) (read func(label string) (providers.Secret, error), extra func() bool) {
+// command is the setup command line, to run again; pipeHint says how to
+// pipe the credentials, for a missing line.
+func (e *env) credentialReader(command, pipeHint string) (read func(label string) (providers.Secret, error), extra func() bool) {
 	if fd, ok := e.stdinIsTerminal(); ok {
 		return func(label string) (providers.Secret, error) {
 			fmt.Fprintf(e.stderr, "%s: ", label)
-			b, err := term.ReadPassword(fd)
+			b, err := readHidden(e.ctx, fd, e.stdin)
+			// Nothing typed is echoed, Enter included: end the
+			// prompt's line whatever happened.
 			fmt.Fprintln(e.stderr)
-			if err != nil {
-				return providers.Secret{}, fmt.Errorf("reading the %s: %w", label, err)
+			switch {
+			case err == nil:
+				return checkCredential(label, string(b))
+			case errors.Is(err, promptInterrupted{}):
+				return providers.Secret{}, interrupted(e.ctx)
+			case errors.Is(err, io.EOF): // Ctrl-D at an empty prompt
+				return providers.Secret{}, withExit(ExitUsage, &userError{err: err, msg: fmt.Sprintf(
+					"The input ended (Ctrl-D) before the %s was entered, so nothing was stored. Run `%s` again and paste it.", label, command)})
+			case errors.Is(err, tooLongError{}):
+				return providers.Secret{}, usagef("the %s is longer than %d bytes, which no credential is; check you pasted only the value", label, maxCredentialLine)
 			}
-			return checkCredential(label, string(b))
+			return providers.Secret{}, fmt.Errorf("reading the %s: %w", label, err)
 		}, func() bool { return false }
 	}
 	p := newPipedLines(e.stdin, pipeHint)
 	return p.next, p.extra
+}
+
+// promptInterrupted is what awaitInput returns when the context ends
+// (Ctrl-C: main turns SIGINT into a cancelled context) before the input
+// arrives.
+type promptInterrupted struct{}
+
+func (promptInterrupted) Error() string { return "interrupted at the prompt" }
+
+// interrupted is the command's error for a prompt cut short by Ctrl-C:
+// exit 1 (README: "unexpected or interrupted"), with nothing stored.
+func interrupted(ctx context.Context) error {
+	return withExit(ExitUnexpected, &userError{msg: "Cancelled; nothing was stored.", err: context.Cause(ctx)})
+}
+
+// awaitInput runs read, which blocks on stdin, and returns its result; or
+// promptInterrupted as soon as ctx ends. A read that blocks in the kernel
+// cannot be stopped, so it is left behind: the process exits right after.
+// An interrupt wins over input that arrived with it, so nothing typed after
+// Ctrl-C is ever used.
+func awaitInput[T any](ctx context.Context, read func() (T, error)) (T, error) {
+	var zero T
+	if ctx.Err() != nil {
+		return zero, promptInterrupted{}
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	// Buffered: an abandoned read must not block forever on its send.
+	got := make(chan result, 1)
+	go func() {
+		v, err := read()
+		got <- result{v, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return zero, promptInterrupted{}
+	case r := <-got:
+		if ctx.Err() != nil {
+			return zero, promptInterrupted{}
+		}
+		return r.v, r.err
+	}
+}
+
+// tooLongError: a hidden line longer than any credential.
+type tooLongError struct{}
+
+func (tooLongError) Error() string { return "too long" }
+
+// readHidden reads one line from the terminal fd (which in reads) without
+// echo. Not term.ReadPassword: on Unix it reads past Ctrl-D (a read of 0
+// bytes is not an error to it), so an empty prompt could not be left, and
+// its own echo restore only runs when its read returns, which an interrupt
+// never makes happen. In raw mode the keys arrive as bytes, and
+// readHiddenLine gives Ctrl-C and Ctrl-D their usual meaning itself. The
+// terminal is restored here, on every way out, before anything is printed.
+func readHidden(ctx context.Context, fd int, in io.Reader) ([]byte, error) {
+	state, err := term.MakeRaw(fd)
+	if err != nil {
+		return nil, fmt.Errorf("setting up the terminal to read without echo: %w", err)
+	}
+	defer func() { _ = term.Restore(fd, state) }()
+	return awaitInput(ctx, func() ([]byte, error) { return readHiddenLine(in) })
+}
+
+// Keys as a terminal in raw mode sends them.
+const (
+	keyCtrlC     = 0x03
+	keyCtrlD     = 0x04
+	keyBackspace = 0x08
+	keyCtrlU     = 0x15
+	keyDelete    = 0x7f // what most terminals send for Backspace
+)
+
+// readHiddenLine reads one line typed on a terminal in raw mode: Enter ends
+// it, Backspace and Ctrl-U edit it, Ctrl-C interrupts, and Ctrl-D on an
+// empty line is the end of input (io.EOF). One byte at a time, so the rest
+// of a pasted "key\npart A" stays queued for the next prompt.
+func readHiddenLine(r io.Reader) ([]byte, error) {
+	var line []byte
+	var b [1]byte
+	for {
+		n, err := r.Read(b[:])
+		if n == 1 {
+			switch c := b[0]; {
+			case c == '\r', c == '\n' && len(line) > 0:
+				return line, nil
+			case c == '\n': // the LF of a pasted CRLF whose CR ended the last prompt
+			case c == keyCtrlC:
+				return nil, promptInterrupted{}
+			case c == keyCtrlD:
+				if len(line) == 0 {
+					return nil, io.EOF
+				}
+			case c == keyBackspace, c == keyDelete:
+				if len(line) > 0 {
+					_, size := utf8.DecodeLastRune(line)
+					line = line[:len(line)-size]
+				}
+			case c == keyCtrlU:
+				line = line[:0]
+			default:
+				if len(line) == maxCredentialLine {
+					return nil, tooLongError{}
+				}
+				line = append(line, c)
+			}
+			continue
+		}
+		if err != nil {
+			// A terminal that went away mid-line sent no Enter: nothing
+			// half-typed is used.
+			return nil, err
+		}
+	}
 }
 
 // warnExtraLines warns, without quoting it, about piped input after the

@@ -24,10 +24,12 @@ reads one line from stdin:
   printf '%s\n' "$HELCIM_TOKEN" | tillpair setup helcim
 
 When TILLPAIR_HELCIM_API_TOKEN is set, tillpair uses it and nothing needs
-storing.
+storing: stdin is not read, and anything piped in is ignored (a note on stderr
+says so). Ctrl-C at the prompt cancels, and Ctrl-D at it ends the input: either
+way nothing is stored.
 
-Exit codes: 0 stored (or env var in use); 2 bad or missing input; 6 keyring
-failure.`,
+Exit codes: 0 stored (or env var in use); 1 cancelled (Ctrl-C); 2 bad or
+missing input; 6 keyring failure.`,
 		Args: noArgs,
 		RunE: func(*cobra.Command, []string) error { return runSetupHelcim(e) },
 	}
@@ -36,9 +38,10 @@ failure.`,
 func runSetupHelcim(e *env) error {
 	if strings.TrimSpace(e.getenv(app.EnvHelcimAPIToken)) != "" {
 		_, err := fmt.Fprintf(e.stdout, "%s is set: tillpair uses it, and nothing needs storing.\n", app.EnvHelcimAPIToken)
+		e.noteStdinUnread(app.EnvHelcimAPIToken)
 		return err
 	}
-	read, extra := e.credentialReader(`pipe the token as one line, e.g. printf '%s\n' "$HELCIM_TOKEN" | tillpair setup helcim`)
+	read, extra := e.credentialReader("tillpair setup helcim", `pipe the token as one line, e.g. printf '%s\n' "$HELCIM_TOKEN" | tillpair setup helcim`)
 	token, err := read("Helcim API token")
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -45,7 +46,10 @@ names are required. The identity is stored in the records file
 (pairings.json), not the keyring. TILLPAIR_SMARTCONNECT_ENV overrides the
 stored environment.
 
-Exit codes: 0 saved; 2 missing or invalid field; 6 records store.`,
+Ctrl-C at a prompt cancels, and nothing is saved.
+
+Exit codes: 0 saved; 1 cancelled (Ctrl-C); 2 missing or invalid field;
+6 records store.`,
 		Example: `  tillpair setup smartconnect --register-name "Main Register" --business-name "Toys Shop" --vendor-name "Till2Go"
   tillpair setup smartconnect --environment production`,
 		Args: noArgs,
@@ -149,14 +153,20 @@ func runSetupSmartConnect(e *env, cmd *cobra.Command, f registerFlags) error {
 }
 
 // prompt asks for one field on stderr, showing the current value as the
-// default that Enter keeps.
+// default that Enter keeps. Ctrl-C ends it at once, before anything is
+// saved.
 func prompt(e *env, rd *bufio.Reader, label, current string) (string, error) {
 	if current != "" {
 		fmt.Fprintf(e.stderr, "%s [%s]: ", label, current)
 	} else {
 		fmt.Fprintf(e.stderr, "%s: ", label)
 	}
-	line, err := rd.ReadString('\n')
+	line, err := awaitInput(e.ctx, func() (string, error) { return rd.ReadString('\n') })
+	if errors.Is(err, promptInterrupted{}) {
+		// The terminal echoed ^C on the prompt's line: end that line.
+		fmt.Fprintln(e.stderr)
+		return "", interrupted(e.ctx)
+	}
 	if err != nil && line == "" {
 		return "", usagef("no answer for %s; run again, or pass the values as flags (see tillpair setup smartconnect --help)", strings.ToLower(label))
 	}

@@ -91,7 +91,7 @@ func TestSetupSCIKeyringFailureExits6(t *testing.T) {
 
 func TestPromptKeepsTheShownDefault(t *testing.T) {
 	var errb strings.Builder
-	e := &env{stderr: &errb}
+	e := &env{ctx: context.Background(), stderr: &errb}
 	rd := bufio.NewReader(strings.NewReader("\n  New Name \n"))
 	if v, err := prompt(e, rd, "Register name", "Main"); err != nil || v != "Main" {
 		t.Errorf("Enter = %q, %v; want the default", v, err)

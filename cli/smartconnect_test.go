@@ -33,7 +33,7 @@ func newSCCLIWorld(t *testing.T) *scCLIWorld {
 	w := &scCLIWorld{sbClock: clockwork.NewFakeClock(), cliClock: clockwork.NewFakeClock()}
 	w.sb = testkit.StartSandbox(t, sandbox.Options{Seed: 12, Clock: w.sbClock})
 	w.term = testkit.Terminal(t, w.sb, providers.SmartConnect).ID
-	t.Setenv("TILLPAIR_CONFIG_DIR", t.TempDir())
+	t.Setenv("TILLPAIR_CONFIG_DIR", newConfigDir(t))
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")

@@ -18,9 +18,9 @@ terminal shows a message). PAIRING is the pairing id, at least 4 characters of
 it, or the pairing nickname.
 
 Exit codes: 0 active; 3 not active (not confirmed yet, or unpaired on the
-terminal); 5 network or timeout, or the terminal is not listening (status
-kept); 2 unknown PAIRING or not configured; 4 refused by the provider;
-6 keyring or records store.`,
+terminal); 5 network, timeout or server error, or the terminal is not
+listening (status kept); 2 unknown PAIRING or not configured; 4 refused by the
+provider; 6 keyring or records store.`,
 		Args: onePairing,
 		RunE: func(_ *cobra.Command, args []string) error { return runTest(e, args[0]) },
 	}
