@@ -163,7 +163,7 @@ func (s *session) report(ctx context.Context) error {
 		case r.Err != nil:
 			s.printf("%s: %s\n", screens.DisplayName(p), screens.Describe(r.Err).Line)
 		default:
-			s.printf("Paired: %s, Pairing ID %s, TID %s, status %s.\n", screens.DisplayName(p), p.ID, orDash(p.TID), p.Status)
+			s.printf("Paired: %s, Pairing ID %s, TID %s, status %s.\n", screens.DisplayName(p), p.ID, orNone(p.TID), p.Status)
 		}
 	}
 	if n == 0 {
@@ -201,9 +201,11 @@ func message(err error) string {
 	return screens.Describe(err).Line
 }
 
-func orDash(v string) string {
+// orNone words a missing value for a screen reader, which would read a
+// dash aloud as "em dash".
+func orNone(v string) string {
 	if v == "" {
-		return "—"
+		return "none"
 	}
 	return v
 }
@@ -289,13 +291,13 @@ func (s *session) pair(ctx context.Context) error {
 	switch s.o.Provider {
 	case providers.Helcim:
 		s.printf("Paired. Check the terminal screen for the ping message.\nDevice Code: %s\nPairing Nickname: %s\n%s\n",
-			p.ID, orDash(p.PairingNickname), screens.UnpairSteps(providers.Helcim))
+			p.ID, orNone(p.PairingNickname), screens.UnpairSteps(providers.Helcim))
 	case providers.SmartConnect:
 		s.printf("Paired: this register is paired with the terminal.\nRegister ID: %s\nPairing Nickname: %s\n%s\n",
-			p.ID, orDash(p.PairingNickname), screens.UnpairSteps(providers.SmartConnect))
+			p.ID, orNone(p.PairingNickname), screens.UnpairSteps(providers.SmartConnect))
 	default:
 		s.printf("Pairing successful.\nPairing Nickname: %s\nPairing ID: %s\nTID: %s\nTerminal Nickname: %s\n",
-			orDash(p.PairingNickname), p.ID, orDash(p.TID), orDash(p.TerminalNickname))
+			orNone(p.PairingNickname), p.ID, orNone(p.TID), orNone(p.TerminalNickname))
 	}
 	return nil
 }
@@ -303,20 +305,47 @@ func (s *session) pair(ctx context.Context) error {
 func (s *session) confirm(ctx context.Context, p providers.Pairing) (providers.Pairing, error) {
 	s.printf("Confirmation code: %s\n", p.ConfirmationCode)
 	s.printf("Check the terminal shows the same code, then confirm on the terminal.\n")
-	if t, ok := s.terminal(); ok {
-		now, err := s.yes(ctx, "Confirm on the virtual terminal now? [y/N] ", false)
-		if err != nil {
-			return p, s.cancel(p, err)
-		}
-		if now {
-			if err := s.o.Terminals.Confirm(t.ID); err != nil {
-				return p, s.fail(err)
+	for {
+		if t, ok := s.terminal(); ok {
+			now, err := s.yes(ctx, "Confirm on the virtual terminal now? [y/N] ", false)
+			if err != nil {
+				return p, s.cancel(p, err)
+			}
+			if now {
+				if err := s.o.Terminals.Confirm(t.ID); err != nil {
+					return p, s.fail(err)
+				}
 			}
 		}
+		got, err := s.await(ctx, p)
+		if err == nil {
+			return got, nil
+		}
+		if providers.KindOf(err) != providers.KindTimeout {
+			return p, s.cancel(p, err)
+		}
+		// The confirm window passed: as on the screen, the merchant
+		// chooses to keep waiting or to cancel. It is not a network fault.
+		line := "Not confirmed in time."
+		if pe, ok := providers.AsError(err); ok && pe.Message != "" {
+			line = pe.Message
+		}
+		s.printf("Stopped waiting: %s\n", line)
+		again, yerr := s.yes(ctx, "Keep waiting? [y/N] ", false)
+		if yerr != nil {
+			return p, s.cancel(p, yerr)
+		}
+		if !again {
+			return p, s.cancel(p, errNotConfirmed{err})
+		}
 	}
+}
+
+// await waits for the confirmation, with progress a screen reader can follow.
+func (s *session) await(ctx context.Context, p providers.Pairing) (providers.Pairing, error) {
 	s.printf("Waiting for confirmation on the terminal…\n")
 	lastLine := time.Duration(-1)
-	got, err := s.o.Service.AwaitConfirmation(ctx, p.ID, func(ev pairing.Event) {
+	return s.o.Service.AwaitConfirmation(ctx, p.ID, func(ev pairing.Event) {
 		switch ev.Type {
 		case pairing.EventNetworkWarning:
 			s.printf("Warning: %s\n", screens.Describe(ev.Err).Line)
@@ -328,11 +357,13 @@ func (s *session) confirm(ctx context.Context, p providers.Pairing) (providers.P
 			}
 		}
 	})
-	if err != nil {
-		return p, s.cancel(p, err)
-	}
-	return got, nil
 }
+
+// errNotConfirmed is the confirm window passing with the merchant choosing
+// not to wait longer: already explained, so cancel does not word it again.
+type errNotConfirmed struct{ error }
+
+func (e errNotConfirmed) Unwrap() error { return e.error }
 
 // cancel unpairs a pairing that was not confirmed, so none is left half
 // made (SCIPAIRING07), and reports why.
@@ -344,7 +375,8 @@ func (s *session) cancel(p providers.Pairing, cause error) error {
 		return s.fail(errors.Join(cause, err))
 	}
 	s.printf("Pairing cancelled; nothing is left paired on the terminal.\n")
-	if errors.Is(cause, ErrNoInput) {
+	var nc errNotConfirmed
+	if errors.Is(cause, ErrNoInput) || errors.As(cause, &nc) {
 		return cause
 	}
 	return s.fail(cause)

@@ -12,6 +12,7 @@ import (
 	"github.com/tillpair/tillpair/app"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
+	"github.com/tillpair/tillpair/screens"
 	"github.com/tillpair/tillpair/ui"
 )
 
@@ -65,9 +66,15 @@ func start(t *testing.T) *harness { return startWith(t, nil) }
 // startWith runs the session with options adjusted by edit (may be nil).
 func startWith(t *testing.T, edit func(*Options)) *harness {
 	t.Helper()
+	return startApp(t, app.Options{ForceSandbox: true, Sandbox: sandbox.Options{Seed: 3}}, edit)
+}
+
+// startApp runs the session on a runtime built from ao.
+func startApp(t *testing.T, ao app.Options, edit func(*Options)) *harness {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	rt, err := app.Build(ctx, app.Options{ForceSandbox: true, Sandbox: sandbox.Options{Seed: 3}})
+	rt, err := app.Build(ctx, ao)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,6 +294,37 @@ func TestLineStepsHaveNoPairButton(t *testing.T) {
 			if strings.Contains(strings.ToLower(step), "choose pair") {
 				t.Errorf("%s: step %q names a Pair button line mode lacks", id, step)
 			}
+		}
+	}
+}
+
+// The confirm window passing is not a network fault: the session says so
+// and offers to keep waiting (with another chance to confirm on the
+// virtual terminal), and cancels only when the merchant declines.
+func TestAccessibleConfirmWindowOffersToKeepWaiting(t *testing.T) {
+	h := startApp(t, app.Options{ForceSandbox: true, Sandbox: sandbox.Options{Seed: 3}, ConfirmWindow: 1200 * time.Millisecond}, nil)
+	h.reply(t, "Pair a terminal now? [Y/n] ", "y")
+	h.reply(t, "Start pairing on virtual terminal", "y")
+	h.expect(t, "shows pairing code")
+	h.reply(t, "Pairing Code: ", h.terminal(t).PairingCode)
+	h.reply(t, "Pairing Nickname (optional): ", "")
+	h.reply(t, "Confirm on the virtual terminal now? [y/N] ", "n")
+	h.expect(t, "Stopped waiting: The terminal was not confirmed within")
+	h.reply(t, "Keep waiting? [y/N] ", "y")
+	h.reply(t, "Confirm on the virtual terminal now? [y/N] ", "n")
+	h.reply(t, "Keep waiting? [y/N] ", "n")
+	h.expect(t, "Pairing cancelled; nothing is left paired on the terminal.")
+	h.quit(t)
+	out := h.out.String()
+	if strings.Contains(out, screens.TextNetwork) {
+		t.Errorf("a passed confirm window was reported as a network fault:\n%s", out)
+	}
+	if ps, _ := h.rt.Service.List(); len(ps) != 0 {
+		t.Errorf("service still lists %+v", ps)
+	}
+	for _, p := range h.terminal(t).Pairings {
+		if p.Status != "unpaired" {
+			t.Errorf("terminal still has %+v after declining to wait", p)
 		}
 	}
 }

@@ -84,11 +84,18 @@ func (s *session) options(ps []providers.Pairing) []string {
 	return append(opts, "p: pair another terminal", "q: quit")
 }
 
-// showMenu prints the choices in at most two lines: a screen reader reads
-// them at once, and no line is redrawn.
+// showMenu prints the choices in at most two lines, after the numbered
+// pairings when there are several: a screen reader reads them at once, and
+// no line is redrawn.
 func (s *session) showMenu(ps []providers.Pairing) {
 	line := "What next? " + strings.Join(s.options(ps), ", ") + "."
 	if len(ps) > 1 {
+		// The numbers the menu asks for, where they are asked for.
+		labels := make([]string, len(ps))
+		for i := range ps {
+			labels[i] = fmt.Sprintf("%d. %s", i+1, pairingLabel(ps, i))
+		}
+		s.printf("Pairings: %s.\n", strings.Join(labels, ", "))
 		line += " Add a pairing's number to pick it, as in t 2."
 	}
 	s.printf("%s\n", line)
@@ -217,8 +224,8 @@ func (s *session) pick(ctx context.Context, ps []providers.Pairing, arg string) 
 	if arg != "" {
 		s.printf("There is no pairing %s.\n", arg)
 	}
-	for i, p := range ps {
-		s.printf("%d. %s\n", i+1, pairingLabel(p))
+	for i := range ps {
+		s.printf("%d. %s\n", i+1, pairingLabel(ps, i))
 	}
 	for tries := 0; ; {
 		a, err := s.ask(ctx, fmt.Sprintf("Which pairing? Type its number, 1 to %d, or press enter to go back: ", len(ps)))
@@ -255,11 +262,47 @@ func byNumber(ps []providers.Pairing, a string) (providers.Pairing, bool) {
 	return ps[n-1], true
 }
 
-// pairingLabel is "Front counter (pid_…)", or the id alone without a
-// nickname.
-func pairingLabel(p providers.Pairing) string {
-	if name := screens.DisplayName(p); name != p.ID {
-		return name + " (" + p.ID + ")"
+// pairingLabel names ps[i] so that staff can tell it from the others in
+// ps: its name and TID ("Bar (TID 12345678)"); when another pairing has
+// the same name and TID (or there is no TID), also the start of its
+// Pairing ID, as long as it takes to be unique ("Bar (TID 12345678,
+// Pairing ID pid_0c1d2e3f…)"). Without a nickname the name is the ID.
+func pairingLabel(ps []providers.Pairing, i int) string {
+	p := ps[i]
+	name := screens.DisplayName(p)
+	var tags []string
+	if p.TID != "" {
+		tags = append(tags, "TID "+p.TID)
 	}
-	return p.ID
+	twin := false
+	for j, o := range ps {
+		twin = twin || j != i && screens.DisplayName(o) == name && o.TID == p.TID
+	}
+	if name != p.ID && (twin || p.TID == "") {
+		tags = append(tags, "Pairing ID "+shortID(ps, i))
+	}
+	if len(tags) == 0 {
+		return name
+	}
+	return name + " (" + strings.Join(tags, ", ") + ")"
+}
+
+// minShortID keeps a shortened ID long enough to read back: SCI's start
+// with "pid_", so fewer characters would say nothing.
+const minShortID = 12
+
+// shortID is the start of ps[i]'s ID that no other ID in ps starts with
+// (with "…" when cut), or the whole ID: a UUID read aloud in full is long.
+func shortID(ps []providers.Pairing, i int) string {
+	id := []rune(ps[i].ID)
+	for n := minShortID; n < len(id); n++ {
+		prefix, unique := string(id[:n]), true
+		for j, o := range ps {
+			unique = unique && (j == i || !strings.HasPrefix(o.ID, prefix))
+		}
+		if unique {
+			return prefix + "…"
+		}
+	}
+	return string(id)
 }

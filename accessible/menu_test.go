@@ -180,9 +180,16 @@ func TestMenuPicksAmongSeveralByNumber(t *testing.T) {
 	h, front := startPaired(t)
 	h.reply(t, "Choice: ", "p")
 	back := h.pairSCI(t, "Back office")
-	h.expect(t, "Add a pairing's number to pick it, as in t 2.")
+	tid := h.listed(t)[0].TID
+	if tid == "" {
+		t.Fatal("the sandbox pairing has no TID")
+	}
+	// Different names tell them apart; both are on the one virtual
+	// terminal, so the TID is the same.
+	h.expect(t, "Pairings: 1. Front counter (TID "+tid+"), 2. Back office (TID "+tid+").\n"+
+		"What next? t: test, u: unpair, p: pair another terminal, q: quit. Add a pairing's number to pick it, as in t 2.")
 	h.reply(t, "Choice: ", "t")
-	h.expect(t, "1. Front counter ("+front+")\n2. Back office ("+back+")\n")
+	h.expect(t, "1. Front counter (TID "+tid+")\n2. Back office (TID "+tid+")\n")
 	h.reply(t, "Which pairing? Type its number, 1 to 2", "3")
 	h.expect(t, `"3" is not a pairing's number`)
 	h.reply(t, "Which pairing?", "2")
@@ -200,6 +207,44 @@ func TestMenuPicksAmongSeveralByNumber(t *testing.T) {
 	}
 	if st := h.sandboxStatus(t, back); st != "active" {
 		t.Errorf("Back office is %q on the sandbox terminal, want active", st)
+	}
+}
+
+// Two pairings with one nickname on one terminal: the numbered list tells
+// them apart by the start of their Pairing IDs; one pairing alone is
+// listed as before, with no numbers.
+func TestMenuNumbersSameNamedPairings(t *testing.T) {
+	t.Parallel()
+	h, first := startPaired(t)
+	h.expect(t, "What next? t: test, u: unpair, p: pair another terminal, q: quit.\n")
+	if strings.Contains(h.out.String(), "Pairings: ") {
+		t.Errorf("one pairing was listed with a number:\n%s", h.out.String())
+	}
+	h.reply(t, "Choice: ", "p")
+	second := h.pairSCI(t, "Front counter")
+	tid := h.listed(t)[0].TID
+	short := func(id string) string {
+		other := first
+		if id == first {
+			other = second
+		}
+		n := minShortID
+		for strings.HasPrefix(other, id[:n]) {
+			n++
+		}
+		return id[:n] + "…"
+	}
+	one := "Front counter (TID " + tid + ", Pairing ID " + short(first) + ")"
+	two := "Front counter (TID " + tid + ", Pairing ID " + short(second) + ")"
+	h.expect(t, "Pairings: 1. "+one+", 2. "+two+".\n")
+	h.reply(t, "Choice: ", "u")
+	h.expect(t, "1. "+one+"\n2. "+two+"\n")
+	h.reply(t, "Which pairing?", "2")
+	h.reply(t, "Unpair Front counter? [y/N] ", "y")
+	h.expect(t, "Unpaired Front counter.")
+	h.quit(t)
+	if ps := h.listed(t); len(ps) != 1 || ps[0].ID != first {
+		t.Errorf("want only the first pairing left, have %+v", ps)
 	}
 }
 

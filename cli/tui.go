@@ -91,7 +91,13 @@ func runTUI(e *env) error {
 	}
 	// The alt screen takes the last status line with it; what quitting did
 	// to a pairing awaiting confirmation must outlive it.
-	if note := m.QuitNote(); note != "" {
+	note := m.QuitNote()
+	if m.QuitLeftWaiting() {
+		// A pairing may be left awaiting confirmation: the run was
+		// interrupted, not finished (README's exit codes).
+		return withExit(ExitUnexpected, errors.New(note))
+	}
+	if note != "" {
 		fmt.Fprintf(e.stderr, "tillpair: %s\n", note)
 	}
 	return nil

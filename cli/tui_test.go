@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/creack/pty"
 	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/sandbox"
 )
 
 // sandboxEnv points the TUI's runtime at a fresh config dir and an
@@ -145,5 +150,78 @@ func TestTUIWithoutATerminalSaysWhatToDo(t *testing.T) {
 		if out.Len() != 0 {
 			t.Errorf("%v: the screens drew something: %q", args, out.String())
 		}
+	}
+}
+
+// syncBuffer is the screens' output, read while the program writes it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Quitting while a pairing awaits confirmation cancels it first; when that
+// cancel fails the pairing may be left waiting, so the run exits 1
+// (interrupted) with the command that removes it, not 0.
+func TestTUIQuitExitsNonZeroWhenTheCancelFails(t *testing.T) {
+	w := newCLIWorld(t)
+	ctx := context.Background()
+	if r := runCLI(ctx, "", "pair", "--code", w.startCode(t), "--no-wait"); r.code != ExitOK {
+		t.Fatalf("pair --no-wait: exit %d\n%s", r.code, r.stderr)
+	}
+	if err := w.sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteUnpair, Status: 503}); err != nil {
+		t.Fatal(err)
+	}
+	// A real terminal: the screens size themselves from it and read keys
+	// from it as they do for a merchant.
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal here: %v", err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	if err := pty.Setsize(ptmx, &pty.Winsize{Cols: 100, Rows: 30}); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb syncBuffer
+	go func() { _, _ = io.Copy(&out, ptmx) }()
+	done := make(chan int, 1)
+	go func() { done <- Execute(ctx, Build{Version: "test"}, nil, tty, tty, &errb) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "Confirm the pairing") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the screens never resumed the waiting pairing:\n%s", out.String())
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("the app ended (exit %d) before showing the pairing:\n%s", code, errb.String())
+		case <-time.After(20 * time.Millisecond): // polling the output with a deadline
+		}
+	}
+	if _, err := ptmx.Write([]byte("q")); err != nil {
+		t.Fatal(err)
+	}
+	var code int
+	select {
+	case code = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("quitting never finished")
+	}
+	if code != ExitUnexpected {
+		t.Errorf("exit %d, want %d (interrupted: the pairing may still wait)\nstderr:\n%s", code, ExitUnexpected, errb.String())
+	}
+	if !strings.Contains(errb.String(), "Could not cancel pairing") || !strings.Contains(errb.String(), "tillpair unpair ") {
+		t.Errorf("stderr does not say how to remove the pairing:\n%s", errb.String())
 	}
 }

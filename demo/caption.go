@@ -17,6 +17,7 @@ const (
 	stateReplaying
 	stateEnd
 	stateFailed
+	stateTooSmall
 )
 
 func (s captionState) String() string {
@@ -29,6 +30,8 @@ func (s captionState) String() string {
 		return "■ end"
 	case stateFailed:
 		return "✖ stopped"
+	case stateTooSmall:
+		return "❚❚ too small"
 	}
 	return "▶ playing"
 }
@@ -76,10 +79,15 @@ func (c Caption) hints(w int) string {
 	long := []string{c.State.String()}
 	keys := []struct{ k, d string }{{k.Pause.Help().Key, pause}, {"←/→", "step"}, {k.Quit.Help().Key, k.Quit.Help().Desc}}
 	short := " · space ←/→ q "
-	if c.State == stateEnd || c.State == stateFailed {
+	switch c.State {
+	case stateEnd, stateFailed:
 		// Nothing is playing: only going back and quitting do anything.
 		keys = []struct{ k, d string }{{"←", "back"}, {k.Quit.Help().Key, k.Quit.Help().Desc}}
 		short = " · ← q "
+	case stateTooSmall:
+		// Only a bigger window plays on; the rest waits with it.
+		keys = []struct{ k, d string }{{k.Quit.Help().Key, k.Quit.Help().Desc}}
+		short = " · q "
 	}
 	for _, b := range keys {
 		long = append(long, b.k+" "+b.d)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tillpair/tillpair/providers"
@@ -99,6 +100,9 @@ type Player struct {
 	logStart int
 
 	w, h int
+	// dwellTick schedules the end of a dwell: tea.Tick, or a fake in
+	// tests, which decide when the pace has passed.
+	dwellTick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 }
 
 // Messages the player sends itself.
@@ -144,7 +148,7 @@ func New(o Options) (*Player, error) {
 	if o.Context == nil {
 		o.Context = context.Background()
 	}
-	return &Player{o: o, script: s, keys: DefaultKeys(), ctx: o.Context, w: o.Width, h: o.Height}, nil
+	return &Player{o: o, script: s, keys: DefaultKeys(), ctx: o.Context, w: o.Width, h: o.Height, dwellTick: tea.Tick}, nil
 }
 
 // Err is why playback stopped early (nil when it did not).
@@ -169,8 +173,18 @@ func (p *Player) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case startMsg:
 		return p, p.begin(Position{}, true)
 	case tea.WindowSizeMsg:
+		was := p.tooSmall()
 		p.w, p.h = msg.Width, msg.Height
-		return p, p.resizeInner()
+		cmds := []tea.Cmd{p.resizeInner()}
+		switch now := p.tooSmall(); {
+		case now && !was:
+			// Drop the typing, polling and dwell ticks in flight: nothing
+			// moves on while the viewer cannot see the app.
+			p.token++
+		case was && !now:
+			cmds = append(cmds, p.resume())
+		}
+		return p, tea.Batch(cmds...)
 	case tea.KeyMsg:
 		return p, p.handleKey(msg)
 	case innerMsg:
@@ -194,7 +208,7 @@ func (p *Player) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return p, p.feed()
 	case dwellMsg:
-		if msg.token != p.token || p.paused || !p.settled {
+		if msg.token != p.token || p.paused || !p.settled || p.tooSmall() {
 			return p, nil
 		}
 		return p, p.advance()
@@ -276,8 +290,12 @@ func (p *Player) begin(pos Position, fresh bool) tea.Cmd {
 }
 
 // feed sends the scripted keys: all at once when quick, else one per
-// typingPace so the audience sees them typed.
+// typingPace so the audience sees them typed. While the window is too
+// small the keys wait for resume.
 func (p *Player) feed() tea.Cmd {
+	if p.tooSmall() {
+		return nil
+	}
 	var cmds []tea.Cmd
 	for len(p.pending) > 0 {
 		m := p.pending[0]
@@ -326,7 +344,7 @@ func (p *Player) wrapGen(gen int, cmd tea.Cmd) tea.Cmd {
 
 // check settles the step once its screen shows, else polls again.
 func (p *Player) check() tea.Cmd {
-	if p.settled || p.err != nil || len(p.pending) > 0 || p.sess == nil {
+	if p.settled || p.err != nil || len(p.pending) > 0 || p.sess == nil || p.tooSmall() {
 		return nil
 	}
 	view := ansi.Strip(p.sess.Model.View())
@@ -362,12 +380,38 @@ func (p *Player) settle() tea.Cmd {
 }
 
 func (p *Player) dwell() tea.Cmd {
-	if p.paused || p.finished {
+	if p.paused || p.finished || p.tooSmall() {
 		return nil
 	}
 	p.token++
 	tok := p.token
-	return tea.Tick(p.o.Pace, func(time.Time) tea.Msg { return dwellMsg{tok} })
+	return p.dwellTick(p.o.Pace, func(time.Time) tea.Msg { return dwellMsg{tok} })
+}
+
+// tooSmall: the app cannot draw its screens, so the viewer would miss
+// steps; playback waits for a bigger window. A headless run has no viewer,
+// and its size is checked before it starts.
+func (p *Player) tooSmall() bool {
+	return !p.o.Headless && (p.w < ui.MinWidth || p.h < ui.MinHeight)
+}
+
+// resume goes on where a too-small window stopped playback: typing,
+// waiting for the step's screen, or a whole new dwell, so the step the
+// viewer could not see gets its full time on screen.
+func (p *Player) resume() tea.Cmd {
+	if p.err != nil || p.finished || p.sess == nil {
+		return nil
+	}
+	// The step's timeout is for a slow app, not for the time the window
+	// was too small.
+	p.started = time.Now()
+	switch {
+	case len(p.pending) > 0:
+		return p.feed()
+	case !p.settled:
+		return p.check()
+	}
+	return p.dwell()
 }
 
 // advance moves to the next step, loops, or ends.
@@ -436,10 +480,12 @@ func (p *Player) Caption() Caption {
 	switch {
 	case p.err != nil:
 		c.State, c.Step = stateFailed, firstLine(p.err.Error())
-	case p.ff != nil:
-		c.State = stateReplaying
 	case p.finished:
 		c.State, c.Step = stateEnd, "That was every scenario: ← to go back, q to quit"
+	case p.tooSmall():
+		c.State, c.Step = stateTooSmall, fmt.Sprintf("Paused until the window is at least %d×%d", ui.MinWidth, ui.MinHeight)
+	case p.ff != nil:
+		c.State = stateReplaying
 	case p.paused:
 		c.State = statePaused
 	}
@@ -457,12 +503,30 @@ func (p *Player) View() string {
 		return p.final
 	}
 	caption := p.Caption().Render(p.w, p.captionLines())
-	if p.sess == nil {
+	room := p.h - p.captionLines()
+	if p.tooSmall() && room > 0 {
+		return caption + "\n" + p.tooSmallView(room)
+	}
+	if p.sess == nil || p.tooSmall() {
 		return caption
 	}
 	inner := p.sess.Model.View()
-	room := p.h - p.captionLines()
 	return caption + "\n" + squeeze(inner, room)
+}
+
+// tooSmallView replaces the app's own "Terminal too small", which cannot
+// know that the demo waits: as many of these lines as fit, in this order.
+func (p *Player) tooSmallView(room int) string {
+	lines := []string{
+		"Terminal too small: the demo is paused.",
+		fmt.Sprintf("Need %d×%d, have %d×%d.", ui.MinWidth, ui.MinHeight, p.w, p.h),
+		"It goes on when the window is bigger; q quits.",
+	}
+	lines = lines[:min(len(lines), room)]
+	wrap := lipgloss.NewStyle().Width(p.w).Align(lipgloss.Center)
+	body := wrap.Render(strings.Join(lines, "\n"))
+	body = strings.Join(strings.Split(body, "\n")[:min(room, lipgloss.Height(body))], "\n")
+	return lipgloss.Place(p.w, room, lipgloss.Center, lipgloss.Center, body)
 }
 
 // squeeze fits view into n lines: blank lines go first, from the bottom

@@ -185,3 +185,71 @@ func TestCaptionHintsAfterTheEnd(t *testing.T) {
 		}
 	}
 }
+
+// A window too small for the app pauses playback: a dwell that ends then
+// does not move on, the caption and the screen say why, and a bigger
+// window gives the step a whole new dwell. The test decides when each
+// dwell ends, so no time passes in it.
+func TestPlaybackWaitsWhileTheWindowIsTooSmall(t *testing.T) {
+	p, err := New(Options{Pace: time.Hour, Width: 80, Height: 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dwells := make(chan tea.Msg, 8)
+	p.dwellTick = func(_ time.Duration, fn func(time.Time) tea.Msg) tea.Cmd {
+		return func() tea.Msg { dwells <- fn(time.Time{}); return nil }
+	}
+	nextDwell := func() tea.Msg {
+		t.Helper()
+		select {
+		case m := <-dwells:
+			return m
+		case <-time.After(15 * time.Second):
+			t.Fatal("no dwell started")
+			return nil
+		}
+	}
+	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(80, 24))
+	waitFor(t, tm, "Scenario 1/11", "Manage POS pairing")
+	first := nextDwell()
+
+	tm.Send(tea.WindowSizeMsg{Width: 50, Height: 15})
+	waitFor(t, tm, "too small", "Terminal too small: the demo is paused.", "Need 60×20, have 50×15.")
+	tm.Send(first) // its time is up while nobody can see the step
+
+	tm.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	second := nextDwell() // the step on show gets a whole new dwell
+	waitFor(t, tm, "Manage POS pairing")
+	tm.Send(second)
+	waitFor(t, tm, "Scenario 2/11")
+	tm.Send(keyQ)
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Player)
+	if got := fm.Position(); got.Scenario != 1 {
+		t.Errorf("after one dwell seen at full size the player is at %+v, want scenario 2", got)
+	}
+}
+
+// While too small the caption offers only q: space and the arrows would
+// seem to do nothing.
+func TestCaptionWhileTooSmall(t *testing.T) {
+	p, err := New(Options{Pace: time.Hour, Width: 50, Height: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Caption()
+	if c.State != stateTooSmall || !strings.Contains(c.Step, "Paused until the window is at least 60×20") {
+		t.Fatalf("caption %+v at 50×15", c)
+	}
+	for _, w := range []int{50, 120} {
+		bar := c.Render(w, 1)
+		if !strings.Contains(bar, "too small") || strings.Contains(bar, "space") || strings.Contains(bar, "→") {
+			t.Errorf("at %d columns: %q", w, bar)
+		}
+	}
+	if !strings.Contains(p.View(), "Terminal too small: the demo is paused.") {
+		t.Errorf("view at 50×15:\n%s", p.View())
+	}
+	if q, err := New(Options{Pace: time.Hour, Width: 50, Height: 15, Headless: true}); err != nil || q.Caption().State == stateTooSmall {
+		t.Errorf("a headless player must never wait for a window (%v)", err)
+	}
+}

@@ -68,7 +68,7 @@ func helcimRequirements() []Requirement {
 		{ReqHCTest, "§4.3", "Test pings the terminal"},
 		{ReqHCTokenHidden, "§3.1", "The API token is never shown"},
 		{ReqHCUnpairSteps, "§4.3", "Unpair is done on the device (switch it to standalone mode): the step is shown"},
-		{ReqHCForget, "§4.3", "Forget this device removes the code on this till"},
+		{ReqHCForget, "§4.3", "Forget this device removes the code on this register"},
 		{ReqHCErrNotFound, "§4.3, §4.4", `Error line (404): "Device code not found on this Helcim account"`},
 		{ReqHCErrNotListen, "§4.3, §4.4", "Error line (409): the terminal is not listening — wake it"},
 		{ReqHCErrRateLimit, "§3.6, §4.4", "Error line (429): too many requests — wait a minute"},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
+	"github.com/tillpair/tillpair/screens"
 )
 
 // Helcim's lines the script waits for, as the ui and screens packages
@@ -19,7 +20,6 @@ const (
 	hcNotFoundText  = "Device code not found on this Helcim account"
 	hcNotListenText = "The terminal is not listening"
 	hcRateLimitText = "Too many requests — wait a minute"
-	hcForgetAsk     = "on this till?"
 	hcStandalone    = "switch it back to standalone mode"
 	// hcPingShown is how long a device shows a ping (the sandbox's 10 s),
 	// with a margin.
@@ -119,11 +119,11 @@ func HelcimScript() Script {
 		{Slug: "forget", Requirement: "Helcim · Forget this device, unpair on it", Steps: []Step{
 			{
 				Slug: "ask", Caption: "Forget (f) asks first, and says to switch the device to standalone mode",
-				Do: press("f"), Until: showsAll(hcForgetAsk, hcStandalone), Expect: "the forget question",
+				Do: press("f"), Until: showsAll(screens.ForgetWhere(providers.Helcim)+"?", hcStandalone), Expect: "the forget question",
 				Shows: []string{ReqHCUnpairSteps},
 			},
 			{
-				Slug: "forgotten", Caption: "Forgotten on this till: back to the device code form",
+				Slug: "forgotten", Caption: "Forgotten on this register: back to the device code form",
 				Do: press("y"), Until: showsAll("Forgot", "Device Code"), Expect: "the device code form",
 				Shows: []string{ReqHCForget},
 			},

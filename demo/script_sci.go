@@ -80,7 +80,7 @@ func SCIScript() Script {
 			pairSteps(nickFront),
 			[]Step{
 				{
-					Slug: "unpaired-on-terminal", Caption: "Someone unpairs on the terminal; this till does not know yet",
+					Slug: "unpaired-on-terminal", Caption: "Someone unpairs on the terminal; this register does not know yet",
 					Do: func(*Env) ([]tea.Msg, error) { return keys(tea.KeyCtrlX), nil },
 					Until: func(e *Env, _ string) bool {
 						return !terminalHas(e, providers.StatusActive)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
+	"github.com/tillpair/tillpair/screens"
 )
 
 // captionTypeCodeSC is the caption of SmartConnect's code-entry step.
@@ -16,13 +17,12 @@ const captionTypeCodeSC = "Type the code the terminal shows, at once: it refresh
 // SmartConnect's lines the script waits for, as the ui and screens
 // packages word them.
 const (
-	scPairedText     = "this register is paired with the terminal"
-	scTestingText    = "Testing… (asking the terminal)"
-	scReachableText  = "Terminal reachable"
-	scNotAccepted    = "That pairing code was not accepted"
-	scOfflineText    = "The terminal did not answer: it is offline or busy"
-	scNotPairedText  = "This register is not paired to a terminal"
-	scForgetQuestion = "on this register?"
+	scPairedText    = "this register is paired with the terminal"
+	scTestingText   = "Testing… (asking the terminal)"
+	scReachableText = "Terminal reachable"
+	scNotAccepted   = "That pairing code was not accepted"
+	scOfflineText   = "The terminal did not answer: it is offline or busy"
+	scNotPairedText = "This register is not paired to a terminal"
 )
 
 // SmartConnectScript is the walk-through for Smartpay SmartConnect: no
@@ -94,7 +94,7 @@ func SmartConnectScript() Script {
 		{Slug: "forget", Requirement: "SmartConnect · Forget; unpair on the terminal", Steps: []Step{
 			{
 				Slug: "ask", Caption: "Forget (f) asks first; unpairing itself is done on the terminal",
-				Do: press("f"), Until: showsAll(scForgetQuestion), Expect: "the forget question",
+				Do: press("f"), Until: showsAll(screens.ForgetWhere(providers.SmartConnect) + "?"), Expect: "the forget question",
 				Shows: []string{ReqSCUnpairGuidance},
 			},
 			{

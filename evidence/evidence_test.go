@@ -126,7 +126,7 @@ var showsSCI = map[string]func(screen, log string) bool{
 		return strings.Contains(s, "[ Test ]") || strings.Contains(s, "t test")
 	},
 	demo.ReqCancelButton: func(s, _ string) bool {
-		return strings.Contains(s, "Confirm the pairing") && strings.Contains(s, "cancel pairing")
+		return strings.Contains(s, "Confirm the pairing") && strings.Contains(s, "[ Cancel ] esc")
 	},
 	demo.ReqPairedState: func(s, _ string) bool {
 		return strings.Contains(s, "Pairing successful") && strings.Contains(s, "Pairing Nickname  Front Counter") && pairingID.MatchString(s)

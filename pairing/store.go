@@ -28,8 +28,38 @@ func secretItem(p providers.Pairing) string {
 // a SmartConnect-only installation may have no keyring to talk to.
 func hasSecret(p providers.Pairing) bool { return p.Provider == providers.SCI }
 
-// loadSecret returns the pairing's secret; a missing item is an empty secret
-// (providers without per-pairing secrets), any other failure is returned.
+// SecretMissingError: a pairing's own secret (SCI: its signing secret
+// Part B) is not in this register's keyring, so nothing can be signed for
+// it and nothing was sent. The cloud may still hold the pairing, but only
+// forgetting it here and pairing again helps: the secret was issued once,
+// at pairing. It is a distinct type so screens can say exactly that, not
+// "the cloud rejected the credentials" (which is what an empty secret
+// would turn into at the client); a missing Part A is a different problem
+// and is still reported by the client.
+//
+// It unwraps to a KindConfig *providers.Error refused locally, so exit
+// codes and CLI wording treat it as this register's own set-up problem.
+type SecretMissingError struct {
+	Provider  string
+	PairingID string
+}
+
+func (e *SecretMissingError) message() string {
+	return "The signing secret (Part B) of pairing " + e.PairingID + " is missing from this register's keyring, so nothing was sent. " +
+		"Remove the pairing here with `tillpair unpair " + e.PairingID + " --forget`, then pair the terminal again."
+}
+
+func (e *SecretMissingError) Error() string { return e.Unwrap().Error() }
+
+// Unwrap gives the provider error the rest of tillpair switches on.
+func (e *SecretMissingError) Unwrap() error {
+	return &providers.Error{Provider: e.Provider, Kind: providers.KindConfig, Message: e.message()}
+}
+
+// loadSecret returns the pairing's secret. Providers
+// without per-pairing secrets get an empty one; a pairing whose secret is
+// not in the keyring gets a *SecretMissingError; any other keyring failure
+// is returned as it is.
 func (s *Service) loadSecret(p providers.Pairing) (providers.Secret, error) {
 	if !hasSecret(p) {
 		return providers.Secret{}, nil
@@ -37,9 +67,13 @@ func (s *Service) loadSecret(p providers.Pairing) (providers.Secret, error) {
 	sec, err := s.cfg.Secrets.Get(secretItem(p))
 	if err != nil {
 		if keystore.IsNotFound(err) {
-			return providers.Secret{}, nil
+			return providers.Secret{}, &SecretMissingError{Provider: p.Provider, PairingID: p.ID}
 		}
 		return providers.Secret{}, fmt.Errorf("reading the secret of pairing %s: %w", p.ID, err)
+	}
+	if sec.IsZero() {
+		// An empty item is as unusable as a missing one.
+		return providers.Secret{}, &SecretMissingError{Provider: p.Provider, PairingID: p.ID}
 	}
 	return sec, nil
 }

@@ -37,6 +37,7 @@ type ConfirmingScreen struct {
 	// until the next Test now, a real status change or a network warning,
 	// or the poll right after would wipe it before it can be read.
 	note       string
+	noteAt     time.Time
 	cancelling bool
 	testing    bool
 	timedOut   bool
@@ -50,7 +51,7 @@ func NewConfirming(c Common, p providers.Pairing, staticSpinner bool) *Confirmin
 		c: c,
 		keys: ConfirmingKeys{
 			Test:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test now")),
-			Cancel: key.NewBinding(key.WithKeys("esc", "c"), key.WithHelp("esc/c", "cancel pairing")),
+			Cancel: key.NewBinding(key.WithKeys("esc", "c"), key.WithHelp("esc/c", "cancel")),
 			Wait:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "keep waiting"), key.WithDisabled()),
 		},
 		pairing: p,
@@ -78,7 +79,9 @@ func (s *ConfirmingScreen) Waiting(attempt int) { s.attempt, s.warning = attempt
 func (s *ConfirmingScreen) Warn(line string) { s.warning, s.note = line, "" }
 
 // TestDone ends a Test now; note (may be "") says what it found.
-func (s *ConfirmingScreen) TestDone(note string) { s.testing, s.note = false, note }
+func (s *ConfirmingScreen) TestDone(note string) {
+	s.testing, s.note, s.noteAt = false, note, s.c.Clock.Now()
+}
 
 // TimedOut stops the live wait: the confirm window passed. r waits again.
 func (s *ConfirmingScreen) TimedOut(line string) {
@@ -107,7 +110,9 @@ func (s *ConfirmingScreen) ShortHelp() []key.Binding {
 		return nil
 	}
 	if s.timedOut {
-		return []key.Binding{s.keys.Wait, s.keys.Test, s.keys.Cancel}
+		// Cancel before Test now: a narrow footer drops from the end, and
+		// the way out must stay (as Keep waiting, the way on, does).
+		return []key.Binding{s.keys.Wait, s.keys.Cancel, s.keys.Test}
 	}
 	return []key.Binding{s.keys.Test, s.keys.Cancel}
 }
@@ -188,31 +193,62 @@ func (s *ConfirmingScreen) View() string {
 	case s.testing:
 		status = s.spin.View() + st.Text.Render(" Checking with the cloud… ") + st.Value.Render(s.elapsed())
 	}
-	lines := []string{
-		st.Title.Render("Confirm the pairing"),
-		"",
-		st.Label.Render("Confirmation code"),
-		big,
-		"",
-		para.Render(st.Text.Render("Check the terminal shows the same code, then confirm on the terminal.")),
-		"",
-		status,
-	}
+	var notes []string
 	if s.warning != "" {
-		lines = append(lines, para.Render(st.Warning.Render("! "+s.warning)))
-	} else if s.note != "" {
-		lines = append(lines, para.Render(st.Warning.Render("! "+s.note)))
+		notes = append(notes, para.Render(st.Warning.Render("! "+s.warning)))
+	} else if note := s.liveNote(); note != "" {
+		notes = append(notes, para.Render(st.Warning.Render("! "+note)))
 	}
 	if s.pairing.PairingNickname != "" {
-		lines = append(lines, "", st.Label.Render("Pairing Nickname  ")+st.Value.Render(s.pairing.PairingNickname))
+		notes = append(notes, "", st.Label.Render("Pairing Nickname  ")+
+			st.Value.Render(truncateText(s.pairing.PairingNickname, max(w-18, 8))))
 	}
+	var actions []string
 	if a := s.actions(); a != "" {
-		lines = append(lines, "", a)
+		actions = []string{"", a}
 	}
-	if s.h > 0 {
-		lines = fitBlanks(lines, s.h)
+	build := func(code string, steps bool) []string {
+		lines := []string{st.Title.Render("Confirm the pairing"), "", st.Label.Render("Confirmation code"), code, ""}
+		if steps {
+			lines = append(lines, para.Render(st.Text.Render("Check the terminal shows the same code, then confirm on the terminal.")), "")
+		}
+		lines = append(append(append(lines, status), notes...), actions...)
+		if s.h > 0 {
+			lines = fitBlanks(lines, s.h)
+		}
+		return lines
 	}
-	return join(lines...)
+	// The actions are how the merchant gets out of this screen, so the
+	// rest gives way first: blank lines, then the big digits for plain
+	// ones, then the instructions (the status line says what is awaited);
+	// what still does not fit is cut above the actions.
+	var lines []string
+	for _, try := range []struct {
+		code  string
+		steps bool
+	}{{big, true}, {st.Code.Render(code), true}, {st.Code.Render(code), false}} {
+		lines = build(try.code, try.steps)
+		if s.h == 0 || linesHeight(lines) <= s.h {
+			return join(lines...)
+		}
+	}
+	keep := 0
+	if len(actions) > 0 {
+		keep = lipgloss.Height(actions[1])
+	}
+	return join(cutAbove(lines, s.h, keep)...)
+}
+
+// noteTTL is how long a Test now's finding stays: after that it describes
+// a moment long past, while the wait goes on.
+const noteTTL = 30 * time.Second
+
+// liveNote is the last Test now's finding while it is recent.
+func (s *ConfirmingScreen) liveNote() string {
+	if s.note == "" || s.c.Clock.Since(s.noteAt) > noteTTL {
+		return ""
+	}
+	return s.note
 }
 
 // fitBlanks drops blank spacing lines from the bottom up until lines fit
@@ -230,4 +266,17 @@ func fitBlanks(lines []string, h int) []string {
 		}
 	}
 	return lines
+}
+
+// cutAbove fits blocks into h lines by cutting lines just above the last
+// keep lines (a screen's action row), so what is cut is the least urgent
+// part nearest the end and the way on stays on screen.
+func cutAbove(blocks []string, h, keep int) []string {
+	lines := linesOf(blocks)
+	if len(lines) <= h {
+		return lines
+	}
+	keep = min(keep, len(lines), h)
+	tail := lines[len(lines)-keep:]
+	return append(lines[:h-keep:h-keep], tail...)
 }

@@ -22,7 +22,7 @@ func TestConfirmingShowsItsActions(t *testing.T) {
 		t.Errorf("waiting: Keep waiting offered while still waiting\n%s", v)
 	}
 
-	s.TimedOut("The terminal was not confirmed within 2m0s.")
+	s.TimedOut("The terminal was not confirmed within 2 minutes.")
 	if v := s.View(); !strings.Contains(v, "[ Keep waiting ] r") {
 		t.Errorf("timed out: no Keep waiting button\n%s", v)
 	}

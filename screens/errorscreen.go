@@ -1,6 +1,8 @@
 package screens
 
 import (
+	"slices"
+
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -34,7 +36,17 @@ type ErrorScreen struct {
 // back is the screen enter/esc return to; pairingID enables Forget where
 // the wording offers it.
 func NewError(c Common, err error, retry tea.Msg, back ID, pairingID string) *ErrorScreen {
-	w := Describe(err)
+	return newError(c, Describe(err), retry, back, pairingID)
+}
+
+// NewCancelFailed is the error screen for a failed cancel of a pairing
+// awaiting confirmation (see CancelFailedWording); retry re-sends the
+// cancel.
+func NewCancelFailed(c Common, err error, retry tea.Msg, back ID) *ErrorScreen {
+	return newError(c, CancelFailedWording(err), retry, back, "")
+}
+
+func newError(c Common, w Wording, retry tea.Msg, back ID, pairingID string) *ErrorScreen {
 	k := ErrorKeys{
 		Back:   key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter/esc", "back")),
 		Retry:  key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "try again")),
@@ -89,23 +101,34 @@ func (s *ErrorScreen) View() string {
 	if s.subject != "" {
 		lines = append(lines, para.Render(st.Label.Render("Pairing  ")+st.Value.Render(s.subject)))
 	}
-	lines = append(lines,
-		"",
-		para.Render(st.Error.Render("✗ "+s.words.Line)),
-		"",
-		para.Render(st.Text.Render(s.words.Next)),
-	)
+	lines = append(lines, "", para.Render(st.Error.Render("✗ "+s.words.Line)))
+	detailAt := len(lines)
+	if s.words.Detail != "" {
+		lines = append(lines, para.Render(st.Faint.Render("  "+s.words.Detail)))
+	}
+	lines = append(lines, "", para.Render(st.Text.Render(s.words.Next)))
 	var actions string
 	if s.keys.Retry.Enabled() {
 		actions += st.Button.Render("[ Try again ]") + st.Faint.Render(" r   ")
 	}
 	if s.keys.Forget.Enabled() {
-		actions += st.Button.Render("[ Forget and pair again ]") + st.Faint.Render(" f   ")
+		actions += st.Button.Render("[ Forget pairing ]") + st.Faint.Render(" f   ")
 	}
 	if s.keys.Setup.Enabled() {
 		actions += st.Button.Render("[ Setup ]") + st.Faint.Render(" s   ")
 	}
 	actions += st.Button.Render("[ Back ]") + st.Faint.Render(" enter")
-	lines = append(lines, "", para.Render(actions))
-	return join(lines...)
+	actions = para.Render(actions)
+	lines = append(lines, "", actions)
+	if s.h == 0 {
+		return join(lines...)
+	}
+	if s.words.Detail != "" && lipgloss.Height(join(fitBlanks(slices.Clone(lines), s.h)...)) > s.h {
+		// The detail is the least needed line: it goes before anything
+		// the merchant acts on is cut.
+		lines = slices.Delete(lines, detailAt, detailAt+1)
+	}
+	// The buttons are the way on: spacing goes first, then what does not
+	// fit is cut above them.
+	return join(cutAbove(fitBlanks(lines, s.h), s.h, lipgloss.Height(actions))...)
 }

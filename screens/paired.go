@@ -249,88 +249,204 @@ func (s *PairedScreen) render() string {
 	s.fixed.reset(st)
 	fx := s.fixed.get
 	w := max(s.w, 20)
-	var lines []string
-	switch {
-	case s.justPaired != "" && s.c.Provider == providers.Helcim:
-		lines = append(lines, fx(&st.Success, "✓ Paired. Check the terminal screen for the ping message."))
-	case s.justPaired != "" && s.c.Provider == providers.SmartConnect:
-		lines = append(lines, fx(&st.Success, "✓ Paired — this register is paired with the terminal"))
-	case s.justPaired != "":
-		lines = append(lines, fx(&st.Success, "✓ Pairing successful — this till is paired with the terminal"))
-	default:
-		lines = append(lines, fx(&st.Success, "✓ Paired"))
-	}
-	lines = append(lines, "")
-	if len(s.pairings) > 1 {
-		lines = append(lines, fx(&st.Label, fmt.Sprintf("Pairings (%d)", len(s.pairings))))
-		for i, p := range s.pairings {
-			marker, style := "  ", st.Text
-			if i == s.sel {
-				marker, style = fx(&st.Selected, "> "), st.Selected
-			}
-			line := marker + style.Render(fmt.Sprintf("%-20s", truncateText(DisplayName(p), 20))) +
-				st.Faint.Render(fmt.Sprintf(" %-10s %s", orDash(p.TID), p.Status))
-			if s.mixed() {
-				line += st.Faint.Render("  " + ProductName(p.Provider))
-			}
-			lines = append(lines, line)
-		}
-		lines = append(lines, "")
-	}
-	lines = append(lines, s.details(s.Selected())...)
-	lines = append(lines, "")
+	var head []string
+	head = append(head, s.message(), "")
+	var tail []string
+	tail = append(tail, s.details(s.Selected())...)
+	tail = append(tail, "")
+	var actions []string
 	switch {
 	case s.asking && s.askForget:
 		// Forgetting leaves the pairing on the terminal: say where to end it.
-		lines = append(lines, lipgloss.NewStyle().Width(w).Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "")
-		lines = append(lines, st.Warning.Render("Forget "+Quote(truncateText(DisplayName(s.Selected()), 20))+" "+ForgetWhere(s.c.Provider)+"? ")+
-			fx(&st.Key, "y")+fx(&st.Faint, " yes  ")+fx(&st.Key, "n")+fx(&st.Faint, " no"))
+		actions = append(actions, lipgloss.NewStyle().Width(w).Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "")
+		actions = append(actions, s.question("Forget", " "+ForgetWhere(s.c.Provider)+"? "))
 	case s.testing:
-		lines = append(lines, s.spinView()+fx(&st.Info, " "+s.busy+" ")+st.Value.Render(s.elapsed()))
+		actions = append(actions, s.spinView()+fx(&st.Info, " "+s.busy+" ")+st.Value.Render(s.elapsed()))
 	case s.asking:
-		lines = append(lines, st.Warning.Render("Unpair "+Quote(truncateText(DisplayName(s.Selected()), 24))+"? ")+
-			fx(&st.Key, "y")+fx(&st.Faint, " yes  ")+fx(&st.Key, "n")+fx(&st.Faint, " no"))
+		actions = append(actions, s.question("Unpair", "? "))
 	case s.busy != "":
-		lines = append(lines, fx(&st.Info, s.busy))
+		actions = append(actions, fx(&st.Info, s.busy))
 	case !s.sci():
-		lines = append(lines, s.actions()...)
+		actions = append(actions, s.actions()...)
 	default:
-		lines = append(lines, fx(&st.Button, "[ Test ]")+fx(&st.Faint, " t   ")+
+		actions = append(actions, fx(&st.Button, "[ Test ]")+fx(&st.Faint, " t   ")+
 			fx(&st.Button, "[ Unpair ]")+fx(&st.Faint, " u   ")+
 			fx(&st.Button, "[ Add pairing ]")+fx(&st.Faint, " a"))
 	}
-	return cutLines(join(s.layout(lines)...), w)
+	return join(clipLines(linesOf(s.layout(head, tail, actions)), w)...)
 }
 
-// layout puts the title and, for SCI, the logo above body and picks the
-// layout that fits. MaxWidth cuts lines without wrapping, so measured
-// heights decide before anything is joined: the full logo when it fits
-// with the spacing, else the compact logo spaced, else the compact logo
-// with the blank lines dropped. SCIPAIRING02 wants the branding in the
-// paired state too, so the logo shrinks but never goes.
-func (s *PairedScreen) layout(body []string) []string {
+// message is the line above the list: the success message belongs to the
+// pairing just made, so it shows only while that one is selected.
+func (s *PairedScreen) message() string {
+	st, fx := s.c.Styles, s.fixed.get
+	if w := s.statusWarning(s.Selected().Status); w != "" {
+		return fx(&st.Warning, w)
+	}
+	if s.justPaired == "" || s.justPaired != s.Selected().ID {
+		return fx(&st.Success, "✓ Paired")
+	}
+	switch s.c.Provider {
+	case providers.Helcim:
+		return fx(&st.Success, "✓ Paired. Check the terminal screen for the ping message.")
+	case providers.SmartConnect:
+		return fx(&st.Success, "✓ Paired — this register is paired with the terminal")
+	}
+	return fx(&st.Success, "✓ Pairing successful — register paired with the terminal")
+}
+
+// StatusNeedsRepair is the status shown for a SmartConnect pairing made
+// with a register identity this register no longer sends: SmartConnect
+// routes by that identity, so the terminal no longer reaches this register.
+const StatusNeedsRepair providers.Status = "needs re-pairing"
+
+// statusWarning is the heading for a selected pairing that is not in
+// working order ("" when it is, or its status is not known to be bad): a
+// green "✓ Paired" above a pairing that no longer works would contradict
+// the status row below it. The way out names the key this provider offers.
+func (s *PairedScreen) statusWarning(st providers.Status) string {
+	remove := "forget it (f)"
+	if !s.keys.Forget.Enabled() {
+		remove = "unpair it here (u)"
+	}
+	switch st {
+	case StatusNeedsRepair:
+		return "! Re-pairing needed — pair this register again, or " + remove
+	case providers.StatusUnpaired:
+		return "! Unpaired on the terminal — " + remove + ", then pair again"
+	case providers.StatusAwaitingConfirmation:
+		return "! Not confirmed on the terminal yet — test it (t), or " + remove
+	}
+	return ""
+}
+
+// question asks about the selected pairing, its name cut to what the line
+// has room for after the verb, the rest of the question and y/n.
+func (s *PairedScreen) question(verb, rest string) string {
+	st, fx := s.c.Styles, s.fixed.get
+	yn := fx(&st.Key, "y") + fx(&st.Faint, " yes  ") + fx(&st.Key, "n") + fx(&st.Faint, " no")
+	room := max(s.w, 20) - lipgloss.Width(verb+" “”"+rest) - lipgloss.Width(yn)
+	name := ansi.Truncate(DisplayName(s.Selected()), max(room, 8), "…")
+	return st.Warning.Render(verb+" "+Quote(name)+rest) + yn
+}
+
+// list draws the pairings with at most rows of them: a window around the
+// selection, its header saying how many are above and below it.
+func (s *PairedScreen) list(rows int) []string {
+	st, fx := s.c.Styles, s.fixed.get
+	n := len(s.pairings)
+	rows = min(max(rows, 1), n)
+	first := min(max(s.sel-rows/2, 0), n-rows)
+	header := fx(&st.Label, fmt.Sprintf("Pairings (%d)", n))
+	if above, below := first, n-first-rows; above+below > 0 {
+		var more []string
+		if above > 0 {
+			more = append(more, fmt.Sprintf("↑ %d more", above))
+		}
+		if below > 0 {
+			more = append(more, fmt.Sprintf("↓ %d more", below))
+		}
+		header += st.Faint.Render("  " + strings.Join(more, "  "))
+	}
+	out := []string{header}
+	for i := first; i < first+rows; i++ {
+		p := s.pairings[i]
+		marker, style := "  ", st.Text
+		if i == s.sel {
+			marker, style = fx(&st.Selected, "> "), st.Selected
+		}
+		line := marker + style.Render(padCells(DisplayName(p), 20)) +
+			st.Faint.Render(" "+padCells(orDash(p.TID), 10)+" "+string(p.Status))
+		if s.mixed() {
+			line += st.Faint.Render("  " + ProductName(p.Provider))
+		}
+		out = append(out, line)
+	}
+	return append(out, "")
+}
+
+// layout puts the title and, for SCI, the logo above the message, list,
+// details and actions, and picks the layout that fits. MaxWidth cuts lines
+// without wrapping, so measured heights decide before anything is joined.
+// The actions are the screen's purpose (Unpair is an SCI certification
+// item), so everything else gives way first, in this order: blank lines,
+// the full logo for the compact one, list rows beyond the selected one
+// (the header counts those above and below), then — only below the
+// supported minimum size, as SCIPAIRING02 wants the title and logo in the
+// paired state — the title, the logo and a plain "✓ Paired"; what still
+// does not fit is cut above the actions.
+func (s *PairedScreen) layout(head, tail, actions []string) []string {
 	st, fx := s.c.Styles, s.fixed.get
 	title := fx(&st.Title, s.c.Product)
-	if !s.sci() {
-		return s.fit(append([]string{title, ""}, body...))
+	n := len(s.pairings)
+	build := func(title, logo string, rows int, dense bool) []string {
+		var out []string
+		if title != "" {
+			out = append(out, title)
+		}
+		if logo != "" {
+			out = append(out, logo)
+		}
+		if title != "" || logo != "" {
+			out = append(out, "")
+		}
+		out = append(out, head...)
+		if n > 1 {
+			out = append(out, s.list(rows)...)
+		}
+		out = append(append(out, tail...), actions...)
+		if dense {
+			return s.fit(out)
+		}
+		return out
 	}
-	full := fx(&st.Logo, assets.Logo())
-	spaced := func(logo string) []string {
-		return append([]string{title, logo, ""}, body...)
+	fits := func(lines []string) bool { return s.h == 0 || linesHeight(lines) <= s.h }
+	compact := ""
+	if s.sci() {
+		full := fx(&st.Logo, assets.Logo())
+		switch s.logo {
+		case logoFull:
+			// The size allows the full logo (so the pairing form shows it
+			// too): blank lines go before it does.
+			if lines := build(title, full, n, true); fits(lines) {
+				return lines
+			}
+		case logoAuto:
+			if lines := build(title, full, n, false); fits(lines) && lipgloss.Width(full) <= max(s.w, 20) {
+				return lines
+			}
+		}
+		compact = fx(&st.Logo, assets.LogoCompact())
 	}
-	switch s.logo {
-	case logoFull:
-		// The size allows the full logo (so the pairing form shows it too):
-		// blank lines go before it does.
-		if lines := s.fit(spaced(full)); s.h == 0 || linesHeight(lines) <= s.h {
+	for rows := n; rows >= 1; rows-- {
+		if lines := build(title, compact, rows, true); fits(lines) {
 			return lines
 		}
-	case logoAuto:
-		if lines := spaced(full); (s.h == 0 || linesHeight(lines) <= s.h) && lipgloss.Width(full) <= max(s.w, 20) {
+	}
+	if lines := build("", compact, 1, true); fits(lines) {
+		return lines
+	}
+	lines := build("", "", 1, true)
+	if fits(lines) {
+		return lines
+	}
+	if head[0] == fx(&st.Success, "✓ Paired") {
+		// The plain tick says no more than the screen does.
+		head = nil
+		if lines = build("", "", 1, true); fits(lines) {
 			return lines
 		}
 	}
-	return s.fit(spaced(fx(&st.Logo, assets.LogoCompact())))
+	return cutAbove(lines, s.h, len(linesOf(actions)))
+}
+
+// linesOf splits rendered blocks into single lines.
+func linesOf(blocks []string) []string {
+	var out []string
+	for _, b := range blocks {
+		out = append(out, strings.Split(b, "\n")...)
+	}
+	return out
 }
 
 // fit drops blank lines, from the bottom up, until lines fit the screen.
@@ -349,21 +465,23 @@ func linesHeight(lines []string) int {
 	return n
 }
 
-// cutLines cuts every line to w cells without wrapping. It draws what
-// lipgloss's MaxWidth does for unstyled text whose lines join already made
-// equally wide, without measuring every line twice more.
-func cutLines(s string, w int) string {
-	lines := strings.Split(s, "\n")
+// clipLines cuts every line to w cells without wrapping, marking a cut
+// with "…" so a long name or value does not look complete.
+func clipLines(lines []string, w int) []string {
 	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, w, "")
+		if ansi.StringWidth(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
 	}
-	return strings.Join(lines, "\n")
+	return lines
 }
 
-func truncateText(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
+// truncateText cuts s to n display cells, marking the cut with "…": wide
+// characters (CJK, emoji) take two cells each, so runes cannot be counted.
+func truncateText(s string, n int) string { return ansi.Truncate(s, n, "…") }
+
+// padCells cuts s to n cells and pads it with spaces to exactly n cells.
+func padCells(s string, n int) string {
+	s = truncateText(s, n)
+	return s + strings.Repeat(" ", max(n-ansi.StringWidth(s), 0))
 }

@@ -19,7 +19,8 @@ func TestPairedLogoFollowsHeightThroughTheMemo(t *testing.T) {
 	s := memoScreen(t)
 	_ = s.View()
 	full, compact := false, false
-	for _, h := range []int{40, 18, 17, 16, 12, 8, 40, 17} {
+	// Below 12 lines the actions need the logo's line (TestPairedKeepsActionsAtMinimum).
+	for _, h := range []int{40, 18, 17, 16, 12, 40, 17} {
 		s.SetSize(80, h)
 		fresh := NewPaired(s.c, memoPairings(), "")
 		fresh.SetSize(80, h)

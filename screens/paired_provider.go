@@ -35,10 +35,9 @@ func ForgetHelp(provider string) string {
 }
 
 // ForgetWhere says where a forget takes effect: here, not on the terminal.
-func ForgetWhere(provider string) string {
-	if provider == providers.Helcim {
-		return "on this till"
-	}
+// "register" is the word for this POS everywhere (design.md), whatever the
+// provider.
+func ForgetWhere(_ string) string {
 	return "on this register"
 }
 

@@ -18,7 +18,9 @@ type PickerItem struct {
 type PickerKeys struct {
 	Up, Down key.Binding
 	Choose   key.Binding
-	Back     key.Binding
+	// Number chooses by the number in the list, in one key.
+	Number key.Binding
+	Back   key.Binding
 }
 
 // PickerScreen lists the available providers; choosing one switches the
@@ -39,6 +41,12 @@ func NewPicker(c Common, items []PickerItem) *PickerScreen {
 		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Back:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 	}}
+	var digits []string
+	for i := range min(len(items), 9) {
+		digits = append(digits, fmt.Sprint(i+1))
+	}
+	s.keys.Number = key.NewBinding(key.WithKeys(digits...), key.WithHelp(numberHelp(len(digits)), "choose by number"))
+	s.keys.Number.SetEnabled(len(digits) > 0)
 	for i, it := range items {
 		if it.ID == c.Provider {
 			s.sel = i
@@ -60,7 +68,16 @@ func (s *PickerScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *PickerScreen) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Choose, s.keys.Back}
 }
-func (s *PickerScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+func (s *PickerScreen) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{s.keys.Up, s.keys.Choose, s.keys.Number, s.keys.Back}}
+}
+
+func numberHelp(n int) string {
+	if n <= 1 {
+		return "1"
+	}
+	return fmt.Sprintf("1–%d", n)
+}
 
 func (s *PickerScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
@@ -76,7 +93,7 @@ func (s *PickerScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return s, send(PickProviderMsg{Provider: s.Selected()})
 	case key.Matches(km, s.keys.Back):
 		return s, send(PickProviderMsg{})
-	case km.Type == tea.KeyRunes && len(km.Runes) == 1 && km.Runes[0] >= '1' && int(km.Runes[0]-'1') < len(s.items):
+	case key.Matches(km, s.keys.Number):
 		// A digit chooses at once: two keys from anywhere to any provider.
 		s.sel = int(km.Runes[0] - '1')
 		return s, send(PickProviderMsg{Provider: s.Selected()})

@@ -65,7 +65,7 @@ func UnpairSteps(id string) string {
 	case providers.SmartConnect:
 		return "SmartConnect has no unpair from the register: unpair on the terminal (MENU → CONFIG → POS INTEGRATIONS; PAX A920: Smartpay/SmartConnect app → Settings), then forget it here."
 	case providers.Helcim:
-		return `To stop using the device from this till, switch it back to standalone mode on the terminal (Helcim app menu), then forget it here.`
+		return `To stop using the device from this register, switch it back to standalone mode on the terminal (Helcim app menu), then forget it here.`
 	}
 	return ""
 }

@@ -212,7 +212,12 @@ func (s *RegisterScreen) View() string {
 		if s.regen {
 			style = st.Warning
 		}
-		lines = append(lines, para.Render(style.Render(strings.Repeat(" ", 17)+hint)))
+		// Wrapped lines stay under the field they are about.
+		wrapped := strings.Split(lipgloss.NewStyle().Width(max(s.w-17, 10)).Render(hint), "\n")
+		for i, l := range wrapped {
+			wrapped[i] = style.Render(strings.Repeat(" ", 17) + strings.TrimRight(l, " "))
+		}
+		lines = append(lines, strings.Join(wrapped, "\n"))
 	}
 	if s.invalid != "" {
 		lines = append(lines, para.PaddingLeft(2).Render(st.Error.Render(s.invalid)))
@@ -231,7 +236,8 @@ func (s *RegisterScreen) fit(lines []string) string {
 				dense = append(dense, l)
 			}
 		}
-		out = join(dense...)
+		// The button is the way on: what still does not fit is cut above it.
+		out = join(cutAbove(dense, s.h, 1)...)
 	}
 	return out
 }

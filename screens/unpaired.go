@@ -12,6 +12,7 @@ import (
 
 	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/ui/keys"
 )
 
 // UnpairedKeys are the pairing form's keys.
@@ -43,10 +44,13 @@ type UnpairedScreen struct {
 	nick    textinput.Model
 	focus   int // 0 code, 1 nickname
 	invalid string
-	note    string // a line under the title, e.g. SmartConnect's register
-	w, h    int
-	art     unpairedArt // rendered logo and steps, reused between frames
-	logo    logoChoice
+	// busy: the form's values are on their way in a pair request; they
+	// are shown dimmed and take no keys until the answer comes.
+	busy bool
+	note string // a line under the title, e.g. SmartConnect's register
+	w, h int
+	art  unpairedArt // rendered logo and steps, reused between frames
+	logo logoChoice
 }
 
 // NewUnpaired builds the form. canGoBack shows "esc pairings" when other
@@ -59,7 +63,8 @@ func NewUnpaired(c Common, spec providers.CodeSpec, canGoBack bool) *UnpairedScr
 	code.Prompt = ""
 	code.Placeholder = "e.g. " + spec.Example
 	code.CharLimit = max(spec.MaxLen, 1) + 8 // room for the spaces and dashes people type
-	code.Width = 16
+	// As wide as the longest code typed, so none scrolls out of sight.
+	code.Width = code.CharLimit
 	code.TextStyle = c.Styles.Value
 	code.PlaceholderStyle = c.Styles.Faint
 	code.Focus()
@@ -95,6 +100,26 @@ func (s *UnpairedScreen) SetNote(note string) { s.note = note }
 // SetCanGoBack enables esc when there are pairings to go back to.
 func (s *UnpairedScreen) SetCanGoBack(ok bool) { s.keys.Back.SetEnabled(ok) }
 
+// SetBusy marks a pair request from this form in flight (true) or
+// answered (false). The model, which counts the requests, is the one
+// source of truth: the form does not guess from its own submit, which the
+// model may refuse.
+func (s *UnpairedScreen) SetBusy(busy bool) {
+	if busy == s.busy {
+		return
+	}
+	s.busy = busy
+	if busy {
+		s.code.Blur()
+		s.nick.Blur()
+		return
+	}
+	s.setFocus(s.focus)
+}
+
+// Busy reports whether a pair request from this form is in flight.
+func (s *UnpairedScreen) Busy() bool { return s.busy }
+
 // Pristine reports that nothing has been typed yet.
 func (s *UnpairedScreen) Pristine() bool { return s.code.Value() == "" && s.nick.Value() == "" }
 
@@ -111,6 +136,10 @@ func (s *UnpairedScreen) FullHelp() [][]key.Binding {
 
 func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
+	if ok && s.busy {
+		// Edits would be thrown away when the answer comes.
+		return s, nil
+	}
 	if !ok {
 		var cmd tea.Cmd
 		if s.focus == 0 {
@@ -132,9 +161,10 @@ func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	var cmd tea.Cmd
 	if s.focus == 0 {
 		if km.Type == tea.KeyRunes {
+			typed := km.Runes
 			km.Runes = s.allowedCodeRunes(km.Runes)
 			if len(km.Runes) == 0 {
-				s.invalid = s.rule()
+				s.invalid = s.rejected(typed)
 				return s, nil
 			}
 		}
@@ -197,6 +227,30 @@ func (s *UnpairedScreen) rule() string {
 	return fmt.Sprintf("%s must be %s %s, as shown on the terminal", s.spec.Label, n, what)
 }
 
+// rejected says why a key was not taken into the code field. It is about
+// the key, never the code: what is typed so far may well be valid. The
+// keys people press expecting a command (? and q elsewhere) are told the
+// key that does that here, where a field has focus.
+func (s *UnpairedScreen) rejected(rs []rune) string {
+	k := string(rs)
+	if len(rs) == 1 && unicode.IsPrint(rs[0]) {
+		k = Quote(k)
+	} else {
+		k = "That key"
+	}
+	switch string(rs) {
+	case "?":
+		return fmt.Sprintf("%s is not part of a %s — %s shows the keys", k, s.spec.Label, keys.TypingHelpKey)
+	case "q", "Q":
+		return fmt.Sprintf("%s is not part of a %s — ctrl+c quits", k, s.spec.Label)
+	}
+	what := "letters and digits"
+	if s.spec.Digits {
+		what = "digits"
+	}
+	return fmt.Sprintf("%s is not part of a %s: it has %s only", k, s.spec.Label, what)
+}
+
 func (s *UnpairedScreen) submit() tea.Cmd {
 	code := s.normalised()
 	if code == "" {
@@ -243,8 +297,26 @@ func (s *UnpairedScreen) instructions(compact bool) []string {
 }
 
 func (s *UnpairedScreen) View() string {
+	out := s.view()
+	if s.h > 0 && lipgloss.Height(out) > s.h {
+		// The Pair button is the way on: cut above it, never it.
+		return join(cutAbove([]string{out}, s.h, 1)...)
+	}
+	return out
+}
+
+func (s *UnpairedScreen) view() string {
 	st := s.c.Styles
 	field := func(label string, in textinput.Model, focused bool) string {
+		if s.busy {
+			// Dimmed and without a cursor or focus marker: nothing here
+			// can be edited until the answer comes.
+			value := in.Value()
+			if value == "" {
+				value = in.Placeholder
+			}
+			return "  " + st.Faint.Render(fmt.Sprintf("%-17s", label)+truncateText(value, max(in.Width, 1)))
+		}
 		marker := "  "
 		if focused {
 			marker = st.Selected.Render("> ")
@@ -253,7 +325,7 @@ func (s *UnpairedScreen) View() string {
 	}
 	form := []string{
 		field(s.spec.Label, s.code, s.focus == 0),
-		field("Pairing Nickname", s.nick, s.focus == 1),
+		field("Pairing Nickname", s.nick, s.focus == 1) + s.nickCount(),
 	}
 	if s.invalid != "" {
 		// Continuation lines keep the hint's indent, so a wrapped hint
@@ -261,6 +333,9 @@ func (s *UnpairedScreen) View() string {
 		form = append(form, lipgloss.NewStyle().Width(max(s.w, 20)).PaddingLeft(2).Render(st.Error.Render(s.invalid)))
 	}
 	button := st.Button.Render("[ Pair ]") + st.Faint.Render("  enter")
+	if s.busy {
+		button = st.Faint.Render("[ Pairing… ]")
+	}
 
 	title := st.Title.Render(s.c.Product)
 	art := s.rendered()
@@ -314,6 +389,17 @@ func (s *UnpairedScreen) View() string {
 func (s *UnpairedScreen) fixedHeight() int {
 	const fieldsAndButton = 3 // two one-line fields, one button line
 	return lipgloss.Height(s.c.Styles.Title.Render(s.c.Product)) + fieldsAndButton
+}
+
+// nickCount shows how much of the nickname's limit is used once it is
+// near: the field stops taking characters there, which would otherwise
+// look like a stuck keyboard.
+func (s *UnpairedScreen) nickCount() string {
+	n := len([]rune(s.nick.Value()))
+	if n < pairing.MaxNicknameRunes-10 {
+		return ""
+	}
+	return s.c.Styles.Faint.Render(fmt.Sprintf(" %d/%d", n, pairing.MaxNicknameRunes))
 }
 
 // SetLogo implements LogoSetter.

@@ -15,6 +15,9 @@ type Wording struct {
 	Title string // short heading
 	Line  string // the message itself
 	Next  string // what to do now
+	// Detail: the underlying cause, shown under Line where there is room
+	// ("" on most screens: Line is the cause).
+	Detail string
 	// Retry: repeating the action is worth offering.
 	Retry bool
 	// Forget: the pairing is gone remotely; offer to forget it here.
@@ -35,6 +38,17 @@ const (
 	textStoreLine  = "tillpair could not use the keyring or the pairing records"
 )
 
+// secretMissingWording: nothing was sent and the cloud rejected nothing;
+// the secret was issued once, at pairing, so only pairing again helps.
+func secretMissingWording() Wording {
+	return Wording{
+		Title:  "Signing secret missing",
+		Line:   "The signing secret for this pairing is missing on this register",
+		Next:   "Forget the pairing here, then pair the terminal again.",
+		Forget: true,
+	}
+}
+
 // storeError is implemented by keystore errors.
 type storeError interface{ StoreError() bool }
 
@@ -43,6 +57,10 @@ func Describe(err error) Wording {
 	var rb *pairing.RollbackError
 	if errors.As(err, &rb) {
 		return rolledBackWording(rb)
+	}
+	var sm *pairing.SecretMissingError
+	if errors.As(err, &sm) {
+		return secretMissingWording()
 	}
 	var se storeError
 	if errors.As(err, &se) && se.StoreError() {
@@ -72,7 +90,7 @@ func KindWording(k providers.Kind, pe *providers.Error) Wording {
 		return Wording{Title: "Invalid pairing code", Line: "That pairing code is not valid",
 			Next: "Check the code on the terminal and type it again."}
 	case providers.KindCodeUsed:
-		return Wording{Title: "Code already used", Line: "That pairing code was already used or has expired",
+		return Wording{Title: "Code used or expired", Line: "That pairing code was already used or has expired",
 			Next: "Start a new pairing on the terminal and enter the new code."}
 	case providers.KindNotFound:
 		if vendor == "" {
@@ -84,13 +102,13 @@ func KindWording(k providers.Kind, pe *providers.Error) Wording {
 		return Wording{Title: "Unpaired on the terminal", Line: TextNoActive,
 			Next: "This pairing was removed on the terminal or elsewhere. Forget it here, then pair again.", Forget: true}
 	case providers.KindCredentials:
-		return Wording{Title: "Integration not set up", Line: "The payment cloud rejected this till's credentials",
+		return Wording{Title: "Integration not set up", Line: "The payment cloud rejected this register's credentials",
 			Next: "Contact your POS support: the integration needs valid credentials."}
 	case providers.KindWrongEnvironment:
-		return Wording{Title: "Wrong environment", Line: "This terminal belongs to a different environment than this till",
+		return Wording{Title: "Wrong environment", Line: "This terminal belongs to a different environment than this register",
 			Next: "Test credentials cannot pair a live terminal (or the reverse). Contact your POS support."}
 	case providers.KindSignature:
-		return Wording{Title: "Request rejected", Line: "The payment cloud rejected this till's signed request",
+		return Wording{Title: "Request rejected", Line: "The payment cloud rejected this register's signed request",
 			Next: "Check that this computer's date and time are correct, and that the signing secret (Part A) is right with `tillpair setup sci`; then try again.", Retry: true}
 	case providers.KindRateLimited:
 		return Wording{Title: "Too many requests", Line: "The payment cloud asked tillpair to slow down",
@@ -100,10 +118,10 @@ func KindWording(k providers.Kind, pe *providers.Error) Wording {
 			Next: "Wake the terminal and open its pairing screen, then try again.", Retry: true}
 	case providers.KindNetwork:
 		return Wording{Title: "Connection problem", Line: TextNetwork,
-			Next: "The payment cloud could not be reached. Your pairings are kept.", Retry: true}
+			Next: "The payment cloud could not be reached. Nothing on this register was changed.", Retry: true}
 	case providers.KindTimeout:
 		return Wording{Title: "No answer in time", Line: TextNetwork,
-			Next: "The payment cloud did not answer in time. Your pairings are kept.", Retry: true}
+			Next: "The payment cloud did not answer in time. Nothing on this register was changed.", Retry: true}
 	case providers.KindServer:
 		return Wording{Title: "Cloud problem", Line: "The payment cloud had a problem",
 			Next: "Try again in a few minutes.", Retry: true}
@@ -128,6 +146,21 @@ func KindWording(k providers.Kind, pe *providers.Error) Wording {
 		return Wording{Title: "Something went wrong", Line: "Something unexpected went wrong",
 			Next: "Try again; if it keeps happening, run with --debug and contact support.", Retry: true}
 	}
+}
+
+// CancelFailedWording words a failed cancel of a pairing that awaits
+// confirmation. What the merchant must know first is that the pairing is
+// still waiting on the terminal; why the cancel failed is the detail. The
+// next step is trying the cancel again where that can help, else the
+// cause's own next step (contact support, fix the setup).
+func CancelFailedWording(err error) Wording {
+	cause := Describe(err)
+	w := Wording{Title: "Cancel failed", Line: "The pairing is still waiting on the terminal",
+		Detail: cause.Line, Next: cause.Next, Retry: cause.Retry, Forget: cause.Forget, Setup: cause.Setup}
+	if w.Retry {
+		w.Next = "Press r to try the cancel again."
+	}
+	return w
 }
 
 // rolledBackWording words a pair the provider accepted but tillpair could

@@ -85,3 +85,29 @@ func TestRolledBackPairOffersNoRetry(t *testing.T) {
 		t.Error("a plain store error should still offer Try again")
 	}
 }
+
+// Finding 10: a pairing whose own secret is missing here was refused on
+// this register before anything was sent, so it is not worded as the
+// cloud rejecting the credentials; a missing Part A (the client's local
+// KindCredentials refusal) keeps the credentials wording and offers no
+// Forget, since forgetting the pairing would not fix it.
+func TestSecretMissingHasOwnWording(t *testing.T) {
+	err := fmt.Errorf("check: %w", &pairing.SecretMissingError{Provider: providers.SCI, PairingID: "p1"})
+	w := Describe(err)
+	want := Wording{Title: "Signing secret missing", Line: "The signing secret for this pairing is missing on this register",
+		Next: "Forget the pairing here, then pair the terminal again.", Forget: true}
+	if w != want {
+		t.Errorf("wording %+v; want %+v", w, want)
+	}
+	s := NewError(testCommon(), err, nil, Paired, "p1")
+	s.SetSize(80, 20)
+	if v := s.View(); !strings.Contains(v, "Signing secret missing") || !strings.Contains(v, "Forget pairing") ||
+		strings.Contains(v, "rejected") {
+		t.Errorf("error screen:\n%s", v)
+	}
+	partA := &providers.Error{Provider: providers.SCI, Op: providers.OpCheck, Kind: providers.KindCredentials,
+		Message: "the SCI signing secret Part A is not configured"}
+	if pa := Describe(partA); pa.Title == want.Title || pa.Forget {
+		t.Errorf("a missing Part A is worded as a missing pairing secret: %+v", pa)
+	}
+}

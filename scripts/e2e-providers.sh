@@ -70,7 +70,7 @@ helcim() {
   wait_for "Check the terminal screen for the ping message"
   wait_for "Ping received from API"
   text f
-  wait_for "on this till?"
+  wait_for "on this register?"
   text y
   wait_for "Forgot"
   keys C-x

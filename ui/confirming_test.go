@@ -22,7 +22,7 @@ func TestConfirmingTestNoteOutlivesPolls(t *testing.T) {
 	const note = "Not confirmed on the terminal yet"
 
 	m.Update(keyRunes("t"))
-	m.Update(testDoneMsg{id: id, err: &providers.Error{Kind: providers.KindNotPaired}})
+	m.Update(testDoneMsg{stamp: m.stamp(), id: id, err: &providers.Error{Kind: providers.KindNotPaired}})
 	if !strings.Contains(m.View(), note) {
 		t.Fatalf("Test now's result not shown:\n%s", m.View())
 	}
@@ -40,7 +40,7 @@ func TestConfirmingTestNoteOutlivesPolls(t *testing.T) {
 		t.Errorf("a network warning should replace Test now's result:\n%s", v)
 	}
 
-	m.Update(testDoneMsg{id: id, err: &providers.Error{Kind: providers.KindNotPaired}})
+	m.Update(testDoneMsg{stamp: m.stamp(), id: id, err: &providers.Error{Kind: providers.KindNotPaired}})
 	m.Update(keyRunes("t"))
 	if strings.Contains(m.View(), note) {
 		t.Errorf("a new Test now should clear the previous result:\n%s", m.View())

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tillpair/tillpair/pairing"
@@ -62,8 +64,7 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		return m.awaitDone(msg), true
 	case cancelDoneMsg:
 		if msg.err != nil {
-			m.confirmingBack = m.confirming
-			return m.show(screens.NewError(m.c, msg.err, screens.CancelMsg{PairingID: msg.id}, screens.Confirming, "")), true
+			return m.cancelFailed(msg), true
 		}
 		m.pairings = msg.pairings
 		m.form = screens.NewUnpaired(m.c, m.spec, len(m.active()) > 0)
@@ -85,10 +86,10 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 			return m.navigate(screens.Unpaired)
 		}
 		if m.provider != providers.SCI {
-			return tea.Batch(m.show(screens.NewPaired(m.c, m.active(), "")), m.listCmd())
+			return tea.Batch(m.show(screens.NewPaired(m.c, m.shownPairings(), "")), m.listCmd())
 		}
 		// SCIPAIRING10: re-check pairing-info whenever the pairings are viewed.
-		return tea.Batch(m.show(screens.NewPaired(m.c, m.active(), "")), m.refreshCmd())
+		return tea.Batch(m.show(screens.NewPaired(m.c, m.shownPairings(), "")), m.refreshCmd())
 	case screens.Setup:
 		if m.provider != providers.SmartConnect {
 			return nil
@@ -138,6 +139,11 @@ func (m *Model) applyRefresh(msg refreshedMsg) tea.Cmd {
 			m.setStatus(widgets.StatusWarning, screens.TextNetwork)
 		}
 	}
+	for _, r := range msg.results {
+		if r.Pairing.Provider == m.provider && secretMissing(r.Err) {
+			return m.cannotSign(r.Err, r.Pairing.ID)
+		}
+	}
 	if m.confirming == nil {
 		for _, p := range m.pairings {
 			if p.Provider == m.provider && p.Status == providers.StatusAwaitingConfirmation {
@@ -152,11 +158,11 @@ func (m *Model) applyRefresh(msg refreshedMsg) tea.Cmd {
 		if len(m.active()) == 0 {
 			return m.navigate(screens.Unpaired)
 		}
-		s.SetPairings(m.active())
+		s.SetPairings(m.shownPairings())
 		return nil
 	case *screens.UnpairedScreen:
 		if len(m.active()) > 0 && s == m.form && s.Pristine() {
-			return m.show(screens.NewPaired(m.c, m.active(), ""))
+			return m.show(screens.NewPaired(m.c, m.shownPairings(), ""))
 		}
 	}
 	return nil
@@ -179,7 +185,7 @@ func (m *Model) pairedNow(p providers.Pairing) tea.Cmd {
 	m.stopAwait()
 	m.confirmingBack = nil
 	m.upsert(p)
-	return m.show(screens.NewPaired(m.c, m.active(), p.ID))
+	return m.show(screens.NewPaired(m.c, m.shownPairings(), p.ID))
 }
 
 func (m *Model) upsert(p providers.Pairing) {
@@ -207,10 +213,58 @@ func (m *Model) awaitDone(msg awaitDoneMsg) tea.Cmd {
 		}
 		m.confirming.TimedOut(line)
 		return nil
+	case secretMissing(msg.err) && m.confirming != nil:
+		return m.cannotSign(msg.err, m.confirming.PairingID())
 	default:
 		m.confirmingBack = m.confirming
 		return m.show(screens.NewError(m.c, msg.err, screens.WaitAgainMsg{PairingID: msg.p.ID}, screens.Confirming, ""))
 	}
+}
+
+// cancelFailed keeps the pairing's way back to its confirming screen (also
+// when the cancel was retried from the error screen, where no confirming
+// screen is shown) and says what failed: the pairing still waits on the
+// terminal and r tries the cancel again.
+func (m *Model) cancelFailed(msg cancelDoneMsg) tea.Cmd {
+	if m.confirming != nil {
+		m.confirmingBack = m.confirming
+	}
+	if secretMissing(msg.err) {
+		return m.cannotSign(msg.err, msg.id)
+	}
+	es := screens.NewCancelFailed(m.c, msg.err, screens.CancelMsg{PairingID: msg.id}, screens.Confirming).About(m.nameOf(msg.id))
+	cmd := m.show(es)
+	text := "Cancel failed: pairing still waiting on the terminal"
+	if es.Wording().Retry {
+		text += " — r retries the cancel"
+	}
+	m.setStatus(widgets.StatusError, text)
+	return cmd
+}
+
+// secretMissing: the pairing's own signing secret is not in this
+// register's keyring, so the call failed here before anything was sent.
+// Only forgetting the pairing and pairing again helps. A missing Part A is
+// the integration's set-up, not the pairing's, and is not matched.
+func secretMissing(err error) bool {
+	var sm *pairing.SecretMissingError
+	return errors.As(err, &sm)
+}
+
+// cannotSign shows that pairing id cannot be used from this till and offers
+// to forget it. Nothing is left to wait for or to cancel from here (a
+// cancel needs the same secret), so the screen does not return to the
+// confirming screen, and switching provider stays possible.
+func (m *Model) cannotSign(err error, id string) tea.Cmd {
+	m.stopAwait()
+	m.confirmingBack = nil
+	back := screens.Unpaired
+	if len(m.active()) > 0 {
+		back = screens.Paired
+	}
+	cmd := m.show(screens.NewError(m.c, err, nil, back, id).About(m.nameOf(id)))
+	m.forgettable = id
+	return cmd
 }
 
 func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
@@ -220,6 +274,8 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 			return m.pairedNow(msg.p)
 		case msg.err == nil || providers.KindOf(msg.err) == providers.KindNotPaired:
 			m.confirming.TestDone("Not confirmed on the terminal yet")
+		case secretMissing(msg.err):
+			return m.cannotSign(msg.err, msg.id)
 		default:
 			m.confirming.TestDone(screens.Describe(msg.err).Line)
 		}
@@ -227,6 +283,9 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 	}
 	if ps, ok := m.screen.(*screens.PairedScreen); ok {
 		ps.Done()
+	}
+	if secretMissing(msg.err) {
+		return m.cannotSign(msg.err, msg.id)
 	}
 	if msg.err != nil {
 		back := screens.Paired
@@ -241,10 +300,10 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 	m.upsert(msg.p)
 	var cmd tea.Cmd
 	if ps, ok := m.screen.(*screens.PairedScreen); ok {
-		ps.SetPairings(m.active())
+		ps.SetPairings(m.shownPairings())
 	} else {
 		// A Test retried from the error screen succeeded: leave the error.
-		cmd = m.show(screens.NewPaired(m.c, m.active(), ""))
+		cmd = m.show(screens.NewPaired(m.c, m.shownPairings(), ""))
 	}
 	m.setStatus(widgets.StatusSuccess, screens.TestedText(m.provider, m.clock.Now()))
 	return cmd
@@ -284,7 +343,7 @@ func (m *Model) removed(msg removedMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	if len(m.active()) > 0 {
-		cmd = m.show(screens.NewPaired(m.c, m.active(), ""))
+		cmd = m.show(screens.NewPaired(m.c, m.shownPairings(), ""))
 	} else {
 		m.form = screens.NewUnpaired(m.c, m.spec, false)
 		cmd = m.show(m.form)

@@ -16,17 +16,20 @@ type (
 	// registerMsg answers loadRegisterCmd; then is where to go when an
 	// identity exists.
 	registerMsg struct {
+		stamp
 		id   providers.RegisterIdentity
 		ok   bool
 		err  error
 		then screens.ID
 	}
 	registerSavedMsg struct {
+		stamp
 		change pairing.RegisterChange
 		err    error
 	}
 	// listedMsg answers listCmd: the pairings without a live check.
 	listedMsg struct {
+		stamp
 		gen      int
 		pairings []providers.Pairing
 		err      error
@@ -34,21 +37,21 @@ type (
 )
 
 func (m *Model) loadRegisterCmd(then screens.ID) tea.Cmd {
-	svc := m.svc
+	svc, st := m.svc, m.stamp()
 	return func() tea.Msg {
 		id, ok, err := svc.Register()
-		return registerMsg{id: id, ok: ok, err: err, then: then}
+		return registerMsg{stamp: st, id: id, ok: ok, err: err, then: then}
 	}
 }
 
 func (m *Model) saveRegisterCmd(in screens.SaveRegisterMsg) tea.Cmd {
-	svc := m.svc
+	svc, st := m.svc, m.stamp()
 	return func() tea.Msg {
 		ch, err := svc.SaveRegister(pairing.RegisterInput{
 			RegisterName: in.RegisterName, BusinessName: in.BusinessName, VendorName: in.VendorName,
 			RegenerateID: in.RegenerateID,
 		})
-		return registerSavedMsg{change: ch, err: err}
+		return registerSavedMsg{stamp: st, change: ch, err: err}
 	}
 }
 
@@ -56,10 +59,10 @@ func (m *Model) saveRegisterCmd(in screens.SaveRegisterMsg) tea.Cmd {
 // every ping against a per-minute limit and SmartConnect's check waits on
 // the terminal, so only SCI re-checks whenever its pairings are viewed.
 func (m *Model) listCmd() tea.Cmd {
-	svc, gen := m.svc, m.listGen
+	svc, gen, st := m.svc, m.listGen, m.stamp()
 	return func() tea.Msg {
 		ps, err := svc.List()
-		return listedMsg{gen: gen, pairings: ps, err: err}
+		return listedMsg{stamp: st, gen: gen, pairings: ps, err: err}
 	}
 }
 
@@ -77,6 +80,10 @@ func (m *Model) handleProviderFlow(msg tea.Msg) (tea.Cmd, bool) {
 		m.register, m.hasRegister = msg.id, msg.ok
 		if f, ok := m.screen.(*screens.UnpairedScreen); ok {
 			f.SetNote(m.registerNote())
+		}
+		if ps, ok := m.screen.(*screens.PairedScreen); ok && !ps.Testing() && !ps.Asking() {
+			// The pairings were drawn before the identity was known.
+			ps.SetPairings(m.shownPairings())
 		}
 		if m.provider != providers.SmartConnect {
 			return nil, true
@@ -97,7 +104,7 @@ func (m *Model) handleProviderFlow(msg tea.Msg) (tea.Cmd, bool) {
 		if msg.err != nil {
 			return m.show(screens.NewError(m.c, msg.err, nil, screens.Unpaired, "")), true
 		}
-		return m.applyRefresh(refreshedMsg{gen: msg.gen, pairings: msg.pairings}), true
+		return m.applyRefresh(refreshedMsg{stamp: msg.stamp, gen: msg.gen, pairings: msg.pairings}), true
 	}
 	return nil, false
 }
@@ -126,6 +133,12 @@ func (m *Model) openPicker() tea.Cmd {
 		m.setStatus(widgets.StatusWarning, "Finish or cancel this pairing before switching provider")
 		return nil
 	}
+	if m.pairsInFlight > 0 {
+		// Its answer may be a pairing awaiting confirmation, which must be
+		// shown (and confirmed or cancelled) on its own provider.
+		m.setStatus(widgets.StatusWarning, pairingBusyText)
+		return nil
+	}
 	var items []screens.PickerItem
 	for _, p := range m.svc.Providers() {
 		items = append(items, screens.PickerItem{ID: p.ID(), Badge: m.badges[p.ID()]})
@@ -144,15 +157,27 @@ func (m *Model) pickProvider(id string) tea.Cmd {
 		return m.show(back)
 	}
 	m.setProvider(id)
+	m.stopAwait()
 	m.form = nil
 	m.confirmingBack = nil
+	m.forgettable = ""
 	m.cache = renderCache{}
 	m.setStatus(widgets.StatusInfo, "Provider: "+m.c.Product)
+	// What is known now is shown at once; the entry check then does what
+	// starting on this provider does: resume a pairing awaiting
+	// confirmation and re-check (SCI) or re-read the pairings.
+	var show tea.Cmd
+	if len(m.active()) > 0 {
+		show = m.show(screens.NewPaired(m.c, m.shownPairings(), ""))
+	} else {
+		show = m.navigate(screens.Unpaired)
+	}
+	cmds := []tea.Cmd{show, m.entryCmd()}
 	if id == providers.SmartConnect {
 		// The identity decides between setup and the pairing screens.
-		return tea.Batch(m.navigate(screens.Paired), m.loadRegisterCmd(screens.Unpaired))
+		cmds = append(cmds, m.loadRegisterCmd(screens.Unpaired))
 	}
-	return m.navigate(screens.Paired)
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) registerSaved(msg registerSavedMsg) tea.Cmd {
@@ -171,6 +196,9 @@ func (m *Model) registerSaved(msg registerSavedMsg) tea.Cmd {
 	}
 	cmd := m.navigate(screens.Paired)
 	m.setStatus(widgets.StatusSuccess, "Register identity saved")
+	if msg.change.NeedsRepair {
+		m.setStatus(widgets.StatusWarning, "Re-pairing is needed: pair this register with the terminal again")
+	}
 	if len(msg.change.Reasons) > 0 {
 		m.setStatus(widgets.StatusWarning, msg.change.Reasons[0])
 	}

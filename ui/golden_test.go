@@ -170,7 +170,7 @@ func TestGoldenConfirming(t *testing.T) {
 		{name: "timed_out", prep: func(m *Model, c *clockwork.FakeClock) {
 			showConfirming(m, c)
 			m.handleFlow(awaitDoneMsg{gen: m.awaitGen, err: &providers.Error{Kind: providers.KindTimeout,
-				Message: "The terminal was not confirmed within 2m0s."}})
+				Message: "The terminal was not confirmed within 2 minutes."}})
 		}},
 	} {
 		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })

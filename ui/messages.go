@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -17,12 +18,14 @@ import (
 // one of these.
 type (
 	refreshedMsg struct {
+		stamp
 		gen      int
 		results  []pairing.CheckResult
 		pairings []providers.Pairing
 		err      error
 	}
 	pairDoneMsg struct {
+		stamp
 		in  screens.PairMsg
 		p   providers.Pairing
 		err error
@@ -37,17 +40,20 @@ type (
 		err error
 	}
 	cancelDoneMsg struct {
+		stamp
 		id       string
 		pairings []providers.Pairing
 		err      error
 	}
 	testDoneMsg struct {
+		stamp
 		id  string
 		p   providers.Pairing
 		err error
 	}
 	// removedMsg answers Unpair and Forget.
 	removedMsg struct {
+		stamp
 		id, name string
 		forgot   bool
 		pairings []providers.Pairing
@@ -61,6 +67,33 @@ type (
 	tickMsg struct{}
 )
 
+// stamp is the provider generation (Model.gen) a service call was started
+// in; every call's answer embeds one and is dropped when the provider
+// changed since. The answers keep their own types (the demo player counts
+// them by type).
+type stamp struct{ provGen int }
+
+func (s stamp) startedIn() int { return s.provGen }
+
+// stamped is an answer tied to a provider generation.
+type stamped interface{ startedIn() int }
+
+func (m *Model) stamp() stamp { return stamp{provGen: m.gen} }
+
+// dropStale forgets an answer about a provider no longer shown; only the
+// count of pair requests in flight must still follow it.
+func (m *Model) dropStale(msg tea.Msg) {
+	if _, ok := msg.(pairDoneMsg); ok {
+		// Switching provider is refused while a pair request is in flight,
+		// so this is not expected; a pairing it left awaiting confirmation
+		// is in the records and is resumed when its provider is entered.
+		m.pairsInFlight--
+	}
+}
+
+// maxEntryChecks bounds the live checks on entry running at once.
+const maxEntryChecks = 4
+
 // callTimeout bounds one service call from the UI; each request inside has
 // its own shorter deadline.
 const callTimeout = 60 * time.Second
@@ -68,27 +101,65 @@ const callTimeout = 60 * time.Second
 // quitCancelTimeout bounds cancelling a pairing before quitting.
 const quitCancelTimeout = 15 * time.Second
 
+// entryCmd is what entering a provider runs, on start-up and on every
+// switch to it: the pairings are re-read (so a pairing left awaiting
+// confirmation is resumed) and, for SCI only, re-checked live
+// (SCIPAIRING10). Helcim's check is a ping that shows on the device and
+// counts against a per-minute limit, and README promises it is only sent
+// when asked (Test); SmartConnect's check runs a transaction on the
+// terminal. Neither is sent just because the app opened.
+func (m *Model) entryCmd() tea.Cmd {
+	if m.provider == providers.SCI {
+		return m.refreshCmd()
+	}
+	return m.listCmd()
+}
+
+// refreshCmd re-checks the shown provider's pairings live, then lists them
+// all; other providers' pairings are not touched (their devices would show
+// a ping, or their terminals run a status transaction, unasked).
 func (m *Model) refreshCmd() tea.Cmd {
-	svc, ctx, gen := m.svc, m.ctx, m.listGen
+	svc, ctx, gen, prov, st := m.svc, m.ctx, m.listGen, m.provider, m.stamp()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
-		res, err := svc.Refresh(ctx)
+		all, err := svc.List()
 		if err != nil {
-			return refreshedMsg{gen: gen, err: err}
+			return refreshedMsg{stamp: st, gen: gen, err: err}
 		}
+		var mine []providers.Pairing
+		for _, p := range all {
+			if p.Provider == prov && p.Status != providers.StatusUnpaired {
+				mine = append(mine, p)
+			}
+		}
+		res := make([]pairing.CheckResult, len(mine))
+		sem := make(chan struct{}, maxEntryChecks)
+		var wg sync.WaitGroup
+		for i, p := range mine {
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				got, err := svc.Test(ctx, p.ID)
+				if got.ID == "" {
+					got = p
+				}
+				res[i] = pairing.CheckResult{Pairing: got, Err: err}
+			})
+		}
+		wg.Wait()
 		ps, err := svc.List()
-		return refreshedMsg{gen: gen, results: res, pairings: ps, err: err}
+		return refreshedMsg{stamp: st, gen: gen, results: res, pairings: ps, err: err}
 	}
 }
 
 func (m *Model) pairCmd(in screens.PairMsg) tea.Cmd {
-	svc, ctx, prov := m.svc, m.ctx, m.provider
+	svc, ctx, prov, st := m.svc, m.ctx, m.provider, m.stamp()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
 		p, err := svc.Pair(ctx, pairing.PairInput{Provider: prov, Code: in.Code, Nickname: in.Nickname})
-		return pairDoneMsg{in: in, p: p, err: err}
+		return pairDoneMsg{stamp: st, in: in, p: p, err: err}
 	}
 }
 
@@ -140,16 +211,18 @@ func (m *Model) stopAwait() {
 	}
 }
 
-func (m *Model) cancelCmd(id string) tea.Cmd { return cancelWithin(m.svc, m.ctx, callTimeout, id) }
+func (m *Model) cancelCmd(id string) tea.Cmd {
+	return cancelWithin(m.svc, m.ctx, callTimeout, id, m.stamp())
+}
 
 // quitCancelCmd cancels before quitting: bounded tighter, because the
 // merchant is waiting to leave, and not cut short when the program's
 // context ends, because a half-made pairing must not be left behind.
 func (m *Model) quitCancelCmd(id string) tea.Cmd {
-	return cancelWithin(m.svc, context.WithoutCancel(m.ctx), quitCancelTimeout, id)
+	return cancelWithin(m.svc, context.WithoutCancel(m.ctx), quitCancelTimeout, id, m.stamp())
 }
 
-func cancelWithin(svc Service, ctx context.Context, timeout time.Duration, id string) tea.Cmd {
+func cancelWithin(svc Service, ctx context.Context, timeout time.Duration, id string, st stamp) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
@@ -158,22 +231,22 @@ func cancelWithin(svc Service, ctx context.Context, timeout time.Duration, id st
 		if err == nil {
 			err = lerr
 		}
-		return cancelDoneMsg{id: id, pairings: ps, err: err}
+		return cancelDoneMsg{stamp: st, id: id, pairings: ps, err: err}
 	}
 }
 
 func (m *Model) testCmd(id string) tea.Cmd {
-	svc, ctx := m.svc, m.ctx
+	svc, ctx, st := m.svc, m.ctx, m.stamp()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
 		p, err := svc.Test(ctx, id)
-		return testDoneMsg{id: id, p: p, err: err}
+		return testDoneMsg{stamp: st, id: id, p: p, err: err}
 	}
 }
 
 func (m *Model) removeCmd(id string, forget bool) tea.Cmd {
-	svc, ctx, name := m.svc, m.ctx, m.nameOf(id)
+	svc, ctx, name, st := m.svc, m.ctx, m.nameOf(id), m.stamp()
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
@@ -187,7 +260,7 @@ func (m *Model) removeCmd(id string, forget bool) tea.Cmd {
 		if err == nil {
 			err = lerr
 		}
-		return removedMsg{id: id, name: name, forgot: forget, pairings: ps, err: err}
+		return removedMsg{stamp: st, id: id, name: name, forgot: forget, pairings: ps, err: err}
 	}
 }
 

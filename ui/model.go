@@ -109,6 +109,20 @@ type Model struct {
 	// quitNote is what the merchant must know after the program ends (a
 	// cancel-before-quit's outcome); "" when nothing.
 	quitNote string
+	// quitLeftWaiting: quitting may have left a pairing awaiting
+	// confirmation (the cancel failed or was not waited for), so the run
+	// did not end cleanly.
+	quitLeftWaiting bool
+
+	// gen counts provider switches. Every service call's answer carries
+	// the gen it was started in (stamp) and is dropped when the
+	// provider changed since: an answer about the old provider's pairings
+	// would otherwise be drawn as the new provider's.
+	gen int
+	// forgettable is the pairing the error screen shows a failure about
+	// that only forgetting it can fix ("" when none): its secret is
+	// missing on this till, so nothing can be sent for it.
+	forgettable string
 
 	awaitGen int
 	// listGen counts changes to the set of pairings made here (forget,
@@ -172,6 +186,7 @@ func New(o Options) *Model {
 // setProvider makes id the active provider: header, capabilities, code
 // spec and the wording of the terminal keys follow it.
 func (m *Model) setProvider(id string) {
+	m.gen++
 	m.provider, m.badge = id, m.badges[id]
 	m.caps = providers.Capabilities{}
 	if p, ok := m.svc.Provider(id); ok {
@@ -198,7 +213,7 @@ func (m *Model) Screen() screens.Screen { return m.screen }
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.screen.Init(), tickCmd(m.ctx, m.clock)}
 	if !m.skipEntryCheck {
-		cmds = append(cmds, m.refreshCmd())
+		cmds = append(cmds, m.entryCmd())
 		if m.provider == providers.SmartConnect {
 			cmds = append(cmds, m.loadRegisterCmd(screens.Unpaired))
 		}
@@ -266,6 +281,7 @@ func (m *Model) whileQuitting(msg tea.Msg) tea.Cmd {
 		m.w, m.h = msg.Width, msg.Height
 	case tea.KeyMsg:
 		if key.Matches(msg, m.gkeys.ForceQuit) && m.quitAfterPair {
+			m.quitLeftWaiting = true
 			m.quitNote = "Quit before the pairing request finished: run tillpair status to check nothing was left waiting"
 			m.setStatus(widgets.StatusWarning, m.quitNote)
 			return m.stop()
@@ -308,6 +324,7 @@ func (m *Model) quitCancelled(err error) tea.Cmd {
 		m.setStatus(widgets.StatusInfo, m.quitNote)
 		return m.stop()
 	}
+	m.quitLeftWaiting = true
 	switch {
 	case errors.Is(err, errQuitBeforeCancel):
 		m.quitNote = "Quit before the cancel finished: pairing " + id + " may still be waiting; remove it with: tillpair unpair " + id
@@ -330,6 +347,11 @@ func (m *Model) quitCancelled(err error) tea.Cmd {
 // that awaited confirmation, or "" when quitting left nothing to report.
 func (m *Model) QuitNote() string { return m.quitNote }
 
+// QuitLeftWaiting reports that quitting may have left a pairing awaiting
+// confirmation (QuitNote says which and how to remove it): the caller
+// exits non-zero, so a script or supervisor sees the run was interrupted.
+func (m *Model) QuitLeftWaiting() bool { return m.quitLeftWaiting }
+
 // stop ends background work and the program.
 func (m *Model) stop() tea.Cmd {
 	m.quitting = true
@@ -349,6 +371,7 @@ func (m *Model) setStatus(kind widgets.StatusKind, text string) {
 // show makes s the active screen at the current body size.
 func (m *Model) show(s screens.Screen) tea.Cmd {
 	m.screen = s
+	m.forgettable = ""
 	if f, ok := s.(*screens.UnpairedScreen); ok {
 		f.SetNote(m.registerNote())
 	}
@@ -371,6 +394,38 @@ func (m *Model) active() []providers.Pairing {
 	return out
 }
 
+// statusNeedsRepair is how a SmartConnect pairing made with a register
+// identity this register no longer sends is shown: SmartConnect routes by
+// the register ID and business name, so the terminal no longer reaches
+// this register and calling it active would be wrong.
+const statusNeedsRepair = screens.StatusNeedsRepair
+
+// shownPairings are the active pairings as the paired screen shows them.
+func (m *Model) shownPairings() []providers.Pairing {
+	out := m.active()
+	for i, p := range out {
+		if m.needsRepair(p) {
+			out[i].Status = statusNeedsRepair
+		}
+	}
+	return out
+}
+
+// needsRepair: p is SmartConnect's and was made with another register ID,
+// business name or vendor name than the register's current identity (the
+// same test SaveRegister's NeedsRepair makes).
+func (m *Model) needsRepair(p providers.Pairing) bool {
+	if p.Provider != providers.SmartConnect || !m.hasRegister {
+		return false
+	}
+	cur := m.register
+	if p.Register == nil {
+		return p.ID != cur.RegisterID
+	}
+	return p.Register.RegisterID != cur.RegisterID || p.Register.BusinessName != cur.BusinessName ||
+		p.Register.VendorName != cur.VendorName
+}
+
 func (m *Model) typing() bool {
 	t, ok := m.screen.(screens.Typer)
 	return ok && t.Typing()
@@ -386,6 +441,33 @@ func (m *Model) paneTerminal() (widgets.TerminalView, bool) {
 	return widgets.TerminalView{}, false
 }
 
+// pairingBusyText is the status while a pair request is in flight.
+const pairingBusyText = "Pairing… waiting for the payment cloud's answer (ctrl+c quits)"
+
+// pairingBusy: a pair request is in flight, so the form's values are on
+// their way and the keys that would change or leave the form wait.
+func (m *Model) pairingBusy() bool { return m.pairsInFlight > 0 }
+
+// terminalKey is a key of the sandbox's virtual terminal: it acts on the
+// simulated device, not on the POS side, so it works at any time.
+func (m *Model) terminalKey(msg tea.KeyMsg) bool {
+	return key.Matches(msg, m.tkeys.Sleep) || key.Matches(msg, m.tkeys.NewCode) ||
+		key.Matches(msg, m.tkeys.Confirm) || key.Matches(msg, m.tkeys.Unpair)
+}
+
+// forgetKey forgets the pairing an error screen is about when nothing but
+// forgetting it can help (m.forgettable).
+func (m *Model) forgetKey() key.Binding {
+	return key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "forget pairing"))
+}
+
+// offersForget: the error screen shown is about a pairing only
+// forgetting can fix, and the screen does not offer Forget itself.
+func (m *Model) offersForget() bool {
+	es, ok := m.screen.(*screens.ErrorScreen)
+	return ok && m.forgettable != "" && !es.Wording().Forget
+}
+
 // quitMsg stops the program like ctrl+c but keeps the status line, so a
 // caller (a signal handler, a golden test) can end it without a key.
 type quitMsg struct{}
@@ -396,16 +478,25 @@ func Quit() tea.Msg { return quitMsg{} }
 // Update routes one message, then re-applies the layout because help and
 // the status line may have changed the body's height.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if s, ok := msg.(stamped); ok && s.startedIn() != m.gen {
+		m.dropStale(msg)
+		return m, nil
+	}
 	if m.quitting {
 		// Late results of calls cut short by quitting change nothing.
 		return m, nil
 	}
+	var cmd tea.Cmd
 	if m.quitCancel != "" || m.quitAfterPair {
-		cmd := m.whileQuitting(msg)
-		m.layout()
-		return m, cmd
+		cmd = m.whileQuitting(msg)
+	} else {
+		cmd = m.update(msg)
 	}
-	cmd := m.update(msg)
+	// The in-flight count changes in several places; the form follows it
+	// here, once, so it can never show "Pair" while a request is out.
+	if m.form != nil {
+		m.form.SetBusy(m.pairingBusy())
+	}
 	m.layout()
 	return m, cmd
 }
@@ -417,7 +508,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.layout()
 		return nil
 	case tea.KeyMsg:
-		return m.handleKey(msg)
+		return m.handleKeys(msg)
 	case quitMsg:
 		return m.quit()
 	case tickMsg:
@@ -439,12 +530,52 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// handleKeys takes one key message. Bubble Tea delivers the runes of one
+// read as a single message, so two command keys typed fast (or sent by
+// tmux in one write) arrive together and would match no binding: where no
+// text field has the focus they are split and handled one by one, in
+// order; a focused field takes them all, as typing.
+func (m *Model) handleKeys(msg tea.KeyMsg) tea.Cmd {
+	if m.w != 0 && m.tooSmall() {
+		// Nothing of the app is on screen, so nothing may change unseen:
+		// only quitting (which still cancels a waiting pairing) acts.
+		if key.Matches(msg, m.gkeys.ForceQuit) {
+			return m.quit()
+		}
+		return nil
+	}
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Paste {
+		return m.handleKey(msg)
+	}
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		if m.typing() || m.quitting || m.quitCancel != "" || m.quitAfterPair {
+			rest := msg
+			rest.Runes = msg.Runes[i:]
+			if m.typing() {
+				cmds = append(cmds, m.handleKey(rest))
+			}
+			break
+		}
+		one := msg
+		one.Runes = []rune{r}
+		cmds = append(cmds, m.handleKey(one))
+	}
+	return tea.Batch(cmds...)
+}
+
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	// The next key press clears the status line (pug/gh-dash convention).
 	m.setStatus(widgets.StatusNone, "")
 	switch {
 	case key.Matches(msg, m.gkeys.ForceQuit):
 		return m.quit()
+	case m.pairingBusy() && !m.terminalKey(msg):
+		// The form's values are being sent: edits would be thrown away
+		// when the answer comes, and the request cannot be taken back
+		// once the cloud may have acted on it.
+		m.setStatus(widgets.StatusWarning, pairingBusyText)
+		return nil
 	case key.Matches(msg, m.gkeys.Provider):
 		return m.openPicker()
 	case key.Matches(msg, m.gkeys.Setup):
@@ -471,15 +602,19 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return m.terminalCmd(m.terms.Unpair, v)
 		}
 	}
-	if !m.typing() {
-		switch {
-		case key.Matches(msg, m.gkeys.Quit):
-			return m.quit()
-		case key.Matches(msg, m.gkeys.Help):
-			m.fullHelp = !m.fullHelp
-			m.layout()
-			return nil
+	if m.forgettable != "" && key.Matches(msg, m.forgetKey()) {
+		if _, onError := m.screen.(*screens.ErrorScreen); onError {
+			return m.removeCmd(m.forgettable, true)
 		}
+	}
+	// Where a field has focus, ? is typed: the help answers to ctrl+g/F1 there.
+	if key.Matches(msg, m.gkeys.HelpFor(m.typing(), m.fullHelp)) {
+		m.fullHelp = !m.fullHelp
+		m.layout()
+		return nil
+	}
+	if !m.typing() && key.Matches(msg, m.gkeys.Quit) {
+		return m.quit()
 	}
 	var cmd tea.Cmd
 	m.screen, cmd = m.screen.Update(msg)
@@ -505,11 +640,14 @@ func (m *Model) shortHelpParts() (cut, pinned []key.Binding) {
 	// The provider key goes first when the footer is narrow; it stays in
 	// the full help.
 	cut = append(append([]key.Binding{}, m.screen.ShortHelp()...), m.providerKey())
+	if m.offersForget() {
+		cut = append([]key.Binding{m.forgetKey()}, cut...)
+	}
 	if m.typing() {
 		// q and ? are typed into the field here.
-		return cut, []key.Binding{m.gkeys.ForceQuit}
+		return cut, []key.Binding{m.gkeys.HelpFor(true, m.fullHelp), m.gkeys.ForceQuit}
 	}
-	return cut, []key.Binding{m.gkeys.Help, m.gkeys.Quit}
+	return cut, []key.Binding{m.gkeys.HelpFor(false, m.fullHelp), m.gkeys.Quit}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -517,9 +655,12 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.ShortHelp()}
 	}
 	out := append([][]key.Binding{}, m.screen.FullHelp()...)
+	if m.offersForget() {
+		out = append(out, []key.Binding{m.forgetKey()})
+	}
 	if m.typing() {
 		// q and ? are typed into the field here, as in the short help.
-		return append(out, []key.Binding{m.gkeys.ForceQuit, m.providerKey(), m.gkeys.Setup})
+		return append(out, []key.Binding{m.gkeys.HelpFor(true, m.fullHelp), m.gkeys.ForceQuit, m.providerKey(), m.gkeys.Setup})
 	}
-	return append(out, []key.Binding{m.gkeys.Help, m.gkeys.Quit, m.gkeys.ForceQuit, m.providerKey(), m.gkeys.Setup})
+	return append(out, []key.Binding{m.gkeys.HelpFor(false, m.fullHelp), m.gkeys.Quit, m.gkeys.ForceQuit, m.providerKey(), m.gkeys.Setup})
 }

@@ -5,8 +5,16 @@ package keys
 
 import "github.com/charmbracelet/bubbles/key"
 
+// TypingHelpKey opens and closes the help while a text field has focus,
+// where ? is typed. ctrl+g because nothing else wants it: bubbles'
+// textinput binds no ctrl+g, terminals pass it on as BEL, tmux leaves it
+// alone, whereas ctrl+h is backspace in many terminals and F1 opens
+// GNOME Terminal's own help (F1 is bound too, for where it arrives).
+const TypingHelpKey = "ctrl+g"
+
 // Global keys work on every screen. Quit's "q" and Help's "?" are ignored
-// while a text field has focus, so they can be typed.
+// while a text field has focus, so they can be typed; HelpFor gives the
+// help toggle that works there.
 type Global struct {
 	Quit      key.Binding
 	ForceQuit key.Binding
@@ -24,11 +32,31 @@ func NewGlobal() Global {
 	return Global{
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		Help:      key.NewBinding(key.WithKeys("?", "f1", TypingHelpKey), key.WithHelp("?", "all keys")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Provider:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "provider")),
 		Setup:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "register setup"), key.WithDisabled()),
 	}
+}
+
+// HelpFor is the help toggle as a screen offers it: with a text field
+// focused (typing) ? is typed, so only ctrl+g and F1 toggle and the help
+// names ctrl+g; while the help is open the toggle reads "close help". The
+// root model matches keys against it, before the typing check, and shows
+// it in the footer, so the help can be opened and closed on every screen.
+func (g Global) HelpFor(typing, open bool) key.Binding {
+	b := g.Help
+	desc := "all keys"
+	if open {
+		desc = "close help"
+	}
+	if typing {
+		b.SetKeys("f1", TypingHelpKey)
+		b.SetHelp(TypingHelpKey, desc)
+		return b
+	}
+	b.SetHelp("?", desc)
+	return b
 }
 
 // Terminal keys drive the sandbox's virtual terminal. They are control

@@ -6,6 +6,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tillpair/tillpair/ui/theme"
 )
@@ -23,15 +24,15 @@ func NewHelp(st *theme.Styles) help.Model {
 	return h
 }
 
-// Footer renders key help: one line normally; with showFull, one line per
-// group, which fits narrow terminals better than help.Model's columns.
+// Footer renders key help: one line normally; with showFull, each group
+// on lines of its own, which fits narrow terminals better than
+// help.Model's columns. The full help wraps rather than cuts: it is where
+// every key must be found.
 func Footer(h help.Model, w int, short []key.Binding, full [][]key.Binding, showFull bool) string {
 	if showFull {
 		var lines []string
 		for _, g := range full {
-			if l := shortHelp(h, w, g); l != "" {
-				lines = append(lines, l)
-			}
+			lines = append(lines, wrapHelp(h, w, g)...)
 		}
 		return strings.Join(lines, "\n")
 	}
@@ -93,4 +94,28 @@ func shortHelp(h help.Model, w int, bs []key.Binding) string {
 		}
 	}
 	return ""
+}
+
+// wrapHelp lays bs out on as many lines of w cells as they need, breaking
+// between bindings; a binding wider than w alone is cut on its own line.
+func wrapHelp(h help.Model, w int, bs []key.Binding) []string {
+	h.Width = 0
+	var lines []string
+	var cur []key.Binding
+	for _, b := range enabled(bs) {
+		if len(cur) > 0 && lipgloss.Width(h.ShortHelpView(append(cur, b))) > w {
+			lines = append(lines, h.ShortHelpView(cur))
+			cur = nil
+		}
+		cur = append(cur, b)
+	}
+	if len(cur) > 0 {
+		lines = append(lines, h.ShortHelpView(cur))
+	}
+	for i, l := range lines {
+		if lipgloss.Width(l) > w {
+			lines[i] = ansi.Truncate(l, w, "…")
+		}
+	}
+	return lines
 }
