@@ -169,8 +169,7 @@ func mayHoldInput(r io.Reader) bool {
 func (e *env) credentialReader(command, pipeHint string) (read func(label string) (providers.Secret, error), extra func() bool) {
 	if fd, ok := e.stdinIsTerminal(); ok {
 		return func(label string) (providers.Secret, error) {
-			fmt.Fprintf(e.stderr, "%s: ", label)
-			b, err := readHidden(e.ctx, fd, e.stdin)
+			b, err := readHidden(e.ctx, fd, e.stdin, func() { fmt.Fprintf(e.stderr, "%s: ", label) })
 			// Nothing typed is echoed, Enter included: end the
 			// prompt's line whatever happened.
 			fmt.Fprintln(e.stderr)
@@ -248,12 +247,16 @@ func (tooLongError) Error() string { return "too long" }
 // never makes happen. In raw mode the keys arrive as bytes, and
 // readHiddenLine gives Ctrl-C and Ctrl-D their usual meaning itself. The
 // terminal is restored here, on every way out, before anything is printed.
-func readHidden(ctx context.Context, fd int, in io.Reader) ([]byte, error) {
+//
+// prompt is printed once echo is off, so nothing typed in answer to it
+// (a paste, a script watching for the prompt) can reach the screen.
+func readHidden(ctx context.Context, fd int, in io.Reader, prompt func()) ([]byte, error) {
 	state, err := term.MakeRaw(fd)
 	if err != nil {
 		return nil, fmt.Errorf("setting up the terminal to read without echo: %w", err)
 	}
 	defer func() { _ = term.Restore(fd, state) }()
+	prompt()
 	return awaitInput(ctx, func() ([]byte, error) { return readHiddenLine(in) })
 }
 
