@@ -220,18 +220,21 @@ func (p TerminalPane) stripLine(st *theme.Styles) string {
 }
 
 // pairedSummary counts the rows the pane lists, so the number never
-// disagrees with the list beneath it: "2 registers paired", or
-// "2 of 3 registers paired" when some listed rows are no longer active.
+// disagrees with the list beneath it: "2 registers paired", and
+// "2 registers paired, 1 unpaired" when the terminal still lists pairings
+// that ended (a cancelled one shows there as unpaired, which is the proof
+// that nothing was left paired).
 func pairedSummary(ps []TerminalPairingView) string {
-	n, total := countActive(ps), len(ps)
+	n := countActive(ps)
 	noun := "registers"
-	if total == 1 {
+	if n == 1 {
 		noun = "register"
 	}
-	if n == total {
-		return fmt.Sprintf("%d %s paired", n, noun)
+	s := fmt.Sprintf("%d %s paired", n, noun)
+	if ended := len(ps) - n; ended > 0 {
+		s += fmt.Sprintf(", %d unpaired", ended)
 	}
-	return fmt.Sprintf("%d of %d %s paired", n, total, noun)
+	return s
 }
 
 func countActive(ps []TerminalPairingView) int {

@@ -23,7 +23,8 @@ func TestPairedSummaryCountsWhatItLists(t *testing.T) {
 	}{
 		{"one", []TerminalPairingView{active}, "1 register paired"},
 		{"two", []TerminalPairingView{active, active}, "2 registers paired"},
-		{"one ended", []TerminalPairingView{active, active, ended}, "2 of 3 registers paired"},
+		{"one ended", []TerminalPairingView{active, active, ended}, "2 registers paired, 1 unpaired"},
+		{"one active, one ended", []TerminalPairingView{active, ended}, "1 register paired, 1 unpaired"},
 	}
 	for _, provider := range []string{"sci", providerSmartConnect} {
 		for _, c := range cases {
