@@ -3,7 +3,7 @@
 // screen readers and TERM=dumb terminals can follow it. It uses the same
 // pairing service and the same wording as the screens.
 //
-// A session re-checks every pairing on entry (offering to forget one that
+// A session re-checks its SCI pairings on entry (offering to forget one that
 // was unpaired elsewhere). Without pairings it asks whether to pair now, as
 // it always has; with pairings, and after every pairing made, it shows a
 // menu of one-letter choices: test, unpair (or, for providers that unpair
@@ -140,18 +140,31 @@ func (s *session) enter(ctx context.Context, first bool) error {
 	return s.report(ctx)
 }
 
-// report is the entry check (SCIPAIRING10): every pairing re-checked.
+// report is the entry check, as on the screens: SCI pairings re-checked
+// live (SCIPAIRING10); Helcim and SmartConnect ones only listed, since
+// their check pings the device or runs on the terminal and is only sent
+// when asked (t).
 func (s *session) report(ctx context.Context) error {
-	s.printf("Checking pairings…\n")
-	res, err := s.o.Service.Refresh(ctx)
+	mine := func(p providers.Pairing) bool { return p.Provider == s.o.Provider }
+	var res []pairing.CheckResult
+	var err error
+	if s.o.Provider == providers.SCI {
+		s.printf("Checking pairings…\n")
+		res, err = s.o.Service.RefreshWhere(ctx, mine)
+	} else {
+		var ps []providers.Pairing
+		ps, err = s.o.Service.List()
+		for _, p := range ps {
+			if mine(p) {
+				res = append(res, pairing.CheckResult{Pairing: p})
+			}
+		}
+	}
 	if err != nil {
 		return s.fail(err)
 	}
 	n := 0
 	for _, r := range res {
-		if r.Pairing.Provider != s.o.Provider {
-			continue
-		}
 		n++
 		p := r.Pairing
 		switch {

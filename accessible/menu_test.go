@@ -1,10 +1,12 @@
 package accessible
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 
+	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/screens"
@@ -304,4 +306,38 @@ func TestCtrlCAtThePairQuestionEndsCleanly(t *testing.T) {
 	if err := h.wait(t); err != nil {
 		t.Fatalf("Run = %v after Ctrl-C at the first question, want nil", err)
 	}
+}
+
+// As on the screens, entering a provider re-checks SCI pairings live but
+// never pings a Helcim device unasked: a ping shows on the device.
+func TestEntryCheckPingsHelcimOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	h := startWith(t, allBadges)
+	h.reply(t, "Pair a terminal now? [Y/n] ", "")
+	h.pairSCI(t, "Front counter")
+	dev := h.terminalOf(t, providers.Helcim)
+	shown, err := h.rt.Sandbox.StartPairing(dev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.rt.Service.Pair(context.Background(), pairing.PairInput{Provider: providers.Helcim, Code: shown.PairingCode}); err != nil {
+		t.Fatal(err)
+	}
+	pings := func() int { return h.rt.Sandbox.RequestCount(providers.Helcim, "ping") }
+	before := pings()
+	h.reply(t, "Choice: ", "helcim")
+	h.expect(t, "Paired: "+shown.PairingCode)
+	h.reply(t, "Choice: ", "sci")
+	h.expect(t, "Paired: Front counter")
+	if got := pings(); got != before {
+		t.Fatalf("entering Helcim and SCI sent %d pings, want none", got-before)
+	}
+	h.reply(t, "Choice: ", "helcim")
+	h.expect(t, "Paired: "+shown.PairingCode)
+	h.reply(t, "Choice: ", "t")
+	h.expect(t, "Ping sent")
+	if got := pings(); got != before+1 {
+		t.Errorf("t sent %d pings, want 1", got-before)
+	}
+	h.quit(t)
 }

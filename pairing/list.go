@@ -93,9 +93,19 @@ func idFragment(id, ref string) bool {
 // confirmed; network failures never change a status. The error is only for
 // failing to read the records; per-pairing failures are in CheckResult.Err.
 func (s *Service) Refresh(ctx context.Context) ([]CheckResult, error) {
+	return s.RefreshWhere(ctx, nil)
+}
+
+// RefreshWhere is Refresh for the pairings keep accepts (nil: all), so a
+// screen showing one provider checks only that provider's pairings: a
+// Helcim check is a ping the device shows, and it is only sent when asked.
+func (s *Service) RefreshWhere(ctx context.Context, keep func(providers.Pairing) bool) ([]CheckResult, error) {
 	all, err := s.List()
 	if err != nil {
 		return nil, err
+	}
+	if keep != nil {
+		all = slices.DeleteFunc(all, func(p providers.Pairing) bool { return !keep(p) })
 	}
 	out := make([]CheckResult, len(all))
 	sem := make(chan struct{}, maxConcurrentChecks)

@@ -20,7 +20,7 @@ type Service interface {
 	Test(ctx context.Context, pairingID string) (providers.Pairing, error)
 	Unpair(ctx context.Context, pairingID string) error
 	Forget(ctx context.Context, pairingID string) error
-	Refresh(ctx context.Context) ([]pairing.CheckResult, error)
+	RefreshWhere(ctx context.Context, keep func(providers.Pairing) bool) ([]pairing.CheckResult, error)
 	List() ([]providers.Pairing, error)
 }
 

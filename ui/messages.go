@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -91,9 +90,6 @@ func (m *Model) dropStale(msg tea.Msg) {
 	}
 }
 
-// maxEntryChecks bounds the live checks on entry running at once.
-const maxEntryChecks = 4
-
 // callTimeout bounds one service call from the UI; each request inside has
 // its own shorter deadline.
 const callTimeout = 60 * time.Second
@@ -123,31 +119,12 @@ func (m *Model) refreshCmd() tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
-		all, err := svc.List()
+		res, err := svc.RefreshWhere(ctx, func(p providers.Pairing) bool {
+			return p.Provider == prov && p.Status != providers.StatusUnpaired
+		})
 		if err != nil {
 			return refreshedMsg{stamp: st, gen: gen, err: err}
 		}
-		var mine []providers.Pairing
-		for _, p := range all {
-			if p.Provider == prov && p.Status != providers.StatusUnpaired {
-				mine = append(mine, p)
-			}
-		}
-		res := make([]pairing.CheckResult, len(mine))
-		sem := make(chan struct{}, maxEntryChecks)
-		var wg sync.WaitGroup
-		for i, p := range mine {
-			wg.Go(func() {
-				sem <- struct{}{}
-				defer func() { <-sem }()
-				got, err := svc.Test(ctx, p.ID)
-				if got.ID == "" {
-					got = p
-				}
-				res[i] = pairing.CheckResult{Pairing: got, Err: err}
-			})
-		}
-		wg.Wait()
 		ps, err := svc.List()
 		return refreshedMsg{stamp: st, gen: gen, results: res, pairings: ps, err: err}
 	}

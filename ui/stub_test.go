@@ -128,12 +128,18 @@ func (s *stubService) Test(ctx context.Context, _ string) (providers.Pairing, er
 }
 func (s *stubService) Unpair(context.Context, string) error { return nil }
 func (s *stubService) Forget(context.Context, string) error { return nil }
-func (s *stubService) Refresh(context.Context) ([]pairing.CheckResult, error) {
+func (s *stubService) RefreshWhere(ctx context.Context, keep func(providers.Pairing) bool) ([]pairing.CheckResult, error) {
+	if s.blockTest {
+		<-ctx.Done()
+		return nil, &providers.Error{Kind: providers.KindCanceled}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]pairing.CheckResult, len(s.pairings))
-	for i, p := range s.pairings {
-		out[i] = pairing.CheckResult{Pairing: p}
+	var out []pairing.CheckResult
+	for _, p := range s.pairings {
+		if keep == nil || keep(p) {
+			out = append(out, pairing.CheckResult{Pairing: p})
+		}
 	}
 	return out, nil
 }
