@@ -1,12 +1,11 @@
 package app
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/tillpair/tillpair/internal/syncbuf"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/tillpair/tillpair/internal/testkit"
@@ -15,28 +14,11 @@ import (
 	"github.com/tillpair/tillpair/providers/transport"
 )
 
-type syncBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuf) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuf) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // The runtime's logger reaches all three provider clients: pairing with
 // each in the sandbox writes an "http request" line per request, and the
 // typed codes and the credentials stay out of the log.
 func TestRuntimeLogsEveryProvidersRequests(t *testing.T) {
-	var buf syncBuf
+	var buf syncbuf.Buffer
 	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	rt := build(t, Options{ForceSandbox: true, Logger: log})
 	sb := rt.Sandbox

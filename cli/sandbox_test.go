@@ -5,34 +5,22 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/tillpair/tillpair/internal/syncbuf"
 	"io"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tillpair/tillpair/providers/sandbox"
 )
 
-// lockedBuffer lets the test read what the command writes while it runs.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
 func TestSandboxCommandServesUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	outR, outW := io.Pipe()
-	var stderr lockedBuffer
+	var stderr syncbuf.Buffer
 	exit := make(chan int, 1)
 	go func() {
 		code := Execute(ctx, Build{}, []string{"sandbox", "--listen", "127.0.0.1:0"}, strings.NewReader(""), outW, &stderr)
@@ -81,7 +69,7 @@ func TestSandboxCommandServesUntilCancelled(t *testing.T) {
 	select {
 	case code := <-exit:
 		if code != ExitOK {
-			t.Fatalf("exit code %d, stderr %q", code, stderr.b.String())
+			t.Fatalf("exit code %d, stderr %q", code, stderr.String())
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("sandbox did not stop after the context was cancelled")

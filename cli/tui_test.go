@@ -4,10 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/tillpair/tillpair/internal/syncbuf"
 	"io"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -153,24 +153,6 @@ func TestTUIWithoutATerminalSaysWhatToDo(t *testing.T) {
 	}
 }
 
-// syncBuffer is the screens' output, read while the program writes it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // Quitting while a pairing awaits confirmation cancels it first; when that
 // cancel fails the pairing may be left waiting, so the run exits 1
 // (interrupted) with the command that removes it, not 0.
@@ -194,7 +176,7 @@ func TestTUIQuitExitsNonZeroWhenTheCancelFails(t *testing.T) {
 	if err := pty.Setsize(ptmx, &pty.Winsize{Cols: 100, Rows: 30}); err != nil {
 		t.Fatal(err)
 	}
-	var out, errb syncBuffer
+	var out, errb syncbuf.Buffer
 	go func() { _, _ = io.Copy(&out, ptmx) }()
 	done := make(chan int, 1)
 	go func() { done <- Execute(ctx, Build{Version: "test"}, nil, tty, tty, &errb) }()

@@ -1,51 +1,21 @@
 package pairing
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"github.com/tillpair/tillpair/internal/syncbuf"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tillpair/tillpair/providers"
 )
 
-// lockedBuffer is written by the service's logger and read by the test.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) lines(t *testing.T) []map[string]any {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	dec := json.NewDecoder(bytes.NewReader(b.buf.Bytes()))
-	for dec.More() {
-		var m map[string]any
-		if err := dec.Decode(&m); err != nil {
-			t.Fatalf("log line: %v", err)
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
 // SCI answers a pairing the merchant has not confirmed yet exactly as it
 // answers one unpaired on the terminal: StatusUnpaired with a 401
 // no_active_pairings_found. While awaiting, the debug log must still say
 // awaiting_confirmation, or a support reader thinks the pairing was lost.
 func TestAwaitLogsAwaitingWhileNotConfirmed(t *testing.T) {
-	var logs lockedBuffer
+	var logs syncbuf.Buffer
 	f := newFixture(t, func(c *Config) {
 		c.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
@@ -60,7 +30,7 @@ func TestAwaitLogsAwaitingWhileNotConfirmed(t *testing.T) {
 		t.Fatalf("AwaitConfirmation: %v", err)
 	}
 	waits := 0
-	for _, l := range logs.lines(t) {
+	for _, l := range logs.JSONLines(t) {
 		if l["msg"] != "await: not confirmed yet" {
 			continue
 		}

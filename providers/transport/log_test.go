@@ -3,13 +3,12 @@ package transport_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"github.com/tillpair/tillpair/internal/syncbuf"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,35 +23,13 @@ import (
 )
 
 // logBuf collects a JSON debug log.
-type logBuf struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuf) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuf) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+type logBuf struct{ syncbuf.Buffer }
 
 // requests are the "http request" lines, decoded.
 func (b *logBuf) requests(t *testing.T) []map[string]any {
 	t.Helper()
 	var out []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(b.String()), "\n") {
-		if line == "" {
-			continue
-		}
-		var m map[string]any
-		if err := json.Unmarshal([]byte(line), &m); err != nil {
-			t.Fatalf("log line is not JSON: %v\n%s", err, line)
-		}
+	for _, m := range b.JSONLines(t) {
 		if m["msg"] == transport.LogMessage {
 			out = append(out, m)
 		}
