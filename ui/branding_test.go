@@ -97,7 +97,7 @@ func TestBrandingAtEverySize(t *testing.T) {
 func TestPairedShowsFullLogoWhenItFits(t *testing.T) {
 	one := activePairing("b7c1e0f2-5d4a-4f3e-9a61-2c8d0e4f7a19", "Front counter", "T-1001", "Counter 1")
 	m, _ := newGoldenModel(newStubService(), stubTerminals{view: paneView(widgets.ScreenPaired)})
-	defer m.quit()
+	defer func() { _ = m.quit() }() // its command is not needed: nothing runs it here
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	m.pairings = []providers.Pairing{one}
 	m.show(screens.NewPaired(m.c, m.active(), one.ID))
