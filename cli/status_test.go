@@ -307,32 +307,22 @@ func TestCLIReportsLoosePermissions(t *testing.T) {
 	// A token, though nothing here contacts Helcim: this test is about
 	// the notice, not about running unconfigured.
 	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", "unused")
-	recs, err := keystore.OpenRecords(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	if err := recs.Update(func(f *keystore.File) error {
-		f.Pairings = append(f.Pairings, providers.Pairing{Provider: providers.Helcim, ID: "CWF0", Status: providers.StatusActive, CreatedAt: now, UpdatedAt: now})
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	recsPath := recordHelcimPairing(t, dir, "CWF0")
 	ctx := context.Background()
 	if r := runCLI(ctx, "", "status", "--no-check"); r.code != ExitOK || strings.Contains(r.stderr, "warning") {
 		t.Fatalf("private dir: exit %d %q", r.code, r.stderr)
 	}
 
-	if err := os.Chmod(recs.Path(), 0o644); err != nil {
+	if err := os.Chmod(recsPath, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	logPath := filepath.Join(t.TempDir(), "debug.log")
 	r := runCLI(ctx, "", "--log-file", logPath, "status", "--no-check", "--json")
-	if r.code != ExitOK || strings.Count(r.stderr, "warning:") != 1 || !strings.Contains(r.stderr, "records file "+recs.Path()) ||
+	if r.code != ExitOK || strings.Count(r.stderr, "warning:") != 1 || !strings.Contains(r.stderr, "records file "+recsPath) ||
 		!strings.Contains(r.stderr, "mode 0644") || !strings.Contains(r.stderr, "chmod 600") {
 		t.Errorf("records file 0644: exit %d %q", r.code, r.stderr)
 	}
-	if data, err := os.ReadFile(logPath); err != nil || !strings.Contains(string(data), "records file "+recs.Path()) {
+	if data, err := os.ReadFile(logPath); err != nil || !strings.Contains(string(data), "records file "+recsPath) {
 		t.Errorf("the debug log lacks the notice (%v): %s", err, data)
 	}
 
@@ -346,4 +336,23 @@ func TestCLIReportsLoosePermissions(t *testing.T) {
 	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o755 {
 		t.Errorf("the dir's mode was changed: %v %v", fi.Mode(), err)
 	}
+}
+
+// recordHelcimPairing writes an active Helcim pairing straight into the
+// records in dir, for tests about what commands do with records alone, and
+// returns the records file's path.
+func recordHelcimPairing(t *testing.T, dir, code string) string {
+	t.Helper()
+	recs, err := keystore.OpenRecords(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := recs.Update(func(f *keystore.File) error {
+		f.Pairings = append(f.Pairings, providers.Pairing{Provider: providers.Helcim, ID: code, Status: providers.StatusActive, CreatedAt: now, UpdatedAt: now})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return recs.Path()
 }

@@ -17,7 +17,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/tillpair/tillpair/keystore"
-	"github.com/tillpair/tillpair/providers"
 )
 
 // buildBinary builds tillpair itself: signal handling lives in main.go, so
@@ -67,17 +66,7 @@ func (o *ptyOutput) waitFor(t *testing.T, marker string, deadline <-chan time.Ti
 func TestUnpairPromptCtrlCCancelsAtOnce(t *testing.T) {
 	bin := buildBinary(t)
 	dir := newConfigDir(t)
-	recs, err := keystore.OpenRecords(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Now()
-	if err := recs.Update(func(f *keystore.File) error {
-		f.Pairings = append(f.Pairings, providers.Pairing{Provider: providers.Helcim, ID: "CWF0", Status: providers.StatusActive, CreatedAt: now, UpdatedAt: now})
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	recordHelcimPairing(t, dir, "CWF0")
 
 	cmd := exec.Command(bin, "unpair", "CWF0", "--forget")
 	// Credentials from the environment and no session bus: the test never
@@ -129,6 +118,10 @@ func TestUnpairPromptCtrlCCancelsAtOnce(t *testing.T) {
 	out.waitFor(t, "Cancelled", deadline)
 	if strings.Contains(out.String(), "Forgot") {
 		t.Errorf("the pairing was forgotten: %q", out.String())
+	}
+	recs, err := keystore.OpenRecords(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
 	f, err := recs.Load()
 	if err != nil || len(f.Pairings) != 1 {
