@@ -15,13 +15,7 @@ import (
 // on the context's end with the read still blocked (stdin is a pipe whose
 // writer stays open), and never hand back input that arrives afterwards.
 func TestAwaitInputEndsOnCancelWithTheReadStillBlocked(t *testing.T) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close(); w.Close() })
-	rd := bufio.NewReader(r)
-	readLine := func() (string, error) { return rd.ReadString('\n') }
+	readLine, w := stdinPipe(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	type got struct {
@@ -49,13 +43,7 @@ func TestAwaitInputEndsOnCancelWithTheReadStillBlocked(t *testing.T) {
 }
 
 func TestAwaitInputReturnsTheLineAndPrefersAnInterrupt(t *testing.T) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.Close(); w.Close() })
-	rd := bufio.NewReader(r)
-	readLine := func() (string, error) { return rd.ReadString('\n') }
+	readLine, w := stdinPipe(t)
 	if _, err := io.WriteString(w, "first\nsecond\n"); err != nil {
 		t.Fatal(err)
 	}
@@ -105,4 +93,17 @@ func TestReadHiddenLineKeys(t *testing.T) {
 	if _, err := readHiddenLine(long); !errors.Is(err, tooLongError{}) {
 		t.Errorf("overlong line: %v", err)
 	}
+}
+
+// stdinPipe is stdin as a pipe: a read of one line, and the pipe's
+// writer, which stays open until the test ends (so a read can block).
+func stdinPipe(t *testing.T) (func() (string, error), *os.File) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	rd := bufio.NewReader(r)
+	return func() (string, error) { return rd.ReadString('\n') }, w
 }
