@@ -2,6 +2,12 @@
 // active screen, runs every service call as a tea.Cmd, owns the global keys
 // and the status line, and lays out header, body (plus the sandbox's
 // virtual-terminal pane) and footer.
+//
+// Departure from design.md: pairings are re-checked live when viewed only
+// for SCI (SCIPAIRING10 requires it). A Helcim check is a ping the device
+// shows and a SmartConnect check runs on the terminal, so those are checked
+// only when the merchant presses Test; opening the app never disturbs a
+// device.
 package ui
 
 import (
