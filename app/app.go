@@ -111,6 +111,9 @@ type Runtime struct {
 	Notice string
 	// RecordsPath is where pairings are kept ("" in sandbox mode).
 	RecordsPath string
+	// RecordsNotice warns that the records file or its dir is open to
+	// other users ("" when private, and in sandbox mode).
+	RecordsNotice string
 	// Providers lists the provider ids the Service offers, SCI first.
 	Providers []string
 	// NeedsSetup maps a provider that is offered but not configured yet
@@ -257,7 +260,8 @@ func buildSandbox(opts Options, notice string) (*Runtime, error) {
 }
 
 func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.FileRecords, found, extra []resolved, missing []unconfigured) (*Runtime, error) {
-	rt := &Runtime{Mode: ModeConfigured, Badge: map[string]string{}, NeedsSetup: map[string]string{}, RecordsPath: recs.Path()}
+	rt := &Runtime{Mode: ModeConfigured, Badge: map[string]string{}, NeedsSetup: map[string]string{}, RecordsPath: recs.Path(),
+		RecordsNotice: recs.Notice()}
 	all := append(append([]resolved(nil), found...), extra...)
 	// Keep providerSpecs order (SCI first) whatever was configured.
 	order := map[string]int{}

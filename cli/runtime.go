@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"golang.org/x/term"
@@ -47,16 +46,12 @@ func (e *env) buildRuntime(opts app.Options) (*app.Runtime, func(), error) {
 		_ = closeLog()
 		return nil, func() {}, describe(err)
 	}
-	if rt.RecordsPath != "" {
+	if n := rt.RecordsNotice; n != "" {
 		// The dir is never chmod-ed behind the user's back (it may be one
 		// they chose and share on purpose), so the least we owe them is
 		// saying so, once per command.
-		if recs, err := keystore.OpenRecords(filepath.Dir(rt.RecordsPath)); err == nil {
-			if n := recs.Notice(); n != "" {
-				log.Warn("cli: records permissions", "notice", n)
-				fmt.Fprintf(e.stderr, "tillpair: warning: %s.\n", n)
-			}
-		}
+		log.Warn("cli: records permissions", "notice", n)
+		fmt.Fprintf(e.stderr, "tillpair: warning: %s.\n", n)
 	}
 	return rt, func() { _ = rt.Close(); _ = closeLog() }, nil
 }

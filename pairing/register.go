@@ -97,8 +97,7 @@ func (s *Service) SaveRegister(in RegisterInput) (RegisterChange, error) {
 		out = RegisterChange{Identity: next}
 		if old != nil && hasSmartConnectPairing(file) {
 			out.Reasons = repairReasons(*old, next)
-			out.NeedsRepair = old.RegisterID != next.RegisterID || old.BusinessName != next.BusinessName ||
-				old.VendorName != next.VendorName
+			out.NeedsRepair = IdentityChanged(*old, next)
 		}
 		file.Settings.Register = &next
 		return nil
@@ -108,6 +107,14 @@ func (s *Service) SaveRegister(in RegisterInput) (RegisterChange, error) {
 	}
 	s.log.Info("register: saved", "register_id", out.Identity.RegisterID, "needs_repair", out.NeedsRepair)
 	return out, nil
+}
+
+// IdentityChanged reports that a SmartConnect pairing made with identity
+// old no longer reaches a register sending next: SmartConnect routes by the
+// register ID, business name and vendor name.
+func IdentityChanged(old, next providers.RegisterIdentity) bool {
+	return old.RegisterID != next.RegisterID || old.BusinessName != next.BusinessName ||
+		old.VendorName != next.VendorName
 }
 
 // registerIdentity loads the identity Pair sends to SmartConnect.

@@ -408,7 +408,7 @@ func TestRegisterChangeShowsNeedsRepair(t *testing.T) {
 		Reasons: []string{"The register ID changed"}}})
 	m.Update(screens.NavigateMsg{To: screens.Paired})
 	v := m.View()
-	if !strings.Contains(v, string(statusNeedsRepair)) || strings.Contains(v, "Status            active") {
+	if !strings.Contains(v, string(screens.StatusNeedsRepair)) || strings.Contains(v, "Status            active") {
 		t.Errorf("the paired screen does not say the pairing needs re-pairing:\n%s", v)
 	}
 	if !strings.Contains(v, "! Re-pairing needed — pair this register again, or forget it (f)") || strings.Contains(v, "✓ Paired") {

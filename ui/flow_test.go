@@ -2,7 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"strings"
 	"sync"
@@ -31,18 +30,7 @@ type flow struct {
 
 func newFlow(t *testing.T, w, h int) *flow {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	rt, err := app.Build(ctx, app.Options{ForceSandbox: true, Sandbox: sandbox.Options{Seed: 7}})
-	if err != nil {
-		t.Fatalf("app.Build: %v", err)
-	}
-	t.Cleanup(func() { _ = rt.Close() })
-	m := New(Options{Service: rt.Service, Terminals: FromSandbox(rt.Sandbox), Badge: rt.Badge[providers.SCI],
-		Badges: rt.Badge, Context: ctx})
-	f := &flow{t: t, rt: rt, model: m}
-	f.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
-	return f
+	return newFlowOn(t, w, h, providers.SCI, nil)
 }
 
 func (f *flow) key(k tea.KeyMsg) {

@@ -19,6 +19,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
 	"github.com/tillpair/tillpair/ui/keys"
@@ -400,36 +401,30 @@ func (m *Model) active() []providers.Pairing {
 	return out
 }
 
-// statusNeedsRepair is how a SmartConnect pairing made with a register
-// identity this register no longer sends is shown: SmartConnect routes by
-// the register ID and business name, so the terminal no longer reaches
-// this register and calling it active would be wrong.
-const statusNeedsRepair = screens.StatusNeedsRepair
-
-// shownPairings are the active pairings as the paired screen shows them.
+// shownPairings are the active pairings as the paired screen shows them: a
+// SmartConnect pairing made with a register identity this register no
+// longer sends is not reached by the terminal any more, so it shows as
+// needing re-pairing rather than active.
 func (m *Model) shownPairings() []providers.Pairing {
 	out := m.active()
 	for i, p := range out {
 		if m.needsRepair(p) {
-			out[i].Status = statusNeedsRepair
+			out[i].Status = screens.StatusNeedsRepair
 		}
 	}
 	return out
 }
 
-// needsRepair: p is SmartConnect's and was made with another register ID,
-// business name or vendor name than the register's current identity (the
-// same test SaveRegister's NeedsRepair makes).
+// needsRepair: p is SmartConnect's and was made with a register identity
+// the register no longer sends.
 func (m *Model) needsRepair(p providers.Pairing) bool {
 	if p.Provider != providers.SmartConnect || !m.hasRegister {
 		return false
 	}
-	cur := m.register
 	if p.Register == nil {
-		return p.ID != cur.RegisterID
+		return p.ID != m.register.RegisterID
 	}
-	return p.Register.RegisterID != cur.RegisterID || p.Register.BusinessName != cur.BusinessName ||
-		p.Register.VendorName != cur.VendorName
+	return pairing.IdentityChanged(*p.Register, m.register)
 }
 
 func (m *Model) typing() bool {
