@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/transport"
 )
 
 // steadyPolling is how long AwaitConfirmation polls at PollInterval before
@@ -78,7 +79,8 @@ func (s *Service) AwaitConfirmation(ctx context.Context, pairingID string, notif
 			return rec, canceled(rec, ctx.Err())
 		case <-s.clock.After(min(interval, max(deadline.Sub(s.clock.Now()), 0))):
 		}
-		st, err := prov.Check(ctx, rec, secret)
+		// The attempt number reaches each poll's --debug request line.
+		st, err := prov.Check(transport.WithAttempt(ctx, attempt), rec, secret)
 		elapsed := s.clock.Since(start)
 		ev := Event{PairingID: rec.ID, Attempt: attempt, Elapsed: elapsed}
 		switch {

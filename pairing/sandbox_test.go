@@ -35,6 +35,8 @@ type worldOpts struct {
 	secrets keystore.Secrets
 	dir     string
 	seed    int64 // 0: 7
+	// http is the SCI client's HTTP client (nil: its default).
+	http *http.Client
 }
 
 func newWorld(t *testing.T, o worldOpts) *world {
@@ -47,6 +49,7 @@ func newWorld(t *testing.T, o worldOpts) *world {
 	client, err := sci.New(sci.Config{PairingURL: info.SCIPairingURL,
 		APIKey:             providers.NewSecret(info.Credentials.SCIAPIKey),
 		SigningSecretPartA: providers.NewSecret(info.Credentials.SCISigningSecretPartA),
+		HTTPClient:         o.http,
 		Timeout:            5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
