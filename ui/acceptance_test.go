@@ -379,7 +379,12 @@ func TestSecretMissingOffersForget(t *testing.T) {
 	if forget == nil {
 		t.Fatal("f did not forget the pairing")
 	}
-	m.Update(forget())
+	// The error screen asks for the forget (ForgetMsg); the model runs it.
+	_, remove := m.Update(forget())
+	if remove == nil {
+		t.Fatal("the forget request started nothing")
+	}
+	m.Update(remove())
 	if ps, err := svc.List(); err != nil || len(ps) != 0 {
 		t.Fatalf("after f the records hold %+v (%v)", ps, err)
 	}

@@ -262,9 +262,8 @@ func (m *Model) cannotSign(err error, id string) tea.Cmd {
 	if len(m.active()) > 0 {
 		back = screens.Paired
 	}
-	cmd := m.show(screens.NewError(m.c, err, nil, back, id).About(m.nameOf(id)))
-	m.forgettable = id
-	return cmd
+	// The error's wording offers Forget for id, the way out.
+	return m.show(screens.NewError(m.c, err, nil, back, id).About(m.nameOf(id)))
 }
 
 func (m *Model) testDone(msg testDoneMsg) tea.Cmd {

@@ -160,7 +160,6 @@ func (m *Model) pickProvider(id string) tea.Cmd {
 	m.stopAwait()
 	m.form = nil
 	m.confirmingBack = nil
-	m.forgettable = ""
 	m.cache = renderCache{}
 	m.setStatus(widgets.StatusInfo, "Provider: "+m.c.Product)
 	// What is known now is shown at once; the entry check then does what

@@ -126,10 +126,6 @@ type Model struct {
 	// provider changed since: an answer about the old provider's pairings
 	// would otherwise be drawn as the new provider's.
 	gen int
-	// forgettable is the pairing the error screen shows a failure about
-	// that only forgetting it can fix ("" when none): its secret is
-	// missing on this till, so nothing can be sent for it.
-	forgettable string
 
 	awaitGen int
 	// listGen counts changes to the set of pairings made here (forget,
@@ -378,7 +374,6 @@ func (m *Model) setStatus(kind widgets.StatusKind, text string) {
 // show makes s the active screen at the current body size.
 func (m *Model) show(s screens.Screen) tea.Cmd {
 	m.screen = s
-	m.forgettable = ""
 	if f, ok := s.(*screens.UnpairedScreen); ok {
 		f.SetNote(m.registerNote())
 	}
@@ -454,19 +449,6 @@ func (m *Model) pairingBusy() bool { return m.pairsInFlight > 0 }
 func (m *Model) terminalKey(msg tea.KeyMsg) bool {
 	return key.Matches(msg, m.tkeys.Sleep) || key.Matches(msg, m.tkeys.NewCode) ||
 		key.Matches(msg, m.tkeys.Confirm) || key.Matches(msg, m.tkeys.Unpair)
-}
-
-// forgetKey forgets the pairing an error screen is about when nothing but
-// forgetting it can help (m.forgettable).
-func (m *Model) forgetKey() key.Binding {
-	return key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "forget pairing"))
-}
-
-// offersForget: the error screen shown is about a pairing only
-// forgetting can fix, and the screen does not offer Forget itself.
-func (m *Model) offersForget() bool {
-	es, ok := m.screen.(*screens.ErrorScreen)
-	return ok && m.forgettable != "" && !es.Wording().Forget
 }
 
 // quitMsg stops the program like ctrl+c but keeps the status line, so a
@@ -603,11 +585,6 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			return m.terminalCmd(m.terms.Unpair, v)
 		}
 	}
-	if m.forgettable != "" && key.Matches(msg, m.forgetKey()) {
-		if _, onError := m.screen.(*screens.ErrorScreen); onError {
-			return m.removeCmd(m.forgettable, true)
-		}
-	}
 	// Where a field has focus, ? is typed: the help answers to ctrl+g/F1 there.
 	if key.Matches(msg, m.gkeys.HelpFor(m.typing(), m.fullHelp)) {
 		m.fullHelp = !m.fullHelp
@@ -641,9 +618,6 @@ func (m *Model) shortHelpParts() (cut, pinned []key.Binding) {
 	// The provider key goes first when the footer is narrow; it stays in
 	// the full help.
 	cut = append(append([]key.Binding{}, m.screen.ShortHelp()...), m.providerKey())
-	if m.offersForget() {
-		cut = append([]key.Binding{m.forgetKey()}, cut...)
-	}
 	if m.typing() {
 		// q and ? are typed into the field here.
 		return cut, []key.Binding{m.gkeys.HelpFor(true, m.fullHelp), m.gkeys.ForceQuit}
@@ -656,9 +630,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.ShortHelp()}
 	}
 	out := append([][]key.Binding{}, m.screen.FullHelp()...)
-	if m.offersForget() {
-		out = append(out, []key.Binding{m.forgetKey()})
-	}
 	if m.typing() {
 		// q and ? are typed into the field here, as in the short help.
 		return append(out, []key.Binding{m.gkeys.HelpFor(true, m.fullHelp), m.gkeys.ForceQuit, m.providerKey(), m.gkeys.Setup})
