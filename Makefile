@@ -30,7 +30,7 @@ race:
 
 ## golden-update: regenerate golden files; read every diff before committing
 golden-update:
-	$(GO) test -count=1 ./ui/ ./demo/ -update
+	$(GO) test -count=1 ./ui/ ./internal/certify/demo/ -update
 	git --no-pager diff --stat -- '*.golden'
 
 keyring:

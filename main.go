@@ -9,7 +9,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/tillpair/tillpair/cli"
+	"github.com/tillpair/tillpair/internal/cli"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".

@@ -7,8 +7,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/tillpair/tillpair/internal/tui/theme"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/ui/theme"
 )
 
 // pairedState is everything PairedScreen.View draws from, besides the

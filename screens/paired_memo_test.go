@@ -10,8 +10,8 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/muesli/termenv"
 
+	"github.com/tillpair/tillpair/internal/tui/theme"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/ui/theme"
 )
 
 func memoPairings() []providers.Pairing {

@@ -10,8 +10,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/tui/theme"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/ui/theme"
 )
 
 // Screen is one full-body view.

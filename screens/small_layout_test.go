@@ -13,9 +13,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/tui/theme"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/ui/theme"
-	"github.com/tillpair/tillpair/ui/widgets"
 )
 
 // minBody is the body a 60×20 terminal leaves a screen with the sandbox's

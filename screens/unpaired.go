@@ -10,9 +10,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/internal/tui/keys"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/ui/keys"
 )
 
 // UnpairedKeys are the pairing form's keys.

@@ -8,9 +8,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/jonboulle/clockwork"
 
-	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/internal/tui/theme"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/ui/theme"
 )
 
 func testCommon() Common {

@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/providers"
 )
 

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 count=${RELIABILITY_COUNT:-1}
 json=$(mktemp)
 trap 'rm -f "$json"' EXIT
-go test -race -count="$count" -json -timeout 20m ./reliability/ >"$json"
+go test -race -count="$count" -json -timeout 20m ./internal/reliability/ >"$json"
 rc=$?
 # Every non-matrix test's verdict, plus the log lines of the suites that
 # report figures (crash, load, fuzz corpus, canary).

@@ -9,11 +9,11 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
-	"github.com/tillpair/tillpair/app"
+	"github.com/tillpair/tillpair/internal/app"
+	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/keystore"
-	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/screens"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
 )

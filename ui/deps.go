@@ -3,9 +3,9 @@ package ui
 import (
 	"context"
 
-	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/ui/widgets"
 )
 
 // Service is what the TUI needs from *pairing.Service.

@@ -10,8 +10,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/providers/sandbox"
 )
 
 // switchProvider opens the picker with ctrl+t and chooses by number, as a

@@ -7,10 +7,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/jonboulle/clockwork"
 
-	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
-	"github.com/tillpair/tillpair/ui/widgets"
 )
 
 // switchTo makes id the active provider the way choosing it in the picker

@@ -14,10 +14,10 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/muesli/termenv"
 
-	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
-	"github.com/tillpair/tillpair/ui/widgets"
 )
 
 func init() { lipgloss.SetColorProfile(termenv.Ascii) }

@@ -9,9 +9,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
-	"github.com/tillpair/tillpair/app"
+	"github.com/tillpair/tillpair/internal/app"
+	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/providers/sandbox"
 )
 
 // BenchmarkPairKeystrokes counts the keys a person presses from launch to

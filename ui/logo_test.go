@@ -6,9 +6,9 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
-	"github.com/tillpair/tillpair/ui/widgets"
 )
 
 // The SCI logo is chosen from the terminal size alone: at one size, every

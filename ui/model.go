@@ -19,12 +19,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/jonboulle/clockwork"
 
-	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/internal/tui/keys"
+	"github.com/tillpair/tillpair/internal/tui/theme"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
-	"github.com/tillpair/tillpair/ui/keys"
-	"github.com/tillpair/tillpair/ui/theme"
-	"github.com/tillpair/tillpair/ui/widgets"
 )
 
 // Options configure the root model.

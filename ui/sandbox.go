@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"github.com/tillpair/tillpair/providers/sandbox"
-	"github.com/tillpair/tillpair/ui/widgets"
+	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 )
 
 // FromSandbox lets the pane drive an in-process sandbox.

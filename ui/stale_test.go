@@ -8,9 +8,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
-	"github.com/tillpair/tillpair/ui/widgets"
 )
 
 // A Test that failed, retried from the error screen and then succeeded

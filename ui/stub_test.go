@@ -5,12 +5,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tillpair/tillpair/pairing"
+	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
-	"github.com/tillpair/tillpair/ui/widgets"
 )
 
 // stubService answers from fixed data, for goldens that must not depend on

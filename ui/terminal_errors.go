@@ -4,9 +4,9 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/providers/sandbox"
-	"github.com/tillpair/tillpair/ui/widgets"
 )
 
 // terminalErrorText says what went wrong on the virtual terminal in words

@@ -8,7 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/jonboulle/clockwork"
 
-	"github.com/tillpair/tillpair/providers/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox"
 )
 
 // Confirming with nothing to confirm on the real sandbox: the status line

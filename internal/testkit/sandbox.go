@@ -6,8 +6,8 @@ package testkit
 import (
 	"testing"
 
+	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/providers/sandbox"
 )
 
 // StartSandbox starts a sandbox with opts on a free loopback port and

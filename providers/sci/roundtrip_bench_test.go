@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/providers/sci"
 )
 

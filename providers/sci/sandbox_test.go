@@ -8,9 +8,9 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/providers/sci"
 )
 

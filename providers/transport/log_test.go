@@ -14,10 +14,10 @@ import (
 
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
-	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/transport"
 )

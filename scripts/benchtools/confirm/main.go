@@ -19,10 +19,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/keystore"
-	"github.com/tillpair/tillpair/pairing"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/providers/sandbox"
 	"github.com/tillpair/tillpair/providers/sci"
 )
 

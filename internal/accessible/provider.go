@@ -1,0 +1,61 @@
+package accessible
+
+import (
+	"context"
+	"strings"
+
+	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/screens"
+)
+
+// otherProviders names the providers besides the current one.
+func (s *session) otherProviders() []string {
+	var out []string
+	for _, p := range s.o.Service.Providers() {
+		if p.ID() != s.o.Provider {
+			out = append(out, p.ID()+" ("+screens.ProductName(p.ID())+")")
+		}
+	}
+	return out
+}
+
+// matchProvider reads an answer as a provider id.
+func (s *session) matchProvider(a string) (string, bool) {
+	for _, p := range s.o.Service.Providers() {
+		if strings.EqualFold(strings.TrimSpace(a), p.ID()) {
+			return p.ID(), true
+		}
+	}
+	return "", false
+}
+
+// ensureRegister shows SmartConnect's register identity, or asks for one
+// when none is set up: SmartConnect pairs by it.
+func (s *session) ensureRegister(ctx context.Context) error {
+	id, ok, err := s.o.Service.Register()
+	if err != nil {
+		return s.fail(err)
+	}
+	if ok {
+		s.printf("Register: %s (business %s, vendor %s), Register ID %s.\n", id.RegisterName, id.BusinessName, id.VendorName, id.RegisterID)
+		return nil
+	}
+	s.printf("This register has no SmartConnect identity yet. SmartConnect knows this register by these values.\n")
+	var in pairing.RegisterInput
+	for _, f := range []struct {
+		label string
+		dst   *string
+	}{{"Register name", &in.RegisterName}, {"Business name", &in.BusinessName}, {"Vendor name", &in.VendorName}} {
+		v, err := s.ask(ctx, f.label+": ")
+		if err != nil {
+			return err
+		}
+		*f.dst = v
+	}
+	ch, err := s.o.Service.SaveRegister(in)
+	if err != nil {
+		return s.fail(err)
+	}
+	s.printf("Saved. Register ID %s.\n", ch.Identity.RegisterID)
+	return nil
+}

@@ -1,0 +1,87 @@
+package accessible
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/providers"
+)
+
+func allBadges(o *Options) {
+	o.Badges = map[string]string{providers.SCI: "SANDBOX", providers.SmartConnect: "SANDBOX", providers.Helcim: "SANDBOX"}
+}
+
+func (h *harness) terminalOf(t *testing.T, provider string) sandbox.Terminal {
+	t.Helper()
+	for _, x := range h.rt.Sandbox.Terminals() {
+		if x.Provider == provider {
+			return x
+		}
+	}
+	t.Fatalf("no %s terminal", provider)
+	return sandbox.Terminal{}
+}
+
+func TestAccessibleSmartConnectPairs(t *testing.T) {
+	h := startWith(t, allBadges)
+	h.answer(t, "Pair a terminal now? [Y/n] ", "smartconnect")
+	h.out.waitFor(t, "Smartpay SmartConnect — tillpair [SANDBOX]")
+	h.answer(t, "Pair a terminal now? [Y/n] ", "")
+	h.out.waitFor(t, "Register: ") // the sandbox seeds an identity
+	h.answer(t, "Start pairing on virtual terminal", "y")
+	h.out.waitFor(t, "shows pairing code")
+	code := h.terminalOf(t, providers.SmartConnect).PairingCode
+	h.answer(t, "Pairing Code: ", code)
+	h.answer(t, "Pairing Nickname (optional): ", "")
+	h.quit(t)
+	ps, err := h.rt.Service.List()
+	if err != nil || len(ps) != 1 || ps[0].Provider != providers.SmartConnect {
+		t.Fatalf("pairings %+v, %v", ps, err)
+	}
+	out := h.out.String()
+	for _, want := range []string{"Smartpay SmartConnect", "Pair with POS", "Register ID: " + ps[0].ID, "unpair on the terminal"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestAccessibleHelcimPairs(t *testing.T) {
+	h := startWith(t, allBadges)
+	h.out.waitFor(t, "helcim (Helcim Payment Hardware)")
+	h.answer(t, "Pair a terminal now? [Y/n] ", "HELCIM")
+	h.out.waitFor(t, "Helcim Payment Hardware — tillpair [SANDBOX]")
+	h.answer(t, "Pair a terminal now? [Y/n] ", "y")
+	h.answer(t, "to pairing mode now?", "y")
+	h.out.waitFor(t, "shows device code")
+	code := h.terminalOf(t, providers.Helcim).PairingCode
+	h.answer(t, "Device Code: ", strings.ToLower(code))
+	h.answer(t, "Pairing Nickname (optional): ", "Reader")
+	h.quit(t)
+	out := h.out.String()
+	for _, want := range []string{"Check the terminal screen for the ping message", "Device Code: " + code} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if got := h.terminalOf(t, providers.Helcim); got.Message != sandbox.HelcimPingMessage {
+		t.Errorf("the device shows %q, want the ping message", got.Message)
+	}
+}
+
+func TestAccessibleRefusesUnknownAnswer(t *testing.T) {
+	h := startWith(t, allBadges)
+	for i := 0; i < 3; i++ {
+		h.answer(t, "Pair a terminal now? [Y/n] ", "paypal")
+	}
+	if err := h.wait(t); err == nil {
+		t.Fatal("three unknown answers were accepted")
+	}
+	if n := strings.Count(h.out.String(), `"paypal" is not an answer here`); n != 2 {
+		t.Errorf("refused %d times before giving up, want 2:\n%s", n, h.out.String())
+	}
+	if ps, _ := h.rt.Service.List(); len(ps) != 0 {
+		t.Errorf("an unknown answer paired: %+v", ps)
+	}
+}

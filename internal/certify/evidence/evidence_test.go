@@ -1,0 +1,312 @@
+package evidence
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tillpair/tillpair/assets"
+	"github.com/tillpair/tillpair/internal/certify/demo"
+	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/screens"
+)
+
+// packProviders are the providers with an evidence pack.
+var packProviders = []string{providers.SCI, providers.SmartConnect, providers.Helcim}
+
+func runPack(t *testing.T, dir string, now time.Time) Result {
+	t.Helper()
+	return runProviderPack(t, dir, now, "")
+}
+
+func runProviderPack(t *testing.T, dir string, now time.Time, provider string) Result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	res, err := Run(ctx, Options{Out: dir, Provider: provider, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return res
+}
+
+// readPack maps slash paths to contents.
+func readPack(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func withoutTimestamp(b []byte) (string, int) {
+	var keep []string
+	n := 0
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, TimestampPrefix) {
+			n++
+			continue
+		}
+		keep = append(keep, l)
+	}
+	return strings.Join(keep, "\n"), n
+}
+
+func TestTwoRunsMatch(t *testing.T) {
+	for _, prov := range packProviders {
+		t.Run(prov, func(t *testing.T) { twoRunsMatch(t, prov) })
+	}
+}
+
+func twoRunsMatch(t *testing.T, provider string) {
+	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	runProviderPack(t, a, time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC), provider)
+	runProviderPack(t, b, time.Date(2027, 2, 2, 10, 0, 0, 0, time.UTC), provider)
+	pa, pb := readPack(t, a), readPack(t, b)
+	if len(pa) != len(pb) || len(pa) < 10 {
+		t.Fatalf("runs wrote %d and %d files", len(pa), len(pb))
+	}
+	for name, ca := range pa {
+		cb, ok := pb[name]
+		if !ok {
+			t.Errorf("second run has no %s", name)
+			continue
+		}
+		if name == "index.md" {
+			sa, na := withoutTimestamp(ca)
+			sb, nb := withoutTimestamp(cb)
+			if na != 1 || nb != 1 {
+				t.Errorf("index.md has %d and %d timestamp lines, want 1", na, nb)
+			}
+			if bytes.Equal(ca, cb) {
+				t.Error("the timestamp lines should differ between these runs")
+			}
+			ca, cb = []byte(sa), []byte(sb)
+		}
+		if !bytes.Equal(ca, cb) {
+			t.Errorf("%s differs between runs:\n--- a\n%s\n--- b\n%s", name, ca, cb)
+		}
+	}
+}
+
+var (
+	linkRE    = regexp.MustCompile(`\]\((screens/[^)]+\.txt)\)`)
+	logLinkRE = regexp.MustCompile(`\]\((requests/[^)]+\.log)\)`)
+	pairingID = regexp.MustCompile(`Pairing ID\s+pid_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+)
+
+// shows is, per requirement, what a screenshot (and the scenario's request
+// log) must contain to really show it. Written from the reference, not
+// from the script.
+var showsSCI = map[string]func(screen, log string) bool{
+	demo.ReqBranding:     branded,
+	demo.ReqSCIPAIRING02: branded,
+	demo.ReqCodeField:    func(s, _ string) bool { return strings.Contains(s, "Pairing Code") },
+	demo.ReqNicknameField: func(s, _ string) bool {
+		return strings.Contains(s, "Pairing Nickname")
+	},
+	demo.ReqTestButton: func(s, _ string) bool {
+		return strings.Contains(s, "[ Test ]") || strings.Contains(s, "t test")
+	},
+	demo.ReqCancelButton: func(s, _ string) bool {
+		return strings.Contains(s, "Confirm the pairing") && strings.Contains(s, "[ Cancel ] esc")
+	},
+	demo.ReqPairedState: func(s, _ string) bool {
+		return strings.Contains(s, "Pairing successful") && strings.Contains(s, "Pairing Nickname  Front Counter") && pairingID.MatchString(s)
+	},
+	demo.ReqUnpairPerRecord: func(s, _ string) bool {
+		return strings.Contains(s, "[ Unpair ]") || strings.Contains(s, "yes, unpair")
+	},
+	demo.ReqErrInvalidCode:  func(s, _ string) bool { return strings.Contains(s, "Pairing not found: Pairing not found") },
+	demo.ReqErrConnectivity: func(s, _ string) bool { return strings.Contains(s, screens.TextNetwork) },
+	demo.ReqErrUnpairedExtern: func(s, l string) bool {
+		return strings.Contains(s, "No active pairings found") && strings.Contains(l, "no_active_pairings_found")
+	},
+	demo.ReqSCITX01:      func(s, _ string) bool { return strings.Contains(s, "No active pairings found") },
+	demo.ReqInstructions: instructions,
+	demo.ReqSCIPAIRING09: instructions,
+	demo.ReqCredentialsHidden: func(s, _ string) bool {
+		lower := strings.ToLower(s)
+		return strings.Contains(s, "Pairing Code") && !strings.Contains(lower, "api key") && !strings.Contains(lower, "secret")
+	},
+	demo.ReqSCIPAIRING07: func(s, l string) bool {
+		return strings.Contains(s, "Pairing cancelled") && regexp.MustCompile(`POST /sci-api/\S+/v1/unpair → 204`).MatchString(l)
+	},
+	demo.ReqSCIPAIRING10: func(s, l string) bool {
+		return (strings.Contains(s, "No active pairings found") || strings.Contains(s, "Pairings (")) &&
+			strings.Contains(l, "/v1/pairing-info")
+	},
+	demo.ReqSCIMULTI03: func(s, l string) bool {
+		return strings.Contains(s, "Pairings (2)") && strings.Count(l, "/v1/pairing-info") >= 2
+	},
+}
+
+func branded(s, _ string) bool {
+	if !strings.Contains(s, "Simple Cloud Integration") {
+		return false
+	}
+	for _, art := range []string{assets.Logo(), assets.LogoCompact()} {
+		for _, l := range strings.Split(art, "\n") {
+			if l = strings.TrimSpace(l); len(l) > 3 && strings.Contains(s, l) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func instructions(s, _ string) bool {
+	return strings.Contains(s, "Manage POS pairing") && strings.Contains(s, "Simple Cloud Integration")
+}
+
+func TestEveryRequirementLinksToAScreenshotThatShowsIt(t *testing.T) {
+	checks := map[string]map[string]func(screen, log string) bool{
+		providers.SCI: showsSCI, providers.SmartConnect: showsSmartConnect(), providers.Helcim: showsHelcim(t),
+	}
+	for _, prov := range packProviders {
+		t.Run(prov, func(t *testing.T) { everyRequirementShown(t, prov, checks[prov]) })
+	}
+}
+
+func everyRequirementShown(t *testing.T, provider string, shows map[string]func(screen, log string) bool) {
+	dir := filepath.Join(t.TempDir(), "pack")
+	runProviderPack(t, dir, time.Now(), provider)
+	index, err := os.ReadFile(filepath.Join(dir, "index.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reqs := demo.RequirementsFor(provider)
+	if len(shows) != len(reqs) {
+		t.Errorf("%d checks for %d requirements", len(shows), len(reqs))
+	}
+	rows := map[string]string{}
+	for _, l := range strings.Split(string(index), "\n") {
+		for _, r := range reqs {
+			if strings.HasPrefix(l, "| "+requirementLabel(r.Text)+" | "+r.Source+" |") {
+				rows[r.Key] = l
+			}
+		}
+	}
+	for _, r := range reqs {
+		check, ok := shows[r.Key]
+		if !ok {
+			t.Errorf("no check for requirement %s", r.Key)
+			continue
+		}
+		row, ok := rows[r.Key]
+		if !ok {
+			t.Errorf("index.md has no row for %q", r.Text)
+			continue
+		}
+		var log string
+		for _, m := range logLinkRE.FindAllStringSubmatch(row, -1) {
+			b, err := os.ReadFile(filepath.Join(dir, m[1]))
+			if err != nil {
+				t.Errorf("%s links to a missing log: %v", r.Key, err)
+			}
+			log += string(b)
+		}
+		links := linkRE.FindAllStringSubmatch(row, -1)
+		shown := 0
+		for _, m := range links {
+			b, err := os.ReadFile(filepath.Join(dir, m[1]))
+			if err != nil {
+				t.Errorf("%s links to a missing screenshot: %v", r.Key, err)
+				continue
+			}
+			if check(string(b), log) {
+				shown++
+			} else {
+				t.Errorf("%s links to %s, which does not show it:\n%s", r.Key, m[1], b)
+			}
+		}
+		if shown == 0 {
+			t.Errorf("requirement %s (%s) has no screenshot that shows it", r.Key, r.Text)
+		}
+	}
+}
+
+func TestPackHoldsNoSecrets(t *testing.T) {
+	// Same seed, same credentials: the values the run's sandbox accepted.
+	sb := sandbox.New(sandbox.Options{Seed: demo.Seed})
+	creds := sb.Info().Credentials
+	restricted := sb.HelcimRestrictedAPIToken()
+	_ = sb.Close()
+	secrets := map[string]string{"API key": creds.SCIAPIKey, "Part A": creds.SCISigningSecretPartA,
+		"Helcim token": creds.HelcimAPIToken, "restricted Helcim token": restricted}
+	// What a redacted request of each provider looks like in its log: proof
+	// that the scan looked at logs that carried a secret.
+	redacted := map[string]string{
+		providers.SCI:          `"signing_secret_part_b":"` + sandbox.Redacted,
+		providers.SmartConnect: "merchantAccessToken=" + sandbox.Redacted,
+		providers.Helcim:       "Api-Token: " + sandbox.Redacted,
+	}
+	for _, prov := range packProviders {
+		t.Run(prov, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "pack")
+			runProviderPack(t, dir, time.Now(), prov)
+			partB := regexp.MustCompile(`[0-9a-f]{32}`) // every Part B is 32 lowercase hex
+			logs := 0
+			for name, b := range readPack(t, dir) {
+				for what, s := range secrets {
+					if s != "" && bytes.Contains(b, []byte(s)) {
+						t.Errorf("%s contains the %s", name, what)
+					}
+				}
+				if m := partB.Find(b); m != nil {
+					t.Errorf("%s contains something shaped like a Part B: %s", name, m)
+				}
+				if strings.HasPrefix(name, "requests/") && bytes.Contains(b, []byte(redacted[prov])) {
+					logs++
+				}
+			}
+			if logs == 0 {
+				t.Errorf("no request log holds %q; the check proved nothing", redacted[prov])
+			}
+		})
+	}
+}
+
+func TestRefusesToReplaceOtherDirectories(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(notes, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Run(context.Background(), Options{Out: dir})
+	if err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "--force") {
+		t.Fatalf("Run into a non-pack directory: %v", err)
+	}
+	if _, err := os.Stat(notes); err != nil {
+		t.Fatalf("the refused directory was changed: %v", err)
+	}
+	// A previous pack is replaced without --force; --force replaces anything.
+	runPack(t, filepath.Join(dir, "pack"), time.Now())
+	runPack(t, filepath.Join(dir, "pack"), time.Now())
+	if _, err := Run(context.Background(), Options{Out: dir, Force: true}); err != nil {
+		t.Fatalf("Run with Force: %v", err)
+	}
+	if _, err := os.Stat(notes); err == nil {
+		t.Error("--force left the old contents")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index.md")); err != nil {
+		t.Errorf("no index.md after --force: %v", err)
+	}
+}

@@ -1,0 +1,261 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tillpair/tillpair/internal/app"
+	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/keystore"
+	"github.com/tillpair/tillpair/providers"
+)
+
+// cancelTimeout bounds the unpair that cancels an unconfirmed pairing after
+// Ctrl-C or the end of the wait; the user's context is already done then.
+const cancelTimeout = 20 * time.Second
+
+// progressEvery spaces the "still waiting" lines.
+const progressEvery = 15 * time.Second
+
+type pairOptions struct {
+	provider, code, nickname string
+	wait                     time.Duration
+	noWait, json             bool
+}
+
+// pairJSON is `pair --json`'s one object (design.md, CLI).
+type pairJSON struct {
+	Provider         string `json:"provider"`
+	PairingID        string `json:"pairing_id"`
+	Status           string `json:"status"`
+	ConfirmationCode string `json:"confirmation_code"`
+	TID              string `json:"tid"`
+	PairingNickname  string `json:"pairing_nickname"`
+	TerminalNickname string `json:"terminal_nickname"`
+}
+
+func newPairCmd(e *env) *cobra.Command {
+	var o pairOptions
+	cmd := &cobra.Command{
+		Use:   "pair --code CODE [--provider sci|smartconnect|helcim] [--nickname NAME] [--wait DUR | --no-wait] [--json]",
+		Short: "Pair with a terminal using the code it shows",
+		Long: `Pair this register with a terminal. Start pairing on the terminal first; it
+shows a pairing code (Helcim: switch it to pairing mode; it shows a
+4-character device code).
+
+SmartConnect and Helcim pairings are active at once: there is no waiting step.
+SmartConnect needs the register identity first (tillpair setup smartconnect);
+its codes refresh on the terminal, so enter the current one promptly. Helcim
+looks the device up on the token's account and pings it: the terminal shows a
+message so you can see the right one answered.
+
+For SCI the terminal then shows a confirmation code: check it matches the one
+printed here and confirm on the terminal. pair waits for that (--wait, default
+2m). If the wait ends or you press Ctrl-C, the pairing is cancelled: it is
+unpaired in the cloud and removed here. With --no-wait it is left awaiting
+confirmation; confirm on the terminal, then run 'tillpair test PAIRING'.
+
+--json prints one object on stdout: provider, pairing_id, status,
+confirmation_code, tid, pairing_nickname, terminal_nickname. pairing_id is the
+SCI pairing id, the SmartConnect register ID or the Helcim device code.
+Progress goes to stderr.
+
+Exit codes: 0 paired (or awaiting with --no-wait); 2 bad input or not
+configured; 4 the provider refused (unknown or used code, credentials);
+5 network, timeout or server error (including no confirmation in time), or
+the terminal is not listening; 6 keyring or records store; 1 interrupted.`,
+		Example: `  tillpair pair --code 123456 --nickname "Front Bar"
+  tillpair pair --code 123456 --no-wait --json
+  tillpair pair --provider smartconnect --code 12345678
+  tillpair pair --provider helcim --code DY6L`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cmd.Flags().Changed("wait") && o.noWait {
+				return usagef("--wait and --no-wait cannot be used together; choose one")
+			}
+			if o.wait <= 0 {
+				return usagef("--wait must be a positive duration such as 2m or 90s")
+			}
+			if !cmd.Flags().Changed("code") {
+				return usagef("--code is required: start pairing on the terminal and pass the code it shows, e.g. %s", pairExample(o.provider))
+			}
+			if err := checkPairInput(o); err != nil {
+				return err
+			}
+			return runPair(e, o)
+		},
+	}
+	// Use lists the flags already: no "[flags]" after them.
+	cmd.DisableFlagsInUseLine = true
+	f := cmd.Flags()
+	f.StringVar(&o.provider, "provider", providers.SCI, "provider: sci, smartconnect or helcim")
+	f.StringVar(&o.code, "code", "", "the pairing code the terminal shows (required)")
+	f.StringVar(&o.nickname, "nickname", "", fmt.Sprintf("pairing nickname, up to %d characters (optional)", pairing.MaxNicknameRunes))
+	f.DurationVar(&o.wait, "wait", pairing.DefaultConfirmWindow, "how long to wait for confirmation on the terminal")
+	f.BoolVar(&o.noWait, "no-wait", false, "do not wait for confirmation; leave the pairing awaiting_confirmation")
+	f.BoolVar(&o.json, "json", false, "print the result as one JSON object")
+	return cmd
+}
+
+func runPair(e *env, o pairOptions) error {
+	// AllowUnconfigured: with nothing configured, the provider asked for
+	// still says what it needs (a keyring-less till gets the env vars).
+	rt, done, err := e.buildRuntime(app.Options{ConfirmWindow: o.wait, AllowUnconfigured: true})
+	if err != nil {
+		return err
+	}
+	defer done()
+	svc := rt.Service
+	if _, ok := svc.Provider(o.provider); ok {
+		// The terminal's code works once: a config dir that cannot hold
+		// the pairing must fail before the provider sees it.
+		if err := checkRecordsWritable(rt.RecordsPath); err != nil {
+			return err
+		}
+	}
+	p, err := svc.Pair(e.ctx, pairing.PairInput{Provider: o.provider, Code: o.code, Nickname: o.nickname})
+	if err != nil {
+		return describe(err)
+	}
+	if p.Status == providers.StatusAwaitingConfirmation {
+		fmt.Fprintf(e.stderr, "Confirmation code: %s — check the terminal shows the same code, then confirm on the terminal.\n", p.ConfirmationCode)
+		if o.noWait {
+			fmt.Fprintf(e.stderr, "Pairing %s is awaiting confirmation. After confirming on the terminal, run `tillpair test %s` to finish.\n", p.ID, p.ID)
+			return printPair(e, o, p)
+		}
+		fmt.Fprintf(e.stderr, "Waiting up to %s for the confirmation (Ctrl-C cancels the pairing)…\n", pairing.Duration(o.wait))
+		confirmed, err := svc.AwaitConfirmation(e.ctx, p.ID, progressPrinter(e))
+		if err != nil {
+			return pairWaitFailed(e, svc, p, err)
+		}
+		fmt.Fprintln(e.stderr, "Confirmed on the terminal.")
+		p = confirmed
+	}
+	return printPair(e, o, p)
+}
+
+// progressPrinter reports waiting on stderr: the first poll, then every
+// progressEvery. A failing check is reported once, again only when the
+// problem changes, and its end is reported too: polls run every few
+// seconds, and the same long line each time would bury the rest.
+func progressPrinter(e *env) func(pairing.Event) {
+	var next time.Duration
+	var problem string // the failing checks' kind; "" while they work
+	return func(ev pairing.Event) {
+		switch ev.Type {
+		case pairing.EventWaiting:
+			if problem != "" {
+				problem = ""
+				fmt.Fprintln(e.stderr, "Checking works again; still waiting for the confirmation on the terminal.")
+			}
+			if ev.Elapsed >= next {
+				if next == 0 {
+					fmt.Fprintln(e.stderr, "Not confirmed yet: waiting for the merchant to confirm on the terminal…")
+				} else {
+					fmt.Fprintf(e.stderr, "Still waiting for confirmation on the terminal (%v elapsed)…\n", ev.Elapsed.Truncate(time.Second))
+				}
+				next = ev.Elapsed.Truncate(progressEvery) + progressEvery
+			}
+		case pairing.EventNetworkWarning:
+			if p := problemKey(ev.Err); p != problem {
+				problem = p
+				fmt.Fprintf(e.stderr, "Checking for the confirmation failed, still waiting (shown again only if this changes): %s\n", messageOf(ev.Err))
+			}
+		}
+	}
+}
+
+// problemKey identifies a failure by what it is, not by its text, which
+// may carry details (addresses, timings) that differ on every attempt.
+func problemKey(err error) string {
+	pe, ok := providers.AsError(err)
+	if !ok {
+		return "other"
+	}
+	return fmt.Sprintf("%s/%d/%s", pe.Kind, pe.HTTPStatus, pe.Code)
+}
+
+// pairWaitFailed handles a wait that ended without confirmation. Timeout and
+// Ctrl-C cancel the pairing (SCIPAIRING07: nothing half-made is left);
+// other failures leave it awaiting and say how to continue.
+func pairWaitFailed(e *env, svc *pairing.Service, p providers.Pairing, err error) error {
+	kind := providers.KindOf(err)
+	if kind != providers.KindTimeout && kind != providers.KindCanceled {
+		return &userError{err: err, msg: fmt.Sprintf("%s Pairing %s is kept awaiting confirmation: run `tillpair test %s` once fixed, or `tillpair unpair %s`.", messageOf(err), p.ID, p.ID, p.ID)}
+	}
+	why := fmt.Sprintf("Not confirmed within %s", pairing.Duration(svc.ConfirmWindow()))
+	if kind == providers.KindCanceled {
+		why = "Interrupted"
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), cancelTimeout)
+	defer cancel()
+	if cerr := svc.Cancel(ctx, p.ID); cerr != nil {
+		return &userError{err: errors.Join(err, cerr), msg: fmt.Sprintf("%s, and cancelling the pairing failed: %s It is kept awaiting confirmation; run `tillpair unpair %s` when that is fixed.", why, messageOf(cerr), p.ID)}
+	}
+	return &userError{err: err, msg: why + ": the pairing was cancelled (unpaired in the cloud and removed here). Start pairing on the terminal again."}
+}
+
+func printPair(e *env, o pairOptions, p providers.Pairing) error {
+	if o.json {
+		return writeJSON(e, pairJSON{
+			Provider: p.Provider, PairingID: p.ID, Status: string(p.Status), ConfirmationCode: p.ConfirmationCode,
+			TID: p.TID, PairingNickname: p.PairingNickname, TerminalNickname: p.TerminalNickname,
+		})
+	}
+	var err error
+	switch p.Provider {
+	case providers.Helcim:
+		_, err = fmt.Fprintf(e.stdout, "Paired with Helcim device %s%s. Check the terminal screen for the ping message.\n", p.ID, nickSuffix(p))
+	case providers.SmartConnect:
+		reg := p.PairingNickname
+		if p.Register != nil {
+			reg = p.Register.RegisterName
+		}
+		_, err = fmt.Fprintf(e.stdout, "Paired with SmartConnect: register %q (register ID %s) is active. The terminal now lists this register.\n", reg, p.ID)
+	default:
+		_, err = fmt.Fprintf(e.stdout, "%s pairing %s%s with terminal %s: %s\n", providerName(p.Provider), p.ID, nickSuffix(p), terminalName(p), p.Status)
+	}
+	return err
+}
+
+// checkRecordsWritable proves the records file's dir can be created and
+// written; its *keystore.Error names the path and --config-dir (exit 6).
+func checkRecordsWritable(recordsPath string) error {
+	recs, err := keystore.OpenRecords(filepath.Dir(recordsPath))
+	if err != nil {
+		return err
+	}
+	return recs.CheckWritable()
+}
+
+func writeJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	return enc.Encode(v)
+}
+
+func nickSuffix(p providers.Pairing) string {
+	if p.PairingNickname == "" {
+		return ""
+	}
+	return " (" + p.PairingNickname + ")"
+}
+
+func terminalName(p providers.Pairing) string {
+	switch {
+	case p.TID != "" && p.TerminalNickname != "":
+		return p.TID + " (" + p.TerminalNickname + ")"
+	case p.TID != "":
+		return p.TID
+	case p.TerminalNickname != "":
+		return p.TerminalNickname
+	case p.Provider == providers.Helcim:
+		return "device " + p.ID
+	}
+	return "(unknown)"
+}

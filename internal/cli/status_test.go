@@ -1,0 +1,358 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+
+	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/keystore"
+	"github.com/tillpair/tillpair/providers"
+)
+
+// newConfigDir is a config dir that does not exist yet, as on a fresh
+// install: tillpair creates it 0700. t.TempDir's own dirs are 0755 under
+// the usual umask, which tillpair rightly reports as too open.
+func newConfigDir(t *testing.T) string {
+	t.Helper()
+	return filepath.Join(t.TempDir(), "tillpair")
+}
+
+// pairSCI pairs the world's terminal with --no-wait and returns its id;
+// confirm says whether the merchant then confirms on the terminal.
+func (w *cliWorld) pairSCI(t *testing.T, confirm bool) string {
+	t.Helper()
+	r := runCLI(context.Background(), "", "pair", "--code", w.startCode(t), "--no-wait", "--json")
+	if r.code != ExitOK {
+		t.Fatalf("pair: exit %d %q", r.code, r.stderr)
+	}
+	var pj pairJSON
+	decodeOne(t, r.stdout, &pj)
+	if confirm {
+		if _, err := w.sb.Confirm(w.term); err != nil {
+			t.Fatal(err)
+		}
+		if r := runCLI(context.Background(), "", "test", pj.PairingID); r.code != ExitOK {
+			t.Fatalf("test after confirm: exit %d %q", r.code, r.stderr)
+		}
+	}
+	return pj.PairingID
+}
+
+func (w *cliWorld) fault(t *testing.T, f sandbox.Fault) {
+	t.Helper()
+	if err := w.sb.SetFault(f); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.sb.ClearFaults)
+}
+
+func statusOf(t *testing.T, r result) statusPairing {
+	t.Helper()
+	var sj statusJSON
+	decodeOne(t, r.stdout, &sj)
+	if len(sj.Pairings) != 1 {
+		t.Fatalf("want one pairing, got %+v (stderr %q)", sj, r.stderr)
+	}
+	return sj.Pairings[0]
+}
+
+// Listing and forgetting need only the records file: a till whose keyring
+// or environment lost the credentials can still see and clear its pairings.
+func TestCLIStatusAndForgetWithoutCredentials(t *testing.T) {
+	w := newCLIWorld(t)
+	ctx := context.Background()
+	id := w.pairSCI(t, true)
+	t.Setenv("TILLPAIR_SCI_API_KEY", "")
+	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
+
+	r := runCLI(ctx, "", "status", "--no-check", "--json")
+	if p := statusOf(t, r); r.code != ExitOK || p.PairingID != id || p.Status != "active" || p.CheckErrorKind != "" {
+		t.Errorf("status --no-check: exit %d %+v stderr %q", r.code, p, r.stderr)
+	}
+	r = runCLI(ctx, "", "status", "--no-check")
+	if r.code != ExitOK || !strings.Contains(r.stdout, id) {
+		t.Errorf("status --no-check table: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	// Live: listed, each pairing reported as not checked, not refused.
+	r = runCLI(ctx, "", "status", "--json")
+	if p := statusOf(t, r); r.code != ExitUsage || p.CheckErrorKind != "config" || !strings.Contains(p.CheckError, "tillpair setup sci") || p.Status != "active" {
+		t.Errorf("live status: exit %d %+v stderr %q", r.code, p, r.stderr)
+	}
+	r = runCLI(ctx, "", "status")
+	if r.code != ExitUsage || !strings.Contains(r.stdout, id) || !strings.Contains(r.stderr, id+": ") || !strings.Contains(r.stderr, "--no-check") {
+		t.Errorf("live status table: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	// Unpair cannot reach the cloud: say so, and how to clear it here.
+	r = runCLI(ctx, "", "unpair", id, "--yes")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "tillpair setup sci") || !strings.Contains(r.stderr, "tillpair unpair "+id+" --forget") ||
+		!strings.Contains(r.stderr, "Nothing was changed") {
+		t.Errorf("unpair: exit %d %q", r.code, r.stderr)
+	}
+	r = runCLI(ctx, "", "unpair", id, "--forget", "--yes")
+	if r.code != ExitOK || !strings.Contains(r.stdout, "Forgot mx51 SCI pairing "+id) ||
+		!strings.Contains(r.stderr, "may still be active") || !strings.Contains(r.stderr, "Manage POS pairing") {
+		t.Fatalf("forget: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	r = runCLI(ctx, "", "status")
+	if r.code != ExitNoPairing || !strings.Contains(r.stderr, "No pairings on this register") || !strings.Contains(r.stderr, "tillpair setup sci") {
+		t.Errorf("status after forget: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// Exit 0 means this run confirmed a pairing active; a stored "active"
+// that could not be checked is not that.
+func TestCLIStatusExitFollowsTheLiveChecks(t *testing.T) {
+	w := newCLIWorld(t)
+	ctx := context.Background()
+	id := w.pairSCI(t, true)
+
+	if r := runCLI(ctx, "", "status", "--json"); r.code != ExitOK || statusOf(t, r).CheckErrorKind != "" {
+		t.Fatalf("healthy status: exit %d %q", r.code, r.stderr)
+	}
+	cases := []struct {
+		name  string
+		fault *sandbox.Fault
+		env   map[string]string
+		want  int
+		kind  string
+	}{
+		{name: "server error", fault: &sandbox.Fault{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Status: 503}, want: ExitNetwork, kind: "server"},
+		{name: "network", fault: &sandbox.Fault{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Reset: true}, want: ExitNetwork, kind: "network"},
+		// A wrong Part A makes every signature wrong: the cloud refuses.
+		{name: "refused", env: map[string]string{"TILLPAIR_SCI_SIGNING_SECRET_PART_A": "wrong-part-a-0123456789abcdefghij"}, want: ExitRejected, kind: "signature"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.fault != nil {
+				w.fault(t, *tc.fault)
+			}
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			r := runCLI(ctx, "", "status", "--json")
+			p := statusOf(t, r)
+			if r.code != tc.want || p.CheckErrorKind != tc.kind || p.Status != "active" {
+				t.Errorf("live: exit %d (want %d) %+v stderr %q", r.code, tc.want, p, r.stderr)
+			}
+			if !strings.Contains(r.stderr, "No pairing could be confirmed active") {
+				t.Errorf("no summary line: %q", r.stderr)
+			}
+			// --no-check keeps the stored-status meaning.
+			if r := runCLI(ctx, "", "status", "--no-check"); r.code != ExitOK || !strings.Contains(r.stdout, id) {
+				t.Errorf("--no-check: exit %d %q", r.code, r.stderr)
+			}
+		})
+	}
+}
+
+// An SCI 5xx is transient: exit 5, and one sentence with the vendor's
+// words once.
+func TestCLIServerErrorsAreTransient(t *testing.T) {
+	w := newCLIWorld(t)
+	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteProgressPairing, Status: 503, Count: 1})
+	r := runCLI(context.Background(), "", "pair", "--code", w.startCode(t))
+	line := strings.TrimSpace(r.stderr)
+	if r.code != ExitNetwork || !strings.Contains(line, "mx51 SCI had a server problem (") || !strings.Contains(line, "HTTP 503") {
+		t.Fatalf("pair under 503: exit %d %q", r.code, line)
+	}
+	if strings.Count(line, "injected fault") != 1 || strings.Count(line, "Try again") != 1 || maxNesting(line) > 1 {
+		t.Errorf("the vendor detail or the advice is repeated: %q", line)
+	}
+}
+
+func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
+	sb, term := newHelcimCLIWorld(t)
+	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credentials.HelcimAPIToken)
+	ctx := context.Background()
+	shown, err := sb.StartPairing(term.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(ctx, "", "pair", "--provider", "helcim", "--code", shown.PairingCode); r.code != ExitOK {
+		t.Fatalf("pair: exit %d %q", r.code, r.stderr)
+	}
+	if err := sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: sandbox.RouteHelcimPing, Status: 500}); err != nil {
+		t.Fatal(err)
+	}
+	r := runCLI(ctx, "", "test", shown.PairingCode)
+	line := strings.TrimSpace(r.stderr)
+	want := "tillpair: Helcim had a server problem (injected fault: status 500 on helcim ping, HTTP 500). Try again in a few minutes."
+	if r.code != ExitNetwork || line != want {
+		t.Errorf("test under 500: exit %d\n got %q\nwant %q", r.code, line, want)
+	}
+	r = runCLI(ctx, "", "status", "--json")
+	if p := statusOf(t, r); r.code != ExitNetwork || p.CheckErrorKind != "server" || p.Status != "active" {
+		t.Errorf("status under 500: exit %d %+v", r.code, p)
+	}
+	if _, err := sb.Sleep(term.ID); err != nil {
+		t.Fatal(err)
+	}
+	sb.ClearFaults()
+	if r := runCLI(ctx, "", "status", "--json"); r.code != ExitNetwork || statusOf(t, r).CheckErrorKind != "not_listening" {
+		t.Errorf("status asleep: exit %d %q", r.code, r.stdout)
+	}
+	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", "")
+	if r := runCLI(ctx, "", "status", "--json"); r.code == ExitOK || statusOf(t, r).CheckErrorKind != "credentials" {
+		t.Errorf("status without a token: exit %d %q", r.code, r.stdout)
+	}
+}
+
+// A pairing awaiting confirmation is not "unpaired externally": the
+// summary must not use that certification wording, and the check that
+// answered "not confirmed yet" did run.
+func TestCLIStatusAwaitingConfirmation(t *testing.T) {
+	w := newCLIWorld(t)
+	ctx := context.Background()
+	before := time.Now()
+	id := w.pairSCI(t, false)
+
+	r := runCLI(ctx, "", "status", "--json")
+	p := statusOf(t, r)
+	if r.code != ExitNoPairing || p.Status != "awaiting_confirmation" || p.CheckErrorKind != "not_confirmed" {
+		t.Fatalf("status: exit %d %+v", r.code, p)
+	}
+	if p.CheckedAt == nil || p.CheckedAt.Before(before) {
+		t.Errorf("checked_at %v: the check ran after %v", p.CheckedAt, before)
+	}
+	for _, args := range [][]string{{"status"}, {"status", "--no-check"}} {
+		r := runCLI(ctx, "", args...)
+		last := lastLine(r.stderr)
+		if r.code != ExitNoPairing || strings.Contains(r.stderr, "No active pairings found") || !strings.Contains(last, "1 awaits confirmation on the terminal") {
+			t.Errorf("%v: exit %d, stderr %q", args, r.code, r.stderr)
+		}
+	}
+	r = runCLI(ctx, "", "status")
+	if strings.Contains(r.stdout, "never") || !strings.Contains(r.stdout, id) {
+		t.Errorf("the table says the pairing was never checked:\n%s", r.stdout)
+	}
+	if r := runCLI(ctx, "", "status", "--no-check"); !strings.Contains(lastLine(r.stderr), "not checked live") {
+		t.Errorf("--no-check does not say the statuses are unchecked: %q", r.stderr)
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+// The cloud refusing an SCI unpair leaves a pairing only the terminal can
+// end: unpair says how and names --forget; --forget warns it may live on.
+func TestCLISCIUnpairRefusedThenForget(t *testing.T) {
+	w := newCLIWorld(t)
+	ctx := context.Background()
+	id := w.pairSCI(t, true)
+	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "wrong-part-a-0123456789abcdefghij")
+
+	r := runCLI(ctx, "", "unpair", id, "--yes")
+	if r.code != ExitRejected || !strings.Contains(r.stderr, "tillpair unpair "+id+" --forget") || !strings.Contains(r.stderr, "Manage POS pairing") ||
+		!strings.Contains(r.stderr, "The pairing is kept") {
+		t.Fatalf("refused unpair: exit %d %q", r.code, r.stderr)
+	}
+	r = runCLI(ctx, "", "unpair", id, "--yes", "--forget")
+	if r.code != ExitOK || !strings.Contains(r.stderr, "may still be active") || !strings.Contains(r.stderr, "Manage POS pairing") {
+		t.Fatalf("forget: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if live := w.livePairings(t); len(live) != 1 {
+		t.Errorf("the terminal should still hold the pairing the cloud kept: %+v", live)
+	}
+	// A transient failure is retried, not forgotten: no --forget advice.
+	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", w.sb.Info().Credentials.SCISigningSecretPartA)
+	id = w.pairSCI(t, true)
+	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteUnpair, Status: 503})
+	r = runCLI(ctx, "", "unpair", id, "--yes")
+	if r.code != ExitNetwork || strings.Contains(r.stderr, "--forget") {
+		t.Errorf("unpair under 503: exit %d %q", r.code, r.stderr)
+	}
+}
+
+func TestCLIForgetRefusalWording(t *testing.T) {
+	w := newCLIWorld(t)
+	id := w.pairSCI(t, false)
+	r := runCLI(context.Background(), "", "unpair", id, "--forget")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, "before it forgets the pairing") || !strings.Contains(r.stderr, "--yes to forget") ||
+		strings.Contains(r.stderr, "unpairing") {
+		t.Errorf("exit %d %q", r.code, r.stderr)
+	}
+}
+
+// Without $HOME there is no default config dir: a configuration problem
+// (exit 2) whose fix is --config-dir or TILLPAIR_CONFIG_DIR.
+func TestCLINoHomeIsAUsageError(t *testing.T) {
+	t.Setenv("HOME", "")
+	t.Setenv("XDG_CONFIG_HOME", "")
+	t.Setenv("TILLPAIR_CONFIG_DIR", "")
+	for _, args := range [][]string{{"status"}, {"--debug", "status", "--no-check"}, {"unpair", "x", "--forget", "--yes"}} {
+		r := runCLI(context.Background(), "", args...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, "--config-dir") || !strings.Contains(r.stderr, "TILLPAIR_CONFIG_DIR") {
+			t.Errorf("%v: exit %d %q", args, r.code, r.stderr)
+		}
+	}
+}
+
+// A config dir or records file other users can read is reported once per
+// command, on stderr and in the debug log, and never changed.
+func TestCLIReportsLoosePermissions(t *testing.T) {
+	keyring.MockInit()
+	dir := newConfigDir(t)
+	t.Setenv("TILLPAIR_CONFIG_DIR", dir)
+	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
+	t.Setenv("TILLPAIR_SCI_API_KEY", "")
+	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
+	// A token, though nothing here contacts Helcim: this test is about
+	// the notice, not about running unconfigured.
+	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", "unused")
+	recsPath := recordHelcimPairing(t, dir, "CWF0")
+	ctx := context.Background()
+	if r := runCLI(ctx, "", "status", "--no-check"); r.code != ExitOK || strings.Contains(r.stderr, "warning") {
+		t.Fatalf("private dir: exit %d %q", r.code, r.stderr)
+	}
+
+	if err := os.Chmod(recsPath, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logPath := filepath.Join(t.TempDir(), "debug.log")
+	r := runCLI(ctx, "", "--log-file", logPath, "status", "--no-check", "--json")
+	if r.code != ExitOK || strings.Count(r.stderr, "warning:") != 1 || !strings.Contains(r.stderr, "records file "+recsPath) ||
+		!strings.Contains(r.stderr, "mode 0644") || !strings.Contains(r.stderr, "chmod 600") {
+		t.Errorf("records file 0644: exit %d %q", r.code, r.stderr)
+	}
+	if data, err := os.ReadFile(logPath); err != nil || !strings.Contains(string(data), "records file "+recsPath) {
+		t.Errorf("the debug log lacks the notice (%v): %s", err, data)
+	}
+
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(ctx, "", "unpair", "CWF0", "--forget", "--yes")
+	if r.code != ExitOK || strings.Count(r.stderr, "warning:") != 1 || !strings.Contains(r.stderr, "config dir "+dir) || !strings.Contains(r.stderr, "chmod 700") {
+		t.Errorf("config dir 0755: exit %d %q", r.code, r.stderr)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o755 {
+		t.Errorf("the dir's mode was changed: %v %v", fi.Mode(), err)
+	}
+}
+
+// recordHelcimPairing writes an active Helcim pairing straight into the
+// records in dir, for tests about what commands do with records alone, and
+// returns the records file's path.
+func recordHelcimPairing(t *testing.T, dir, code string) string {
+	t.Helper()
+	recs, err := keystore.OpenRecords(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := recs.Update(func(f *keystore.File) error {
+		f.Pairings = append(f.Pairings, providers.Pairing{Provider: providers.Helcim, ID: code, Status: providers.StatusActive, CreatedAt: now, UpdatedAt: now})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return recs.Path()
+}

@@ -1,0 +1,265 @@
+package widgets
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tillpair/tillpair/internal/tui/theme"
+)
+
+// TerminalView is what a virtual terminal shows, copied from the sandbox so
+// this package needs no sandbox import.
+type TerminalView struct {
+	ID               string
+	Provider         string
+	TID              string
+	Nickname         string
+	Screen           string // idle | pairing_code | confirm | paired | code_expired | ping ...
+	PairingCode      string
+	ExpiresAt        time.Time // zero when no code is shown
+	ConfirmationCode string
+	Message          string
+	Pairings         []TerminalPairingView
+}
+
+// TerminalPairingView is one pairing as the terminal lists it.
+type TerminalPairingView struct {
+	ID       string
+	Nickname string
+	Status   string
+}
+
+// Terminal screens the pane knows how to draw.
+const (
+	ScreenIdle        = "idle"
+	ScreenPairingCode = "pairing_code"
+	ScreenConfirm     = "confirm"
+	ScreenPaired      = "paired"
+	ScreenCodeExpired = "code_expired"
+)
+
+// TerminalPane renders a virtual terminal.
+type TerminalPane struct {
+	View TerminalView
+	// Now is the clock reading used for the expiry countdown.
+	Now time.Time
+	// Keys is the help hint for the pane keys, e.g. "ctrl+p new code".
+	Keys []string
+}
+
+// Render draws the pane boxed at w×h. A pane shorter than 7 lines becomes a
+// one-line strip inside its border.
+func (p TerminalPane) Render(st *theme.Styles, w, h int) string {
+	inner := max(w-st.Pane.GetHorizontalFrameSize(), 10)
+	if h < 7 {
+		line := Truncate(p.stripLine(st), inner)
+		return st.Pane.Width(inner + st.Pane.GetHorizontalPadding()).Render(line)
+	}
+	lines := []string{p.title(st, inner), ""}
+	for _, b := range p.body(st, inner) {
+		// Wrapped paragraphs count as the lines they take.
+		lines = append(lines, strings.Split(b, "\n")...)
+	}
+	bodyMax := h - st.Pane.GetVerticalFrameSize()
+	if len(p.Keys) > 0 {
+		keys := p.keyLines(st, inner)
+		for len(lines)+len(keys)+1 < bodyMax {
+			lines = append(lines, "")
+		}
+		lines = append(lines, "")
+		lines = append(lines, keys...)
+	}
+	if len(lines) > bodyMax {
+		lines = lines[:bodyMax]
+	}
+	for len(lines) < bodyMax {
+		lines = append(lines, "")
+	}
+	return st.Pane.Width(inner + st.Pane.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+}
+
+// title names the terminal once in w cells. Terminals are often nicknamed
+// after their id ("Terminal 36837159", Helcim's "Smart Terminal DY6L"), so
+// the id is added only when the nickname does not already show it, and a
+// long nickname is cut rather than the id.
+func (p TerminalPane) title(st *theme.Styles, w int) string {
+	nick, tid := p.View.Nickname, p.View.TID
+	switch {
+	case nick == "":
+		return Truncate(st.Faint.Render("Terminal ")+st.Value.Render(tid), w)
+	case tid == "":
+		return Truncate(st.Value.Render(nick), w)
+	case strings.Contains(nick, tid):
+		before, after, _ := strings.Cut(nick, tid)
+		return Truncate(st.Faint.Render(before)+st.Value.Render(tid)+st.Faint.Render(after), w)
+	}
+	head := st.Faint.Render("Terminal ") + st.Value.Render(tid)
+	const sep = " · "
+	room := w - lipgloss.Width(head) - len([]rune(sep))
+	if room < 2 {
+		// No room for a readable part of the nickname: the id alone.
+		return Truncate(head, w)
+	}
+	return head + st.Faint.Render(sep+ansi.Truncate(nick, room, "…"))
+}
+
+func (p TerminalPane) keyLines(st *theme.Styles, w int) []string {
+	out := make([]string, 0, len(p.Keys))
+	for _, k := range p.Keys {
+		key, desc, _ := strings.Cut(k, " ")
+		out = append(out, Truncate(st.Key.Render(key)+" "+st.Faint.Render(desc), w))
+	}
+	return out
+}
+
+func (p TerminalPane) countdown() string {
+	if p.View.ExpiresAt.IsZero() {
+		return ""
+	}
+	left := p.View.ExpiresAt.Sub(p.Now)
+	if left < 0 {
+		left = 0
+	}
+	left = left.Truncate(time.Second)
+	return fmt.Sprintf("%d:%02d", int(left.Minutes()), int(left.Seconds())%60)
+}
+
+// GroupCode spaces a six-digit code as "123 456" and an eight-digit one
+// as "1234 5678" so it reads at a glance.
+func GroupCode(c string) string {
+	switch len(c) {
+	case 6:
+		return c[:3] + " " + c[3:]
+	case 8:
+		return c[:4] + " " + c[4:]
+	}
+	return c
+}
+
+func (p TerminalPane) body(st *theme.Styles, w int) []string {
+	v := p.View
+	wrap := func(s string) string { return lipgloss.NewStyle().Width(w).Render(s) }
+	switch v.Provider {
+	case providerSmartConnect:
+		if out, ok := p.smartConnectBody(st, wrap); ok {
+			return out
+		}
+	case providerHelcim:
+		return p.helcimBody(st, wrap)
+	}
+	switch v.Screen {
+	case ScreenPairingCode:
+		out := []string{st.Faint.Render("Pairing code"), st.Code.Render(GroupCode(v.PairingCode))}
+		if c := p.countdown(); c != "" {
+			out = append(out, st.Faint.Render("expires in "+c))
+		}
+		return append(out, "", wrap(st.Text.Render("Enter this code in the POS.")))
+	case ScreenConfirm:
+		return []string{
+			st.Faint.Render("Confirmation code"),
+			st.Code.Render(v.ConfirmationCode),
+			"",
+			st.Text.Render("Confirm?"),
+		}
+	case ScreenCodeExpired:
+		return []string{st.Warning.Render("Code expired"), "", wrap(st.Faint.Render("Start pairing again for a new code."))}
+	case ScreenPaired:
+		out := []string{st.Success.Render(pairedSummary(v.Pairings))}
+		for _, pr := range v.Pairings {
+			out = append(out, Truncate(st.Text.Render("• "+pr.label())+st.Faint.Render(" "+pr.Status), w))
+		}
+		return out
+	case ScreenIdle, "":
+		return []string{st.Text.Render("Idle"), "", wrap(st.Faint.Render("Manage POS pairing is closed."))}
+	default:
+		out := []string{st.Text.Render(v.Screen)}
+		if v.Message != "" {
+			out = append(out, wrap(st.Text.Render(v.Message)))
+		}
+		return out
+	}
+}
+
+func (p TerminalPane) stripLine(st *theme.Styles) string {
+	v := p.View
+	head := st.Faint.Render("Terminal "+v.TID) + st.Faint.Render(": ")
+	switch v.Provider {
+	case providerSmartConnect:
+		if s, ok := p.smartConnectStrip(st, head); ok {
+			return s
+		}
+	case providerHelcim:
+		return p.helcimStrip(st, head)
+	}
+	switch v.Screen {
+	case ScreenPairingCode:
+		s := head + st.Text.Render("pairing code ") + st.Code.Render(GroupCode(v.PairingCode))
+		if c := p.countdown(); c != "" {
+			s += st.Faint.Render(" (" + c + ")")
+		}
+		return s
+	case ScreenConfirm:
+		return head + st.Text.Render("confirm ") + st.Code.Render(v.ConfirmationCode) + st.Text.Render("?")
+	case ScreenCodeExpired:
+		return head + st.Warning.Render("code expired")
+	case ScreenPaired:
+		return head + st.Success.Render(pairedSummary(v.Pairings))
+	case ScreenIdle, "":
+		return head + st.Text.Render("idle")
+	default:
+		s := head + st.Text.Render(v.Screen)
+		if v.Message != "" {
+			s += st.Text.Render(" — " + v.Message)
+		}
+		return s
+	}
+}
+
+// pairedSummary counts the rows the pane lists, so the number never
+// disagrees with the list beneath it: "2 registers paired", and
+// "2 registers paired, 1 unpaired" when the terminal still lists pairings
+// that ended (a cancelled one shows there as unpaired, which is the proof
+// that nothing was left paired).
+func pairedSummary(ps []TerminalPairingView) string {
+	n := countActive(ps)
+	noun := "registers"
+	if n == 1 {
+		noun = "register"
+	}
+	s := fmt.Sprintf("%d %s paired", n, noun)
+	if ended := len(ps) - n; ended > 0 {
+		s += fmt.Sprintf(", %d unpaired", ended)
+	}
+	return s
+}
+
+func countActive(ps []TerminalPairingView) int {
+	n := 0
+	for _, p := range ps {
+		if p.Status == "active" {
+			n++
+		}
+	}
+	return n
+}
+
+// label names a pairing in the pane: its nickname, else its short id.
+func (pr TerminalPairingView) label() string {
+	if pr.Nickname != "" {
+		return pr.Nickname
+	}
+	return shortID(pr.ID)
+}
+
+// shortID shows the last 8 characters of a long id: the tail is what the
+// CLI accepts as a short reference too.
+func shortID(id string) string {
+	if len(id) > 8 {
+		return "…" + id[len(id)-8:]
+	}
+	return id
+}

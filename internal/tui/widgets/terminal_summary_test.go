@@ -1,0 +1,44 @@
+package widgets
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/tillpair/tillpair/internal/tui/theme"
+)
+
+// The pane's count must agree with the rows it lists, read the same for
+// every provider, and never fall back to "(s)".
+func TestPairedSummaryCountsWhatItLists(t *testing.T) {
+	st := theme.New(theme.Default())
+	active := TerminalPairingView{ID: "p1", Nickname: "Front Bar", Status: "active"}
+	ended := TerminalPairingView{ID: "p2", Nickname: "Back Bar", Status: "unpaired"}
+	cases := []struct {
+		name string
+		ps   []TerminalPairingView
+		want string
+	}{
+		{"one", []TerminalPairingView{active}, "1 register paired"},
+		{"two", []TerminalPairingView{active, active}, "2 registers paired"},
+		{"one ended", []TerminalPairingView{active, active, ended}, "2 registers paired, 1 unpaired"},
+		{"one active, one ended", []TerminalPairingView{active, ended}, "1 register paired, 1 unpaired"},
+	}
+	for _, provider := range []string{"sci", providerSmartConnect} {
+		for _, c := range cases {
+			t.Run(provider+"/"+c.name, func(t *testing.T) {
+				p := TerminalPane{View: TerminalView{Provider: provider, TID: "T1", Screen: ScreenPaired, Pairings: c.ps}, Now: time.Unix(0, 0)}
+				for _, view := range []string{ansi.Strip(p.Render(st, 60, 12)), ansi.Strip(p.Render(st, 60, 3))} {
+					if !strings.Contains(view, c.want) {
+						t.Errorf("pane does not say %q:\n%s", c.want, view)
+					}
+					if strings.Contains(view, "(s)") {
+						t.Errorf("pane says (s):\n%s", view)
+					}
+				}
+			})
+		}
+	}
+}
