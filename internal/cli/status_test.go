@@ -11,6 +11,8 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 )
@@ -122,8 +124,8 @@ func TestCLIStatusExitFollowsTheLiveChecks(t *testing.T) {
 		want  int
 		kind  string
 	}{
-		{name: "server error", fault: &sandbox.Fault{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Status: 503}, want: ExitNetwork, kind: "server"},
-		{name: "network", fault: &sandbox.Fault{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Reset: true}, want: ExitNetwork, kind: "network"},
+		{name: "server error", fault: &sandbox.Fault{Provider: providers.SCI, Route: sci.RoutePairingInfo, Status: 503}, want: ExitNetwork, kind: "server"},
+		{name: "network", fault: &sandbox.Fault{Provider: providers.SCI, Route: sci.RoutePairingInfo, Reset: true}, want: ExitNetwork, kind: "network"},
 		// A wrong Part A makes every signature wrong: the cloud refuses.
 		{name: "refused", env: map[string]string{"TILLPAIR_SCI_SIGNING_SECRET_PART_A": "wrong-part-a-0123456789abcdefghij"}, want: ExitRejected, kind: "signature"},
 	}
@@ -155,7 +157,7 @@ func TestCLIStatusExitFollowsTheLiveChecks(t *testing.T) {
 // words once.
 func TestCLIServerErrorsAreTransient(t *testing.T) {
 	w := newCLIWorld(t)
-	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteProgressPairing, Status: 503, Count: 1})
+	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sci.RouteProgressPairing, Status: 503, Count: 1})
 	r := runCLI(context.Background(), "", "pair", "--code", w.startCode(t))
 	line := strings.TrimSpace(r.stderr)
 	if r.code != ExitNetwork || !strings.Contains(line, "mx51 SCI had a server problem (") || !strings.Contains(line, "HTTP 503") {
@@ -168,7 +170,7 @@ func TestCLIServerErrorsAreTransient(t *testing.T) {
 
 func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
 	sb, term := newHelcimCLIWorld(t)
-	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credentials.HelcimAPIToken)
+	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credential("helcim_api_token"))
 	ctx := context.Background()
 	shown, err := sb.StartPairing(term.ID)
 	if err != nil {
@@ -177,7 +179,7 @@ func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
 	if r := runCLI(ctx, "", "pair", "--provider", "helcim", "--code", shown.PairingCode); r.code != ExitOK {
 		t.Fatalf("pair: exit %d %q", r.code, r.stderr)
 	}
-	if err := sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: sandbox.RouteHelcimPing, Status: 500}); err != nil {
+	if err := sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: helcim.RoutePing, Status: 500}); err != nil {
 		t.Fatal(err)
 	}
 	r := runCLI(ctx, "", "test", shown.PairingCode)
@@ -262,9 +264,9 @@ func TestCLISCIUnpairRefusedThenForget(t *testing.T) {
 		t.Errorf("the terminal should still hold the pairing the cloud kept: %+v", live)
 	}
 	// A transient failure is retried, not forgotten: no --forget advice.
-	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", w.sb.Info().Credentials.SCISigningSecretPartA)
+	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", w.sb.Info().Credential("sci_signing_secret_part_a"))
 	id = w.pairSCI(t, true)
-	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteUnpair, Status: 503})
+	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sci.RouteUnpair, Status: 503})
 	r = runCLI(ctx, "", "unpair", id, "--yes")
 	if r.code != ExitNetwork || strings.Contains(r.stderr, "--forget") {
 		t.Errorf("unpair under 503: exit %d %q", r.code, r.stderr)
