@@ -574,14 +574,47 @@ func TestCloudExtensionPoints(t *testing.T) {
 	}
 }
 
-// Two clouds claiming one prefix or key is a programming error New
-// refuses at once.
+// edited is a cloud whose spec a test changed.
+type edited struct {
+	sandbox.Cloud
+	edit func(*sandbox.Spec)
+}
+
+func (e edited) Spec() sandbox.Spec {
+	sp := e.Cloud.Spec()
+	e.edit(&sp)
+	return sp
+}
+
+// Two clouds claiming one id, prefix, key or control route is a
+// programming error New refuses at once, naming it.
 func TestCloudSpecCollisionPanics(t *testing.T) {
-	defer func() {
-		r := recover()
-		if msg, _ := r.(string); !strings.Contains(msg, `both claim id posfake`) {
-			t.Fatalf("recovered %v, want a panic naming the collision", r)
-		}
-	}()
-	sandbox.New(sandbox.Options{}, []sandbox.Cloud{newFakePOS(), newFakePOS()})
+	for _, c := range []struct {
+		name   string
+		clouds func() []sandbox.Cloud
+		want   string
+	}{
+		{"id", func() []sandbox.Cloud { return []sandbox.Cloud{newFakePOS(), newFakePOS()} }, "both claim id posfake"},
+		{"prefix", func() []sandbox.Cloud {
+			return append(clouds.All(), edited{newFakePOS(), func(sp *sandbox.Spec) { sp.Prefixes = append(sp.Prefixes, "/sci-api") }})
+		}, `clouds "sci" and "posfake" both claim prefix /sci-api`},
+		{"credential", func() []sandbox.Cloud {
+			return append(clouds.All(), edited{newFakePOS(), func(sp *sandbox.Spec) { sp.Credentials[0].Key = "helcim_api_token" }})
+		}, "both claim credential helcim_api_token"},
+		{"control route", func() []sandbox.Cloud {
+			return append(clouds.All(), edited{newFakePOS(), func(sp *sandbox.Spec) {
+				sp.Control = []sandbox.ControlRoute{{Method: http.MethodDelete, Path: "/faults", Handle: func(http.ResponseWriter, *http.Request) {}}}
+			}})
+		}, "two control routes DELETE /control/faults"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			defer func() {
+				r := recover()
+				if msg, _ := r.(string); !strings.Contains(msg, c.want) {
+					t.Fatalf("recovered %v, want a panic saying %q", r, c.want)
+				}
+			}()
+			sandbox.New(sandbox.Options{}, c.clouds())
+		})
+	}
 }
