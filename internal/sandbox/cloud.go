@@ -51,7 +51,7 @@ type Spec struct {
 	Prefixes []string
 	// URLs are its Info URLs: each key maps to the listener's origin plus
 	// a prefix. Keys are lower snake case, and key k is what the client
-	// reads from the environment variable EnvVar(k), e.g. sci_pairing_url
+	// reads from the environment variable providers.EnvName(k), e.g. sci_pairing_url
 	// ↔ TILLPAIR_SCI_PAIRING_URL.
 	URLs []URLSpec
 	// Credentials are the credentials it accepts, generated at New (the

@@ -44,7 +44,8 @@
 //     for "belongs to another account"), Actions (the standard ones it
 //     supports, Power usually as is, and its own) and any Control routes.
 //     Info keys are lower snake case: key k is the client's environment
-//     variable EnvVar(k) (sumup_api_key ↔ TILLPAIR_SUMUP_API_KEY).
+//     variable providers.EnvName(k) (sumup_api_key ↔
+//     TILLPAIR_SUMUP_API_KEY), which the provider's descriptor names.
 //  3. Setup(h) keeps the Host and returns the handler, wrapping every
 //     route's handler with h.Route(route, …) so faults and counts work.
 //     Handlers take h.Lock() around the state they touch; read secrets

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // Info tells a client where the simulated clouds are and which credentials
@@ -18,7 +17,8 @@ import (
 //	{"sci_pairing_url":"…","smartconnect_url":"…","helcim_url":"…","control_url":"…",
 //	 "credentials":{"sci_api_key":"…","sci_signing_secret_part_a":"…","helcim_api_token":"…"}}
 //
-// A key k is what a client reads from the environment variable EnvVar(k).
+// A key k is what a client reads from the environment variable
+// providers.EnvName(k) (sci_pairing_url ↔ TILLPAIR_SCI_PAIRING_URL).
 type Info struct {
 	URLs        []NamedValue // in JSON order; the last is control_url
 	Credentials []NamedValue
@@ -39,11 +39,6 @@ func (i Info) Credential(key string) string { return lookup(i.Credentials, key) 
 
 // ControlURL is the control API's URL, e.g. http://127.0.0.1:P/control.
 func (i Info) ControlURL() string { return i.URL(ControlURLKey) }
-
-// EnvVar is the environment variable a client reads Info key from:
-// "TILLPAIR_" and the key in capitals (sci_pairing_url ↔
-// TILLPAIR_SCI_PAIRING_URL, sci_api_key ↔ TILLPAIR_SCI_API_KEY).
-func EnvVar(key string) string { return "TILLPAIR_" + strings.ToUpper(key) }
 
 func lookup(vs []NamedValue, key string) string {
 	for _, v := range vs {

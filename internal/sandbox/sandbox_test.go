@@ -10,6 +10,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/clouds"
+	"github.com/tillpair/tillpair/providers"
 )
 
 func TestFixedCredentialsReplaceGeneratedOnes(t *testing.T) {
@@ -105,8 +106,8 @@ func TestEnvVarConvention(t *testing.T) {
 		if !snake.MatchString(v.Key) {
 			t.Errorf("Info key %q is not lower snake case", v.Key)
 		}
-		if w, ok := want[v.Key]; ok && sandbox.EnvVar(v.Key) != w {
-			t.Errorf("EnvVar(%q) = %q, want %q", v.Key, sandbox.EnvVar(v.Key), w)
+		if w, ok := want[v.Key]; ok && providers.EnvName(v.Key) != w {
+			t.Errorf("EnvName(%q) = %q, want %q", v.Key, providers.EnvName(v.Key), w)
 		}
 	}
 }
