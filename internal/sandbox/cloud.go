@@ -75,6 +75,14 @@ type Spec struct {
 	// Control are extra control routes, relative to /control (e.g. GET
 	// /helcim for Helcim's restricted token).
 	Control []ControlRoute
+	// Salt, when non-zero, gives the cloud a random stream of its own,
+	// picked by Options.Seed and Salt (as Host.NewRNG): its credentials
+	// are drawn from it instead of the shared source, and Host.OwnRNG
+	// continues it. Every credential is drawn before any Setup, so a cloud
+	// added at the end of clouds.All without a Salt would still shift the
+	// seeded values (tenants, TIDs) of the clouds before it; new clouds set
+	// one.
+	Salt int64
 }
 
 // URLSpec is one Info URL: Key (e.g. "helcim_url") is the listener's
@@ -82,12 +90,17 @@ type Spec struct {
 type URLSpec struct{ Key, Prefix string }
 
 // CredentialSpec is one Info credential. Generate makes the sandbox's value
-// from the sandbox's random source (deterministic with Options.Seed); it
-// is called once at New even when Options.Credentials plants a value, so
-// planting one never shifts the seeded values that follow.
+// from the sandbox's random source (deterministic with Options.Seed; the
+// cloud's own stream when Spec.Salt is set); it is called once at New even
+// when Options.Credentials plants a value, so planting one never shifts
+// the seeded values that follow.
 type CredentialSpec struct {
 	Key      string
 	Generate func(r *RNG) string
+	// Public marks a value that is not a secret (Square's location id): it
+	// is in Info like the others, but the request log shows it instead of
+	// redacting it wherever it appears.
+	Public bool
 }
 
 // OptionSpec is a terminal option a cloud accepts; Help says what it does.
@@ -103,8 +116,8 @@ const (
 // Action is something done on a virtual terminal: a merchant's press, a
 // typed code, the power switch. Do runs with the sandbox lock held; on
 // success the core notifies subscribers and answers the refreshed terminal.
-// Do returns ErrNothingToConfirm, ErrNoCode, ErrIncorrectDeviceCode or
-// another error wrapping a sentinel of this package, with a message naming
+// Do returns ErrNothingToConfirm, ErrNoCode, ErrIncorrectDeviceCode,
+// ErrWrongState or another error wrapping a sentinel of this package, with a message naming
 // the problem and the next step.
 type Action struct {
 	Name string // path segment: POST /control/terminals/{id}/{Name}
@@ -171,6 +184,16 @@ func (h *Host) Options() Options { return h.s.opts }
 // (or in Setup). Every draw shifts the seeded values after it, so a cloud
 // whose values should not disturb others' takes its own with NewRNG.
 func (h *Host) RNG() *RNG { return h.s.rng }
+
+// OwnRNG is the cloud's own random stream when its Spec has a Salt (the
+// one its credentials were drawn from, continued), else the shared one.
+// Guard it with the lock like everything else.
+func (h *Host) OwnRNG() *RNG {
+	if h.m.rng != nil {
+		return h.m.rng
+	}
+	return h.s.rng
+}
 
 // NewRNG makes a random source of the cloud's own: deterministic when
 // Options.Seed is set (seed and salt together pick the stream), random

@@ -56,17 +56,21 @@
 //     screen fields; Refresh derives anything that changes with time from
 //     the clock (PairingCode and ExpireShown help with codes that expire),
 //     and h.SetTimerLocked makes a change appear to subscribers on time.
-//     Return ErrNothingToConfirm, ErrNoCode, ErrIncorrectDeviceCode or
-//     ErrInvalidTerminalOptions (wrapped, with the next step in the
-//     message) where they apply.
+//     Return ErrNothingToConfirm, ErrNoCode, ErrIncorrectDeviceCode,
+//     ErrWrongState (switched off, or signed in where the action needs
+//     it signed out) or ErrInvalidTerminalOptions (wrapped, with the next
+//     step in the message) where they apply.
 //  5. WriteFault answers an injected status in the cloud's error envelope.
 //  6. Add one line to clouds.All (at the end, so the seeded values of the
 //     clouds before it do not change), and put the cloud's tests in its
 //     package, using sandboxtest with that cloud alone.
 //
 // New draws every cloud's credentials first, then calls each Setup, then
-// adds one start-up terminal per cloud, all in clouds.All order; a cloud
-// whose random values must not shift the others' uses h.NewRNG.
+// adds one start-up terminal per cloud, all in clouds.All order. A new
+// cloud sets Spec.Salt, so its credentials come from a stream of its own
+// (continued by h.OwnRNG) and adding it shifts no seeded value of the
+// clouds before it. A credential that is not a secret (an account's
+// location id) is marked Public, so the request log shows it.
 //
 // # Control API and faults
 //
@@ -83,7 +87,9 @@
 //	offline/online the same as power false/true                    no body
 //
 // plus any cloud's own (Helcim's sleep and wake) and control routes (GET
-// /helcim); POST /faults and DELETE /faults. An action the terminal's
+// /helcim); POST /faults and DELETE /faults. An action the terminal
+// cannot do in its state (switched off; signed in where it must be
+// signed out) is 409. An action the terminal's
 // cloud lacks is 400 "<action> is not supported by this provider", naming
 // the terminal, its provider, the actions it has and the clouds that have
 // this one. Routes without a JSON body take none: a body other than {} is

@@ -160,9 +160,14 @@ func (s *Sandbox) redactHeader(h http.Header) http.Header {
 		for _, v := range vs {
 			switch {
 			case strings.EqualFold(k, "Authorization"):
-				// Keep the scheme: which kind of credential was sent is evidence.
-				scheme, _, _ := strings.Cut(v, " ")
-				v = scheme + " " + Redacted
+				// Keep the scheme: which kind of credential was sent is
+				// evidence. A value with no scheme before a space (a token
+				// glued to "Bearer") is all credential.
+				scheme, _, found := strings.Cut(v, " ")
+				v = Redacted
+				if found && authScheme.MatchString(scheme) {
+					v = scheme + " " + Redacted
+				}
 			case strings.EqualFold(k, "Signature"):
 				label, _, _ := strings.Cut(v, "=")
 				v = label + "=:" + Redacted + ":"
@@ -178,6 +183,9 @@ func (s *Sandbox) redactHeader(h http.Header) http.Header {
 }
 
 var (
+	// authScheme is what an Authorization scheme looks like (Bearer,
+	// ApiKey, Basic): a short word, so a credential is never taken for one.
+	authScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,15}$`)
 	// JSON members whose name says secret or token, e.g.
 	// signing_secret_part_b.
 	secretMember = regexp.MustCompile(`(?i)("[^"]*(?:secret|token|api_key|apikey)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
@@ -191,14 +199,13 @@ func redactQuery(target string) string {
 }
 
 // redact removes secrets from free text: members and parameters named as
-// secrets, and any of the sandbox's own credentials wherever they appear.
+// secrets, and any of the sandbox's own secret credentials (not the Public
+// ones) wherever they appear.
 func (s *Sandbox) redact(text string) string {
 	text = secretMember.ReplaceAllString(text, `${1}"`+Redacted+`"`)
 	text = secretParam.ReplaceAllString(text, "${1}"+Redacted)
-	for _, c := range s.creds {
-		if c.Value != "" {
-			text = strings.ReplaceAll(text, c.Value, Redacted)
-		}
+	for _, v := range s.secrets {
+		text = strings.ReplaceAll(text, v, Redacted)
 	}
 	return text
 }

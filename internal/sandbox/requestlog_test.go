@@ -164,3 +164,39 @@ func TestRequestLogKeepsBodiesForHandlersAndSeesResets(t *testing.T) {
 		t.Fatalf("entries = %+v, want the reset then the 404, in order", entries)
 	}
 }
+
+// A Public credential (Square's location id) is shown in the log; secret
+// ones are redacted wherever they appear, and a token glued to its scheme
+// ("Bearerxyz") is redacted whole rather than taken for a scheme.
+func TestRequestLogPublicCredentialsAndGluedSchemes(t *testing.T) {
+	sink := newLogSink()
+	fake := edited{newFakePOS(), func(sp *sandbox.Spec) {
+		sp.Credentials = append(sp.Credentials, sandbox.CredentialSpec{Key: "fake_location_id", Public: true,
+			Generate: func(r *sandbox.RNG) string { return "LOC" + r.String("ABCDEFGHIJKLMNOPQRSTUVWXYZ", 10) }})
+	}}
+	h := sandboxtest.New(t, sandbox.Options{RequestLog: sink.add}, fake)
+	token, loc := h.Info.Credential("fake_token"), h.Info.Credential("fake_location_id")
+	for _, auth := range []string{"Bearer " + token, "Bearer" + token, token} {
+		req := h.NewRequest(http.MethodPost, h.Info.URL("fake_url")+"/codes?location_id="+loc, []byte(`{"location_id":"`+loc+`","note":"`+token+`"}`))
+		req.Header.Set("Authorization", auth)
+		h.Send(req)
+	}
+	sink.wait(t, 3)
+	for i, e := range sink.all() {
+		text := entryText(e)
+		if strings.Contains(text, token) {
+			t.Errorf("entry %d leaks the token:\n%s", i, text)
+		}
+		if !strings.Contains(e.Target, loc) || !strings.Contains(e.RequestBody, loc) {
+			t.Errorf("entry %d lost the public location id: %s %s", i, e.Target, e.RequestBody)
+		}
+	}
+	if got := sink.all()[0].Header.Get("Authorization"); got != "Bearer "+sandbox.Redacted {
+		t.Errorf("Authorization = %q, want the scheme kept", got)
+	}
+	for _, e := range sink.all()[1:] {
+		if got := e.Header.Get("Authorization"); got != sandbox.Redacted {
+			t.Errorf("Authorization without a scheme = %q, want all of it redacted", got)
+		}
+	}
+}

@@ -60,6 +60,7 @@ type Sandbox struct {
 	clouds  []*mounted // in the order New was given them
 	byID    map[string]*mounted
 	creds   []NamedValue
+	secrets []string // the credential values the request log redacts (not Public ones)
 	handler http.Handler
 
 	mu        sync.Mutex
@@ -82,6 +83,7 @@ type mounted struct {
 	spec    Spec
 	host    *Host
 	handler http.Handler
+	rng     *RNG // the cloud's own stream (Spec.Salt), or nil
 }
 
 func (m *mounted) action(name string) (Action, bool) {
@@ -156,12 +158,20 @@ func New(opts Options, clouds []Cloud) *Sandbox {
 	// random source, and the credentials' seeded values must not depend on
 	// which clouds come before.
 	for _, m := range s.clouds {
+		r := s.rng
+		if m.spec.Salt != 0 {
+			m.rng = m.host.NewRNG(m.spec.Salt)
+			r = m.rng
+		}
 		for _, c := range m.spec.Credentials {
-			v := c.Generate(s.rng)
+			v := c.Generate(r)
 			if p := opts.Credentials[c.Key]; p != "" {
 				v = p
 			}
 			s.creds = append(s.creds, NamedValue{c.Key, v})
+			if !c.Public && v != "" {
+				s.secrets = append(s.secrets, v)
+			}
 		}
 	}
 	for key := range opts.Credentials {

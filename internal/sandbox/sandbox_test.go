@@ -111,3 +111,46 @@ func TestEnvVarConvention(t *testing.T) {
 		}
 	}
 }
+
+// Every credential is drawn before any Setup, so a cloud added at the end
+// with credentials from the shared stream shifts the seeded values of the
+// clouds before it; with a Salt its credentials come from a stream of its
+// own and nothing before it moves.
+func TestSaltedCloudShiftsNoSeededValue(t *testing.T) {
+	values := func(sb *sandbox.Sandbox) string {
+		var parts []string
+		for _, term := range sb.Terminals() {
+			if term.Provider != fakeID {
+				parts = append(parts, term.ID+"="+term.TID)
+			}
+		}
+		for _, c := range sb.Info().Credentials {
+			if !strings.HasPrefix(c.Key, "fake_") {
+				parts = append(parts, c.Key+"="+c.Value)
+			}
+		}
+		return strings.Join(parts, " ")
+	}
+	build := func(salt int64) *sandbox.Sandbox {
+		fake := edited{newFakePOS(), func(sp *sandbox.Spec) { sp.Salt = salt }}
+		sb := sandbox.New(sandbox.Options{Seed: 5}, append(clouds.All(), fake))
+		t.Cleanup(func() { sb.Close() })
+		return sb
+	}
+	alone := sandbox.New(sandbox.Options{Seed: 5}, clouds.All())
+	defer alone.Close()
+	want := values(alone)
+	if got := values(build(0)); got == want {
+		t.Fatal("an unsalted cloud at the end left the seeded values alone; this test no longer shows what Salt is for")
+	}
+	salted, again := build(0x5A17), build(0x5A17)
+	if got := values(salted); got != want {
+		t.Fatalf("a salted cloud at the end moved earlier seeded values:\n got %s\nwant %s", got, want)
+	}
+	if a, b := salted.Info().Credential("fake_token"), again.Info().Credential("fake_token"); a != b || a == "" {
+		t.Fatalf("a salted cloud's credential is not deterministic: %q vs %q", a, b)
+	}
+	if other := build(0x5A18).Info().Credential("fake_token"); other == salted.Info().Credential("fake_token") {
+		t.Fatal("two salts gave the same credential")
+	}
+}

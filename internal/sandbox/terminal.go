@@ -141,6 +141,10 @@ var (
 	ErrIncorrectDeviceCode = errors.New("incorrect device code")
 	// ErrBadActionInput: an action's input is missing or malformed (400).
 	ErrBadActionInput = errors.New("invalid action input")
+	// ErrWrongState: the terminal cannot do that in the state it is in —
+	// switched off, or signed in where the action needs it signed out
+	// (409).
+	ErrWrongState = errors.New("the terminal cannot do that now")
 )
 
 // Term is a virtual terminal in the registry. Its cloud changes it, always
