@@ -38,11 +38,16 @@ func TestControlAPI(t *testing.T) {
 	if err := json.Unmarshal(res.Body, &list); err != nil || res.Status != 200 {
 		t.Fatalf("GET /terminals = %d %s (%v)", res.Status, res.Body, err)
 	}
-	// One terminal per simulated provider, SCI first.
+	// One terminal per simulated provider, SCI first, none paired: idle,
+	// or a Square Terminal's login screen.
 	seen := map[string]int{}
 	for _, term := range list.Terminals {
 		seen[term.Provider]++
-		if term.Screen != sandbox.ScreenIdle || term.Pairings == nil || seen[term.Provider] > 1 {
+		first := sandbox.ScreenIdle
+		if term.Provider == "square" {
+			first = "signed_out"
+		}
+		if term.Screen != first || term.Pairings == nil || seen[term.Provider] > 1 {
 			t.Fatalf("initial terminals = %+v", list.Terminals)
 		}
 	}
@@ -74,7 +79,7 @@ func TestControlAPI(t *testing.T) {
 		status             int
 		mentions           []string
 	}{
-		{"POST", "/terminals", `{"provider":"square"}`, 400, []string{`"square"`, "sci, smartconnect, helcim"}},
+		{"POST", "/terminals", `{"provider":"nosuch"}`, 400, []string{`"nosuch"`, "sci, smartconnect, helcim, square"}},
 		{"POST", "/terminals/sci-1/sleep", "", 400, []string{"sleep is not supported by this provider", "SCI (sci)", "only Helcim terminals support sleep"}},
 		{"POST", "/terminals", `{"provider":`, 400, []string{"not valid JSON", `{"provider":"sci"}`}},
 		{"POST", "/terminals", ``, 400, []string{"empty"}},
@@ -225,8 +230,8 @@ func TestAddTerminalOptionsPerProvider(t *testing.T) {
 			t.Errorf("AddTerminalWith(%+v) = %+v, %v", o, got, err)
 		}
 	}
-	if n := len(sb.Terminals()); n != 6 {
-		t.Errorf("%d terminals, want the 3 initial and 3 valid ones", n)
+	if n, initial := len(sb.Terminals()), len(clouds.All()); n != initial+3 {
+		t.Errorf("%d terminals, want the %d initial and 3 valid ones", n, initial)
 	}
 }
 
@@ -289,8 +294,8 @@ func TestSeedMakesEverythingDeterministic(t *testing.T) {
 	if a.Info().URL("sci_pairing_url") != "" {
 		t.Fatal("URLs set before Start")
 	}
-	if _, err := a.AddTerminal("square"); err == nil || !strings.Contains(err.Error(), "unknown provider") {
-		t.Fatalf("AddTerminal(square) = %v", err)
+	if _, err := a.AddTerminal("nosuch"); err == nil || !strings.Contains(err.Error(), "unknown provider") {
+		t.Fatalf("AddTerminal(nosuch) = %v", err)
 	}
 }
 
@@ -455,7 +460,7 @@ func TestControlUnsupportedActionNamesProviderAndAction(t *testing.T) {
 		}
 	}
 	_, err := h.SB.SignIn("sci-1", "ABCDEF")
-	if !errors.Is(err, sandbox.ErrUnsupported) || !strings.Contains(err.Error(), "only FakePOS terminals support sign-in") {
+	if !errors.Is(err, sandbox.ErrUnsupported) || !strings.Contains(err.Error(), "only Square and FakePOS terminals support sign-in") {
 		t.Fatalf("SignIn on SCI = %v", err)
 	}
 }
@@ -551,10 +556,10 @@ func TestCloudExtensionPoints(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	if got := keys(h.Info.URLs); got != "sci_pairing_url,smartconnect_url,helcim_url,fake_url,control_url" {
+	if got := keys(h.Info.URLs); got != "sci_pairing_url,smartconnect_url,helcim_url,square_url,fake_url,control_url" {
 		t.Errorf("Info URLs = %s", got)
 	}
-	if got := keys(h.Info.Credentials); got != "sci_api_key,sci_signing_secret_part_a,helcim_api_token,fake_token" {
+	if got := keys(h.Info.Credentials); got != "sci_api_key,sci_signing_secret_part_a,helcim_api_token,square_access_token,square_location_id,fake_token" {
 		t.Errorf("Info credentials = %s", got)
 	}
 	if res := h.Control(http.MethodPost, "/faults", `{"provider":"posfake","route":"codes","status":503,"count":1}`); res.Status != http.StatusCreated {

@@ -70,8 +70,9 @@ func TestInfoJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	shape := regexp.MustCompile(`^\{"sci_pairing_url":"http://127\.0\.0\.1:\d+/sci-pairing","smartconnect_url":"http://127\.0\.0\.1:\d+/smartconnect/POS",` +
-		`"helcim_url":"http://127\.0\.0\.1:\d+/helcim/v2","control_url":"http://127\.0\.0\.1:\d+/control",` +
-		`"credentials":\{"sci_api_key":"test_pak_[^"]+","sci_signing_secret_part_a":"[A-Za-z0-9]{32}","helcim_api_token":"[A-Za-z0-9]{40}"\}\}$`)
+		`"helcim_url":"http://127\.0\.0\.1:\d+/helcim/v2","square_url":"http://127\.0\.0\.1:\d+/square","control_url":"http://127\.0\.0\.1:\d+/control",` +
+		`"credentials":\{"sci_api_key":"test_pak_[^"]+","sci_signing_secret_part_a":"[A-Za-z0-9]{32}","helcim_api_token":"[A-Za-z0-9]{40}",` +
+		`"square_access_token":"[A-Za-z0-9]{64}","square_location_id":"[0-9A-Z]{13}"\}\}$`)
 	if !shape.Match(line) {
 		t.Fatalf("Info JSON = %s", line)
 	}
@@ -88,7 +89,7 @@ func TestInfoJSON(t *testing.T) {
 			t.Errorf("Unmarshal(%s) accepted it", bad)
 		}
 	}
-	if got := info.URL("square_url"); got != "" {
+	if got := info.URL("nosuch_url"); got != "" {
 		t.Errorf("URL of a key no cloud has = %q", got)
 	}
 }
@@ -100,6 +101,7 @@ func TestEnvVarConvention(t *testing.T) {
 		"sci_pairing_url": "TILLPAIR_SCI_PAIRING_URL", "smartconnect_url": "TILLPAIR_SMARTCONNECT_URL",
 		"helcim_url": "TILLPAIR_HELCIM_URL", "sci_api_key": "TILLPAIR_SCI_API_KEY",
 		"sci_signing_secret_part_a": "TILLPAIR_SCI_SIGNING_SECRET_PART_A", "helcim_api_token": "TILLPAIR_HELCIM_API_TOKEN",
+		"square_url": "TILLPAIR_SQUARE_URL", "square_access_token": "TILLPAIR_SQUARE_ACCESS_TOKEN", "square_location_id": "TILLPAIR_SQUARE_LOCATION_ID",
 	}
 	snake := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 	for _, v := range append(info.URLs, info.Credentials...) {
