@@ -4,16 +4,9 @@
 # Usage: curl-walkthrough.sh [BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${1:-}
-if [ -z "$BIN" ]; then BIN=$(mktemp -d)/tillpair; go build -o "$BIN" .; fi
-work=$(mktemp -d)
-cleanup() { [ -n "${SANDBOX_PID:-}" ] && kill "$SANDBOX_PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$BIN" sandbox > "$work/sandbox.json" &
-SANDBOX_PID=$!
-for _ in $(seq 100); do [ -s "$work/sandbox.json" ] && break; sleep 0.05; done
+NAME=curl-walkthrough
+. scripts/lib/common.sh
+walkthrough_setup "${1:-}"
 cd "$work"
 
 # --- from here on, the README's commands -------------------------------------

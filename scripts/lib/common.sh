@@ -25,3 +25,25 @@ private_home() {
   unset TMUX ACCESSIBLE
   mkdir -p "$HOME"
 }
+
+# walkthrough_setup [BIN]: what a script replaying a page's curl commands
+# needs: $work, BIN (built when not given), `tillpair sandbox` running with
+# its line in $work/sandbox.json, and fail.
+walkthrough_setup() {
+  work=$(mktemp -d)
+  tillpair_bin "${1:-}"
+  sandbox_up
+}
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# sandbox_up: starts `$BIN sandbox` in the background with its JSON line in
+# $work/sandbox.json, waits for the line far from any cost (30 s), and
+# installs a clean-up trap that stops it and removes $work.
+sandbox_up() {
+  "$BIN" sandbox > "$work/sandbox.json" &
+  SANDBOX_PID=$!
+  trap 'kill "$SANDBOX_PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+  for _ in $(seq 600); do [ -s "$work/sandbox.json" ] && break; sleep 0.05; done
+  [ -s "$work/sandbox.json" ] || { echo "$NAME: tillpair sandbox printed no JSON line in 30 s" >&2; exit 1; }
+}

@@ -332,16 +332,23 @@ func (c *Cloud) getCode(w http.ResponseWriter, r *http.Request, m *merchant, _ *
 	id := r.PathValue("id")
 	c.h.Lock()
 	d := c.codeByIDLocked(id)
-	var body map[string]deviceCodeJSON
-	if d != nil && d.merchant == m {
-		body = map[string]deviceCodeJSON{"device_code": c.codeJSONLocked(d, c.h.Clock().Now())}
+	found := d != nil && d.merchant == m
+	var body deviceCodeJSON
+	if found {
+		body = c.codeJSONLocked(d, c.h.Clock().Now())
 	}
 	c.h.Unlock()
-	if body == nil {
-		writeErrors(w, notFound("Device code `"+clip(id, 64)+"` not found."))
+	writeOne(w, found, "device_code", body, "Device code `"+clip(id, 64)+"`")
+}
+
+// writeOne answers {member: v}, or 404 NOT_FOUND naming what was not
+// found.
+func writeOne(w http.ResponseWriter, found bool, member string, v any, what string) {
+	if !found {
+		writeErrors(w, notFound(what+" not found."))
 		return
 	}
-	sandbox.WriteJSON(w, http.StatusOK, body)
+	sandbox.WriteJSON(w, http.StatusOK, map[string]any{member: v})
 }
 
 // codesQuery is a decoded ListDeviceCodes query.
@@ -354,24 +361,37 @@ type codesQuery struct {
 // DeviceCodeStatus (one value), product_type TERMINAL_API; an empty value
 // is absent; other parameters are ignored [INF].
 func decodeCodesQuery(q url.Values) (codesQuery, []squareError) {
-	var out codesQuery
-	var errs []squareError
-	one := func(name string) string {
-		if len(q[name]) > 1 {
-			errs = append(errs, badRequest("BAD_REQUEST", name, "Only one value may be given for `"+name+"`."))
-		}
-		return q.Get(name)
+	r := queryReader{q: q}
+	out := codesQuery{cursor: r.one("cursor"), locationID: r.one("location_id")}
+	out.productType = r.enum("product_type", productTerminalAPI)
+	out.status = r.enum("status", StatusUnknown, StatusUnpaired, StatusPaired, StatusExpired)
+	return out, r.errs
+}
+
+// queryReader reads single-valued query parameters, collecting errors.
+type queryReader struct {
+	q    url.Values
+	errs []squareError
+}
+
+// one is the parameter's value ("" when absent); a second value is
+// BAD_REQUEST.
+func (r *queryReader) one(name string) string {
+	if len(r.q[name]) > 1 {
+		r.errs = append(r.errs, badRequest("BAD_REQUEST", name, "Only one value may be given for `"+name+"`."))
 	}
-	out.cursor, out.locationID = one("cursor"), one("location_id")
-	if out.productType = one("product_type"); out.productType != "" && out.productType != productTerminalAPI {
-		errs = append(errs, badRequest("INVALID_ENUM_VALUE", "product_type", "Expected product_type to be one of [TERMINAL_API], got `"+clip(out.productType, 40)+"`."))
+	return r.q.Get(name)
+}
+
+// enum is one, which must be one of allowed when given
+// (INVALID_ENUM_VALUE).
+func (r *queryReader) enum(name string, allowed ...string) string {
+	v := r.one(name)
+	if v != "" && !slices.Contains(allowed, v) {
+		r.errs = append(r.errs, badRequest("INVALID_ENUM_VALUE", name,
+			"Expected "+name+" to be one of ["+strings.Join(allowed, ", ")+"], got `"+clip(v, 40)+"`."))
 	}
-	switch out.status = one("status"); out.status {
-	case "", StatusUnknown, StatusUnpaired, StatusPaired, StatusExpired:
-	default:
-		errs = append(errs, badRequest("INVALID_ENUM_VALUE", "status", "Expected status to be one of [UNKNOWN, UNPAIRED, PAIRED, EXPIRED], got `"+clip(out.status, 40)+"`."))
-	}
-	return out, errs
+	return v
 }
 
 // filter is what a cursor is bound to: the list, the account and the
@@ -390,38 +410,59 @@ func (c *Cloud) listCodes(w http.ResponseWriter, r *http.Request, m *merchant, _
 		writeErrors(w, errs...)
 		return
 	}
-	filter := q.filter(m)
-	after := 0
-	if q.cursor != "" {
-		var ok bool
-		if after, ok = decodeCursor(q.cursor, filter); !ok {
-			writeErrors(w, badRequest("INVALID_CURSOR", "cursor", "The pagination cursor is not valid for this request."))
-			return
-		}
-	}
 	c.h.Lock()
 	now, lag := c.h.Clock().Now(), c.settings.expiryLag()
-	var page []deviceCodeJSON
-	next, last := "", 0
+	var listed []*deviceCode
 	for _, d := range c.codes {
-		if d.merchant != m || d.seq <= after || q.locationID != "" && d.locationID != q.locationID {
-			continue
-		}
 		status, _ := d.statusAt(now, lag)
-		if q.status == "" && status == StatusExpired || q.status != "" && status != q.status {
-			continue
+		if d.merchant == m && (q.locationID == "" || d.locationID == q.locationID) &&
+			(q.status == "" && status != StatusExpired || q.status != "" && status == q.status) {
+			listed = append(listed, d)
 		}
-		if len(page) == c.settings.PageSize {
-			next = cursorAt(filter, last)
-			break
-		}
-		page = append(page, c.codeJSONLocked(d, now))
-		last = d.seq
+	}
+	page, next, ok := pageOf(listed, func(d *deviceCode) int { return d.seq }, false, q.cursor, q.filter(m), c.settings.PageSize)
+	out := make([]deviceCodeJSON, len(page))
+	for i, d := range page {
+		out[i] = c.codeJSONLocked(d, now)
 	}
 	c.h.Unlock()
+	writeList(w, ok, "device_codes", out, next)
+}
+
+// pageOf cuts one page from a list (filtered, in list order, seq rising
+// or, when desc, falling): the items after the cursor's position, at most
+// size, and the cursor of the next page while more remain. ok is false for
+// a cursor not made for this filter.
+func pageOf[T any](items []T, seq func(T) int, desc bool, cursor, filter string, size int) (page []T, next string, ok bool) {
+	from := 0
+	if cursor != "" {
+		if from, ok = decodeCursor(cursor, filter); !ok {
+			return nil, "", false
+		}
+	}
+	for _, it := range items {
+		if s := seq(it); from != 0 && (!desc && s <= from || desc && s >= from) {
+			continue
+		}
+		if len(page) == size {
+			return page, cursorAt(filter, seq(page[len(page)-1])), true
+		}
+		page = append(page, it)
+	}
+	return page, "", true
+}
+
+// writeList answers a list page: {member:[…],"cursor"} with either left
+// out when empty [INF: Square leaves out empty lists], or 400
+// INVALID_CURSOR when the cursor was refused.
+func writeList[T any](w http.ResponseWriter, ok bool, member string, page []T, next string) {
+	if !ok {
+		writeErrors(w, badRequest("INVALID_CURSOR", "cursor", "The pagination cursor is not valid for this request."))
+		return
+	}
 	body := map[string]any{}
 	if len(page) > 0 {
-		body["device_codes"] = page
+		body[member] = page
 	}
 	if next != "" {
 		body["cursor"] = next

@@ -3,11 +3,10 @@ package square
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/tillpair/tillpair/internal/sandbox"
 )
 
 // Device status categories [DOC S50 DeviceStatusCategory].
@@ -139,34 +138,23 @@ type devicesQuery struct {
 // (default DESC, newest first [CODE S51]), limit 1-100 [INF], location_id;
 // an empty value is absent; other parameters are ignored [INF].
 func decodeDevicesQuery(q url.Values) (devicesQuery, []squareError) {
-	var out devicesQuery
-	var errs []squareError
-	one := func(name string) string {
-		if len(q[name]) > 1 {
-			errs = append(errs, badRequest("BAD_REQUEST", name, "Only one value may be given for `"+name+"`."))
-		}
-		return q.Get(name)
-	}
-	out.cursor, out.locationID = one("cursor"), one("location_id")
-	switch out.sortOrder = one("sort_order"); out.sortOrder {
-	case "":
+	r := queryReader{q: q}
+	out := devicesQuery{cursor: r.one("cursor"), locationID: r.one("location_id"), sortOrder: r.enum("sort_order", "ASC", "DESC")}
+	if out.sortOrder == "" {
 		out.sortOrder = "DESC"
-	case "ASC", "DESC":
-	default:
-		errs = append(errs, badRequest("INVALID_ENUM_VALUE", "sort_order", "Expected sort_order to be one of [ASC, DESC], got `"+clip(out.sortOrder, 40)+"`."))
 	}
-	if s := one("limit"); s != "" {
+	if s := r.one("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		switch {
 		case err != nil:
-			errs = append(errs, badRequest("EXPECTED_INTEGER", "limit", "Expected an integer value."))
+			r.errs = append(r.errs, badRequest("EXPECTED_INTEGER", "limit", "Expected an integer value."))
 		case n < 1 || n > maxPageLimit:
-			errs = append(errs, badRequest("INVALID_VALUE", "limit", "limit must be between 1 and 100."))
+			r.errs = append(r.errs, badRequest("INVALID_VALUE", "limit", "limit must be between 1 and 100."))
 		default:
 			out.limit = n
 		}
 	}
-	return out, errs
+	return out, r.errs
 }
 
 func (q devicesQuery) filter(m *merchant) string {
@@ -181,51 +169,29 @@ func (c *Cloud) listDevices(w http.ResponseWriter, r *http.Request, m *merchant,
 		writeErrors(w, errs...)
 		return
 	}
-	filter := q.filter(m)
-	from := 0
-	if q.cursor != "" {
-		var ok bool
-		if from, ok = decodeCursor(q.cursor, filter); !ok {
-			writeErrors(w, badRequest("INVALID_CURSOR", "cursor", "The pagination cursor is not valid for this request."))
-			return
-		}
-	}
-	c.h.Lock()
-	now := c.h.Clock().Now()
 	size := q.limit
+	c.h.Lock()
 	if size == 0 {
 		size = c.settings.PageSize
 	}
-	order := c.devices
-	if q.sortOrder == "DESC" {
-		order = make([]*device, len(c.devices))
-		for i, d := range c.devices {
-			order[len(order)-1-i] = d
+	desc := q.sortOrder == "DESC"
+	var listed []*device
+	for _, d := range c.devices {
+		if d.merchant == m && (q.locationID == "" || d.location == q.locationID) {
+			listed = append(listed, d)
 		}
 	}
-	var page []deviceJSON
-	next, last := "", 0
-	for _, d := range order {
-		past := from != 0 && (q.sortOrder == "ASC" && d.seq <= from || q.sortOrder == "DESC" && d.seq >= from)
-		if d.merchant != m || past || q.locationID != "" && d.location != q.locationID {
-			continue
-		}
-		if len(page) == size {
-			next = cursorAt(filter, last)
-			break
-		}
-		page = append(page, c.deviceJSONLocked(d, now))
-		last = d.seq
+	if desc {
+		slices.Reverse(listed)
+	}
+	page, next, ok := pageOf(listed, func(d *device) int { return d.seq }, desc, q.cursor, q.filter(m), size)
+	now := c.h.Clock().Now()
+	out := make([]deviceJSON, len(page))
+	for i, d := range page {
+		out[i] = c.deviceJSONLocked(d, now)
 	}
 	c.h.Unlock()
-	body := map[string]any{}
-	if len(page) > 0 {
-		body["devices"] = page
-	}
-	if next != "" {
-		body["cursor"] = next
-	}
-	sandbox.WriteJSON(w, http.StatusOK, body)
+	writeList(w, ok, "devices", out, next)
 }
 
 // deviceIDFromPath reads {device_id} from the escaped path: the id's colon
@@ -249,16 +215,13 @@ func (c *Cloud) getDevice(w http.ResponseWriter, r *http.Request, m *merchant, _
 		return
 	}
 	c.h.Lock()
-	var body map[string]deviceJSON
+	found := false
+	var body deviceJSON
 	for _, d := range c.devices {
 		if d.merchant == m && devicePrefix+d.term.serial == id {
-			body = map[string]deviceJSON{"device": c.deviceJSONLocked(d, c.h.Clock().Now())}
+			found, body = true, c.deviceJSONLocked(d, c.h.Clock().Now())
 		}
 	}
 	c.h.Unlock()
-	if body == nil {
-		writeErrors(w, notFound("Device `"+clip(id, 64)+"` not found."))
-		return
-	}
-	sandbox.WriteJSON(w, http.StatusOK, body)
+	writeOne(w, found, "device", body, "Device `"+clip(id, 64)+"`")
 }

@@ -611,11 +611,16 @@ type codesPage struct {
 }
 
 func (h *harness) listCodes(query string) codesPage {
+	return list[codesPage](h, "/v2/devices/codes"+query)
+}
+
+// list GETs one page of a list as the sandbox's token.
+func list[P any](h *harness, path string) P {
 	h.T.Helper()
-	res := h.call(http.MethodGet, "/v2/devices/codes"+query, h.token, "")
-	var p codesPage
+	res := h.call(http.MethodGet, path, h.token, "")
+	var p P
 	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &p) != nil {
-		h.T.Fatalf("list codes %s = %d %s", query, res.Status, res.Body)
+		h.T.Fatalf("GET %s = %d %s", path, res.Status, res.Body)
 	}
 	return p
 }
@@ -713,13 +718,7 @@ type devicesPage struct {
 }
 
 func (h *harness) listDevices(query string) devicesPage {
-	h.T.Helper()
-	res := h.call(http.MethodGet, "/v2/devices"+query, h.token, "")
-	var p devicesPage
-	if res.Status != http.StatusOK || json.Unmarshal(res.Body, &p) != nil {
-		h.T.Fatalf("list devices %s = %d %s", query, res.Status, res.Body)
-	}
-	return p
+	return list[devicesPage](h, "/v2/devices"+query)
 }
 
 func TestSquareDevices(t *testing.T) {
