@@ -99,6 +99,39 @@ else
   record skip e2e-curl "curl/jq not installed"
 fi
 
+# --- fleet health: tillpair.prom through a real node_exporter, promtool -------
+# Debian's packages; their maintainer scripts start network services
+# (prometheus on :9090, node_exporter on :9100) on a machine running
+# systemd, so they are only installed automatically where it is not
+# (containers, CI).
+have_node_exporter() { command -v prometheus-node-exporter >/dev/null || command -v node_exporter >/dev/null; }
+metrics_pkgs=()
+have_node_exporter || metrics_pkgs+=(prometheus-node-exporter)
+command -v promtool >/dev/null || metrics_pkgs+=(prometheus)
+metrics_skip=
+if [ ${#metrics_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    metrics_skip="${metrics_pkgs[*]} not installed, and not root with apt-get to install them"
+  elif [ -d /run/systemd/system ]; then
+    metrics_skip="${metrics_pkgs[*]} not installed; not installed automatically because on a systemd machine the packages start network services — apt-get install --no-install-recommends ${metrics_pkgs[*]} to run it"
+  else
+    log "installing ${metrics_pkgs[*]}"
+    { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${metrics_pkgs[@]}" >/dev/null; } \
+      || metrics_skip="apt-get install ${metrics_pkgs[*]} failed"
+  fi
+fi
+if [ -z "$metrics_skip" ] && ! { have_node_exporter && command -v promtool >/dev/null; }; then
+  metrics_skip="node_exporter or promtool still missing after installing"
+fi
+if [ -z "$metrics_skip" ] && ! { command -v curl >/dev/null && command -v jq >/dev/null && command -v gnome-keyring-daemon >/dev/null && command -v dbus-run-session >/dev/null; }; then
+  metrics_skip="curl, jq or gnome-keyring/dbus-run-session not installed"
+fi
+if [ -z "$metrics_skip" ]; then
+  suite metrics scripts/e2e-metrics.sh
+else
+  record skip metrics "$metrics_skip"
+fi
+
 printf '\n==> summary\n'
 printf '%s\n' "${summary[@]}"
 echo "suites: $passed passed, $failed failed, $skipped skipped"
