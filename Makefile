@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: all build run test unit race golden-update keyring e2e fuzz bench demo cross vet clean reliability
+.PHONY: all build run test unit race golden-update keyring e2e e2e-metrics fuzz bench demo cross vet clean reliability
 
 all: build
 
@@ -40,6 +40,10 @@ e2e: build
 	scripts/e2e.sh $(BIN)
 	scripts/cli-walkthrough.sh $(BIN)
 	scripts/curl-walkthrough.sh $(BIN)
+
+## e2e-metrics: fleet health through a real node_exporter and promtool (docs/fleet-health.md)
+e2e-metrics: build
+	scripts/e2e-metrics.sh $(BIN)
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:
