@@ -395,6 +395,14 @@ func TestCLIStatusMetrics(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	textfile := filepath.Join(dir, "tillpair.prom")
+	// No pairings yet: exit 3, and a textfile that says only which
+	// tillpair wrote it.
+	if r := runCLI(ctx, "", "status", "--textfile", dir); r.code != ExitNoPairing {
+		t.Errorf("no pairings: exit %d %q", r.code, r.stderr)
+	}
+	if data, err := os.ReadFile(textfile); err != nil || strings.Contains(string(data), "tillpair_pairing_") || !strings.Contains(string(data), `tillpair_build_info{goversion="go`) {
+		t.Errorf("textfile without pairings (%v):\n%s", err, data)
+	}
 	id := w.pairSCI(t, false)
 	info := w.sb.Info()
 
@@ -532,5 +540,38 @@ func TestCLIStatusMetricsUsage(t *testing.T) {
 	}
 	if n := w.sb.RequestCount(providers.SCI, sandbox.RoutePairingInfo); n != before {
 		t.Errorf("%d checks were sent", n-before)
+	}
+}
+
+// A Helcim device that does not answer its ping is reported offline; one
+// that answers is not reported either way (the adapter in package metrics
+// knows only "did not answer" until checks carry terminal health).
+func TestCLIStatusMetricsTerminalOffline(t *testing.T) {
+	sb, term := newHelcimCLIWorld(t)
+	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credentials.HelcimAPIToken)
+	ctx := context.Background()
+	shown, err := sb.StartPairing(term.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := runCLI(ctx, "", "pair", "--provider", "helcim", "--code", shown.PairingCode); r.code != ExitOK {
+		t.Fatalf("pair: exit %d %q", r.code, r.stderr)
+	}
+	id := shown.PairingCode
+	r := runCLI(ctx, "", "status", "--format", "prometheus")
+	mfs := metricFamilies(t, r.stdout)
+	if _, _, ok := sampleOf(mfs, "tillpair_terminal_online", id); r.code != ExitOK || ok {
+		t.Errorf("answering device: exit %d, online reported %v\n%s", r.code, ok, r.stdout)
+	}
+	if _, err := sb.Sleep(term.ID); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(ctx, "", "status", "--format", "prometheus")
+	mfs = metricFamilies(t, r.stdout)
+	online, _, ok := sampleOf(mfs, "tillpair_terminal_online", id)
+	up, _, _ := sampleOf(mfs, "tillpair_pairing_up", id)
+	_, ls, _ := sampleOf(mfs, "tillpair_pairing_check_error", id)
+	if r.code != ExitNetwork || !ok || online != 0 || up != 1 || ls["kind"] != "not_listening" || ls["provider"] != "helcim" {
+		t.Errorf("asleep: exit %d online %v (%v) up %v kind %q\n%s", r.code, online, ok, up, ls["kind"], r.stdout)
 	}
 }
