@@ -37,7 +37,7 @@ echo "== Go benchmarks (count $COUNT, benchtime $BENCHTIME)"
 raw="$work/bench.txt"
 {
 	$GO test -run '^$' -bench '^Benchmark(View|KeyView)$' -benchmem -count "$COUNT" -benchtime "$BENCHTIME" ./ui
-	$GO test -run '^$' -bench . -benchmem -count "$COUNT" -benchtime "$BENCHTIME" ./providers/sci ./internal/sandbox
+	$GO test -run '^$' -bench . -benchmem -count "$COUNT" -benchtime "$BENCHTIME" ./providers/sci ./internal/sandbox/sci
 } | tee "$raw" | grep -E '^(Benchmark|ok|FAIL|---)' || true
 if grep -q '^FAIL' "$raw"; then
 	echo "bench.sh: a benchmark failed" >&2

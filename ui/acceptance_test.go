@@ -12,6 +12,7 @@ import (
 	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
@@ -261,7 +262,7 @@ func TestFlowEntryDoesNotPingHelcim(t *testing.T) {
 func TestFlowCancelFailureSaysRetryCancels(t *testing.T) {
 	f := newFlow(t, 80, 24)
 	f.toConfirming()
-	if err := f.rt.Sandbox.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteUnpair, Status: 503}); err != nil {
+	if err := f.rt.Sandbox.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sci.RouteUnpair, Status: 503}); err != nil {
 		t.Fatal(err)
 	}
 	f.key(tea.KeyMsg{Type: tea.KeyEsc})

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -93,7 +94,7 @@ func TestFlowHelcimPairPingAsleep(t *testing.T) {
 	f.key(tea.KeyMsg{Type: tea.KeyEnter})
 	// The pane shows what the device shows; the ping lands during Pair, so
 	// both may arrive in one frame.
-	f.waitTexts("Check the terminal screen for the ping message", sandbox.HelcimPingMessage)
+	f.waitTexts("Check the terminal screen for the ping message", helcim.PingMessage)
 	ps, err := f.rt.Service.List()
 	if err != nil || len(ps) != 1 || ps[0].ID != term.PairingCode {
 		t.Fatalf("service pairings = %+v, %v; device code %s", ps, err, term.PairingCode)
@@ -102,7 +103,7 @@ func TestFlowHelcimPairPingAsleep(t *testing.T) {
 	// ctrl+w puts the device to sleep from the pane; a Test then finds it
 	// not listening.
 	f.key(tea.KeyMsg{Type: tea.KeyCtrlW})
-	f.waitTerminalOf(providers.Helcim, func(t sandbox.Terminal) bool { return t.Screen == sandbox.ScreenAsleep })
+	f.waitTerminalOf(providers.Helcim, func(t sandbox.Terminal) bool { return t.Screen == helcim.ScreenAsleep })
 	f.typeText("t")
 	f.waitText("The terminal is not listening")
 	view := f.finish()

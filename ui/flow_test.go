@@ -137,8 +137,8 @@ func (f *flow) finish() string {
 	f.seen.Write(rest)
 	all := f.seen.String() + view
 	f.mu.Unlock()
-	creds := f.rt.Sandbox.Info().Credentials
-	for name, secret := range map[string]string{"API key": creds.SCIAPIKey, "signing secret Part A": creds.SCISigningSecretPartA} {
+	creds := f.rt.Sandbox.Info()
+	for name, secret := range map[string]string{"API key": creds.Credential("sci_api_key"), "signing secret Part A": creds.Credential("sci_signing_secret_part_a")} {
 		if secret == "" {
 			f.t.Fatalf("sandbox has no %s to check for", name)
 		}

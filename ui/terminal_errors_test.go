@@ -9,6 +9,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 )
 
 // Confirming with nothing to confirm on the real sandbox: the status line
@@ -17,7 +18,7 @@ import (
 func TestTerminalErrorFitsAndNamesTheTID(t *testing.T) {
 	for _, provider := range []string{"sci", "smartconnect", "helcim"} {
 		t.Run(provider, func(t *testing.T) {
-			sb := sandbox.New(sandbox.Options{Clock: clockwork.NewFakeClockAt(goldenNow)})
+			sb := clouds.New(sandbox.Options{Clock: clockwork.NewFakeClockAt(goldenNow)})
 			terms := FromSandbox(sb)
 			var v = terms.Snapshot()[0]
 			for _, x := range terms.Snapshot() {

@@ -181,8 +181,8 @@ func TestAccessiblePairs(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	creds := h.rt.Sandbox.Info().Credentials
-	if strings.Contains(out, creds.SCIAPIKey) || strings.Contains(out, creds.SCISigningSecretPartA) {
+	creds := h.rt.Sandbox.Info()
+	if strings.Contains(out, creds.Credential("sci_api_key")) || strings.Contains(out, creds.Credential("sci_signing_secret_part_a")) {
 		t.Error("a credential was printed")
 	}
 	if strings.Contains(out, "\x1b[") {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
 )
@@ -69,11 +71,11 @@ func TestMenuTestsThenUnpairsSCI(t *testing.T) {
 	t.Parallel()
 	h, id := startPaired(t)
 	h.expect(t, "What next? t: test, u: unpair, p: pair another terminal, q: quit.")
-	checks := h.rt.Sandbox.RequestCount(providers.SCI, sandbox.RoutePairingInfo)
+	checks := h.rt.Sandbox.RequestCount(providers.SCI, sci.RoutePairingInfo)
 	h.reply(t, "Choice: ", "t")
 	h.expect(t, "Front counter: Testing…")
 	h.expect(t, "Front counter: Pairing is active — checked ")
-	if got := h.rt.Sandbox.RequestCount(providers.SCI, sandbox.RoutePairingInfo); got <= checks {
+	if got := h.rt.Sandbox.RequestCount(providers.SCI, sci.RoutePairingInfo); got <= checks {
 		t.Errorf("Test asked the cloud %d times, as many as before it (%d)", got, checks)
 	}
 	h.expect(t, "What next?")
@@ -138,7 +140,7 @@ func TestMenuSmartConnectExplainsUnpairAndForgets(t *testing.T) {
 func TestMenuFailingTestPrintsErrorAndMenu(t *testing.T) {
 	t.Parallel()
 	h, _ := startPaired(t)
-	if err := h.rt.Sandbox.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Status: 500}); err != nil {
+	if err := h.rt.Sandbox.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sci.RoutePairingInfo, Status: 500}); err != nil {
 		t.Fatal(err)
 	}
 	h.reply(t, "Choice: ", "t")
@@ -287,7 +289,7 @@ func TestMenuHelcimTestPingsAndUnpairIsOnTheDevice(t *testing.T) {
 	h.reply(t, "Choice: ", "t")
 	h.expect(t, "Reader: Ping sent — check the terminal screen.")
 	// Pairing pinged once; Test pinged again.
-	if n := h.rt.Sandbox.RequestCount(providers.Helcim, sandbox.RouteHelcimPing); n != 2 {
+	if n := h.rt.Sandbox.RequestCount(providers.Helcim, helcim.RoutePing); n != 2 {
 		t.Fatalf("the sandbox saw %d pings, want 2 (pair, then Test)", n)
 	}
 	h.reply(t, "Choice: ", "u")

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -65,7 +66,7 @@ func TestAccessibleHelcimPairs(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if got := h.terminalOf(t, providers.Helcim); got.Message != sandbox.HelcimPingMessage {
+	if got := h.terminalOf(t, providers.Helcim); got.Message != helcim.PingMessage {
 		t.Errorf("the device shows %q, want the ping message", got.Message)
 	}
 }

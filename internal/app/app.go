@@ -18,6 +18,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 )
@@ -219,7 +220,7 @@ func buildSandbox(opts Options, notice string) (*Runtime, error) {
 	if so.Logger == nil {
 		so.Logger = opts.Logger.With("component", "sandbox")
 	}
-	sb := sandbox.New(so)
+	sb := clouds.New(so)
 	if err := sb.Start(""); err != nil {
 		return nil, err
 	}
@@ -255,7 +256,7 @@ func buildSandbox(opts Options, notice string) (*Runtime, error) {
 		Clock:         opts.Clock,
 		ConfirmWindow: opts.ConfirmWindow,
 	})
-	opts.Logger.Info("app: sandbox mode", "control_url", info.ControlURL)
+	opts.Logger.Info("app: sandbox mode", "control_url", info.ControlURL())
 	return rt, nil
 }
 

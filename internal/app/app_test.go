@@ -120,8 +120,8 @@ func TestConfiguredFromEnvAgainstSandbox(t *testing.T) {
 	dir := t.TempDir()
 	secrets := keystore.NewMemorySecrets()
 	rt := build(t, Options{Mode: ModeConfigured, Secrets: secrets, Getenv: envOf(map[string]string{
-		EnvSCIAPIKey: info.Credentials.SCIAPIKey, EnvSCISigningPartA: info.Credentials.SCISigningSecretPartA,
-		EnvSCIPairingURL: info.SCIPairingURL, "TILLPAIR_CONFIG_DIR": dir,
+		EnvSCIAPIKey: info.Credential("sci_api_key"), EnvSCISigningPartA: info.Credential("sci_signing_secret_part_a"),
+		EnvSCIPairingURL: info.URL("sci_pairing_url"), "TILLPAIR_CONFIG_DIR": dir,
 	})})
 	if rt.Mode != ModeConfigured || rt.Sandbox != nil || rt.Badge["sci"] != BadgeTest || rt.Notice != "" {
 		t.Fatalf("runtime %+v", rt)

@@ -61,8 +61,8 @@ func configuredHelcim(opts Options, src sources) (providers.Provider, string, er
 
 func sandboxedHelcim(opts Options, info sandbox.Info, clock clockwork.Clock) (providers.Provider, error) {
 	return helcim.New(helcim.Config{
-		BaseURL:    info.HelcimURL,
-		APIToken:   providers.NewSecret(info.Credentials.HelcimAPIToken),
+		BaseURL:    info.URL("helcim_url"),
+		APIToken:   providers.NewSecret(info.Credential("helcim_api_token")),
 		HTTPClient: httpClient(opts),
 		Clock:      clock,
 		Timeout:    opts.RequestTimeout,

@@ -89,8 +89,8 @@ func TestRuntimeLogsEveryProvidersRequests(t *testing.T) {
 		}
 	}
 	out := buf.String()
-	creds := sb.Info().Credentials
-	for _, secret := range []string{creds.SCIAPIKey, creds.SCISigningSecretPartA, creds.HelcimAPIToken} {
+	creds := sb.Info()
+	for _, secret := range []string{creds.Credential("sci_api_key"), creds.Credential("sci_signing_secret_part_a"), creds.Credential("helcim_api_token")} {
 		if secret == "" || strings.Contains(out, secret) {
 			t.Errorf("credential %q reached the log", secret)
 		}

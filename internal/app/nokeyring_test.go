@@ -18,7 +18,7 @@ func TestNoKeyringLeavesEnvCredentialsWorking(t *testing.T) {
 	sb := startSandbox(t)
 	info := sb.Info()
 	rt := build(t, Options{Mode: ModeConfigured, Secrets: noKeyring{}, Getenv: envOf(map[string]string{
-		EnvHelcimAPIToken: info.Credentials.HelcimAPIToken, EnvHelcimURL: info.HelcimURL, "TILLPAIR_CONFIG_DIR": t.TempDir(),
+		EnvHelcimAPIToken: info.Credential("helcim_api_token"), EnvHelcimURL: info.URL("helcim_url"), "TILLPAIR_CONFIG_DIR": t.TempDir(),
 	})})
 	if rt.Mode != ModeConfigured || rt.Sandbox != nil || !slices.Equal(rt.Providers, []string{providers.SmartConnect, providers.Helcim}) {
 		t.Fatalf("mode %v providers %v", rt.Mode, rt.Providers)
@@ -51,8 +51,8 @@ func TestNoKeyringHelcimNeedsSetupSaysWhy(t *testing.T) {
 	sb := startSandbox(t)
 	info := sb.Info()
 	rt := build(t, Options{Mode: ModeConfigured, Secrets: noKeyring{}, Getenv: envOf(map[string]string{
-		EnvSCIAPIKey: info.Credentials.SCIAPIKey, EnvSCISigningPartA: info.Credentials.SCISigningSecretPartA,
-		EnvSCIPairingURL: info.SCIPairingURL, "TILLPAIR_CONFIG_DIR": t.TempDir(),
+		EnvSCIAPIKey: info.Credential("sci_api_key"), EnvSCISigningPartA: info.Credential("sci_signing_secret_part_a"),
+		EnvSCIPairingURL: info.URL("sci_pairing_url"), "TILLPAIR_CONFIG_DIR": t.TempDir(),
 	})})
 	if !slices.Equal(rt.Providers, []string{providers.SCI, providers.SmartConnect, providers.Helcim}) {
 		t.Fatalf("providers %v; Helcim must stay offered so asking for it says what to set", rt.Providers)

@@ -264,9 +264,9 @@ func configuredSCI(opts Options, src sources) (providers.Provider, string, error
 
 func sandboxedSCI(opts Options, info sandbox.Info, clock clockwork.Clock) (providers.Provider, error) {
 	return sci.New(sci.Config{
-		PairingURL:         info.SCIPairingURL,
-		APIKey:             providers.NewSecret(info.Credentials.SCIAPIKey),
-		SigningSecretPartA: providers.NewSecret(info.Credentials.SCISigningSecretPartA),
+		PairingURL:         info.URL("sci_pairing_url"),
+		APIKey:             providers.NewSecret(info.Credential("sci_api_key")),
+		SigningSecretPartA: providers.NewSecret(info.Credential("sci_signing_secret_part_a")),
 		HTTPClient:         httpClient(opts),
 		Clock:              clock,
 		Timeout:            opts.RequestTimeout,

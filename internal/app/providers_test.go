@@ -73,7 +73,7 @@ func TestConfiguredWithOnlyAHelcimToken(t *testing.T) {
 	sb := startSandbox(t)
 	info := sb.Info()
 	rt := build(t, Options{Mode: ModeConfigured, Secrets: keystore.NewMemorySecrets(), Getenv: envOf(map[string]string{
-		EnvHelcimAPIToken: info.Credentials.HelcimAPIToken, EnvHelcimURL: info.HelcimURL, "TILLPAIR_CONFIG_DIR": t.TempDir(),
+		EnvHelcimAPIToken: info.Credential("helcim_api_token"), EnvHelcimURL: info.URL("helcim_url"), "TILLPAIR_CONFIG_DIR": t.TempDir(),
 	})})
 	if rt.Mode != ModeConfigured || rt.Badge[providers.Helcim] != BadgeLive {
 		t.Fatalf("runtime mode %v badges %v", rt.Mode, rt.Badge)
@@ -136,7 +136,7 @@ func TestSmartConnectConfiguredByIdentityAlone(t *testing.T) {
 	id := writeIdentity(t, dir, "")
 	// No keyring at all: a SmartConnect-only till needs none.
 	rt := build(t, Options{Secrets: noKeyring{}, Getenv: envOf(map[string]string{
-		"TILLPAIR_CONFIG_DIR": dir, EnvSmartConnectURL: sb.Info().SmartConnectURL,
+		"TILLPAIR_CONFIG_DIR": dir, EnvSmartConnectURL: sb.Info().URL("smartconnect_url"),
 	})})
 	// Helcim stays offered (without a token, as with a keyring) so asking
 	// for it says what to set; SCI has no client but says the same.

@@ -77,7 +77,7 @@ func configuredSmartConnect(opts Options, src sources) (providers.Provider, stri
 
 func sandboxedSmartConnect(opts Options, info sandbox.Info, clock clockwork.Clock) (providers.Provider, error) {
 	return smartconnect.New(smartconnect.Config{
-		BaseURL:     info.SmartConnectURL,
+		BaseURL:     info.URL("smartconnect_url"),
 		Environment: smartconnect.EnvSandbox,
 		HTTPClient:  httpClient(opts),
 		Clock:       clock,

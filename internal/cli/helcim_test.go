@@ -8,6 +8,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
@@ -24,14 +25,14 @@ func newHelcimCLIWorld(t *testing.T) (*sandbox.Sandbox, sandbox.Terminal) {
 	t.Setenv("TILLPAIR_SCI_API_KEY", "")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
 	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", "")
-	t.Setenv("TILLPAIR_HELCIM_URL", sb.Info().HelcimURL)
+	t.Setenv("TILLPAIR_HELCIM_URL", sb.Info().URL("helcim_url"))
 	return sb, testkit.Terminal(t, sb, providers.Helcim)
 }
 
 func TestCLIHelcimEndToEnd(t *testing.T) {
 	sb, term := newHelcimCLIWorld(t)
 	ctx := context.Background()
-	token := sb.Info().Credentials.HelcimAPIToken
+	token := sb.Info().Credential("helcim_api_token")
 
 	r := runCLI(ctx, "", "pair", "--provider", "helcim", "--code", "ABCD")
 	if r.code != ExitUsage || !strings.Contains(r.stderr, "tillpair setup helcim") {
@@ -101,7 +102,7 @@ func TestCLIHelcimEndToEnd(t *testing.T) {
 
 func TestCLIHelcimBadAndUnknownCodes(t *testing.T) {
 	sb, _ := newHelcimCLIWorld(t)
-	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credentials.HelcimAPIToken)
+	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credential("helcim_api_token"))
 	ctx := context.Background()
 	for _, code := range []string{"AB!D", "ABCDE", "A"} {
 		r := runCLI(ctx, "", "pair", "--provider", "helcim", "--code", code)
@@ -150,14 +151,14 @@ func maxNesting(s string) int {
 func TestCLIHelcimRateLimitReadsCleanly(t *testing.T) {
 	sb, term := newHelcimCLIWorld(t)
 	ctx := context.Background()
-	if r := runCLI(ctx, sb.Info().Credentials.HelcimAPIToken+"\n", "setup", "helcim"); r.code != ExitOK {
+	if r := runCLI(ctx, sb.Info().Credential("helcim_api_token")+"\n", "setup", "helcim"); r.code != ExitOK {
 		t.Fatalf("setup: exit %d %q", r.code, r.stderr)
 	}
 	shown, err := sb.StartPairing(term.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: sandbox.RouteHelcimDevice, Status: 429}); err != nil {
+	if err := sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: helcim.RouteDevice, Status: 429}); err != nil {
 		t.Fatal(err)
 	}
 	r := runCLI(ctx, "", "pair", "--provider", "helcim", "--code", shown.PairingCode)

@@ -46,8 +46,8 @@ func TestRequestLinesSurviveRedaction(t *testing.T) {
 	info := sb.Info()
 	var buf bytes.Buffer
 	log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug, ReplaceAttr: redactAttr}))
-	c, err := helcim.New(helcim.Config{BaseURL: info.HelcimURL, HTTPClient: transport.WithLogger(nil, log),
-		APIToken: providers.NewSecret(info.Credentials.HelcimAPIToken)})
+	c, err := helcim.New(helcim.Config{BaseURL: info.URL("helcim_url"), HTTPClient: transport.WithLogger(nil, log),
+		APIToken: providers.NewSecret(info.Credential("helcim_api_token"))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestRequestLinesSurviveRedaction(t *testing.T) {
 			t.Errorf("%s = %v after redaction: %s", k, v, buf.String())
 		}
 	}
-	if strings.Contains(buf.String(), info.Credentials.HelcimAPIToken) {
+	if strings.Contains(buf.String(), info.Credential("helcim_api_token")) {
 		t.Errorf("the API token reached the log: %s", buf.String())
 	}
 }

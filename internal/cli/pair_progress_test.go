@@ -8,6 +8,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -16,7 +17,7 @@ import (
 func TestCLIPairWaitReportsANetworkProblemOnce(t *testing.T) {
 	w := newCLIWorld(t)
 	const failing = 3
-	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Reset: true, Count: failing})
+	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sci.RoutePairingInfo, Reset: true, Count: failing})
 	stderr := &onLine{marker: "Checking works again", act: func() {
 		if _, err := w.sb.Confirm(w.term); err != nil {
 			t.Error(err)
@@ -27,7 +28,7 @@ func TestCLIPairWaitReportsANetworkProblemOnce(t *testing.T) {
 	if code := Execute(context.Background(), Build{}, args, strings.NewReader(""), &stdout, stderr); code != ExitOK {
 		t.Fatalf("pair exit %d: %s", code, stderr.String())
 	}
-	if n := w.sb.RequestCount(providers.SCI, sandbox.RoutePairingInfo); n <= failing {
+	if n := w.sb.RequestCount(providers.SCI, sci.RoutePairingInfo); n <= failing {
 		t.Fatalf("%d pairing-info requests: the fault was never outlived", n)
 	}
 	out := stderr.String()

@@ -14,6 +14,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
@@ -38,9 +39,9 @@ func newCLIWorld(t *testing.T) *cliWorld {
 	w.term = testkit.Terminal(t, sb, providers.SCI).ID
 	t.Setenv("TILLPAIR_CONFIG_DIR", w.dir)
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
-	t.Setenv("TILLPAIR_SCI_API_KEY", info.Credentials.SCIAPIKey)
-	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", info.Credentials.SCISigningSecretPartA)
-	t.Setenv("TILLPAIR_SCI_PAIRING_URL", info.SCIPairingURL)
+	t.Setenv("TILLPAIR_SCI_API_KEY", info.Credential("sci_api_key"))
+	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", info.Credential("sci_signing_secret_part_a"))
+	t.Setenv("TILLPAIR_SCI_PAIRING_URL", info.URL("sci_pairing_url"))
 	return w
 }
 
@@ -184,11 +185,11 @@ func TestCLIFullSCIPairing(t *testing.T) {
 		t.Errorf("log mode %v", info.Mode().Perm())
 	}
 	logData, _ := os.ReadFile(logPath)
-	creds := w.sb.Info().Credentials
+	creds := w.sb.Info()
 	if !bytes.Contains(logData, []byte(pj.PairingID)) {
 		t.Error("the debug log does not mention the pairing: is it being written?")
 	}
-	for _, s := range []string{partB, creds.SCIAPIKey, creds.SCISigningSecretPartA} {
+	for _, s := range []string{partB, creds.Credential("sci_api_key"), creds.Credential("sci_signing_secret_part_a")} {
 		if bytes.Contains(logData, []byte(s)) || strings.Contains(r.stdout+r.stderr, s) {
 			t.Errorf("a secret reached the log or output")
 		}
@@ -301,7 +302,7 @@ func TestCLIExitCodes(t *testing.T) {
 		{name: "unpair unknown", args: []string{"unpair", "nosuch", "--yes"}, want: ExitUsage, stderr: "No pairing matches"},
 		{name: "network down", args: []string{"pair", "--code", "123456"}, want: ExitNetwork, stderr: "check network",
 			setup: func(t *testing.T) {
-				if err := w.sb.SetFault(sandbox.Fault{Provider: "sci", Route: sandbox.RouteProgressPairing, Reset: true}); err != nil {
+				if err := w.sb.SetFault(sandbox.Fault{Provider: "sci", Route: sci.RouteProgressPairing, Reset: true}); err != nil {
 					t.Fatal(err)
 				}
 				t.Cleanup(w.sb.ClearFaults)
@@ -386,7 +387,7 @@ func TestCLIPairChecksTheConfigDirFirst(t *testing.T) {
 	if r.code != ExitStore || !strings.Contains(r.stderr, bad) || !strings.Contains(r.stderr, "--config-dir") {
 		t.Fatalf("exit %d stderr %q", r.code, r.stderr)
 	}
-	if n := w.sb.RequestCount(providers.SCI, sandbox.RouteProgressPairing); n != 0 {
+	if n := w.sb.RequestCount(providers.SCI, sci.RouteProgressPairing); n != 0 {
 		t.Errorf("the code was sent (%d requests) before the config dir was checked", n)
 	}
 	missing := filepath.Join(t.TempDir(), "typo", "tillpair")

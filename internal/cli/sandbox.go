@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 )
 
 func newSandboxCmd(e *env) *cobra.Command {
@@ -40,7 +41,7 @@ func runSandbox(e *env, listen string) error {
 	if e.g.debug {
 		logger = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	sb := sandbox.New(sandbox.Options{Logger: logger})
+	sb := clouds.New(sandbox.Options{Logger: logger})
 	if err := sb.Start(listen); err != nil {
 		return listenError(listen, err)
 	}

@@ -48,14 +48,14 @@ func TestSandboxCommandServesUntilCancelled(t *testing.T) {
 	if err := dec.Decode(&info); err != nil {
 		t.Fatalf("line %q is not Info: %v", line, err)
 	}
-	if !strings.HasPrefix(info.ControlURL, "http://127.0.0.1:") || !strings.HasSuffix(info.SCIPairingURL, "/sci-pairing") ||
-		!strings.HasPrefix(info.Credentials.SCIAPIKey, "test_pak_") || info.Credentials.SCISigningSecretPartA == "" {
+	if !strings.HasPrefix(info.ControlURL(), "http://127.0.0.1:") || !strings.HasSuffix(info.URL("sci_pairing_url"), "/sci-pairing") ||
+		!strings.HasPrefix(info.Credential("sci_api_key"), "test_pak_") || info.Credential("sci_signing_secret_part_a") == "" {
 		t.Fatalf("info = %+v", info)
 	}
 
 	// It really serves: the control API lists the SCI terminal.
 	client := &http.Client{Timeout: 5 * time.Second}
-	res, err := client.Get(info.ControlURL + "/terminals")
+	res, err := client.Get(info.ControlURL() + "/terminals")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestSandboxCommandServesUntilCancelled(t *testing.T) {
 	if extra, ok := <-lines; ok {
 		t.Fatalf("more than one line on stdout: %q", extra)
 	}
-	if _, err := client.Get(info.ControlURL + "/terminals"); err == nil {
+	if _, err := client.Get(info.ControlURL() + "/terminals"); err == nil {
 		t.Fatal("still serving after exit")
 	}
 }

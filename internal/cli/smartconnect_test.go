@@ -39,7 +39,7 @@ func newSCCLIWorld(t *testing.T) *scCLIWorld {
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
 	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", "")
 	t.Setenv("TILLPAIR_SMARTCONNECT_ENV", "")
-	t.Setenv("TILLPAIR_SMARTCONNECT_URL", w.sb.Info().SmartConnectURL)
+	t.Setenv("TILLPAIR_SMARTCONNECT_URL", w.sb.Info().URL("smartconnect_url"))
 	return w
 }
 

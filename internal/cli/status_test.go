@@ -14,6 +14,8 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 )
@@ -125,8 +127,8 @@ func TestCLIStatusExitFollowsTheLiveChecks(t *testing.T) {
 		want  int
 		kind  string
 	}{
-		{name: "server error", fault: &sandbox.Fault{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Status: 503}, want: ExitNetwork, kind: "server"},
-		{name: "network", fault: &sandbox.Fault{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Reset: true}, want: ExitNetwork, kind: "network"},
+		{name: "server error", fault: &sandbox.Fault{Provider: providers.SCI, Route: sci.RoutePairingInfo, Status: 503}, want: ExitNetwork, kind: "server"},
+		{name: "network", fault: &sandbox.Fault{Provider: providers.SCI, Route: sci.RoutePairingInfo, Reset: true}, want: ExitNetwork, kind: "network"},
 		// A wrong Part A makes every signature wrong: the cloud refuses.
 		{name: "refused", env: map[string]string{"TILLPAIR_SCI_SIGNING_SECRET_PART_A": "wrong-part-a-0123456789abcdefghij"}, want: ExitRejected, kind: "signature"},
 	}
@@ -158,7 +160,7 @@ func TestCLIStatusExitFollowsTheLiveChecks(t *testing.T) {
 // words once.
 func TestCLIServerErrorsAreTransient(t *testing.T) {
 	w := newCLIWorld(t)
-	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteProgressPairing, Status: 503, Count: 1})
+	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sci.RouteProgressPairing, Status: 503, Count: 1})
 	r := runCLI(context.Background(), "", "pair", "--code", w.startCode(t))
 	line := strings.TrimSpace(r.stderr)
 	if r.code != ExitNetwork || !strings.Contains(line, "mx51 SCI had a server problem (") || !strings.Contains(line, "HTTP 503") {
@@ -171,7 +173,7 @@ func TestCLIServerErrorsAreTransient(t *testing.T) {
 
 func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
 	sb, term := newHelcimCLIWorld(t)
-	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credentials.HelcimAPIToken)
+	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credential("helcim_api_token"))
 	ctx := context.Background()
 	shown, err := sb.StartPairing(term.ID)
 	if err != nil {
@@ -180,7 +182,7 @@ func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
 	if r := runCLI(ctx, "", "pair", "--provider", "helcim", "--code", shown.PairingCode); r.code != ExitOK {
 		t.Fatalf("pair: exit %d %q", r.code, r.stderr)
 	}
-	if err := sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: sandbox.RouteHelcimPing, Status: 500}); err != nil {
+	if err := sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: helcim.RoutePing, Status: 500}); err != nil {
 		t.Fatal(err)
 	}
 	r := runCLI(ctx, "", "test", shown.PairingCode)
@@ -265,9 +267,9 @@ func TestCLISCIUnpairRefusedThenForget(t *testing.T) {
 		t.Errorf("the terminal should still hold the pairing the cloud kept: %+v", live)
 	}
 	// A transient failure is retried, not forgotten: no --forget advice.
-	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", w.sb.Info().Credentials.SCISigningSecretPartA)
+	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", w.sb.Info().Credential("sci_signing_secret_part_a"))
 	id = w.pairSCI(t, true)
-	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteUnpair, Status: 503})
+	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sci.RouteUnpair, Status: 503})
 	r = runCLI(ctx, "", "unpair", id, "--yes")
 	if r.code != ExitNetwork || strings.Contains(r.stderr, "--forget") {
 		t.Errorf("unpair under 503: exit %d %q", r.code, r.stderr)
@@ -445,7 +447,7 @@ func TestCLIStatusMetrics(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, secret := range []string{info.Credentials.SCIAPIKey, info.Credentials.SCISigningSecretPartA} {
+		for _, secret := range []string{info.Credential("sci_api_key"), info.Credential("sci_signing_secret_part_a")} {
 			if strings.Contains(string(data), secret) {
 				t.Fatalf("a credential is in the textfile:\n%s", data)
 			}
@@ -482,7 +484,7 @@ func TestCLIStatusMetrics(t *testing.T) {
 		}
 	})
 	t.Run("network down", func(t *testing.T) {
-		w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Reset: true})
+		w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sci.RoutePairingInfo, Reset: true})
 		r, mfs := textfileRun(t)
 		check(t, r, mfs, want{exit: ExitNetwork, up: 1, success: 0, kind: "network"})
 		if !strings.Contains(r.stderr, id+": ") {
@@ -531,14 +533,14 @@ func TestCLIStatusMetricsUsage(t *testing.T) {
 			want string
 		}{[]string{"--textfile", readOnly}, "nothing can be created in it"})
 	}
-	before := w.sb.RequestCount(providers.SCI, sandbox.RoutePairingInfo)
+	before := w.sb.RequestCount(providers.SCI, sci.RoutePairingInfo)
 	for _, tc := range cases {
 		r := runCLI(context.Background(), "", append([]string{"status"}, tc.args...)...)
 		if r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) || r.stdout != "" {
 			t.Errorf("%v: exit %d %q %q", tc.args, r.code, r.stdout, r.stderr)
 		}
 	}
-	if n := w.sb.RequestCount(providers.SCI, sandbox.RoutePairingInfo); n != before {
+	if n := w.sb.RequestCount(providers.SCI, sci.RoutePairingInfo); n != before {
 		t.Errorf("%d checks were sent", n-before)
 	}
 }
@@ -548,7 +550,7 @@ func TestCLIStatusMetricsUsage(t *testing.T) {
 // knows only "did not answer" until checks carry terminal health).
 func TestCLIStatusMetricsTerminalOffline(t *testing.T) {
 	sb, term := newHelcimCLIWorld(t)
-	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credentials.HelcimAPIToken)
+	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credential("helcim_api_token"))
 	ctx := context.Background()
 	shown, err := sb.StartPairing(term.ID)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -162,7 +163,7 @@ func TestTUIQuitExitsNonZeroWhenTheCancelFails(t *testing.T) {
 	if r := runCLI(ctx, "", "pair", "--code", w.startCode(t), "--no-wait"); r.code != ExitOK {
 		t.Fatalf("pair --no-wait: exit %d\n%s", r.code, r.stderr)
 	}
-	if err := w.sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteUnpair, Status: 503}); err != nil {
+	if err := w.sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sci.RouteUnpair, Status: 503}); err != nil {
 		t.Fatal(err)
 	}
 	// A real terminal: the screens size themselves from it and read keys

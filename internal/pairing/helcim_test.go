@@ -23,7 +23,7 @@ func newHelcimWorld(t *testing.T) *helcimWorld {
 	t.Helper()
 	sb := testkit.StartSandbox(t, sandbox.Options{Seed: 9})
 	info := sb.Info()
-	client, err := helcim.New(helcim.Config{BaseURL: info.HelcimURL, APIToken: providers.NewSecret(info.Credentials.HelcimAPIToken), Timeout: 5 * time.Second})
+	client, err := helcim.New(helcim.Config{BaseURL: info.URL("helcim_url"), APIToken: providers.NewSecret(info.Credential("helcim_api_token")), Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	simsci "github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
@@ -46,9 +47,9 @@ func newWorld(t *testing.T, o worldOpts) *world {
 	}
 	sb := testkit.StartSandbox(t, sandbox.Options{Seed: o.seed})
 	info := sb.Info()
-	client, err := sci.New(sci.Config{PairingURL: info.SCIPairingURL,
-		APIKey:             providers.NewSecret(info.Credentials.SCIAPIKey),
-		SigningSecretPartA: providers.NewSecret(info.Credentials.SCISigningSecretPartA),
+	client, err := sci.New(sci.Config{PairingURL: info.URL("sci_pairing_url"),
+		APIKey:             providers.NewSecret(info.Credential("sci_api_key")),
+		SigningSecretPartA: providers.NewSecret(info.Credential("sci_signing_secret_part_a")),
 		HTTPClient:         o.http,
 		Timeout:            5 * time.Second})
 	if err != nil {
@@ -194,7 +195,7 @@ func TestSandboxKeyringFailureRollsBack(t *testing.T) {
 	if !errors.As(err, &ke) || ke.Kind != keystore.KindNoService {
 		t.Fatalf("Pair = %v; want the keyring error", err)
 	}
-	if n := w.sb.RequestCount(providers.SCI, sandbox.RouteUnpair); n != 1 {
+	if n := w.sb.RequestCount(providers.SCI, simsci.RouteUnpair); n != 1 {
 		t.Errorf("unpair requests = %d; want the rollback", n)
 	}
 	if live := w.livePairings(t); len(live) != 0 {
@@ -241,8 +242,8 @@ func TestSandboxUnpairedExternallyOnRefresh(t *testing.T) {
 
 func TestSandboxNetworkDownWhileWaiting(t *testing.T) {
 	for _, fault := range []sandbox.Fault{
-		{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Reset: true, Count: 3},
-		{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Status: http.StatusServiceUnavailable, Count: 3},
+		{Provider: providers.SCI, Route: simsci.RoutePairingInfo, Reset: true, Count: 3},
+		{Provider: providers.SCI, Route: simsci.RoutePairingInfo, Status: http.StatusServiceUnavailable, Count: 3},
 	} {
 		name := "reset"
 		if fault.Status != 0 {

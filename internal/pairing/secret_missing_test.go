@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/tillpair/tillpair/internal/pairing"
-	"github.com/tillpair/tillpair/internal/sandbox"
+	simsci "github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sci"
@@ -28,7 +28,7 @@ func TestSandboxSecretMissingIsTypedAndSendsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := func() int {
-		return w.sb.RequestCount(providers.SCI, sandbox.RoutePairingInfo) + w.sb.RequestCount(providers.SCI, sandbox.RouteUnpair)
+		return w.sb.RequestCount(providers.SCI, simsci.RoutePairingInfo) + w.sb.RequestCount(providers.SCI, simsci.RouteUnpair)
 	}
 	before := sent()
 
@@ -84,8 +84,8 @@ func TestSandboxMissingPartAIsNotSecretMissing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	noPartA, err := sci.New(sci.Config{PairingURL: info.SCIPairingURL,
-		APIKey: providers.NewSecret(info.Credentials.SCIAPIKey), Timeout: 5 * time.Second})
+	noPartA, err := sci.New(sci.Config{PairingURL: info.URL("sci_pairing_url"),
+		APIKey: providers.NewSecret(info.Credential("sci_api_key")), Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

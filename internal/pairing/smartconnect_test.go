@@ -36,7 +36,7 @@ func newSCWorld(t *testing.T) *scWorld {
 	w := &scWorld{sbClock: clockwork.NewFakeClock(), cliClock: clockwork.NewFakeClock()}
 	w.sb = testkit.StartSandbox(t, sandbox.Options{Seed: 5, Clock: w.sbClock})
 	client, err := smartconnect.New(smartconnect.Config{
-		BaseURL: w.sb.Info().SmartConnectURL, Environment: smartconnect.EnvSandbox,
+		BaseURL: w.sb.Info().URL("smartconnect_url"), Environment: smartconnect.EnvSandbox,
 		Clock: w.cliClock, Timeout: 5 * time.Second, PollInterval: smartconnect.MinPollInterval,
 	})
 	if err != nil {

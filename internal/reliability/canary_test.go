@@ -18,6 +18,8 @@ import (
 
 	"github.com/tillpair/tillpair/internal/cli"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/ui"
@@ -131,12 +133,12 @@ func TestSecretCanary(t *testing.T) {
 	// Goldens are made with seeded sandboxes, not canaries: their
 	// credentials are the seeds' and must not appear either.
 	for seed := int64(1); seed <= 100; seed++ {
-		sb := sandbox.New(sandbox.Options{Seed: seed})
-		c := sb.Info().Credentials
+		sb := clouds.New(sandbox.Options{Seed: seed})
+		creds := sb.Info().Credentials
 		_ = sb.Close()
-		sc.secret("seeded API key", c.SCIAPIKey)
-		sc.secret("seeded Part A", c.SCISigningSecretPartA)
-		sc.secret("seeded Helcim token", c.HelcimAPIToken)
+		for _, c := range creds {
+			sc.secret("seeded "+c.Key, c.Value)
+		}
 	}
 	hits, n, size := sc.hits()
 	for _, h := range hits {
@@ -147,7 +149,7 @@ func TestSecretCanary(t *testing.T) {
 
 func canaryCLI(t *testing.T, sc *scanner) {
 	keyring.MockInit()
-	sb := sandbox.New(sandbox.Options{Seed: 31, Credentials: canaryCredentials()})
+	sb := clouds.New(sandbox.Options{Seed: 31, Credentials: canaryCredentials()})
 	if err := sb.Start(""); err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +161,7 @@ func canaryCLI(t *testing.T, sc *scanner) {
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", service)
 	t.Setenv("TILLPAIR_SCI_API_KEY", canaryAPIKey)
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", canaryPartA)
-	t.Setenv("TILLPAIR_SCI_PAIRING_URL", info.SCIPairingURL)
+	t.Setenv("TILLPAIR_SCI_PAIRING_URL", info.URL("sci_pairing_url"))
 	logFile := filepath.Join(dir, "debug.log")
 	var term string
 	for _, tm := range sb.Terminals() {
@@ -202,12 +204,12 @@ func canaryCLI(t *testing.T, sc *scanner) {
 	run("status", 0, "status", "--json")
 	run("status-plain", 0, "status")
 	// Failures print error texts: a 503 and a reset on the SCI API.
-	if err := sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Status: 503}); err != nil {
+	if err := sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sci.RoutePairingInfo, Status: 503}); err != nil {
 		t.Fatal(err)
 	}
 	run("test-503", -1, "test", id)
 	sb.ClearFaults()
-	if err := sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteUnpair, Reset: true}); err != nil {
+	if err := sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sci.RouteUnpair, Reset: true}); err != nil {
 		t.Fatal(err)
 	}
 	run("unpair-reset", -1, "unpair", id, "--yes")
@@ -269,7 +271,7 @@ func canaryTUI(t *testing.T, sc *scanner) {
 		t.Fatal("the TUI pairing stored no Part B")
 	}
 	// An error line, then a good test, then unpair.
-	if err := w.sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sandbox.RoutePairingInfo, Status: 502}); err != nil {
+	if err := w.sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sci.RoutePairingInfo, Status: 502}); err != nil {
 		t.Fatal(err)
 	}
 	keys("t")

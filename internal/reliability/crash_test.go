@@ -21,6 +21,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sci"
@@ -127,12 +128,12 @@ func helperPairLoop(dir, base, arg string) int {
 // sharedSandbox starts one SCI sandbox on loopback for child processes.
 func sharedSandbox(t *testing.T, terminals int) (*sandbox.Sandbox, string, []string) {
 	t.Helper()
-	sb := sandbox.New(sandbox.Options{Seed: 71, Credentials: canaryCredentials(), PairingCodeTTL: time.Hour})
+	sb := clouds.New(sandbox.Options{Seed: 71, Credentials: canaryCredentials(), PairingCodeTTL: time.Hour})
 	if err := sb.Start(""); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sb.Close() })
-	base := strings.TrimSuffix(sb.Info().ControlURL, "/control")
+	base := strings.TrimSuffix(sb.Info().ControlURL(), "/control")
 	var terms []string
 	for range terminals {
 		tm, err := sb.AddTerminal(providers.SCI)

@@ -11,7 +11,9 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
+	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
 )
 
 // frontFault is a fault the sandbox's fault API does not inject itself; the
@@ -181,21 +183,21 @@ func routeOf(r *http.Request) string {
 	p := r.URL.Path
 	switch {
 	case strings.HasPrefix(p, "/sci-pairing/") && strings.HasSuffix(p, "/v1/progress-pairing"):
-		return sandbox.RouteProgressPairing
+		return sci.RouteProgressPairing
 	case strings.HasPrefix(p, "/sci-api/") && strings.HasSuffix(p, "/v1/pairing-info"):
-		return sandbox.RoutePairingInfo
+		return sci.RoutePairingInfo
 	case strings.HasPrefix(p, "/sci-api/") && strings.HasSuffix(p, "/v1/unpair"):
-		return sandbox.RouteUnpair
+		return sci.RouteUnpair
 	case strings.HasPrefix(p, "/smartconnect/POS/Pairing/"):
-		return sandbox.RouteSmartConnectPairing
+		return smartconnect.RoutePairing
 	case p == "/smartconnect/POS/Transaction":
-		return sandbox.RouteSmartConnectTransaction
+		return smartconnect.RouteTransaction
 	case strings.HasPrefix(p, "/smartconnect/POS/Transaction/"):
-		return sandbox.RouteSmartConnectPoll
+		return smartconnect.RoutePoll
 	case strings.HasPrefix(p, "/helcim/v2/devices/") && strings.HasSuffix(p, "/ping"):
-		return sandbox.RouteHelcimPing
+		return helcim.RoutePing
 	case strings.HasPrefix(p, "/helcim/v2/devices/"):
-		return sandbox.RouteHelcimDevice
+		return helcim.RouteDevice
 	}
 	return ""
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -84,7 +85,7 @@ func FuzzSandboxProgressPairing(f *testing.F) {
 		`{"pairing_code":123456}`, `{"pairing_code":"1","x":1}`, `{"pairing_code":"123456"} trailing`, "", `{"pairing_code":"\u0000"}`} {
 		f.Add(s)
 	}
-	sb := sandbox.New(sandbox.Options{Seed: 3, Credentials: canaryCredentials()})
+	sb := clouds.New(sandbox.Options{Seed: 3, Credentials: canaryCredentials()})
 	f.Cleanup(func() { _ = sb.Close() })
 	f.Fuzz(func(t *testing.T, body string) {
 		req := httptest.NewRequest(http.MethodPost, "/sci-pairing/v1/progress-pairing", strings.NewReader(body))
@@ -105,7 +106,7 @@ func FuzzSandboxSmartConnectForm(f *testing.F) {
 		f.Add("12345678", "application/x-www-form-urlencoded", s)
 	}
 	f.Add("../x", "text/plain", good)
-	sb := sandbox.New(sandbox.Options{Seed: 3})
+	sb := clouds.New(sandbox.Options{Seed: 3})
 	f.Cleanup(func() { _ = sb.Close() })
 	f.Fuzz(func(t *testing.T, code, ctype, body string) {
 		target := "/smartconnect/POS/Pairing/" + url.PathEscape(code)
@@ -127,7 +128,7 @@ func FuzzSandboxHelcimQuery(f *testing.F) {
 	for _, s := range []string{"", "code=AB12", "limit=0", "limit=101", "offset=-1", "page=0", "offset=1&page=1", "code=%", "code=ABCDE", "limit=abc&page=x"} {
 		f.Add(s)
 	}
-	sb := sandbox.New(sandbox.Options{Seed: 3, Credentials: canaryCredentials()})
+	sb := clouds.New(sandbox.Options{Seed: 3, Credentials: canaryCredentials()})
 	f.Cleanup(func() { _ = sb.Close() })
 	f.Fuzz(func(t *testing.T, query string) {
 		req, err := http.NewRequest(http.MethodGet, "http://sandbox/helcim/v2/devices?"+query, nil)

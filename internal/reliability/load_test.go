@@ -12,6 +12,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sci"
@@ -30,14 +31,14 @@ func TestLoadConcurrentPairingFlows(t *testing.T) {
 	}
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 
-	sb := sandbox.New(sandbox.Options{Seed: 5, Credentials: canaryCredentials(), PairingCodeTTL: time.Hour})
+	sb := clouds.New(sandbox.Options{Seed: 5, Credentials: canaryCredentials(), PairingCodeTTL: time.Hour})
 	if err := sb.Start(""); err != nil {
 		t.Fatal(err)
 	}
 	defer sb.Close()
 	httpClient := transport.NewClient()
 	defer httpClient.CloseIdleConnections()
-	c, err := sci.New(sci.Config{PairingURL: sb.Info().SCIPairingURL, APIKey: providers.NewSecret(canaryAPIKey),
+	c, err := sci.New(sci.Config{PairingURL: sb.Info().URL("sci_pairing_url"), APIKey: providers.NewSecret(canaryAPIKey),
 		SigningSecretPartA: providers.NewSecret(canaryPartA), HTTPClient: httpClient, Timeout: 10 * time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,9 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
+	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
 )
@@ -66,12 +69,12 @@ var matrixOps = []string{"pair", "wait", "test", "unpair"}
 
 func opRoute(provider, op string) string {
 	routes := map[string]map[string]string{
-		providers.SCI: {"pair": sandbox.RouteProgressPairing, "wait": sandbox.RoutePairingInfo,
-			"test": sandbox.RoutePairingInfo, "unpair": sandbox.RouteUnpair},
+		providers.SCI: {"pair": sci.RouteProgressPairing, "wait": sci.RoutePairingInfo,
+			"test": sci.RoutePairingInfo, "unpair": sci.RouteUnpair},
 		// SmartConnect and Helcim have no confirmation step and no
 		// POS-side unpair (Unpair makes no request at all).
-		providers.SmartConnect: {"pair": sandbox.RouteSmartConnectPairing, "test": sandbox.RouteSmartConnectTransaction},
-		providers.Helcim:       {"pair": sandbox.RouteHelcimDevice, "test": sandbox.RouteHelcimPing},
+		providers.SmartConnect: {"pair": smartconnect.RoutePairing, "test": smartconnect.RouteTransaction},
+		providers.Helcim:       {"pair": helcim.RouteDevice, "test": helcim.RoutePing},
 	}
 	return routes[provider][op]
 }

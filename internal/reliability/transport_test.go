@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"github.com/tillpair/tillpair/internal/pairing"
-	"github.com/tillpair/tillpair/internal/sandbox"
+	simsci "github.com/tillpair/tillpair/internal/sandbox/sci"
+	simsmartconnect "github.com/tillpair/tillpair/internal/sandbox/smartconnect"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
 	"github.com/tillpair/tillpair/providers/sci"
@@ -79,7 +80,7 @@ func TestReturnedBaseURLValidated(t *testing.T) {
 			host := strings.TrimPrefix(strings.TrimPrefix(w.front.URL(), "https://"), "http://")
 			replacement := strings.ReplaceAll(c.base, "HOST", host)
 			w.front.setModify(func(route string, body []byte) []byte {
-				if route != sandbox.RouteProgressPairing {
+				if route != simsci.RouteProgressPairing {
 					return body
 				}
 				i := bytes.Index(body, []byte(`"sci_api_base_url":"`))
@@ -112,17 +113,17 @@ func TestPollingURLMustStayOnHost(t *testing.T) {
 			p := w.paired(false)
 			host := strings.TrimPrefix(w.front.URL(), "http://")
 			w.front.setModify(func(route string, body []byte) []byte {
-				if route != sandbox.RouteSmartConnectTransaction {
+				if route != simsmartconnect.RouteTransaction {
 					return body
 				}
 				return bytes.ReplaceAll(body, []byte("http://"+host), []byte(strings.ReplaceAll(target, "HOST", host)))
 			})
-			before := w.sb.RequestCount(providers.SmartConnect, sandbox.RouteSmartConnectPoll)
+			before := w.sb.RequestCount(providers.SmartConnect, simsmartconnect.RoutePoll)
 			_, err := w.op.Test(ctxT(t), p.ID)
 			if providers.KindOf(err) != providers.KindProtocol {
 				t.Fatalf("%v, want a protocol error", err)
 			}
-			if w.sb.RequestCount(providers.SmartConnect, sandbox.RouteSmartConnectPoll) != before {
+			if w.sb.RequestCount(providers.SmartConnect, simsmartconnect.RoutePoll) != before {
 				t.Fatal("the polling URL was followed")
 			}
 		})

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
@@ -30,8 +31,8 @@ const (
 	canaryToken  = "CANARYhelc1mT0kenP5Lq2Wd"
 )
 
-func canaryCredentials() *sandbox.Credentials {
-	return &sandbox.Credentials{SCIAPIKey: canaryAPIKey, SCISigningSecretPartA: canaryPartA, HelcimAPIToken: canaryToken}
+func canaryCredentials() sandbox.Credentials {
+	return sandbox.Credentials{"sci_api_key": canaryAPIKey, "sci_signing_secret_part_a": canaryPartA, "helcim_api_token": canaryToken}
 }
 
 // opTimeout is the clients' per-request deadline in the suite: short, so
@@ -175,7 +176,7 @@ func newWorld(t *testing.T, provider string, o worldOptions) *world {
 		sbOpts.Clock = newLapseClock()
 		sbOpts.PairingCodeTTL = 10000 * time.Hour // the lapse clock runs fast
 	}
-	sb := sandbox.New(sbOpts)
+	sb := clouds.New(sbOpts)
 	fr := newFront(sb.Handler(), o.tls)
 	w := &world{t: t, provider: provider, sb: sb, front: fr, vault: newVault()}
 	t.Cleanup(func() {

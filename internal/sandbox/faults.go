@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/tillpair/tillpair/providers"
 )
 
 // Fault makes the next Count requests (0: all, until cleared) to one
@@ -18,7 +16,7 @@ import (
 // Reset and Malformed are mutually exclusive.
 type Fault struct {
 	Provider  string `json:"provider"`
-	Route     string `json:"route"` // SCI: progress-pairing | pairing-info | unpair; SmartConnect: pairing | transaction | poll
+	Route     string `json:"route"` // one of the cloud's Spec.Routes, e.g. SCI pairing-info
 	Status    int    `json:"status"`
 	DelayMS   int    `json:"delay_ms"`
 	Reset     bool   `json:"reset"`     // drop the connection without a response
@@ -26,35 +24,14 @@ type Fault struct {
 	Count     int    `json:"count"`     // how many requests it applies to; 0 = until cleared
 }
 
-// Route names per provider, used for faults and request counts.
-const (
-	RouteProgressPairing = "progress-pairing"
-	RoutePairingInfo     = "pairing-info"
-	RouteUnpair          = "unpair"
-)
-
 // maxFaultDelay keeps a mistyped delay from hanging a test for hours.
 const maxFaultDelay = 60 * time.Second
 
 type routeKey struct{ provider, route string }
 
-// routesByProvider lists the routes each simulated provider has.
-func routesByProvider(provider string) ([]string, bool) {
-	if provider == providers.SCI {
-		return []string{RouteProgressPairing, RoutePairingInfo, RouteUnpair}, true
-	}
-	if provider == providers.SmartConnect {
-		return []string{RouteSmartConnectPairing, RouteSmartConnectTransaction, RouteSmartConnectPoll}, true
-	}
-	if provider == providers.Helcim {
-		return slices.Clone(helcimRoutes), true
-	}
-	return nil, false
-}
-
 // SetFault installs f, replacing any fault on the same provider route.
 func (s *Sandbox) SetFault(f Fault) error {
-	if err := validateFault(f); err != nil {
+	if err := s.validateFault(f); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -63,14 +40,12 @@ func (s *Sandbox) SetFault(f Fault) error {
 	return nil
 }
 
-func validateFault(f Fault) error {
-	if !slices.Contains(allProviders, f.Provider) {
-		return fmt.Errorf("%w: unknown provider %q; valid providers: %s", ErrInvalidFault, f.Provider, strings.Join(allProviders, ", "))
-	}
-	routes, ok := routesByProvider(f.Provider)
+func (s *Sandbox) validateFault(f Fault) error {
+	m, ok := s.byID[f.Provider]
 	if !ok {
-		return fmt.Errorf("%w: provider %s not simulated yet", ErrInvalidFault, f.Provider)
+		return fmt.Errorf("%w: unknown provider %q; valid providers: %s", ErrInvalidFault, f.Provider, strings.Join(s.providerIDs(), ", "))
 	}
+	routes := m.spec.Routes
 	if !slices.Contains(routes, f.Route) {
 		return fmt.Errorf("%w: unknown route %q for %s; valid routes: %s", ErrInvalidFault, f.Route, f.Provider, strings.Join(routes, ", "))
 	}
@@ -146,12 +121,14 @@ func (s *Sandbox) arrivedAt(r *http.Request) time.Time {
 	return s.clock.Now()
 }
 
-// route wraps a provider handler with request counting and fault injection.
+// route wraps a cloud's handler with request counting and fault injection.
+// An injected status is answered in the cloud's own envelope (WriteFault).
 // A delay fault models a slow cloud, not a client whose clock is off: the
 // request is stamped with its arrival time before the delay, and checks of
 // the request itself (the signature's created window) use that stamp, so
 // the client sees a slow answer rather than a clock-skew rejection.
-func (s *Sandbox) route(provider, route string, h http.HandlerFunc) http.HandlerFunc {
+func (s *Sandbox) route(m *mounted, route string, h http.HandlerFunc) http.HandlerFunc {
+	provider := m.spec.ID
 	return func(w http.ResponseWriter, r *http.Request) {
 		r = r.WithContext(context.WithValue(r.Context(), arrivalKey{}, s.clock.Now()))
 		f := s.takeFault(provider, route)
@@ -164,7 +141,7 @@ func (s *Sandbox) route(provider, route string, h http.HandlerFunc) http.Handler
 		if f.DelayMS > 0 {
 			// Read the body first: net/http only notices a client hanging
 			// up once the body is consumed, and the delay must end then.
-			if body, err := readBody(r); err == nil {
+			if body, err := ReadBody(r); err == nil {
 				r.Body = io.NopCloser(bytes.NewReader(body))
 			}
 			t := s.clock.NewTimer(time.Duration(f.DelayMS) * time.Millisecond)
@@ -178,12 +155,8 @@ func (s *Sandbox) route(provider, route string, h http.HandlerFunc) http.Handler
 		switch {
 		case f.Reset:
 			resetConn(w)
-		case f.Status != 0 && provider == providers.Helcim:
-			writeHelcimErrors(w, f.Status, fmt.Sprintf("injected fault: status %d on %s %s", f.Status, provider, route))
-		case f.Status != 0 && provider == providers.SmartConnect:
-			scError(w, f.Status, fmt.Sprintf("injected fault: status %d on %s %s", f.Status, provider, route))
 		case f.Status != 0:
-			writeAPIError(w, f.Status, "sandbox_fault", fmt.Sprintf("injected fault: status %d on %s %s", f.Status, provider, route))
+			m.cloud.WriteFault(w, f.Status, fmt.Sprintf("injected fault: status %d on %s %s", f.Status, provider, route))
 		case f.Malformed:
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusOK)

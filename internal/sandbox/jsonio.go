@@ -9,11 +9,11 @@ import (
 	"net/http"
 )
 
-// maxBody caps every request body the sandbox reads.
-const maxBody = 64 << 10
+// MaxBody caps every request body the sandbox reads.
+const MaxBody = 64 << 10
 
-// writeJSON answers with v as JSON.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON answers with v as JSON (Content-Type application/json).
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	b, err := json.Marshal(v)
 	if err != nil { // unreachable for the plain structs used here
 		status, b = http.StatusInternalServerError, []byte(`{"error":"sandbox could not encode its answer"}`)
@@ -23,39 +23,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(b, '\n'))
 }
 
-// apiError is the SCI error body: {"error":{"code","message"}}.
-type apiError struct {
-	Error struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
+// errBodyTooLarge marks a body over MaxBody.
+var errBodyTooLarge = fmt.Errorf("body larger than %d bytes", MaxBody)
 
-func writeAPIError(w http.ResponseWriter, status int, code, msg string) {
-	var e apiError
-	e.Error.Code, e.Error.Message = code, msg
-	writeJSON(w, status, e)
-}
-
-// errBodyTooLarge marks a body over maxBody.
-var errBodyTooLarge = fmt.Errorf("body larger than %d bytes", maxBody)
-
-// readBody reads the whole body through the cap.
-func readBody(r *http.Request) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+// ReadBody reads the whole body through the MaxBody cap.
+func ReadBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
 	if err != nil {
 		return nil, fmt.Errorf("reading body: %w", err)
 	}
-	if len(b) > maxBody {
+	if len(b) > MaxBody {
 		return nil, errBodyTooLarge
 	}
 	return b, nil
 }
 
-// decodeStrict decodes exactly one JSON value into v, refusing unknown
+// DecodeStrict decodes exactly one JSON value into v, refusing unknown
 // fields and trailing data, so a client's mistakes show up here rather
 // than against the real cloud.
-func decodeStrict(b []byte, v any) error {
+func DecodeStrict(b []byte, v any) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return errors.New("body is empty; send a JSON object")
 	}

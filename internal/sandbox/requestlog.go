@@ -195,9 +195,9 @@ func redactQuery(target string) string {
 func (s *Sandbox) redact(text string) string {
 	text = secretMember.ReplaceAllString(text, `${1}"`+Redacted+`"`)
 	text = secretParam.ReplaceAllString(text, "${1}"+Redacted)
-	for _, c := range []string{s.creds.SCIAPIKey, s.creds.SCISigningSecretPartA, s.creds.HelcimAPIToken} {
-		if c != "" {
-			text = strings.ReplaceAll(text, c, Redacted)
+	for _, c := range s.creds {
+		if c.Value != "" {
+			text = strings.ReplaceAll(text, c.Value, Redacted)
 		}
 	}
 	return text

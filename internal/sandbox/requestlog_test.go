@@ -1,23 +1,28 @@
-package sandbox
+package sandbox_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
+	"github.com/tillpair/tillpair/internal/sandbox/sandboxtest"
 )
 
 // logSink collects entries from the serving goroutines.
 type logSink struct {
 	mu      sync.Mutex
-	entries []Entry
+	entries []sandbox.Entry
 	got     chan struct{} // one value per entry
 }
 
 func newLogSink() *logSink { return &logSink{got: make(chan struct{}, 100)} }
 
-func (l *logSink) add(e Entry) {
+func (l *logSink) add(e sandbox.Entry) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.entries = append(l.entries, e)
@@ -43,33 +48,52 @@ func (l *logSink) wait(t *testing.T, n int) {
 	}
 }
 
-func (l *logSink) all() []Entry {
+func (l *logSink) all() []sandbox.Entry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]Entry(nil), l.entries...)
+	return append([]sandbox.Entry(nil), l.entries...)
 }
 
-func entryText(e Entry) string {
+func entryText(e sandbox.Entry) string {
 	return e.Method + " " + e.Target + "\n" + strings.Join(e.HeaderLines(), "\n") + "\n" + e.RequestBody + "\n" + e.ResponseBody
 }
 
 func TestRequestLogRedactsSecrets(t *testing.T) {
 	sink := newLogSink()
-	h := newHarness(t, Options{RequestLog: sink.add})
-	_, p := h.startAndProgress("Front Counter")
-	if res := h.sci(h.signerFor(p), http.MethodGet, p.SCIAPIBaseURL, "/v1/pairing-info", nil); res.status != http.StatusUnauthorized {
-		t.Fatalf("pairing-info before confirm = %d", res.status)
+	h := sandboxtest.New(t, sandbox.Options{RequestLog: sink.add}, clouds.All()...)
+	shown := h.ControlTerminal(http.MethodPost, "/terminals/sci-1/pairing-code", http.StatusOK)
+	res := progress(h, `{"pairing_code":"`+shown.PairingCode+`","pairing_nickname":"Front Counter"}`)
+	var p struct {
+		Data struct {
+			PairingID          string `json:"pairing_id"`
+			KeyID              string `json:"key_id"`
+			SigningSecretPartB string `json:"signing_secret_part_b"`
+			SCIAPIBaseURL      string `json:"sci_api_base_url"`
+		}
 	}
-	if res := h.helcimGet(h.info.Credentials.HelcimAPIToken, "/devices"); res.status != http.StatusOK {
-		t.Fatalf("helcim devices = %d %s", res.status, res.body)
+	if err := json.Unmarshal(res.Body, &p); res.Status != http.StatusOK || err != nil {
+		t.Fatalf("progress-pairing = %d %s", res.Status, res.Body)
+	}
+	// A signed request (the signature's validity does not matter here:
+	// the header must be redacted whatever it holds).
+	req := h.NewRequest(http.MethodGet, p.Data.SCIAPIBaseURL+"/v1/pairing-info", nil)
+	req.Header.Set("Signature-Input", `sig1=("@method" "@authority" "@request-target");created=1715151961;keyid="`+p.Data.KeyID+`"`)
+	req.Header.Set("Signature", "sig1=:c2lnbmF0dXJlIGJ5dGVz:")
+	if res := h.Send(req); res.Status != http.StatusUnauthorized {
+		t.Fatalf("pairing-info = %d", res.Status)
+	}
+	req = h.NewRequest(http.MethodGet, h.Info.URL("helcim_url")+"/devices", nil)
+	req.Header.Set("api-token", h.Info.Credential("helcim_api_token"))
+	if res := h.Send(req); res.Status != http.StatusOK {
+		t.Fatalf("helcim devices = %d %s", res.Status, res.Body)
 	}
 	// A SmartConnect polling URL carries its token in the query.
-	if res := h.scSend(http.MethodGet, h.info.SmartConnectURL+"/Transaction/x?merchantAccessToken=tok123secret", nil, ""); res.status == 0 {
+	if res := h.Send(h.NewRequest(http.MethodGet, h.Info.URL("smartconnect_url")+"/Transaction/x?merchantAccessToken=tok123secret", nil)); res.Status == 0 {
 		t.Fatal("no answer to the SmartConnect poll")
 	}
 
 	entries := sink.all()
-	var sciEntries []Entry
+	var sciEntries []sandbox.Entry
 	for _, e := range entries {
 		if !strings.HasPrefix(e.Target, "/control") {
 			sciEntries = append(sciEntries, e)
@@ -79,8 +103,8 @@ func TestRequestLogRedactsSecrets(t *testing.T) {
 		t.Fatalf("logged %d cloud requests, want 4: %+v", len(sciEntries), sciEntries)
 	}
 	secrets := map[string]string{
-		"API key": h.info.Credentials.SCIAPIKey, "Part A": h.info.Credentials.SCISigningSecretPartA,
-		"Part B": p.SigningSecretPartB, "Helcim token": h.info.Credentials.HelcimAPIToken, "polling token": "tok123secret",
+		"API key": h.Info.Credential("sci_api_key"), "Part A": h.Info.Credential("sci_signing_secret_part_a"),
+		"Part B": p.Data.SigningSecretPartB, "Helcim token": h.Info.Credential("helcim_api_token"), "polling token": "tok123secret",
 	}
 	for _, e := range entries {
 		text := entryText(e)
@@ -92,37 +116,37 @@ func TestRequestLogRedactsSecrets(t *testing.T) {
 	}
 
 	pp, info, hc, sc := sciEntries[0], sciEntries[1], sciEntries[2], sciEntries[3]
-	if pp.Status != http.StatusOK || pp.Header.Get("Authorization") != "ApiKey "+Redacted {
+	if pp.Status != http.StatusOK || pp.Header.Get("Authorization") != "ApiKey "+sandbox.Redacted {
 		t.Errorf("progress-pairing entry: status %d, Authorization %q", pp.Status, pp.Header.Get("Authorization"))
 	}
-	if !strings.Contains(pp.ResponseBody, `"signing_secret_part_b":"`+Redacted+`"`) || !strings.Contains(pp.ResponseBody, p.PairingID) {
+	if !strings.Contains(pp.ResponseBody, `"signing_secret_part_b":"`+sandbox.Redacted+`"`) || !strings.Contains(pp.ResponseBody, p.Data.PairingID) {
 		t.Errorf("progress-pairing response not redacted as expected: %s", pp.ResponseBody)
 	}
 	if !strings.Contains(pp.RequestBody, "Front Counter") {
 		t.Errorf("request body lost its non-secret fields: %s", pp.RequestBody)
 	}
-	if info.Status != http.StatusUnauthorized || info.Header.Get("Signature") != "sig1=:"+Redacted+":" ||
-		!strings.Contains(info.Header.Get("Signature-Input"), p.KeyID) {
+	if info.Status != http.StatusUnauthorized || info.Header.Get("Signature") != "sig1=:"+sandbox.Redacted+":" ||
+		!strings.Contains(info.Header.Get("Signature-Input"), p.Data.KeyID) {
 		t.Errorf("pairing-info entry: status %d, Signature %q, Signature-Input %q", info.Status, info.Header.Get("Signature"), info.Header.Get("Signature-Input"))
 	}
-	if hc.Header.Get("Api-Token") != Redacted {
+	if hc.Header.Get("Api-Token") != sandbox.Redacted {
 		t.Errorf("helcim api-token header = %q", hc.Header.Get("Api-Token"))
 	}
-	if sc.Target != "/smartconnect/POS/Transaction/x?merchantAccessToken="+Redacted {
+	if sc.Target != "/smartconnect/POS/Transaction/x?merchantAccessToken="+sandbox.Redacted {
 		t.Errorf("polling target = %q", sc.Target)
 	}
 }
 
 func TestRequestLogKeepsBodiesForHandlersAndSeesResets(t *testing.T) {
 	sink := newLogSink()
-	h := newHarness(t, Options{RequestLog: sink.add})
-	if err := h.sb.SetFault(Fault{Provider: "sci", Route: RouteProgressPairing, Reset: true, Count: 1}); err != nil {
+	h := sandboxtest.New(t, sandbox.Options{RequestLog: sink.add}, clouds.All()...)
+	if err := h.SB.SetFault(sandbox.Fault{Provider: "sci", Route: "progress-pairing", Reset: true, Count: 1}); err != nil {
 		t.Fatal(err)
 	}
-	req := h.newRequest(http.MethodPost, h.info.SCIPairingURL+"/v1/progress-pairing", []byte(`{"pairing_code":"123456"}`))
-	req.Header.Set("Authorization", "ApiKey "+h.info.Credentials.SCIAPIKey)
+	req := h.NewRequest(http.MethodPost, h.Info.URL("sci_pairing_url")+"/v1/progress-pairing", []byte(`{"pairing_code":"123456"}`))
+	req.Header.Set("Authorization", "ApiKey "+h.Info.Credential("sci_api_key"))
 	req.Header.Set("Content-Type", "application/json")
-	if _, err := h.client.Do(req); err == nil {
+	if _, err := h.Client.Do(req); err == nil {
 		t.Fatal("a reset fault answered")
 	}
 	// The reset is logged before the connection drops: a client acting on
@@ -132,8 +156,8 @@ func TestRequestLogKeepsBodiesForHandlersAndSeesResets(t *testing.T) {
 		t.Fatalf("when the client saw the reset the log held %+v, want the reset", got)
 	}
 	// The handler still decodes the body the log read first.
-	if res := h.progress(h.info.Credentials.SCIAPIKey, `{"pairing_code":"123456"}`); res.apiCode(t) != "pairing_not_found" {
-		t.Fatalf("progress-pairing after the log read the body = %d %s", res.status, res.body)
+	if res := progress(h, `{"pairing_code":"123456"}`); res.Status != http.StatusNotFound || !strings.Contains(string(res.Body), "pairing_not_found") {
+		t.Fatalf("progress-pairing after the log read the body = %d %s", res.Status, res.Body)
 	}
 	sink.wait(t, 2)
 	if entries := sink.all(); len(entries) != 2 || entries[0].Status != 0 || entries[1].Status != http.StatusNotFound {

@@ -1,7 +1,6 @@
 package sandbox
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -9,30 +8,34 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
-
-	"github.com/tillpair/tillpair/providers"
 )
 
 // Options configures a Sandbox.
 type Options struct {
-	Clock          clockwork.Clock // nil: real clock
-	Seed           int64           // 0: random; non-zero: deterministic ids, codes, credentials
-	Logger         *slog.Logger    // nil: discard
-	PairingCodeTTL time.Duration   // SCI/SmartConnect code lifetime on the terminal (default 2m)
-	// SCILegacyBaseURLKey makes progress-pairing name the base URL
-	// "spi_cloud_api_base_url" (the pairing page's example) instead of
-	// "sci_api_base_url" (the FAQ and every observed client), so tests can
-	// prove a client accepts both.
+	Clock  clockwork.Clock // nil: real clock
+	Seed   int64           // 0: random; non-zero: deterministic ids, codes, credentials
+	Logger *slog.Logger    // nil: discard
+	// PairingCodeTTL, when set, is how long every code a terminal shows
+	// lives; 0 leaves each cloud its default (SCI and SmartConnect 2m).
+	PairingCodeTTL time.Duration
+	// SCILegacyBaseURLKey (read by the SCI cloud) makes progress-pairing
+	// name the base URL "spi_cloud_api_base_url" (the pairing page's
+	// example) instead of "sci_api_base_url" (the FAQ and every observed
+	// client), so tests can prove a client accepts both.
 	SCILegacyBaseURLKey bool
-	// Credentials, when set, replaces the generated credentials (each empty
-	// field keeps its generated value), so a test can plant recognisable
-	// canary values and prove they never leak. The random source is used
-	// exactly as without it, so seeded ids and codes do not change.
-	Credentials *Credentials
+	// Credentials, when set, replaces generated credentials by Info key
+	// (e.g. "sci_api_key"), so a test can plant recognisable canary values
+	// and prove they never leak. The random source is used exactly as
+	// without it, so seeded ids and codes do not change. A key no cloud
+	// accepts panics in New: a canary that is silently ignored proves
+	// nothing.
+	Credentials Credentials
 	// RequestLog, when set, is called once per request the sandbox served,
 	// after it was answered, with secrets already redacted (see Entry). It
 	// runs on the serving goroutine, so it must be quick and safe for
@@ -40,56 +43,30 @@ type Options struct {
 	RequestLog func(Entry)
 }
 
-// Info tells a client where the simulated clouds are and which credentials
-// they accept. The credentials are sandbox-only values, safe to print.
-type Info struct {
-	SCIPairingURL   string      `json:"sci_pairing_url"`
-	SmartConnectURL string      `json:"smartconnect_url"`
-	HelcimURL       string      `json:"helcim_url"`
-	ControlURL      string      `json:"control_url"`
-	Credentials     Credentials `json:"credentials"`
-}
+// Credentials are credential values by Info key, e.g. "sci_api_key".
+type Credentials map[string]string
 
-// Credentials are the vendor credentials the sandbox clouds accept.
-type Credentials struct {
-	SCIAPIKey             string `json:"sci_api_key"`
-	SCISigningSecretPartA string `json:"sci_signing_secret_part_a"`
-	HelcimAPIToken        string `json:"helcim_api_token"`
-}
-
-// Path prefixes of the clouds and the control API on the one listener.
-const (
-	prefixSCIPairing   = "/sci-pairing"
-	prefixSCIAPI       = "/sci-api"
-	prefixSmartConnect = "/smartconnect/POS"
-	prefixHelcim       = "/helcim/v2"
-	prefixControl      = "/control"
-)
+// prefixControl is where the control API is served.
+const prefixControl = "/control"
 
 // shutdownGrace bounds how long Close waits for in-flight requests.
 const shutdownGrace = 5 * time.Second
 
 // Sandbox simulates the payment clouds and their virtual terminals.
 type Sandbox struct {
-	clock  clockwork.Clock
-	log    *slog.Logger
-	ttl    time.Duration
-	legacy bool
-	creds  Credentials
-	tenant string // SCI tenant of ordinary (test) terminals
-	sci    *sciCloud
-	helcim *helcimCloud
-	sc     *smartConnectCloud
-
+	opts    Options
+	clock   clockwork.Clock
+	log     *slog.Logger
+	clouds  []*mounted // in the order New was given them
+	byID    map[string]*mounted
+	creds   []NamedValue
 	handler http.Handler
 
 	mu        sync.Mutex
-	rng       *rng
-	terminals map[string]*terminal
+	rng       *RNG
+	terminals map[string]*Term
 	order     []string // terminal ids in creation order
 	nextTerm  map[string]int
-	codes     map[string]*pairingCode
-	byKeyID   map[string]*pairing
 	faults    map[routeKey]*Fault
 	counts    map[routeKey]int
 	subs      map[int]chan struct{}
@@ -99,19 +76,60 @@ type Sandbox struct {
 	served    chan struct{}
 }
 
-// New builds a sandbox with one virtual terminal per simulated provider. It does not listen
-// until Start; Handler can be mounted anywhere without Start.
-func New(opts Options) *Sandbox {
+// mounted is one cloud in a sandbox.
+type mounted struct {
+	cloud   Cloud
+	spec    Spec
+	host    *Host
+	handler http.Handler
+}
+
+func (m *mounted) action(name string) (Action, bool) {
+	i := slices.IndexFunc(m.spec.Actions, func(a Action) bool { return a.Name == name })
+	if i < 0 {
+		return Action{}, false
+	}
+	return m.spec.Actions[i], true
+}
+
+func (m *mounted) takesOption(name string) bool {
+	return slices.ContainsFunc(m.spec.Options, func(o OptionSpec) bool { return o.Name == name })
+}
+
+func (m *mounted) optionList() string {
+	if len(m.spec.Options) == 0 {
+		return "no options"
+	}
+	names := make([]string, len(m.spec.Options))
+	for i, o := range m.spec.Options {
+		names[i] = o.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+func (m *mounted) actionNames() []string {
+	names := make([]string, len(m.spec.Actions))
+	for i, a := range m.spec.Actions {
+		names[i] = a.Name
+	}
+	return names
+}
+
+// New builds a sandbox simulating clouds (in that order: it is the order
+// of the Info URLs and of the start-up terminals, one per cloud), usually
+// clouds.All(); clouds.New does both. It does not listen until Start;
+// Handler can be mounted anywhere without Start. It panics on a mistake in
+// the clouds' specs (two with one id, prefix or key) or in
+// Options.Credentials: those are programming errors, not input.
+func New(opts Options, clouds []Cloud) *Sandbox {
 	s := &Sandbox{
+		opts:      opts,
 		clock:     opts.Clock,
 		log:       opts.Logger,
-		ttl:       opts.PairingCodeTTL,
-		legacy:    opts.SCILegacyBaseURLKey,
+		byID:      map[string]*mounted{},
 		rng:       newRNG(opts.Seed),
-		terminals: map[string]*terminal{},
+		terminals: map[string]*Term{},
 		nextTerm:  map[string]int{},
-		codes:     map[string]*pairingCode{},
-		byKeyID:   map[string]*pairing{},
 		faults:    map[routeKey]*Fault{},
 		counts:    map[routeKey]int{},
 		subs:      map[int]chan struct{}{},
@@ -122,54 +140,126 @@ func New(opts Options) *Sandbox {
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if s.ttl <= 0 {
-		s.ttl = 2 * time.Minute
+	s.opts.Clock, s.opts.Logger = s.clock, s.log
+	for _, c := range clouds {
+		m := &mounted{cloud: c, spec: c.Spec()}
+		m.host = &Host{s: s, m: m}
+		s.clouds = append(s.clouds, m)
 	}
-	s.creds = Credentials{
-		SCIAPIKey:             "test_pak_" + s.rng.base64(16),
-		SCISigningSecretPartA: s.rng.alnum(32),
-		HelcimAPIToken:        s.rng.alnum(40),
+	if err := checkSpecs(s.clouds); err != nil {
+		panic("sandbox: " + err.Error())
 	}
-	if c := opts.Credentials; c != nil {
-		s.creds.SCIAPIKey = cmp.Or(c.SCIAPIKey, s.creds.SCIAPIKey)
-		s.creds.SCISigningSecretPartA = cmp.Or(c.SCISigningSecretPartA, s.creds.SCISigningSecretPartA)
-		s.creds.HelcimAPIToken = cmp.Or(c.HelcimAPIToken, s.creds.HelcimAPIToken)
+	for _, m := range s.clouds {
+		s.byID[m.spec.ID] = m
 	}
-	s.tenant = "t" + s.rng.hex(4)
-	s.sci = &sciCloud{s: s}
-	s.helcim = newHelcimCloud(s, opts.Seed)
-	s.sc = newSmartConnectCloud(s)
+	// Every credential before any Setup: Setup may draw from the shared
+	// random source, and the credentials' seeded values must not depend on
+	// which clouds come before.
+	for _, m := range s.clouds {
+		for _, c := range m.spec.Credentials {
+			v := c.Generate(s.rng)
+			if p := opts.Credentials[c.Key]; p != "" {
+				v = p
+			}
+			s.creds = append(s.creds, NamedValue{c.Key, v})
+		}
+	}
+	for key := range opts.Credentials {
+		if !slices.ContainsFunc(s.creds, func(c NamedValue) bool { return c.Key == key }) {
+			panic(fmt.Sprintf("sandbox: Options.Credentials names %q, which no simulated cloud accepts; valid keys: %s", key, strings.Join(keys(s.creds), ", ")))
+		}
+	}
+	for _, m := range s.clouds {
+		m.handler = m.cloud.Setup(m.host)
+	}
 	s.handler = s.routes()
 	if opts.RequestLog != nil {
 		s.handler = s.logRequests(s.handler, opts.RequestLog)
 	}
-	if _, err := s.AddTerminal(providers.SCI); err != nil {
-		// Unreachable: SCI is always simulated.
-		panic(err)
-	}
-	if _, err := s.AddTerminal(providers.Helcim); err != nil {
-		panic(err) // unreachable: Helcim is always simulated
-	}
-	if _, err := s.AddTerminal(providers.SmartConnect); err != nil {
-		panic(err) // unreachable: SmartConnect is always simulated
+	for _, m := range s.clouds {
+		if _, err := s.AddTerminal(m.spec.ID); err != nil {
+			panic(fmt.Sprintf("sandbox: the start-up %s terminal: %v", m.spec.ID, err))
+		}
 	}
 	return s
 }
 
-// routes mounts each provider's handler under its prefix on one mux, so
-// SmartConnect and Helcim can be added as sibling handlers later.
+// checkSpecs refuses clouds that would collide on the listener, in Info or
+// in the control API.
+func checkSpecs(clouds []*mounted) error {
+	seen := map[string]string{} // what → which cloud claimed it
+	claim := func(id, kind, v string) error {
+		k := kind + " " + v
+		if v == "" {
+			return fmt.Errorf("cloud %q has an empty %s", id, kind)
+		}
+		if other, ok := seen[k]; ok {
+			return fmt.Errorf("clouds %q and %q both claim %s", other, id, k)
+		}
+		seen[k] = id
+		return nil
+	}
+	seen["prefix "+prefixControl] = "the control API"
+	seen["url control_url"] = "the control API"
+	for _, m := range clouds {
+		sp := m.spec
+		errs := []error{claim(sp.ID, "id", sp.ID), claim(sp.ID, "name", sp.Name)}
+		for _, p := range sp.Prefixes {
+			if !strings.HasPrefix(p, "/") || strings.HasSuffix(p, "/") {
+				errs = append(errs, fmt.Errorf("cloud %q: prefix %q must start with / and not end with one", sp.ID, p))
+			}
+			errs = append(errs, claim(sp.ID, "prefix", p))
+		}
+		for _, u := range sp.URLs {
+			if !slices.Contains(sp.Prefixes, u.Prefix) {
+				errs = append(errs, fmt.Errorf("cloud %q: URL %s is on %q, not one of its prefixes", sp.ID, u.Key, u.Prefix))
+			}
+			errs = append(errs, claim(sp.ID, "url", u.Key))
+		}
+		for _, c := range sp.Credentials {
+			errs = append(errs, claim(sp.ID, "credential", c.Key))
+		}
+		if err := errors.Join(errs...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Sandbox) providerIDs() []string {
+	ids := make([]string, len(s.clouds))
+	for i, m := range s.clouds {
+		ids[i] = m.spec.ID
+	}
+	return ids
+}
+
+// Cloud returns the cloud simulating provider, for a cloud package's own
+// helpers (e.g. helcim.RestrictedAPIToken) to reach its instance.
+func (s *Sandbox) Cloud(provider string) (Cloud, bool) {
+	m, ok := s.byID[provider]
+	if !ok {
+		return nil, false
+	}
+	return m.cloud, true
+}
+
+// routes mounts each cloud's handler under its prefixes on one mux, with
+// the control API under /control.
 func (s *Sandbox) routes() http.Handler {
 	mux := http.NewServeMux()
-	sci := s.sci.handler()
-	mux.Handle(prefixSCIPairing+"/", sci)
-	mux.Handle(prefixSCIAPI+"/", sci)
-	mux.Handle(prefixSmartConnect+"/", s.sc.handler())
-	mux.Handle(prefixHelcim+"/", s.helcim.handler())
+	var prefixes []string
+	for _, m := range s.clouds {
+		for _, p := range m.spec.Prefixes {
+			mux.Handle(p+"/", m.handler)
+			prefixes = append(prefixes, p)
+		}
+	}
+	prefixes = append(prefixes, prefixControl)
 	mux.Handle(prefixControl+"/", http.StripPrefix(prefixControl, s.controlHandler()))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf(
-			"no sandbox route %s; the sandbox serves %s, %s, %s, %s and %s",
-			r.URL.Path, prefixSCIPairing, prefixSCIAPI, prefixSmartConnect, prefixHelcim, prefixControl)})
+		WriteJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf(
+			"no sandbox route %s; the sandbox serves %s", r.URL.Path, joinAnd(prefixes))})
 	})
 	return mux
 }
@@ -225,13 +315,20 @@ func (s *Sandbox) Info() Info {
 	s.mu.Lock()
 	base := s.baseURL
 	s.mu.Unlock()
-	info := Info{Credentials: s.creds}
-	if base != "" {
-		info.SCIPairingURL = base + prefixSCIPairing
-		info.SmartConnectURL = base + prefixSmartConnect
-		info.HelcimURL = base + prefixHelcim
-		info.ControlURL = base + prefixControl
+	url := func(prefix string) string {
+		if base == "" {
+			return ""
+		}
+		return base + prefix
 	}
+	var info Info
+	for _, m := range s.clouds {
+		for _, u := range m.spec.URLs {
+			info.URLs = append(info.URLs, NamedValue{u.Key, url(u.Prefix)})
+		}
+	}
+	info.URLs = append(info.URLs, NamedValue{ControlURLKey, url(prefixControl)})
+	info.Credentials = slices.Clone(s.creds)
 	return info
 }
 
@@ -241,7 +338,7 @@ func (s *Sandbox) Close() error {
 	srv, served := s.srv, s.served
 	s.srv = nil // a second Close is a no-op
 	for _, t := range s.terminals {
-		t.stopTimer()
+		t.StopTimer()
 	}
 	for id, ch := range s.subs {
 		close(ch)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -14,7 +15,7 @@ import (
 // closes it when the test ends.
 func StartSandbox(t testing.TB, opts sandbox.Options) *sandbox.Sandbox {
 	t.Helper()
-	sb := sandbox.New(opts)
+	sb := clouds.New(opts)
 	if err := sb.Start(""); err != nil {
 		t.Fatal(err)
 	}

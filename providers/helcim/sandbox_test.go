@@ -10,6 +10,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	simhelcim "github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
@@ -38,8 +39,8 @@ func newEnv(t *testing.T) *env {
 func (e *env) newClient(t *testing.T, edit func(*helcim.Config)) *helcim.Client {
 	t.Helper()
 	cfg := helcim.Config{
-		BaseURL:  e.info.HelcimURL,
-		APIToken: providers.NewSecret(e.info.Credentials.HelcimAPIToken),
+		BaseURL:  e.info.URL("helcim_url"),
+		APIToken: providers.NewSecret(e.info.Credential("helcim_api_token")),
 		Clock:    e.clock,
 		Timeout:  5 * time.Second,
 	}
@@ -103,11 +104,11 @@ func TestPairSuccessShowsPing(t *testing.T) {
 		t.Fatal("the terminal did not change after the ping")
 	}
 	term, _ := e.sb.Terminal(e.term.ID)
-	if term.Screen != sandbox.ScreenPing || term.Message != sandbox.HelcimPingMessage {
+	if term.Screen != simhelcim.ScreenPing || term.Message != simhelcim.PingMessage {
 		t.Fatalf("terminal after Pair = %+v; want the ping on screen", term)
 	}
-	if e.count(sandbox.RouteHelcimDevice) != 1 || e.count(sandbox.RouteHelcimPing) != 1 {
-		t.Fatalf("requests: device %d ping %d, want 1 and 1", e.count(sandbox.RouteHelcimDevice), e.count(sandbox.RouteHelcimPing))
+	if e.count(simhelcim.RouteDevice) != 1 || e.count(simhelcim.RoutePing) != 1 {
+		t.Fatalf("requests: device %d ping %d, want 1 and 1", e.count(simhelcim.RouteDevice), e.count(simhelcim.RoutePing))
 	}
 }
 
@@ -124,7 +125,7 @@ func TestPairUnknownCode(t *testing.T) {
 		!strings.Contains(pe.Message, "Device code not found on this Helcim account") || !strings.Contains(pe.Message, "Device Not Found") {
 		t.Fatalf("err = %+v", pe)
 	}
-	if e.count(sandbox.RouteHelcimPing) != 0 {
+	if e.count(simhelcim.RoutePing) != 0 {
 		t.Fatal("an unknown device was pinged")
 	}
 }
@@ -140,7 +141,7 @@ func TestPairDeviceOfAnotherAccount(t *testing.T) {
 	if pe := requireKind(t, err, providers.KindNotFound); pe.HTTPStatus != 404 {
 		t.Fatalf("err = %+v", pe)
 	}
-	if term, _ := e.sb.Terminal(other.ID); term.Screen == sandbox.ScreenPing {
+	if term, _ := e.sb.Terminal(other.ID); term.Screen == simhelcim.ScreenPing {
 		t.Fatal("another account's device showed the ping")
 	}
 }
@@ -182,12 +183,12 @@ func TestPairCredentials(t *testing.T) {
 		_, err = c.Check(context.Background(), providers.Pairing{Provider: "helcim", ID: code}, providers.Secret{})
 		requireKind(t, err, providers.KindCredentials)
 	}
-	if n := e.count(sandbox.RouteHelcimDevice) + e.count(sandbox.RouteHelcimPing); n != 0 {
+	if n := e.count(simhelcim.RouteDevice) + e.count(simhelcim.RoutePing); n != 0 {
 		t.Fatalf("%d requests sent without a token", n)
 	}
 
 	// The cloud's own 401 (what it answers a request with no token).
-	if err := e.sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: sandbox.RouteHelcimDevice, Status: 401, Count: 1}); err != nil {
+	if err := e.sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: simhelcim.RouteDevice, Status: 401, Count: 1}); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err := e.client.Pair(context.Background(), pairReq(code))
@@ -203,7 +204,7 @@ func TestPairCredentials(t *testing.T) {
 		t.Fatalf("invalid token: err = %v (%+v)", err, pe)
 	}
 
-	restricted := e.newClient(t, func(cfg *helcim.Config) { cfg.APIToken = providers.NewSecret(e.sb.HelcimRestrictedAPIToken()) })
+	restricted := e.newClient(t, func(cfg *helcim.Config) { cfg.APIToken = providers.NewSecret(simhelcim.RestrictedAPIToken(e.sb)) })
 	_, _, err = restricted.Pair(context.Background(), pairReq(code))
 	pe = requireKind(t, err, providers.KindCredentials)
 	if pe.HTTPStatus != 403 || pe.Code != helcim.CodeForbidden || !strings.Contains(pe.Message, "lacks permission") ||
@@ -246,14 +247,14 @@ func TestFaults(t *testing.T) {
 		retryable bool
 		status    int
 	}{
-		{"5xx on lookup", sandbox.Fault{Route: sandbox.RouteHelcimDevice, Status: 503}, 0, providers.KindServer, true, 503},
-		{"5xx on ping", sandbox.Fault{Route: sandbox.RouteHelcimPing, Status: 500}, 0, providers.KindServer, true, 500},
-		{"reset", sandbox.Fault{Route: sandbox.RouteHelcimDevice, Reset: true}, 0, providers.KindNetwork, true, 0},
-		{"malformed lookup", sandbox.Fault{Route: sandbox.RouteHelcimDevice, Malformed: true}, 0, providers.KindProtocol, false, 200},
-		{"malformed ping (200, not 202)", sandbox.Fault{Route: sandbox.RouteHelcimPing, Malformed: true}, 0, providers.KindProtocol, false, 200},
+		{"5xx on lookup", sandbox.Fault{Route: simhelcim.RouteDevice, Status: 503}, 0, providers.KindServer, true, 503},
+		{"5xx on ping", sandbox.Fault{Route: simhelcim.RoutePing, Status: 500}, 0, providers.KindServer, true, 500},
+		{"reset", sandbox.Fault{Route: simhelcim.RouteDevice, Reset: true}, 0, providers.KindNetwork, true, 0},
+		{"malformed lookup", sandbox.Fault{Route: simhelcim.RouteDevice, Malformed: true}, 0, providers.KindProtocol, false, 200},
+		{"malformed ping (200, not 202)", sandbox.Fault{Route: simhelcim.RoutePing, Malformed: true}, 0, providers.KindProtocol, false, 200},
 		// The sandbox delays on its fake clock, which never advances here,
 		// so only the client's deadline can end the request.
-		{"delay beyond the timeout", sandbox.Fault{Route: sandbox.RouteHelcimPing, DelayMS: 60000}, 150 * time.Millisecond, providers.KindTimeout, true, 0},
+		{"delay beyond the timeout", sandbox.Fault{Route: simhelcim.RoutePing, DelayMS: 60000}, 150 * time.Millisecond, providers.KindTimeout, true, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -286,11 +287,11 @@ func TestErrorFormsServedBySandbox(t *testing.T) {
 	e := newEnv(t)
 	get := func(path string) *transport.Response {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodGet, e.info.HelcimURL+path, nil)
+		req, err := http.NewRequest(http.MethodGet, e.info.URL("helcim_url")+path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		req.Header.Set("api-token", e.info.Credentials.HelcimAPIToken)
+		req.Header.Set("api-token", e.info.Credential("helcim_api_token"))
 		resp, err := transport.Do(context.Background(), transport.NewClient(), req, transport.Options{Provider: "helcim", Op: "test"})
 		if err != nil {
 			t.Fatal(err)
@@ -316,11 +317,11 @@ func TestCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := e.count(sandbox.RouteHelcimPing)
+	before := e.count(simhelcim.RoutePing)
 	if st, err := e.client.Check(context.Background(), p, providers.Secret{}); err != nil || st != providers.StatusActive {
 		t.Fatalf("Check = %v %v", st, err)
 	}
-	if e.count(sandbox.RouteHelcimPing) != before+1 || e.count(sandbox.RouteHelcimDevice) != 1 {
+	if e.count(simhelcim.RoutePing) != before+1 || e.count(simhelcim.RouteDevice) != 1 {
 		t.Fatal("Check did not ping exactly once (or looked the device up again)")
 	}
 
@@ -351,7 +352,7 @@ func TestUnpairIsOnTheTerminal(t *testing.T) {
 	if pe.Op != providers.OpUnpair || !strings.Contains(pe.Message, "standalone (Helcim POS) mode") || !strings.Contains(pe.Message, "forget it here") {
 		t.Fatalf("err = %+v", pe)
 	}
-	if e.count(sandbox.RouteHelcimPing)+e.count(sandbox.RouteHelcimDevice) != 0 {
+	if e.count(simhelcim.RoutePing)+e.count(simhelcim.RouteDevice) != 0 {
 		t.Fatal("Unpair sent a request")
 	}
 	// The device still listens: only switching it on the terminal stops it.
@@ -373,7 +374,7 @@ func TestInvalidCodeIsRejectedLocally(t *testing.T) {
 			t.Fatalf("code %q: %+v", code, pe)
 		}
 	}
-	if n := e.count(sandbox.RouteHelcimDevice); n != 0 {
+	if n := e.count(simhelcim.RouteDevice); n != 0 {
 		t.Fatalf("%d lookups for invalid codes", n)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sci"
 )
@@ -48,7 +49,7 @@ func benchRoundTrip(b *testing.B, sb *sandbox.Sandbox, rt roundTrip) {
 // Sign): the difference is the client's own cost (checks, error mapping,
 // size caps, deadlines).
 func BenchmarkPairingRoundTrip(b *testing.B) {
-	sb := sandbox.New(sandbox.Options{Seed: 11})
+	sb := clouds.New(sandbox.Options{Seed: 11})
 	if err := sb.Start(""); err != nil {
 		b.Fatal(err)
 	}
@@ -57,9 +58,9 @@ func BenchmarkPairingRoundTrip(b *testing.B) {
 
 	client := func(b *testing.B) roundTrip {
 		c, err := sci.New(sci.Config{
-			PairingURL:         info.SCIPairingURL,
-			APIKey:             providers.NewSecret(info.Credentials.SCIAPIKey),
-			SigningSecretPartA: providers.NewSecret(info.Credentials.SCISigningSecretPartA),
+			PairingURL:         info.URL("sci_pairing_url"),
+			APIKey:             providers.NewSecret(info.Credential("sci_api_key")),
+			SigningSecretPartA: providers.NewSecret(info.Credential("sci_signing_secret_part_a")),
 			Timeout:            5 * time.Second,
 		})
 		if err != nil {
@@ -80,9 +81,9 @@ func BenchmarkPairingRoundTrip(b *testing.B) {
 	bare := func() roundTrip {
 		bc := &bareClient{
 			http:  &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone(), Timeout: 5 * time.Second},
-			url:   info.SCIPairingURL,
-			key:   info.Credentials.SCIAPIKey,
-			partA: providers.NewSecret(info.Credentials.SCISigningSecretPartA),
+			url:   info.URL("sci_pairing_url"),
+			key:   info.Credential("sci_api_key"),
+			partA: providers.NewSecret(info.Credential("sci_signing_secret_part_a")),
 		}
 		return bc.roundTrip
 	}

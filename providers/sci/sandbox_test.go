@@ -9,6 +9,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	simsci "github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sci"
@@ -41,9 +42,9 @@ func newEnv(t *testing.T, opts sandbox.Options) *env {
 func (e *env) newClient(t *testing.T, edit func(*sci.Config)) *sci.Client {
 	t.Helper()
 	cfg := sci.Config{
-		PairingURL:         e.info.SCIPairingURL,
-		APIKey:             providers.NewSecret(e.info.Credentials.SCIAPIKey),
-		SigningSecretPartA: providers.NewSecret(e.info.Credentials.SCISigningSecretPartA),
+		PairingURL:         e.info.URL("sci_pairing_url"),
+		APIKey:             providers.NewSecret(e.info.Credential("sci_api_key")),
+		SigningSecretPartA: providers.NewSecret(e.info.Credential("sci_signing_secret_part_a")),
 		Clock:              e.clock,
 		Timeout:            5 * time.Second,
 	}
@@ -130,7 +131,7 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	if p.ConfirmationCode == "" || p.ConfirmationCode != term.ConfirmationCode {
 		t.Fatalf("confirmation code %q, terminal shows %q", p.ConfirmationCode, term.ConfirmationCode)
 	}
-	if !strings.HasPrefix(p.BaseURL, strings.TrimSuffix(e.info.SCIPairingURL, "/sci-pairing")) {
+	if !strings.HasPrefix(p.BaseURL, strings.TrimSuffix(e.info.URL("sci_pairing_url"), "/sci-pairing")) {
 		t.Fatalf("base URL %q is not on the sandbox", p.BaseURL)
 	}
 	if partB.Len() != 32 {
@@ -169,7 +170,7 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	if err := e.client.Unpair(ctx, p, partB); err != nil {
 		t.Fatalf("second Unpair (already unpaired) = %v, want success", err)
 	}
-	if n := e.sb.RequestCount(providers.SCI, sandbox.RouteUnpair); n != 2 {
+	if n := e.sb.RequestCount(providers.SCI, simsci.RouteUnpair); n != 2 {
 		t.Fatalf("unpair requests = %d, want 2", n)
 	}
 }
@@ -269,14 +270,14 @@ func TestPairErrorsFromSandbox(t *testing.T) {
 		}
 	})
 	t.Run("missing api key sends nothing", func(t *testing.T) {
-		before := e.sb.RequestCount(providers.SCI, sandbox.RouteProgressPairing)
+		before := e.sb.RequestCount(providers.SCI, simsci.RouteProgressPairing)
 		c := e.newClient(t, func(cfg *sci.Config) { cfg.APIKey = providers.Secret{} })
 		_, _, err := c.Pair(ctx, providers.PairRequest{Code: e.code(t, e.term)})
 		pe := requireKind(t, err, providers.KindCredentials)
 		if pe.HTTPStatus != 0 || !strings.Contains(pe.Message, "TILLPAIR_SCI_API_KEY") {
 			t.Fatalf("%+v", pe)
 		}
-		if after := e.sb.RequestCount(providers.SCI, sandbox.RouteProgressPairing); after != before {
+		if after := e.sb.RequestCount(providers.SCI, simsci.RouteProgressPairing); after != before {
 			t.Fatalf("a request was sent without an API key (%d -> %d)", before, after)
 		}
 	})
@@ -327,14 +328,14 @@ func TestSignedErrorsFromSandbox(t *testing.T) {
 		requireKind(t, err, providers.KindSignature)
 	})
 	t.Run("missing part A sends nothing", func(t *testing.T) {
-		before := e.sb.RequestCount(providers.SCI, sandbox.RoutePairingInfo)
+		before := e.sb.RequestCount(providers.SCI, simsci.RoutePairingInfo)
 		c := e.newClient(t, func(cfg *sci.Config) { cfg.SigningSecretPartA = providers.Secret{} })
 		_, err := c.Check(ctx, p, partB)
 		requireKind(t, err, providers.KindCredentials)
 		if err := c.Unpair(ctx, p, partB); providers.KindOf(err) != providers.KindCredentials {
 			t.Fatalf("Unpair without Part A: %v", err)
 		}
-		if after := e.sb.RequestCount(providers.SCI, sandbox.RoutePairingInfo); after != before {
+		if after := e.sb.RequestCount(providers.SCI, simsci.RoutePairingInfo); after != before {
 			t.Fatal("a request was sent without Part A")
 		}
 	})
@@ -370,14 +371,14 @@ func TestFaultsFromSandbox(t *testing.T) {
 	}
 
 	t.Run("5xx on progress-pairing is not retryable", func(t *testing.T) {
-		fault(t, sandbox.Fault{Route: sandbox.RouteProgressPairing, Status: 503})
+		fault(t, sandbox.Fault{Route: simsci.RouteProgressPairing, Status: 503})
 		pe := requireKind(t, pairErr(t), providers.KindServer)
 		if pe.HTTPStatus != 503 || pe.Retryable {
 			t.Fatalf("%+v", pe)
 		}
 	})
 	t.Run("5xx on pairing-info is retryable", func(t *testing.T) {
-		fault(t, sandbox.Fault{Route: sandbox.RoutePairingInfo, Status: 500})
+		fault(t, sandbox.Fault{Route: simsci.RoutePairingInfo, Status: 500})
 		st, err := e.client.Check(ctx, p, partB)
 		pe := requireKind(t, err, providers.KindServer)
 		if st != providers.StatusUnknown || !pe.Retryable {
@@ -385,27 +386,27 @@ func TestFaultsFromSandbox(t *testing.T) {
 		}
 	})
 	t.Run("5xx on unpair is retryable", func(t *testing.T) {
-		fault(t, sandbox.Fault{Route: sandbox.RouteUnpair, Status: 502})
+		fault(t, sandbox.Fault{Route: simsci.RouteUnpair, Status: 502})
 		pe := requireKind(t, e.client.Unpair(ctx, p, partB), providers.KindServer)
 		if !pe.Retryable {
 			t.Fatalf("%+v", pe)
 		}
 	})
 	t.Run("429", func(t *testing.T) {
-		fault(t, sandbox.Fault{Route: sandbox.RoutePairingInfo, Status: 429})
+		fault(t, sandbox.Fault{Route: simsci.RoutePairingInfo, Status: 429})
 		_, err := e.client.Check(ctx, p, partB)
 		if pe := requireKind(t, err, providers.KindRateLimited); !pe.Retryable {
 			t.Fatalf("%+v", pe)
 		}
 	})
 	t.Run("reset on progress-pairing", func(t *testing.T) {
-		fault(t, sandbox.Fault{Route: sandbox.RouteProgressPairing, Reset: true})
+		fault(t, sandbox.Fault{Route: simsci.RouteProgressPairing, Reset: true})
 		if pe := requireKind(t, pairErr(t), providers.KindNetwork); pe.HTTPStatus != 0 {
 			t.Fatalf("%+v", pe)
 		}
 	})
 	t.Run("reset on pairing-info is not unpaired", func(t *testing.T) {
-		fault(t, sandbox.Fault{Route: sandbox.RoutePairingInfo, Reset: true})
+		fault(t, sandbox.Fault{Route: simsci.RoutePairingInfo, Reset: true})
 		st, err := e.client.Check(ctx, p, partB)
 		requireKind(t, err, providers.KindNetwork)
 		if st != providers.StatusUnknown {
@@ -413,13 +414,13 @@ func TestFaultsFromSandbox(t *testing.T) {
 		}
 	})
 	t.Run("malformed progress-pairing", func(t *testing.T) {
-		fault(t, sandbox.Fault{Route: sandbox.RouteProgressPairing, Malformed: true})
+		fault(t, sandbox.Fault{Route: simsci.RouteProgressPairing, Malformed: true})
 		if pe := requireKind(t, pairErr(t), providers.KindProtocol); pe.HTTPStatus != 200 {
 			t.Fatalf("%+v", pe)
 		}
 	})
 	t.Run("malformed pairing-info", func(t *testing.T) {
-		fault(t, sandbox.Fault{Route: sandbox.RoutePairingInfo, Malformed: true})
+		fault(t, sandbox.Fault{Route: simsci.RoutePairingInfo, Malformed: true})
 		st, err := e.client.Check(ctx, p, partB)
 		requireKind(t, err, providers.KindProtocol)
 		if st != providers.StatusUnknown {
@@ -429,7 +430,7 @@ func TestFaultsFromSandbox(t *testing.T) {
 	t.Run("delay beyond the timeout", func(t *testing.T) {
 		// The sandbox delays on its fake clock, which nobody advances, so
 		// only the client's real per-request deadline can end the wait.
-		fault(t, sandbox.Fault{Route: sandbox.RoutePairingInfo, DelayMS: 60_000})
+		fault(t, sandbox.Fault{Route: simsci.RoutePairingInfo, DelayMS: 60_000})
 		c := e.newClient(t, func(cfg *sci.Config) { cfg.Timeout = 100 * time.Millisecond })
 		st, err := c.Check(ctx, p, partB)
 		if pe := requireKind(t, err, providers.KindTimeout); !pe.Retryable || st != providers.StatusUnknown {
@@ -456,19 +457,19 @@ func TestErrorsNeverContainSecrets(t *testing.T) {
 	e := newEnv(t, sandbox.Options{})
 	ctx := context.Background()
 	p, partB := e.pair(t)
-	secrets := []string{e.info.Credentials.SCIAPIKey, e.info.Credentials.SCISigningSecretPartA, partB.Reveal()}
+	secrets := []string{e.info.Credential("sci_api_key"), e.info.Credential("sci_signing_secret_part_a"), partB.Reveal()}
 
 	var errs []error
-	bad := e.newClient(t, func(cfg *sci.Config) { cfg.APIKey = providers.NewSecret(e.info.Credentials.SCIAPIKey + "x") })
+	bad := e.newClient(t, func(cfg *sci.Config) { cfg.APIKey = providers.NewSecret(e.info.Credential("sci_api_key") + "x") })
 	_, _, err := bad.Pair(ctx, providers.PairRequest{Code: e.code(t, e.term)})
 	errs = append(errs, err)
 	_, err = e.client.Check(ctx, p, partB) // not confirmed yet
 	errs = append(errs, err)
 	wrongA := e.newClient(t, func(cfg *sci.Config) {
-		cfg.SigningSecretPartA = providers.NewSecret(e.info.Credentials.SCISigningSecretPartA + "x")
+		cfg.SigningSecretPartA = providers.NewSecret(e.info.Credential("sci_signing_secret_part_a") + "x")
 	})
 	errs = append(errs, wrongA.Unpair(ctx, p, partB))
-	if err := e.sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sandbox.RouteProgressPairing, Malformed: true, Count: 1}); err != nil {
+	if err := e.sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: simsci.RouteProgressPairing, Malformed: true, Count: 1}); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = e.client.Pair(ctx, providers.PairRequest{Code: e.code(t, e.term)})
@@ -489,7 +490,7 @@ func TestErrorsNeverContainSecrets(t *testing.T) {
 			}
 		}
 	}
-	if s := e.client.String(); strings.Contains(s, e.info.Credentials.SCIAPIKey) {
+	if s := e.client.String(); strings.Contains(s, e.info.Credential("sci_api_key")) {
 		t.Fatalf("String() = %q contains the API key", s)
 	}
 }

@@ -39,7 +39,7 @@ func newEnv(t *testing.T) *env {
 
 func (e *env) newClient(t *testing.T, edit func(*smartconnect.Config)) *smartconnect.Client {
 	t.Helper()
-	cfg := smartconnect.Config{BaseURL: e.info.SmartConnectURL, Environment: smartconnect.EnvSandbox, Clock: e.clock, Timeout: 5 * time.Second}
+	cfg := smartconnect.Config{BaseURL: e.info.URL("smartconnect_url"), Environment: smartconnect.EnvSandbox, Clock: e.clock, Timeout: 5 * time.Second}
 	edit(&cfg)
 	c, err := smartconnect.New(cfg)
 	if err != nil {

@@ -71,9 +71,9 @@ func TestDoLogsEachRequestWithoutSecrets(t *testing.T) {
 	hc := transport.WithLogger(nil, log)
 	ctx := context.Background()
 
-	sc, err := sci.New(sci.Config{PairingURL: info.SCIPairingURL, HTTPClient: hc, Clock: clk,
-		APIKey:             providers.NewSecret(info.Credentials.SCIAPIKey),
-		SigningSecretPartA: providers.NewSecret(info.Credentials.SCISigningSecretPartA)})
+	sc, err := sci.New(sci.Config{PairingURL: info.URL("sci_pairing_url"), HTTPClient: hc, Clock: clk,
+		APIKey:             providers.NewSecret(info.Credential("sci_api_key")),
+		SigningSecretPartA: providers.NewSecret(info.Credential("sci_signing_secret_part_a"))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,8 +92,8 @@ func TestDoLogsEachRequestWithoutSecrets(t *testing.T) {
 		t.Fatalf("SCI Check: %v", err)
 	}
 
-	hcl, err := helcim.New(helcim.Config{BaseURL: info.HelcimURL, HTTPClient: hc, Clock: clk,
-		APIToken: providers.NewSecret(info.Credentials.HelcimAPIToken)})
+	hcl, err := helcim.New(helcim.Config{BaseURL: info.URL("helcim_url"), HTTPClient: hc, Clock: clk,
+		APIToken: providers.NewSecret(info.Credential("helcim_api_token"))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestDoLogsEachRequestWithoutSecrets(t *testing.T) {
 	if len(lines) < 4 {
 		t.Fatalf("%d request lines, want one per request (at least 4):\n%s", len(lines), logs)
 	}
-	host := strings.TrimPrefix(info.SCIPairingURL, "http://")
+	host := strings.TrimPrefix(info.URL("sci_pairing_url"), "http://")
 	host, _, _ = strings.Cut(host, "/")
 	wantFields(t, lines[0], map[string]any{
 		"level": "DEBUG", "provider": "sci", "op": providers.OpPair, "method": "POST", "host": host,
@@ -134,8 +134,8 @@ func TestDoLogsEachRequestWithoutSecrets(t *testing.T) {
 
 	out := logs.String()
 	for name, secret := range map[string]string{
-		"SCI API key": info.Credentials.SCIAPIKey, "SCI part A": info.Credentials.SCISigningSecretPartA,
-		"SCI part B": partB.Reveal(), "Helcim token": info.Credentials.HelcimAPIToken,
+		"SCI API key": info.Credential("sci_api_key"), "SCI part A": info.Credential("sci_signing_secret_part_a"),
+		"SCI part B": partB.Reveal(), "Helcim token": info.Credential("helcim_api_token"),
 		"SCI pairing code": term.PairingCode, "Helcim code": dev.PairingCode,
 	} {
 		if secret == "" {

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
 )
@@ -59,7 +60,7 @@ func HelcimScript() Script {
 				Do: func(*Env) ([]tea.Msg, error) { return keys(tea.KeyEnter), nil },
 				Until: func(e *Env, view string) bool {
 					t, err := e.Terminal()
-					return err == nil && t.Screen == sandbox.ScreenPing && showsAll(hcSavedText, sandbox.HelcimPingMessage)(e, view)
+					return err == nil && t.Screen == helcim.ScreenPing && showsAll(hcSavedText, helcim.PingMessage)(e, view)
 				},
 				Expect: "the saved device and the ping on the terminal", Shows: []string{ReqHCNormalised, ReqHCSaved, ReqHCPingShown, ReqHCUnpairSteps},
 			},
@@ -77,7 +78,7 @@ func HelcimScript() Script {
 				Do: func(*Env) ([]tea.Msg, error) { return keys(tea.KeyCtrlW), nil },
 				Until: func(e *Env, view string) bool {
 					t, err := e.Terminal()
-					return err == nil && t.Screen == sandbox.ScreenAsleep && strings.Contains(strings.ToLower(view), "asleep")
+					return err == nil && t.Screen == helcim.ScreenAsleep && strings.Contains(strings.ToLower(view), "asleep")
 				},
 				Expect: "the device asleep",
 			},
@@ -104,7 +105,7 @@ func HelcimScript() Script {
 			{
 				Slug: "rate-limited", Caption: "Helcim allows 100 requests a minute: a 429 (a sandbox fault) asks to wait",
 				Do: func(e *Env) ([]tea.Msg, error) {
-					err := e.Sandbox().SetFault(sandbox.Fault{Provider: providers.Helcim, Route: sandbox.RouteHelcimPing, Status: 429, Count: 1})
+					err := e.Sandbox().SetFault(sandbox.Fault{Provider: providers.Helcim, Route: helcim.RoutePing, Status: 429, Count: 1})
 					return runes("t"), err
 				},
 				Until: showsAll(hcRateLimitText), Expect: "the rate-limit error", Shows: []string{ReqHCErrRateLimit},
@@ -148,7 +149,7 @@ func HelcimScript() Script {
 // pinged: Test's line and the ping on the device's screen.
 func pinged(e *Env, view string) bool {
 	t, err := e.Terminal()
-	return err == nil && t.Screen == sandbox.ScreenPing && showsAll(hcPingSentText, sandbox.HelcimPingMessage)(e, view)
+	return err == nil && t.Screen == helcim.ScreenPing && showsAll(hcPingSentText, helcim.PingMessage)(e, view)
 }
 
 // hcFieldShows: the Device Code field holds code (upper case: the form
@@ -197,7 +198,7 @@ func hcPingClearedStep() Step {
 		},
 		Until: func(e *Env, view string) bool {
 			t, err := e.Terminal()
-			return err == nil && t.Screen == sandbox.ScreenPairingCode && !strings.Contains(view, sandbox.HelcimPingMessage)
+			return err == nil && t.Screen == sandbox.ScreenPairingCode && !strings.Contains(view, helcim.PingMessage)
 		},
 		Expect: "the device code back on the terminal",
 	}

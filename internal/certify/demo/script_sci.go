@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
 )
@@ -57,7 +58,7 @@ func SCIScript() Script {
 			terminalCodeStep(true),
 			typeCodeStep(captionTypeCodeSCI, nickFront, true),
 			networkErrorStep("The connection drops (a sandbox fault): nothing is lost, try again",
-				providers.SCI, sandbox.RouteProgressPairing, ReqErrConnectivity),
+				providers.SCI, sci.RouteProgressPairing, ReqErrConnectivity),
 			{
 				Slug: "retried", Caption: "Try again (r) once the network is back: the pairing goes on",
 				Do: press("r"), Until: confirming, Expect: "the confirming screen",

@@ -6,7 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
 )
@@ -146,7 +146,7 @@ func SmartConnectScript() Script {
 			terminalCodeStep(true),
 			typeCodeStep(captionTypeCodeSC, "", true),
 			networkErrorStep("The connection drops (a sandbox fault): safe to try again",
-				providers.SmartConnect, sandbox.RouteSmartConnectPairing, ReqSCErrNetwork),
+				providers.SmartConnect, smartconnect.RoutePairing, ReqSCErrNetwork),
 			{
 				Slug: "retried", Caption: "Try again (r) once the network is back: paired",
 				Do: press("r"), Until: showsAll(scPairedText), Expect: "the paired screen",

@@ -93,7 +93,7 @@ func (s *Session) Log(from int) []sandbox.Entry {
 	if from > len(s.log) {
 		from = len(s.log)
 	}
-	base := strings.TrimSuffix(s.Runtime.Sandbox.Info().ControlURL, "/control")
+	base := strings.TrimSuffix(s.Runtime.Sandbox.Info().ControlURL(), "/control")
 	out := make([]sandbox.Entry, 0, len(s.log)-from)
 	for _, e := range s.log[from:] {
 		e.RequestBody = strings.ReplaceAll(e.RequestBody, base, "http://sandbox")

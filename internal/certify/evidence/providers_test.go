@@ -8,6 +8,8 @@ import (
 
 	"github.com/tillpair/tillpair/internal/certify/demo"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/screens"
 )
 
@@ -96,8 +98,8 @@ func pollsAtLeast(log string, gap time.Duration) bool {
 }
 
 func showsHelcim(t *testing.T) map[string]func(screen, log string) bool {
-	sb := sandbox.New(sandbox.Options{Seed: demo.Seed})
-	token := sb.Info().Credentials.HelcimAPIToken
+	sb := clouds.New(sandbox.Options{Seed: demo.Seed})
+	token := sb.Info().Credential("helcim_api_token")
 	_ = sb.Close()
 	if token == "" {
 		t.Fatal("the sandbox has no Helcim token to look for")
@@ -120,7 +122,7 @@ func showsHelcim(t *testing.T) map[string]func(screen, log string) bool {
 				regexp.MustCompile(`GET /helcim/v2/devices/[A-Z0-9]{4}/ping → 202`).MatchString(l)
 		},
 		demo.ReqHCPingShown: func(s, l string) bool {
-			return pane(s, sandbox.HelcimPingMessage) && strings.Contains(l, "/ping → 202")
+			return pane(s, helcim.PingMessage) && strings.Contains(l, "/ping → 202")
 		},
 		demo.ReqHCTest: func(s, l string) bool {
 			return strings.Contains(s, "Ping sent — check the terminal screen") && strings.Contains(l, "/ping → 202")

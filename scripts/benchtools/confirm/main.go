@@ -21,6 +21,8 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
+	simsci "github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sci"
@@ -42,16 +44,16 @@ func main() {
 		os.Exit(2)
 	}
 
-	sb := sandbox.New(sandbox.Options{})
+	sb := clouds.New(sandbox.Options{})
 	if err := sb.Start(""); err != nil {
 		fail(err)
 	}
 	defer sb.Close()
 	info := sb.Info()
 	client, err := sci.New(sci.Config{
-		PairingURL:         info.SCIPairingURL,
-		APIKey:             providers.NewSecret(info.Credentials.SCIAPIKey),
-		SigningSecretPartA: providers.NewSecret(info.Credentials.SCISigningSecretPartA),
+		PairingURL:         info.URL("sci_pairing_url"),
+		APIKey:             providers.NewSecret(info.Credential("sci_api_key")),
+		SigningSecretPartA: providers.NewSecret(info.Credential("sci_signing_secret_part_a")),
 	})
 	if err != nil {
 		fail(err)
@@ -64,7 +66,7 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), *within+time.Minute)
 	defer cancel()
 
-	before := sb.RequestCount(providers.SCI, sandbox.RoutePairingInfo)
+	before := sb.RequestCount(providers.SCI, simsci.RoutePairingInfo)
 	results := make([]outcome, *n)
 	var wg sync.WaitGroup
 	for i := range results {
@@ -80,7 +82,7 @@ func main() {
 		}()
 	}
 	wg.Wait()
-	total := sb.RequestCount(providers.SCI, sandbox.RoutePairingInfo) - before
+	total := sb.RequestCount(providers.SCI, simsci.RoutePairingInfo) - before
 
 	var lat []time.Duration
 	var waited time.Duration

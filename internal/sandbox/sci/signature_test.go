@@ -1,4 +1,4 @@
-package sandbox
+package sci
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tillpair/tillpair/internal/sandbox/sandboxtest"
 )
 
 // Reference §1.5 test vectors.
@@ -48,7 +50,7 @@ func TestSignatureVectors(t *testing.T) {
 		t.Run(c.method, func(t *testing.T) {
 			// The test's signer reproduces the published values.
 			req := httptest.NewRequest(c.method, "http://"+vectorHost+c.path, nil)
-			signer{keyID: vectorKeyID, key: vectorKey, created: vectorCreated.Unix()}.sign(req, nil)
+			signer{keyID: vectorKeyID, key: vectorKey, created: sandboxtest.Epoch.Unix()}.sign(req, nil)
 			if got := req.Header.Get("Signature"); got != c.signature {
 				t.Fatalf("test signer Signature = %s, want %s", got, c.signature)
 			}
@@ -78,13 +80,13 @@ func TestSignatureVectors(t *testing.T) {
 			if base != c.base {
 				t.Fatalf("signature base:\n%s\nwant:\n%s", base, c.base)
 			}
-			keyID, err := verifySignature(in, nil, vectorCreated, vectorLookup)
+			keyID, err := verifySignature(in, nil, sandboxtest.Epoch, vectorLookup)
 			if err != nil || keyID != vectorKeyID {
 				t.Fatalf("verifySignature = %q, %v", keyID, err)
 			}
 			// One byte off in the body must fail the same request.
 			if c.digest != "" {
-				if _, err := verifySignature(in, []byte(" "), vectorCreated, vectorLookup); err == nil {
+				if _, err := verifySignature(in, []byte(" "), sandboxtest.Epoch, vectorLookup); err == nil {
 					t.Fatal("a body that differs from Content-Digest verified")
 				}
 			}
@@ -110,7 +112,7 @@ func vectorRequest() *http.Request {
 }
 
 func TestVerifySignatureGeneric(t *testing.T) {
-	if _, err := verifySignature(vectorRequest(), nil, vectorCreated, vectorLookup); err != nil {
+	if _, err := verifySignature(vectorRequest(), nil, sandboxtest.Epoch, vectorLookup); err != nil {
 		t.Fatalf("vector request: %v", err)
 	}
 	cases := []struct {
@@ -149,7 +151,7 @@ func TestVerifySignatureGeneric(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := vectorRequest()
 			c.mutate(r)
-			_, err := verifySignature(r, nil, vectorCreated, vectorLookup)
+			_, err := verifySignature(r, nil, sandboxtest.Epoch, vectorLookup)
 			switch {
 			case c.want == "" && err != nil:
 				t.Fatalf("rejected: %v", err)
@@ -158,7 +160,7 @@ func TestVerifySignatureGeneric(t *testing.T) {
 			}
 		})
 	}
-	if _, err := verifySignature(vectorRequest(), nil, vectorCreated.Add(6*time.Second), vectorLookup); err == nil {
+	if _, err := verifySignature(vectorRequest(), nil, sandboxtest.Epoch.Add(6*time.Second), vectorLookup); err == nil {
 		t.Error("6 s of clock skew verified")
 	}
 }
@@ -177,7 +179,7 @@ func FuzzSignatureInput(f *testing.F) {
 			if digest != "" {
 				r.Header["Content-Digest"] = []string{digest}
 			}
-			keyID, err := verifySignature(r, body, vectorCreated, vectorLookup)
+			keyID, err := verifySignature(r, body, sandboxtest.Epoch, vectorLookup)
 			if err == nil && keyID != vectorKeyID {
 				t.Fatalf("verified with keyid %q", keyID)
 			}

@@ -1,4 +1,4 @@
-package sandbox_test
+package sci_test
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/clouds"
+	simsci "github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/transport"
@@ -20,7 +22,7 @@ const codesPerTerminal = 256
 // app uses, sharing one connection pool.
 func throughputEnv(b *testing.B) (*sandbox.Sandbox, *sci.Client) {
 	b.Helper()
-	sb := sandbox.New(sandbox.Options{Seed: 5})
+	sb := clouds.New(sandbox.Options{Seed: 5})
 	if err := sb.Start(""); err != nil {
 		b.Fatal(err)
 	}
@@ -31,9 +33,9 @@ func throughputEnv(b *testing.B) (*sandbox.Sandbox, *sci.Client) {
 	})
 	info := sb.Info()
 	c, err := sci.New(sci.Config{
-		PairingURL:         info.SCIPairingURL,
-		APIKey:             providers.NewSecret(info.Credentials.SCIAPIKey),
-		SigningSecretPartA: providers.NewSecret(info.Credentials.SCISigningSecretPartA),
+		PairingURL:         info.URL(simsci.KeyPairingURL),
+		APIKey:             providers.NewSecret(info.Credential(simsci.KeyAPIKey)),
+		SigningSecretPartA: providers.NewSecret(info.Credential(simsci.KeyPartA)),
 		HTTPClient:         hc,
 		Timeout:            5 * time.Second,
 	})

@@ -1,4 +1,4 @@
-package sandbox
+package helcim
 
 import (
 	"net/http"
@@ -35,7 +35,7 @@ type rateAnswer struct {
 	retryAfterSecond int // set when !allowed
 }
 
-// take records a request at now if both windows have room. Callers hold s.mu.
+// take records a request at now if both windows have room. Callers hold the lock.
 func (rw *rateWindow) take(now time.Time) rateAnswer {
 	hourAgo, minuteAgo := now.Add(-time.Hour), now.Add(-time.Minute)
 	i := 0
@@ -92,16 +92,15 @@ func (a rateAnswer) setHeaders(h interface{ Set(string, string) }) {
 // known token pass through to be refused by auth. What Helcim sends with
 // this 429 is not documented [INF]: the same errors form and a one-second
 // Retry-After, and the request is not counted against the minute.
-func (h *helcimCloud) concurrent(next http.HandlerFunc) http.HandlerFunc {
-	s := h.s
+func (h *Cloud) concurrent(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
+		h.h.Lock()
 		acct, _ := h.accountLocked(r.Header.Get("api-token"))
 		full := acct != nil && acct.inFlight >= helcimConcurrent
 		if acct != nil && !full {
 			acct.inFlight++
 		}
-		s.mu.Unlock()
+		h.h.Unlock()
 		if acct == nil {
 			next(w, r)
 			return
@@ -112,9 +111,9 @@ func (h *helcimCloud) concurrent(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		defer func() {
-			s.mu.Lock()
+			h.h.Lock()
 			acct.inFlight--
-			s.mu.Unlock()
+			h.h.Unlock()
 		}()
 		next(w, r)
 	}

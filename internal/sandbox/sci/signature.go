@@ -1,4 +1,4 @@
-package sandbox
+package sci
 
 import (
 	"bytes"
@@ -45,6 +45,7 @@ func parseSignatureHeaders(h http.Header) (sigInput, error) {
 		return sigInput{}, errors.New("Signature-Input header missing")
 	}
 	if len(sigVals) == 0 {
+		//lint:ignore ST1005 the message starts with the header's name, as sent
 		return sigInput{}, errors.New("Signature header missing")
 	}
 	inputs, err := httpsfv.UnmarshalDictionary(inVals)
@@ -53,6 +54,7 @@ func parseSignatureHeaders(h http.Header) (sigInput, error) {
 	}
 	sigs, err := httpsfv.UnmarshalDictionary(sigVals)
 	if err != nil {
+		//lint:ignore ST1005 the message starts with the header's name, as sent
 		return sigInput{}, fmt.Errorf("Signature is not an RFC 8941 dictionary: %v", err)
 	}
 	label := ""
@@ -129,9 +131,11 @@ func parseSignatureMember(label string, in, sig httpsfv.Member) (sigInput, error
 	si.paramsValue = pv
 	item, ok := sig.(httpsfv.Item)
 	if !ok {
+		//lint:ignore ST1005 the message starts with the header's name, as sent
 		return si, fmt.Errorf("Signature %s is not a byte sequence", label)
 	}
 	if si.signature, ok = item.Value.([]byte); !ok {
+		//lint:ignore ST1005 the message starts with the header's name, as sent
 		return si, fmt.Errorf("Signature %s is not a byte sequence (:base64:)", label)
 	}
 	return si, nil

@@ -1,4 +1,4 @@
-package sandbox
+package helcim
 
 import (
 	"crypto/subtle"
@@ -6,20 +6,36 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/providers"
 )
 
-// Helcim route names, for faults and request counts.
+// Prefix is where the Payment Hardware API is served on the sandbox
+// listener.
+const Prefix = "/helcim/v2"
+
+// Info keys (client environment variables TILLPAIR_HELCIM_URL and
+// TILLPAIR_HELCIM_API_TOKEN).
 const (
-	RouteHelcimDevice         = "device"          // GET /devices/{code}
-	RouteHelcimPing           = "ping"            // GET /devices/{code}/ping
-	RouteHelcimDevices        = "devices"         // GET /devices
-	RouteHelcimConnectionTest = "connection-test" // GET /connection-test
+	KeyURL      = "helcim_url"
+	KeyAPIToken = "helcim_api_token"
 )
 
-// helcimRoutes lists the fault routes, in the order error messages show them.
-var helcimRoutes = []string{RouteHelcimDevice, RouteHelcimPing, RouteHelcimDevices, RouteHelcimConnectionTest}
+// Route names, for faults and request counts.
+const (
+	RouteDevice         = "device"          // GET /devices/{code}
+	RoutePing           = "ping"            // GET /devices/{code}/ping
+	RouteDevices        = "devices"         // GET /devices
+	RouteConnectionTest = "connection-test" // GET /connection-test
+)
+
+// Helcim-only terminal actions (POST /control/terminals/{id}/sleep, /wake).
+const (
+	ActionSleep = "sleep"
+	ActionWake  = "wake"
+)
 
 // Helcim error texts [DOC S26, S29] and the sandbox's own where the real
 // ones are not documented.
@@ -50,77 +66,112 @@ type helcimAccount struct {
 	inFlight   int // requests being answered now
 }
 
-// helcimCloud simulates the Helcim Payment Hardware API. It has two
-// accounts: the sandbox's (Info().Credentials.HelcimAPIToken) and another
-// one whose devices the sandbox token must not see. State is guarded by s.mu.
-type helcimCloud struct {
-	s       *Sandbox
-	rng     *rng // its own stream, so adding Helcim left seeded SCI values unchanged
+// Cloud simulates the Helcim Payment Hardware API. It has two accounts:
+// the sandbox's (Info credential helcim_api_token) and another one whose
+// devices the sandbox token must not see. State is guarded by the sandbox
+// lock.
+type Cloud struct {
+	h       *sandbox.Host
+	rng     *sandbox.RNG // its own stream, so adding Helcim left seeded SCI values unchanged
 	main    *helcimAccount
 	other   *helcimAccount
-	devices []*helcimDevice // registration order
+	devices []*device // registration order
 }
 
-// helcimSeedSalt separates the Helcim random stream from the shared one.
-const helcimSeedSalt = 0x48454c43494d // "HELCIM"
+// New returns the Helcim cloud for one sandbox.
+func New() *Cloud { return &Cloud{} }
 
-func newHelcimCloud(s *Sandbox, seed int64) *helcimCloud {
-	hseed := int64(0)
-	if seed != 0 {
-		hseed = seed ^ helcimSeedSalt
-		if hseed == 0 {
-			hseed = helcimSeedSalt
-		}
-	}
-	r := newRNG(hseed)
-	return &helcimCloud{
-		s:     s,
-		rng:   r,
-		main:  &helcimAccount{token: s.creds.HelcimAPIToken, restricted: r.alnum(40)},
-		other: &helcimAccount{token: r.alnum(40), restricted: r.alnum(40)},
-	}
-}
+// seedSalt separates the Helcim random stream from the shared one.
+const seedSalt = 0x48454c43494d // "HELCIM"
 
-// HelcimRestrictedAPIToken is a token on the sandbox's Helcim account that
-// lacks the General/Settings Read permission: the device routes answer it
-// 403 {"errors":"No access permission"}. Also served by GET /control/helcim.
-func (s *Sandbox) HelcimRestrictedAPIToken() string { return s.helcim.main.restricted }
-
-// uniqueCodeLocked makes a 4-character device code (upper-case letters and
-// digits, as observed [OBS T20]) no device has.
-func (h *helcimCloud) uniqueCodeLocked() string {
-	for {
-		b := make([]byte, helcimCodeLen)
-		for i := range b {
-			b[i] = helcimCodeChars[h.rng.r.IntN(len(helcimCodeChars))]
-		}
-		code := string(b)
-		if !slices.ContainsFunc(h.devices, func(d *helcimDevice) bool { return d.code == code }) {
-			return code
-		}
+// Spec describes the Helcim cloud to the sandbox.
+func (h *Cloud) Spec() sandbox.Spec {
+	return sandbox.Spec{
+		ID: providers.Helcim, Name: "Helcim",
+		Prefixes: []string{Prefix},
+		URLs:     []sandbox.URLSpec{{Key: KeyURL, Prefix: Prefix}},
+		Credentials: []sandbox.CredentialSpec{
+			{Key: KeyAPIToken, Generate: func(r *sandbox.RNG) string { return r.Alnum(40) }},
+		},
+		Routes: []string{RouteDevice, RoutePing, RouteDevices, RouteConnectionTest},
+		Options: []sandbox.OptionSpec{
+			{Name: sandbox.OptionForeignTenant, Help: "the device is registered on another Helcim account: the sandbox token cannot find it"},
+		},
+		Actions: []sandbox.Action{
+			{Name: sandbox.ActionPairingCode, Do: h.pairingMode},
+			{Name: sandbox.ActionConfirm, Do: h.confirm},
+			{Name: sandbox.ActionUnpair, Do: h.standalone},
+			sandbox.Power,
+			{Name: ActionSleep, Do: func(t *sandbox.Term, _ sandbox.ActionInput) error { return h.setAsleep(t, true) }},
+			{Name: ActionWake, Do: func(t *sandbox.Term, _ sandbox.ActionInput) error { return h.setAsleep(t, false) }},
+		},
+		Control: []sandbox.ControlRoute{{Method: http.MethodGet, Path: "/helcim", Handle: func(w http.ResponseWriter, _ *http.Request) {
+			sandbox.WriteJSON(w, http.StatusOK, map[string]string{"restricted_api_token": h.RestrictedAPIToken()})
+		}}},
 	}
 }
 
-func (h *helcimCloud) handler() http.Handler {
-	s := h.s
+// Setup makes the two accounts, from Helcim's own random stream, and
+// mounts the API.
+func (h *Cloud) Setup(host *sandbox.Host) http.Handler {
+	h.h = host
+	h.rng = host.NewRNG(seedSalt)
+	h.main = &helcimAccount{token: host.Credential(KeyAPIToken), restricted: h.rng.Alnum(40)}
+	h.other = &helcimAccount{token: h.rng.Alnum(40), restricted: h.rng.Alnum(40)}
 	mux := http.NewServeMux()
 	handle := func(pattern, route string, needsRead bool, next helcimHandler) {
-		mux.HandleFunc(pattern, h.concurrent(s.route(providers.Helcim, route, h.auth(needsRead, next))))
+		mux.HandleFunc(pattern, h.concurrent(host.Route(route, h.auth(needsRead, next))))
 	}
-	handle("GET "+prefixHelcim+"/connection-test", RouteHelcimConnectionTest, false, h.connectionTest)
-	handle("GET "+prefixHelcim+"/devices", RouteHelcimDevices, true, h.listDevices)
-	handle("GET "+prefixHelcim+"/devices/{code}", RouteHelcimDevice, true, h.getDevice)
-	handle("GET "+prefixHelcim+"/devices/{code}/ping", RouteHelcimPing, true, h.ping)
+	handle("GET "+Prefix+"/connection-test", RouteConnectionTest, false, h.connectionTest)
+	handle("GET "+Prefix+"/devices", RouteDevices, true, h.listDevices)
+	handle("GET "+Prefix+"/devices/{code}", RouteDevice, true, h.getDevice)
+	handle("GET "+Prefix+"/devices/{code}/ping", RoutePing, true, h.ping)
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeHelcimErrors(w, http.StatusNotFound, helcimRouteNotFound)
 	})
 	return mux
 }
 
+// WriteFault answers an injected status as {"errors":"…"}.
+func (h *Cloud) WriteFault(w http.ResponseWriter, status int, msg string) {
+	writeHelcimErrors(w, status, msg)
+}
+
+// Refresh shows the device as it is: every change is made directly, so
+// nothing depends on the time here.
+func (h *Cloud) Refresh(t *sandbox.Term, _ time.Time) { deviceOf(t).decorate(t) }
+
+// RestrictedAPIToken is a token on the sandbox's Helcim account that lacks
+// the General/Settings Read permission: the device routes answer it 403
+// {"errors":"No access permission"}. Also served by GET /control/helcim.
+func (h *Cloud) RestrictedAPIToken() string { return h.main.restricted }
+
+// RestrictedAPIToken is sb's Helcim restricted token (see
+// Cloud.RestrictedAPIToken), or "" when sb simulates no Helcim.
+func RestrictedAPIToken(sb *sandbox.Sandbox) string {
+	if c, ok := sb.Cloud(providers.Helcim); ok {
+		if h, ok := c.(*Cloud); ok {
+			return h.RestrictedAPIToken()
+		}
+	}
+	return ""
+}
+
+// uniqueCodeLocked makes a 4-character device code (upper-case letters and
+// digits, as observed [OBS T20]) no device has.
+func (h *Cloud) uniqueCodeLocked() string {
+	for {
+		code := h.rng.String(helcimCodeChars, helcimCodeLen)
+		if !slices.ContainsFunc(h.devices, func(d *device) bool { return d.code == code }) {
+			return code
+		}
+	}
+}
+
 // writeHelcimErrors answers {"errors": v}; v is a string, a []string or a
 // map[string]string — the three forms Helcim uses [DOC S29, S26].
 func writeHelcimErrors(w http.ResponseWriter, status int, v any) {
-	writeJSON(w, status, map[string]any{"errors": v})
+	sandbox.WriteJSON(w, status, map[string]any{"errors": v})
 }
 
 type helcimHandler func(w http.ResponseWriter, r *http.Request, acct *helcimAccount)
@@ -132,21 +183,20 @@ type helcimHandler func(w http.ResponseWriter, r *http.Request, acct *helcimAcco
 // connection-test and the only auth error it lists for the device routes
 // [DOC S26]. Rate-limit headers go on every answer that belongs to an
 // account; requests without a known token are not counted against any.
-func (h *helcimCloud) auth(needsRead bool, next helcimHandler) http.HandlerFunc {
-	s := h.s
+func (h *Cloud) auth(needsRead bool, next helcimHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		token := r.Header.Get("api-token")
 		if token == "" {
 			writeHelcimErrors(w, http.StatusUnauthorized, helcimUnauthorized)
 			return
 		}
-		s.mu.Lock()
+		h.h.Lock()
 		acct, restricted := h.accountLocked(token)
 		var rate rateAnswer
 		if acct != nil {
-			rate = acct.rate.take(s.clock.Now())
+			rate = acct.rate.take(h.h.Clock().Now())
 		}
-		s.mu.Unlock()
+		h.h.Unlock()
 		if acct == nil {
 			writeHelcimErrors(w, http.StatusForbidden, helcimUnauthorized)
 			return
@@ -164,8 +214,8 @@ func (h *helcimCloud) auth(needsRead bool, next helcimHandler) http.HandlerFunc 
 }
 
 // accountLocked finds the account a token belongs to, comparing in
-// constant time. Callers hold s.mu.
-func (h *helcimCloud) accountLocked(token string) (acct *helcimAccount, restricted bool) {
+// constant time. Callers hold the lock.
+func (h *Cloud) accountLocked(token string) (acct *helcimAccount, restricted bool) {
 	for _, a := range []*helcimAccount{h.main, h.other} {
 		if subtle.ConstantTimeCompare([]byte(token), []byte(a.token)) == 1 {
 			return a, false
@@ -177,8 +227,8 @@ func (h *helcimCloud) accountLocked(token string) (acct *helcimAccount, restrict
 	return nil, false
 }
 
-func (h *helcimCloud) connectionTest(w http.ResponseWriter, _ *http.Request, _ *helcimAccount) {
-	writeJSON(w, http.StatusOK, map[string]string{"message": "Connection Successful"})
+func (h *Cloud) connectionTest(w http.ResponseWriter, _ *http.Request, _ *helcimAccount) {
+	sandbox.WriteJSON(w, http.StatusOK, map[string]string{"message": "Connection Successful"})
 }
 
 // helcimDeviceJSON is a device as GET /devices and /devices/{code} show it.
@@ -187,7 +237,7 @@ type helcimDeviceJSON struct {
 	DateCreated string `json:"dateCreated"`
 }
 
-func (d *helcimDevice) json() helcimDeviceJSON {
+func (d *device) json() helcimDeviceJSON {
 	return helcimDeviceJSON{Code: d.code, DateCreated: d.created.UTC().Format(helcimDateLayout)}
 }
 
@@ -207,8 +257,8 @@ func validDeviceCode(code string) bool {
 // deviceLocked finds a device of acct by exact code. Codes are matched
 // case-sensitively: Helcim does not say whether they are case-sensitive,
 // and codes are upper case, so a client that forgot to normalise a typed
-// code finds out here rather than against the real API. Callers hold s.mu.
-func (h *helcimCloud) deviceLocked(acct *helcimAccount, code string) *helcimDevice {
+// code finds out here rather than against the real API. Callers hold the lock.
+func (h *Cloud) deviceLocked(acct *helcimAccount, code string) *device {
 	for _, d := range h.devices {
 		if d.account == acct && d.code == code {
 			return d
@@ -218,15 +268,15 @@ func (h *helcimCloud) deviceLocked(acct *helcimAccount, code string) *helcimDevi
 }
 
 // pathDevice resolves {code} or writes 400 (list form) / 404.
-func (h *helcimCloud) pathDevice(w http.ResponseWriter, r *http.Request, acct *helcimAccount) *helcimDevice {
+func (h *Cloud) pathDevice(w http.ResponseWriter, r *http.Request, acct *helcimAccount) *device {
 	code := r.PathValue("code")
 	if !validDeviceCode(code) {
 		writeHelcimErrors(w, http.StatusBadRequest, []string{helcimCodeFormat, "got " + strconv.Quote(truncate(code, 16))})
 		return nil
 	}
-	h.s.mu.Lock()
+	h.h.Lock()
 	d := h.deviceLocked(acct, code)
-	h.s.mu.Unlock()
+	h.h.Unlock()
 	if d == nil {
 		writeHelcimErrors(w, http.StatusNotFound, helcimDeviceNotFound)
 	}
@@ -240,31 +290,30 @@ func truncate(s string, n int) string {
 	return s
 }
 
-func (h *helcimCloud) getDevice(w http.ResponseWriter, r *http.Request, acct *helcimAccount) {
+func (h *Cloud) getDevice(w http.ResponseWriter, r *http.Request, acct *helcimAccount) {
 	d := h.pathDevice(w, r, acct)
 	if d == nil {
 		return
 	}
-	h.s.mu.Lock()
+	h.h.Lock()
 	body := d.json()
-	h.s.mu.Unlock()
-	writeJSON(w, http.StatusOK, body)
+	h.h.Unlock()
+	sandbox.WriteJSON(w, http.StatusOK, body)
 }
 
 // ping is the Send a Ping Event endpoint: 202 with no body and the message
 // on the device's screen, or 409 when the device is not listening.
-func (h *helcimCloud) ping(w http.ResponseWriter, r *http.Request, acct *helcimAccount) {
+func (h *Cloud) ping(w http.ResponseWriter, r *http.Request, acct *helcimAccount) {
 	d := h.pathDevice(w, r, acct)
 	if d == nil {
 		return
 	}
-	s := h.s
-	s.mu.Lock()
+	h.h.Lock()
 	listening := d.listening()
 	if listening {
-		s.showPingLocked(d)
+		h.showPingLocked(d)
 	}
-	s.mu.Unlock()
+	h.h.Unlock()
 	if !listening {
 		writeHelcimErrors(w, http.StatusConflict, helcimNotListening)
 		return
@@ -275,7 +324,7 @@ func (h *helcimCloud) ping(w http.ResponseWriter, r *http.Request, acct *helcimA
 // listDevices is GET /devices with code (partial match), limit (1-100,
 // default 100) and offset or page (not both) [DOC S26]. Bad query values
 // answer 400 with the field→message form of errors.
-func (h *helcimCloud) listDevices(w http.ResponseWriter, r *http.Request, acct *helcimAccount) {
+func (h *Cloud) listDevices(w http.ResponseWriter, r *http.Request, acct *helcimAccount) {
 	q := r.URL.Query()
 	bad := map[string]string{}
 	code := q.Get("code")
@@ -311,14 +360,14 @@ func (h *helcimCloud) listDevices(w http.ResponseWriter, r *http.Request, acct *
 		return
 	}
 	want := strings.ToUpper(code)
-	h.s.mu.Lock()
+	h.h.Lock()
 	var all []helcimDeviceJSON
 	for _, d := range h.devices {
 		if d.account == acct && strings.Contains(d.code, want) {
 			all = append(all, d.json())
 		}
 	}
-	h.s.mu.Unlock()
+	h.h.Unlock()
 	page := []helcimDeviceJSON{}
 	if offset < len(all) {
 		page = all[offset:min(len(all), offset+limit)]
@@ -327,5 +376,5 @@ func (h *helcimCloud) listDevices(w http.ResponseWriter, r *http.Request, acct *
 		writeHelcimErrors(w, http.StatusNotFound, helcimDevicesNone)
 		return
 	}
-	writeJSON(w, http.StatusOK, page)
+	sandbox.WriteJSON(w, http.StatusOK, page)
 }
