@@ -171,21 +171,29 @@ func TestCLIServerErrorsAreTransient(t *testing.T) {
 	}
 }
 
-func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
+// pairedHelcim is a Helcim world with its token set and its device
+// paired; it returns the device code (the pairing id).
+func pairedHelcim(t *testing.T) (*sandbox.Sandbox, sandbox.Terminal, string) {
+	t.Helper()
 	sb, term := newHelcimCLIWorld(t)
 	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credential("helcim_api_token"))
-	ctx := context.Background()
 	shown, err := sb.StartPairing(term.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := runCLI(ctx, "", "pair", "--provider", "helcim", "--code", shown.PairingCode); r.code != ExitOK {
+	if r := runCLI(context.Background(), "", "pair", "--provider", "helcim", "--code", shown.PairingCode); r.code != ExitOK {
 		t.Fatalf("pair: exit %d %q", r.code, r.stderr)
 	}
+	return sb, term, shown.PairingCode
+}
+
+func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
+	sb, term, code := pairedHelcim(t)
+	ctx := context.Background()
 	if err := sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: helcim.RoutePing, Status: 500}); err != nil {
 		t.Fatal(err)
 	}
-	r := runCLI(ctx, "", "test", shown.PairingCode)
+	r := runCLI(ctx, "", "test", code)
 	line := strings.TrimSpace(r.stderr)
 	want := "tillpair: Helcim had a server problem (injected fault: status 500 on helcim ping, HTTP 500). Try again in a few minutes."
 	if r.code != ExitNetwork || line != want {
@@ -549,17 +557,8 @@ func TestCLIStatusMetricsUsage(t *testing.T) {
 // that answers is not reported either way (the adapter in package metrics
 // knows only "did not answer" until checks carry terminal health).
 func TestCLIStatusMetricsTerminalOffline(t *testing.T) {
-	sb, term := newHelcimCLIWorld(t)
-	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credential("helcim_api_token"))
+	sb, term, id := pairedHelcim(t)
 	ctx := context.Background()
-	shown, err := sb.StartPairing(term.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := runCLI(ctx, "", "pair", "--provider", "helcim", "--code", shown.PairingCode); r.code != ExitOK {
-		t.Fatalf("pair: exit %d %q", r.code, r.stderr)
-	}
-	id := shown.PairingCode
 	r := runCLI(ctx, "", "status", "--format", "prometheus")
 	mfs := metricFamilies(t, r.stdout)
 	if _, _, ok := sampleOf(mfs, "tillpair_terminal_online", id); r.code != ExitOK || ok {
