@@ -1,7 +1,5 @@
 package demo
 
-import "github.com/tillpair/tillpair/providers"
-
 // Requirement keys for SmartConnect and Helcim. These providers have no
 // published checklist IDs, so the requirements are named in plain words
 // after reference/providers.md §4.3 (states) and §4.4 (error lines).
@@ -30,18 +28,6 @@ const (
 	ReqHCErrNotListen = "helcim-error-not-listening"
 	ReqHCErrRateLimit = "helcim-error-rate-limited"
 )
-
-// RequirementsFor is the requirement list of a provider's evidence pack,
-// in the index's order ("" is SCI).
-func RequirementsFor(provider string) []Requirement {
-	switch provider {
-	case providers.SmartConnect:
-		return smartConnectRequirements()
-	case providers.Helcim:
-		return helcimRequirements()
-	}
-	return Requirements()
-}
 
 func smartConnectRequirements() []Requirement {
 	return []Requirement{

@@ -26,6 +26,13 @@ const (
 	hcPingShown = 11 * time.Second
 )
 
+func helcimCertification() Certification {
+	return Certification{Provider: providers.Helcim, Script: HelcimScript, Requirements: helcimRequirements,
+		Source: "Helcim publishes no certification checklist IDs: the requirements below are the states tillpair shows " +
+			"and the error messages it gives, in plain words. " + referenceNote + ": §4.3 the proposed screen states, " +
+			"§4.4 the error-to-message table, §4.5 the pain points users reported and §3.x Helcim's API."}
+}
+
 // HelcimScript is the walk-through for Helcim Payment Hardware: a device
 // code instead of a pairing, checked by a ping the terminal shows, and
 // "unpair" done on the device.
