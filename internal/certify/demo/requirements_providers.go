@@ -16,17 +16,19 @@ const (
 	ReqSCErrOffline     = "sc-error-offline"
 	ReqSCErrNotPaired   = "sc-error-not-paired"
 
-	ReqHCCodeEntry    = "helcim-code-entry"
-	ReqHCNormalised   = "helcim-code-normalised"
-	ReqHCSaved        = "helcim-saved"
-	ReqHCPingShown    = "helcim-ping-shown"
-	ReqHCTest         = "helcim-test"
-	ReqHCTokenHidden  = "helcim-token-hidden"
-	ReqHCUnpairSteps  = "helcim-unpair-on-terminal"
-	ReqHCForget       = "helcim-forget"
-	ReqHCErrNotFound  = "helcim-error-not-found"
-	ReqHCErrNotListen = "helcim-error-not-listening"
-	ReqHCErrRateLimit = "helcim-error-rate-limited"
+	ReqHCCodeEntry     = "helcim-code-entry"
+	ReqHCNormalised    = "helcim-code-normalised"
+	ReqHCSaved         = "helcim-saved"
+	ReqHCPingShown     = "helcim-ping-shown"
+	ReqHCTest          = "helcim-test"
+	ReqHCTokenHidden   = "helcim-token-hidden"
+	ReqHCUnpairSteps   = "helcim-unpair-on-terminal"
+	ReqHCForget        = "helcim-forget"
+	ReqHCErrNotFound   = "helcim-error-not-found"
+	ReqHCErrNotListen  = "helcim-error-not-listening"
+	ReqHCErrRateLimit  = "helcim-error-rate-limited"
+	ReqHCErrToken      = "helcim-error-token"
+	ReqHCErrPermission = "helcim-error-permission"
 )
 
 func smartConnectRequirements() []Requirement {
@@ -58,5 +60,7 @@ func helcimRequirements() []Requirement {
 		{ReqHCErrNotFound, "§4.3, §4.4", `Error line (404): "Device code not found on this Helcim account"`},
 		{ReqHCErrNotListen, "§4.3, §4.4", "Error line (409): the terminal is not listening — wake it"},
 		{ReqHCErrRateLimit, "§3.6, §4.4", "Error line (429): too many requests — wait a minute"},
+		{ReqHCErrToken, "§3.4, §4.3, §4.4", "Error line (401): the API token is missing or invalid, with how to set it"},
+		{ReqHCErrPermission, "§3.4, §4.3, §4.4", "Error line (403): the API token is refused or lacks permission, with the permission it needs"},
 	}
 }
