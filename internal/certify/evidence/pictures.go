@@ -59,7 +59,7 @@ func (p pictureSet) summary() string {
 	if p.skipped != "" {
 		return "skipped — " + p.skipped
 	}
-	return fmt.Sprintf("a PNG of every screen beside its text capture in each provider's `screens/` (%d, rendered by %s at %d× scale)",
+	return fmt.Sprintf("a PNG of every screen beside its text capture in each provider's screens/ (%d, rendered by %s at %d× scale)",
 		len(p.made), p.browser, p.scale)
 }
 

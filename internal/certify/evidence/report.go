@@ -158,7 +158,7 @@ th{background:#f6f8fa}.meta th{width:11em}
 .mark{font-weight:bold;text-align:center;width:2.5em}.pass .mark{color:var(--pass)}.miss .mark{color:var(--miss)}
 .miss td{background:#fff5f5}a{color:#0969da}
 .step{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start;margin:16px 0 28px}
-.step .screen{flex:0 0 auto}.step .shot{display:inline-block}
+.step .screen{flex:0 0 auto;width:min-content}.step .shot{display:inline-block}
 .step .caption{margin:0 0 6px;font-weight:600}.step .files,.step .shows{margin:6px 0 0;color:var(--muted);font-size:13px}
 .requests{flex:1 1 420px;min-width:320px}.requests h4{margin:0 0 6px;font-size:14px}
 .requests pre,.after pre{margin:0;padding:8px 10px;background:#f6f8fa;border:1px solid var(--line);font:12px/1.4 "DejaVu Sans Mono",Consolas,Menlo,monospace;white-space:pre-wrap;word-break:break-all;max-height:460px;overflow:auto}
