@@ -3,6 +3,7 @@ package evidence
 import (
 	"fmt"
 	"html/template"
+	"regexp"
 	"strings"
 
 	terminal "github.com/buildkite/terminal-to-html/v3"
@@ -50,7 +51,11 @@ func screenHTML(ansi string, cols, rows int) (template.HTML, error) {
 		return "", fmt.Errorf("converting a screen to HTML: %w", err)
 	}
 	s.Timestamps = false
-	if _, err := s.Write([]byte(ansi)); err != nil {
+	in, err := reverseAsBlink(ansi)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.Write([]byte(in)); err != nil {
 		return "", fmt.Errorf("converting a screen to HTML: %w", err)
 	}
 	out := s.AsHTMLWithTimestamps(false)
@@ -60,6 +65,37 @@ func screenHTML(ansi string, cols, rows int) (template.HTML, error) {
 		}
 	}
 	return template.HTML(out), nil
+}
+
+var sgrRE = regexp.MustCompile(`\x1b\[([0-9;]*)m`)
+
+// reverseAsBlink hands reverse video (SGR 7, the text field's cursor) to
+// the converter as blink (SGR 5), which it knows and the app never uses,
+// so that termCSS can draw it reversed; terminal-to-html has no reverse.
+// Colour arguments (38;5;7 is colour 7) are skipped, not rewritten.
+func reverseAsBlink(in string) (string, error) {
+	var err error
+	out := sgrRE.ReplaceAllStringFunc(in, func(seq string) string {
+		params := strings.Split(seq[2:len(seq)-1], ";")
+		for i := 0; i < len(params); i++ {
+			switch params[i] {
+			case "38", "48", "58":
+				if i+1 < len(params) && params[i+1] == "5" {
+					i += 2
+				} else if i+1 < len(params) && params[i+1] == "2" {
+					i += 4
+				}
+			case "5", "25", "6":
+				err = fmt.Errorf("a screen capture uses blink (%q), which the report draws as reverse video", seq[1:])
+			case "7":
+				params[i] = "5"
+			case "27":
+				params[i] = "25"
+			}
+		}
+		return "\x1b[" + strings.Join(params, ";") + "m"
+	})
+	return out, err
 }
 
 // paletteCSS colours terminal-to-html's classes with the xterm 256-colour
@@ -75,6 +111,9 @@ func paletteCSS() string {
 		fmt.Fprintf(&b, ".term-fg%d{color:%s}.term-bg%d{background:%s}", 30+n, hex(n), 40+n, hex(n))
 		fmt.Fprintf(&b, ".term-fgi%d{color:%s}.term-bgi%d{background:%s}\n", 90+n, hex(8+n), 100+n, hex(8+n))
 	}
+	// term-fg5 is reverse video (see reverseAsBlink), the default colours
+	// swapped: the app reverses only its cursor, which has no colours.
+	b.WriteString(".term-fg5{color:" + termBackground + ";background:" + termForeground + "}\n")
 	b.WriteString(".term-fg1{font-weight:bold}.term-fg2{opacity:.7}.term-fg3{font-style:italic}" +
 		".term-fg4{text-decoration:underline}.term-fg9{text-decoration:line-through}\n")
 	return b.String()
