@@ -13,6 +13,9 @@ COLS=${DEMO_COLS:-100} ROWS=${DEMO_ROWS:-30}
 FONT=${DEMO_FONT:-DejaVu Sans Mono} FONT_SIZE=${DEMO_FONT_SIZE:-12}
 OUT=docs/img
 
+NAME=demo
+. scripts/lib/common.sh
+
 # --- tools ------------------------------------------------------------------
 # `convert` may be a stand-in that only turns a PNG into a picture; the GIF
 # needs ImageMagick's own.
@@ -23,19 +26,8 @@ command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v xterm >/dev/null || missing+=(xterm)
 have_magick || missing+=(imagemagick)
 fc-list 2>/dev/null | grep -qi "$FONT" || missing+=(fonts-dejavu-core)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "demo: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "demo: needs ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root" >&2
-    exit 2
-  fi
-fi
+install_or_exit "${missing[@]}"
 
-NAME=demo
 . scripts/lib/tmux.sh
 # The RGB feature passes the app's true colour through to xterm.
 tmux_setup "set -as terminal-features ',xterm*:RGB'"

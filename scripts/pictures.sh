@@ -13,24 +13,14 @@ NAME=pictures
 COLS=${PICTURES_COLS:-100} ROWS=${PICTURES_ROWS:-30}
 OUT=docs/img
 
+. scripts/lib/common.sh
 missing=()
 CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)}
 [ -n "$CHROMIUM" ] || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "DejaVu Sans Mono" || missing+=(fonts-dejavu-core)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "pictures: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    CHROMIUM=${CHROMIUM:-$(command -v chromium)}
-  else
-    echo "pictures: needs ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root" >&2
-    exit 2
-  fi
-fi
+install_or_exit "${missing[@]}"
+CHROMIUM=${CHROMIUM:-$(command -v chromium)}
 
-. scripts/lib/common.sh
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tillpair_bin "${1:-}" "$work" -trimpath

@@ -24,13 +24,7 @@ var (
 // no external anything, a policy forbidding loads; every link it has
 // points into the pack, and every capture and log of the pack is linked.
 func TestReportLinksEveryFileAndLoadsNothing(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "pack")
-	runPack(t, dir, time.Now())
-	b, err := os.ReadFile(filepath.Join(dir, "index.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	html := string(b)
+	dir, html := writeReport(t)
 	if !strings.Contains(html, `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`) {
 		t.Error("index.html has no policy forbidding loads")
 	}
@@ -99,13 +93,8 @@ func TestReportLinksEveryFileAndLoadsNothing(t *testing.T) {
 // Each step shows the requests made during it: the scenario's log split
 // at the screens, numbered as in the log file, none lost or repeated.
 func TestReportShowsEachStepsRequests(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "pack")
-	runPack(t, dir, time.Now())
-	b, err := os.ReadFile(filepath.Join(dir, "index.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sections := strings.Split(string(b), `<h3 id="`)[1:]
+	dir, html := writeReport(t)
+	sections := strings.Split(html, `<h3 id="`)[1:]
 	if len(sections) < 25 {
 		t.Fatalf("index.html has %d scenarios", len(sections))
 	}
@@ -133,7 +122,7 @@ func TestReportShowsEachStepsRequests(t *testing.T) {
 		}
 	}
 	step := func(id string) string {
-		_, after, ok := strings.Cut(string(b), `<div class="step" id="`+id+`">`)
+		_, after, ok := strings.Cut(html, `<div class="step" id="`+id+`">`)
 		if !ok {
 			t.Fatalf("no step %s", id)
 		}
@@ -147,6 +136,18 @@ func TestReportShowsEachStepsRequests(t *testing.T) {
 	if c := step("sci-11-cancel-confirming"); cancelled.MatchString(c) || !strings.Contains(c, "POST /sci-pairing/v1/progress-pairing → 200") {
 		t.Errorf("the confirming step shows the wrong requests:\n%s", c)
 	}
+}
+
+// writeReport writes the pack of every provider and reads its index.html.
+func writeReport(t *testing.T) (dir, html string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "pack")
+	runPack(t, dir, time.Now())
+	b, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, string(b)
 }
 
 // A requirement no screen shows is marked, not hidden.
