@@ -140,7 +140,7 @@ func reason(err error) error {
 }
 
 // readSandboxCredentials reads --sandbox-credentials ("" plants none).
-func readSandboxCredentials(path string) (*sandbox.Credentials, error) {
+func readSandboxCredentials(path string) (sandbox.Credentials, error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -152,5 +152,5 @@ func readSandboxCredentials(path string) (*sandbox.Credentials, error) {
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil, fmt.Errorf("--sandbox-credentials %s is not the sandbox's credentials JSON: %w", path, err)
 	}
-	return &c, nil
+	return c, nil
 }

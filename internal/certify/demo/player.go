@@ -75,7 +75,7 @@ type Options struct {
 	OnScenario    func(ScenarioDone)
 	// Credentials, when set, are planted as the sandbox's (and so the
 	// app's) credentials, so a test can prove they never reach a capture.
-	Credentials *sandbox.Credentials
+	Credentials sandbox.Credentials
 }
 
 // Player is the demo's tea.Model.

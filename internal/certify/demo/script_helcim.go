@@ -235,7 +235,7 @@ func hcAuthErrorStep(slug string, status int, caption, text string, shows ...str
 	return Step{
 		Slug: slug, Caption: caption, Shows: shows,
 		Do: func(e *Env) ([]tea.Msg, error) {
-			err := e.Sandbox().SetFault(sandbox.Fault{Provider: providers.Helcim, Route: sandbox.RouteHelcimPing, Status: status, Count: 1})
+			err := e.Sandbox().SetFault(sandbox.Fault{Provider: providers.Helcim, Route: helcim.RoutePing, Status: status, Count: 1})
 			return runes("t"), err
 		},
 		Until: showsAll(text), Expect: fmt.Sprintf("the %d error", status),

@@ -38,7 +38,7 @@ type Session struct {
 }
 
 // newSession builds the sandbox runtime and the real root model on it.
-func newSession(parent context.Context, provider string, creds *sandbox.Credentials) (*Session, error) {
+func newSession(parent context.Context, provider string, creds sandbox.Credentials) (*Session, error) {
 	ctx, cancel := context.WithCancel(parent)
 	s := &Session{Clock: NewStepClock(), cancel: cancel, delivered: map[string]int{}}
 	rt, err := app.Build(ctx, app.Options{

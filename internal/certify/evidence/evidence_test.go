@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -296,8 +298,8 @@ func TestPackHoldsNoSecrets(t *testing.T) {
 // Credentials planted in the sandbox are what the app signs and
 // authenticates with: none may reach any file, the report included.
 func TestPackHoldsNoPlantedCanary(t *testing.T) {
-	canary := &sandbox.Credentials{SCIAPIKey: "test_pak_CANARYev1dence9Qx", SCISigningSecretPartA: "CANARYpartAev1dence7Lm",
-		HelcimAPIToken: "CANARYhelc1mEv1denceT0k"}
+	canary := sandbox.Credentials{"sci_api_key": "test_pak_CANARYev1dence9Qx", "sci_signing_secret_part_a": "CANARYpartAev1dence7Lm",
+		"helcim_api_token": "CANARYhelc1mEv1denceT0k"}
 	dir := filepath.Join(t.TempDir(), "pack")
 	res := runOptions(t, Options{Out: dir, Credentials: canary})
 	if res.Shots < 40 || len(res.Providers) != len(packProviders) {
@@ -305,7 +307,7 @@ func TestPackHoldsNoPlantedCanary(t *testing.T) {
 	}
 	pack := readPack(t, dir)
 	for name, b := range pack {
-		for _, s := range []string{canary.SCIAPIKey, canary.SCISigningSecretPartA, canary.HelcimAPIToken, "CANARY"} {
+		for _, s := range append(slices.Collect(maps.Values(canary)), "CANARY") {
 			if bytes.Contains(b, []byte(s)) {
 				t.Errorf("%s contains the canary %q", name, s)
 			}

@@ -51,7 +51,7 @@ type Options struct {
 	Pictures Pictures
 	// Credentials, when set, are planted as the sandbox's credentials:
 	// tests plant canaries and prove no file of the pack holds them.
-	Credentials *sandbox.Credentials
+	Credentials sandbox.Credentials
 }
 
 // Result says what was written.
