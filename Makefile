@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: all build run test unit race golden-update keyring e2e e2e-metrics fuzz bench demo cross vet clean reliability
+.PHONY: all build run test unit race golden-update keyring e2e e2e-metrics fuzz bench demo pictures cross vet clean reliability
 
 all: build
 
@@ -58,9 +58,15 @@ reliability:
 bench:
 	scripts/bench.sh
 
-## demo: real-terminal screenshot/GIF for the README (Xvfb + xterm + tmux)
-demo: build
+## demo: the README's pictures: the stills (pictures) and the GIF from a real
+## xterm (Xvfb + xterm + tmux)
+demo: pictures
 	scripts/demo.sh $(BIN)
+
+## pictures: the README's stills, drawn by the evidence pack's renderer
+## (headless Chromium), with their text captures in docs/img/*.txt
+pictures: build
+	scripts/pictures.sh $(BIN)
 
 cross:
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null .

@@ -3,6 +3,7 @@ module github.com/tillpair/tillpair
 go 1.26.0
 
 require (
+	github.com/buildkite/terminal-to-html/v3 v3.17.1
 	github.com/charmbracelet/bubbles v1.0.0
 	github.com/charmbracelet/bubbletea v1.3.10
 	github.com/charmbracelet/lipgloss v1.1.0

@@ -48,6 +48,24 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
+# The evidence suite renders the report and its pictures in Debian's
+# Chromium with a monospace font that has box drawing. It is large, so it is
+# installed on its own: a failure here only skips that suite.
+chromium_missing="chromium not installed"
+browser_pkgs=()
+command -v chromium >/dev/null || browser_pkgs+=(chromium)
+fc-list 2>/dev/null | grep -qi "DejaVu Sans Mono" || browser_pkgs+=(fonts-dejavu-core)
+if [ ${#browser_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing ${browser_pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${browser_pkgs[@]}"; } >/dev/null \
+      || chromium_missing="apt-get install ${browser_pkgs[*]} failed"
+  else
+    chromium_missing="chromium not installed and not root: cannot apt-get install it"
+  fi
+fi
+
 # --- static checks ---------------------------------------------------------
 check_fmt() {
   local out; out=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
@@ -97,6 +115,16 @@ if command -v curl >/dev/null && command -v jq >/dev/null; then
 else
   record skip e2e-cli "curl/jq not installed"
   record skip e2e-curl "curl/jq not installed"
+fi
+
+# --- the certification pack in a real browser -----------------------------------
+evidence() {
+  TILLPAIR_EVIDENCE_CHROMIUM=1 $GO test -count=1 -run 'Pictures' ./internal/certify/evidence/ && scripts/e2e-evidence.sh
+}
+if command -v chromium >/dev/null; then
+  suite evidence evidence
+else
+  record skip evidence "$chromium_missing"
 fi
 
 # --- fleet health: tillpair.prom through a real node_exporter, promtool -------

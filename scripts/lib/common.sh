@@ -25,3 +25,18 @@ private_home() {
   unset TMUX ACCESSIBLE
   mkdir -p "$HOME"
 }
+
+# install_or_exit PKG...: installs the Debian packages a script needs with
+# apt-get when run as root (no recommends); otherwise says how and exits 2.
+install_or_exit() {
+  [ $# -gt 0 ] || return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "$NAME: installing $*"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  else
+    echo "$NAME: needs $*; install them (apt-get install $*) or run as root" >&2
+    exit 2
+  fi
+}
