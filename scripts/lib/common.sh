@@ -47,3 +47,18 @@ sandbox_up() {
   for _ in $(seq 600); do [ -s "$work/sandbox.json" ] && break; sleep 0.05; done
   [ -s "$work/sandbox.json" ] || { echo "$NAME: tillpair sandbox printed no JSON line in 30 s" >&2; exit 1; }
 }
+
+# install_or_exit PKG...: installs the Debian packages a script needs with
+# apt-get when run as root (no recommends); otherwise says how and exits 2.
+install_or_exit() {
+  [ $# -gt 0 ] || return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "$NAME: installing $*"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  else
+    echo "$NAME: needs $*; install them (apt-get install $*) or run as root" >&2
+    exit 2
+  fi
+}
