@@ -55,9 +55,15 @@ type Spec struct {
 	// ↔ TILLPAIR_SCI_PAIRING_URL.
 	URLs []URLSpec
 	// Credentials are the credentials it accepts, generated at New (the
-	// Info credentials, redacted from the request log). Keys follow the
-	// same convention: sci_api_key ↔ TILLPAIR_SCI_API_KEY.
+	// Info credentials, redacted from the request log unless Public). Keys
+	// follow the same convention: sci_api_key ↔ TILLPAIR_SCI_API_KEY.
 	Credentials []CredentialSpec
+	// Salt, when non-zero, draws its credentials from a random stream of
+	// their own (the seed and Salt pick it, as Host.NewRNG does) instead of
+	// the shared one, so a cloud added at the end of clouds.All shifts no
+	// seeded value of the clouds before it. Use a different salt for
+	// Host.NewRNG, or the two streams repeat each other.
+	Salt int64
 	// Routes name its routes for faults and request counts, in the order
 	// error messages list them.
 	Routes []string
@@ -85,9 +91,14 @@ type URLSpec struct{ Key, Prefix string }
 // from the sandbox's random source (deterministic with Options.Seed); it
 // is called once at New even when Options.Credentials plants a value, so
 // planting one never shifts the seeded values that follow.
+//
+// Public marks a credential that is configuration rather than a secret
+// (SumUp's merchant code, which is in every request path): the request log
+// keeps it as is. Every other credential is redacted wherever it appears.
 type CredentialSpec struct {
 	Key      string
 	Generate func(r *RNG) string
+	Public   bool
 }
 
 // OptionSpec is a terminal option a cloud accepts; Help says what it does.
@@ -103,7 +114,7 @@ const (
 // Action is something done on a virtual terminal: a merchant's press, a
 // typed code, the power switch. Do runs with the sandbox lock held; on
 // success the core notifies subscribers and answers the refreshed terminal.
-// Do returns ErrNothingToConfirm, ErrNoCode, ErrIncorrectDeviceCode or
+// Do returns ErrNothingToConfirm, ErrNoCode, ErrTerminalState, ErrIncorrectDeviceCode or
 // another error wrapping a sentinel of this package, with a message naming
 // the problem and the next step.
 type Action struct {
@@ -175,8 +186,11 @@ func (h *Host) RNG() *RNG { return h.s.rng }
 // NewRNG makes a random source of the cloud's own: deterministic when
 // Options.Seed is set (seed and salt together pick the stream), random
 // otherwise. Guard it with the lock like everything else.
-func (h *Host) NewRNG(salt int64) *RNG {
-	seed := h.s.opts.Seed
+func (h *Host) NewRNG(salt int64) *RNG { return saltedRNG(h.s.opts.Seed, salt) }
+
+// saltedRNG is the stream of seed and salt: deterministic when seed is set,
+// random otherwise.
+func saltedRNG(seed, salt int64) *RNG {
 	if seed != 0 {
 		seed ^= salt
 		if seed == 0 {

@@ -270,7 +270,7 @@ func answer(w http.ResponseWriter, status int, v any, err error) {
 	case errors.Is(err, ErrUnknownTerminal):
 		status = http.StatusNotFound
 		err = fmt.Errorf("%w; GET /control/terminals lists them", err)
-	case errors.Is(err, ErrNothingToConfirm), errors.Is(err, ErrNoCode):
+	case errors.Is(err, ErrNothingToConfirm), errors.Is(err, ErrNoCode), errors.Is(err, ErrTerminalState):
 		status = http.StatusConflict
 	default: // ErrUnknownProvider, ErrInvalidTerminalOptions, ErrInvalidFault, ErrUnsupported, ErrBadActionInput
 		status = http.StatusBadRequest

@@ -45,7 +45,10 @@
 //     supports, Power usually as is, and its own) and any Control routes.
 //     Info keys are lower snake case: key k is the client's environment
 //     variable providers.EnvName(k) (sumup_api_key ↔
-//     TILLPAIR_SUMUP_API_KEY), which the provider's descriptor names.
+//     TILLPAIR_SUMUP_API_KEY), which the provider's descriptor names. A
+//     credential that is configuration, not a secret, is Public (the log
+//     keeps it). A cloud added after the first three sets Spec.Salt, so its
+//     credentials do not shift the seeded values of the clouds before it.
 //  3. Setup(h) keeps the Host and returns the handler, wrapping every
 //     route's handler with h.Route(route, …) so faults and counts work.
 //     Handlers take h.Lock() around the state they touch; read secrets
@@ -56,9 +59,9 @@
 //     screen fields; Refresh derives anything that changes with time from
 //     the clock (PairingCode and ExpireShown help with codes that expire),
 //     and h.SetTimerLocked makes a change appear to subscribers on time.
-//     Return ErrNothingToConfirm, ErrNoCode, ErrIncorrectDeviceCode or
-//     ErrInvalidTerminalOptions (wrapped, with the next step in the
-//     message) where they apply.
+//     Return ErrNothingToConfirm, ErrNoCode, ErrTerminalState (409: not
+//     in this state), ErrIncorrectDeviceCode or ErrInvalidTerminalOptions
+//     (wrapped, with the next step in the message) where they apply.
 //  5. WriteFault answers an injected status in the cloud's error envelope.
 //  6. Add one line to clouds.All (at the end, so the seeded values of the
 //     clouds before it do not change), and put the cloud's tests in its

@@ -191,14 +191,13 @@ func redactQuery(target string) string {
 }
 
 // redact removes secrets from free text: members and parameters named as
-// secrets, and any of the sandbox's own credentials wherever they appear.
+// secrets, and any of the sandbox's own secret credentials (not the Public
+// ones) wherever they appear.
 func (s *Sandbox) redact(text string) string {
 	text = secretMember.ReplaceAllString(text, `${1}"`+Redacted+`"`)
 	text = secretParam.ReplaceAllString(text, "${1}"+Redacted)
-	for _, c := range s.creds {
-		if c.Value != "" {
-			text = strings.ReplaceAll(text, c.Value, Redacted)
-		}
+	for _, c := range s.secrets {
+		text = strings.ReplaceAll(text, c.Value, Redacted)
 	}
 	return text
 }

@@ -60,6 +60,7 @@ type Sandbox struct {
 	clouds  []*mounted // in the order New was given them
 	byID    map[string]*mounted
 	creds   []NamedValue
+	secrets []NamedValue // the credentials the request log redacts (all but Public)
 	handler http.Handler
 
 	mu        sync.Mutex
@@ -156,12 +157,19 @@ func New(opts Options, clouds []Cloud) *Sandbox {
 	// random source, and the credentials' seeded values must not depend on
 	// which clouds come before.
 	for _, m := range s.clouds {
+		rng := s.rng
+		if m.spec.Salt != 0 {
+			rng = saltedRNG(opts.Seed, m.spec.Salt)
+		}
 		for _, c := range m.spec.Credentials {
-			v := c.Generate(s.rng)
+			v := c.Generate(rng)
 			if p := opts.Credentials[c.Key]; p != "" {
 				v = p
 			}
 			s.creds = append(s.creds, NamedValue{c.Key, v})
+			if !c.Public && v != "" {
+				s.secrets = append(s.secrets, NamedValue{c.Key, v})
+			}
 		}
 	}
 	for key := range opts.Credentials {
@@ -331,6 +339,11 @@ func (s *Sandbox) Info() Info {
 	info.Credentials = slices.Clone(s.creds)
 	return info
 }
+
+// SecretCredentials are the Info credentials that are secrets: all but the
+// Public ones (see CredentialSpec). They never reach the request log; a
+// leak scan looks for these.
+func (s *Sandbox) SecretCredentials() []NamedValue { return slices.Clone(s.secrets) }
 
 // Close shuts the server down gracefully and stops the terminals' timers.
 func (s *Sandbox) Close() error {

@@ -141,6 +141,9 @@ var (
 	ErrIncorrectDeviceCode = errors.New("incorrect device code")
 	// ErrBadActionInput: an action's input is missing or malformed (400).
 	ErrBadActionInput = errors.New("invalid action input")
+	// ErrTerminalState: the terminal cannot do that in its present state,
+	// e.g. a SumUp Solo asked for a code while logged in (409).
+	ErrTerminalState = errors.New("the terminal cannot do that now")
 )
 
 // Term is a virtual terminal in the registry. Its cloud changes it, always

@@ -9,6 +9,7 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
+	"github.com/tillpair/tillpair/internal/sandbox/sumup"
 )
 
 // All returns a fresh instance of every simulated cloud, in the order the
@@ -19,6 +20,7 @@ func All() []sandbox.Cloud {
 		sci.New(),
 		smartconnect.New(),
 		helcim.New(),
+		sumup.New(),
 	}
 }
 

@@ -1,0 +1,2 @@
+// Package sumup simulates the SumUp Cloud API for Solo readers.
+package sumup
