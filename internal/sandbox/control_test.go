@@ -225,8 +225,8 @@ func TestAddTerminalOptionsPerProvider(t *testing.T) {
 			t.Errorf("AddTerminalWith(%+v) = %+v, %v", o, got, err)
 		}
 	}
-	if n := len(sb.Terminals()); n != 6 {
-		t.Errorf("%d terminals, want the 3 initial and 3 valid ones", n)
+	if n := len(sb.Terminals()); n != 7 {
+		t.Errorf("%d terminals, want the 4 initial and 3 valid ones", n)
 	}
 }
 
@@ -551,10 +551,10 @@ func TestCloudExtensionPoints(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	if got := keys(h.Info.URLs); got != "sci_pairing_url,smartconnect_url,helcim_url,fake_url,control_url" {
+	if got := keys(h.Info.URLs); got != "sci_pairing_url,smartconnect_url,helcim_url,sumup_url,fake_url,control_url" {
 		t.Errorf("Info URLs = %s", got)
 	}
-	if got := keys(h.Info.Credentials); got != "sci_api_key,sci_signing_secret_part_a,helcim_api_token,fake_token" {
+	if got := keys(h.Info.Credentials); got != "sci_api_key,sci_signing_secret_part_a,helcim_api_token,sumup_api_key,sumup_merchant_code,fake_token" {
 		t.Errorf("Info credentials = %s", got)
 	}
 	if res := h.Control(http.MethodPost, "/faults", `{"provider":"posfake","route":"codes","status":503,"count":1}`); res.Status != http.StatusCreated {

@@ -10,6 +10,9 @@ import (
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/clouds"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
+	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -70,8 +73,9 @@ func TestInfoJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	shape := regexp.MustCompile(`^\{"sci_pairing_url":"http://127\.0\.0\.1:\d+/sci-pairing","smartconnect_url":"http://127\.0\.0\.1:\d+/smartconnect/POS",` +
-		`"helcim_url":"http://127\.0\.0\.1:\d+/helcim/v2","control_url":"http://127\.0\.0\.1:\d+/control",` +
-		`"credentials":\{"sci_api_key":"test_pak_[^"]+","sci_signing_secret_part_a":"[A-Za-z0-9]{32}","helcim_api_token":"[A-Za-z0-9]{40}"\}\}$`)
+		`"helcim_url":"http://127\.0\.0\.1:\d+/helcim/v2","sumup_url":"http://127\.0\.0\.1:\d+/sumup","control_url":"http://127\.0\.0\.1:\d+/control",` +
+		`"credentials":\{"sci_api_key":"test_pak_[^"]+","sci_signing_secret_part_a":"[A-Za-z0-9]{32}","helcim_api_token":"[A-Za-z0-9]{40}",` +
+		`"sumup_api_key":"sup_sk_[A-Za-z0-9]{32}","sumup_merchant_code":"M[A-Z0-9]{7}"\}\}$`)
 	if !shape.Match(line) {
 		t.Fatalf("Info JSON = %s", line)
 	}
@@ -100,6 +104,7 @@ func TestEnvVarConvention(t *testing.T) {
 		"sci_pairing_url": "TILLPAIR_SCI_PAIRING_URL", "smartconnect_url": "TILLPAIR_SMARTCONNECT_URL",
 		"helcim_url": "TILLPAIR_HELCIM_URL", "sci_api_key": "TILLPAIR_SCI_API_KEY",
 		"sci_signing_secret_part_a": "TILLPAIR_SCI_SIGNING_SECRET_PART_A", "helcim_api_token": "TILLPAIR_HELCIM_API_TOKEN",
+		"sumup_url": "TILLPAIR_SUMUP_URL", "sumup_api_key": "TILLPAIR_SUMUP_API_KEY", "sumup_merchant_code": "TILLPAIR_SUMUP_MERCHANT_CODE",
 	}
 	snake := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 	for _, v := range append(info.URLs, info.Credentials...) {
@@ -109,5 +114,54 @@ func TestEnvVarConvention(t *testing.T) {
 		if w, ok := want[v.Key]; ok && providers.EnvName(v.Key) != w {
 			t.Errorf("EnvName(%q) = %q, want %q", v.Key, providers.EnvName(v.Key), w)
 		}
+	}
+}
+
+// A cloud added at the end with a Salt shifts no seeded value of the
+// clouds before it: their credentials, TIDs, tenants and codes are what
+// they were without it.
+func TestSaltedCloudShiftsNoSeededValue(t *testing.T) {
+	first3 := []sandbox.Cloud{sci.New(), smartconnect.New(), helcim.New()}
+	without := sandbox.New(sandbox.Options{Seed: 9}, first3)
+	defer without.Close()
+	with := clouds.New(sandbox.Options{Seed: 9})
+	defer with.Close()
+	for _, c := range without.Info().Credentials {
+		if got := with.Info().Credential(c.Key); got != c.Value {
+			t.Errorf("credential %s = %q with SumUp, %q without", c.Key, got, c.Value)
+		}
+	}
+	a, b := without.Terminals(), with.Terminals()
+	for i := range a {
+		if a[i].TID != b[i].TID {
+			t.Errorf("terminal %s: TID %q with SumUp, %q without", a[i].ID, b[i].TID, a[i].TID)
+		}
+	}
+	sa, err1 := without.StartPairing("sci-1")
+	sb, err2 := with.StartPairing("sci-1")
+	if err1 != nil || err2 != nil || sa.PairingCode != sb.PairingCode {
+		t.Errorf("SCI code %q with SumUp, %q without (%v, %v)", sb.PairingCode, sa.PairingCode, err2, err1)
+	}
+	// Its own credentials are still seeded.
+	again := clouds.New(sandbox.Options{Seed: 9})
+	defer again.Close()
+	if k := again.Info().Credential("sumup_api_key"); k == "" || k != with.Info().Credential("sumup_api_key") {
+		t.Errorf("salted credential not deterministic: %q vs %q", k, with.Info().Credential("sumup_api_key"))
+	}
+}
+
+// A Public credential is in Info but not among the secrets.
+func TestSecretCredentialsLeaveOutPublicOnes(t *testing.T) {
+	sb := clouds.New(sandbox.Options{Seed: 2})
+	defer sb.Close()
+	var secret []string
+	for _, c := range sb.SecretCredentials() {
+		secret = append(secret, c.Key)
+	}
+	if got := strings.Join(secret, ","); got != "sci_api_key,sci_signing_secret_part_a,helcim_api_token,sumup_api_key" {
+		t.Errorf("SecretCredentials = %s", got)
+	}
+	if sb.Info().Credential("sumup_merchant_code") == "" {
+		t.Error("the public merchant code is missing from Info")
 	}
 }
