@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/providers"
@@ -460,7 +463,7 @@ func (s *solo) decorate(t *sandbox.Term, now time.Time) {
 	t.ClearScreen()
 	t.Pairings = t.Pairings[:0]
 	for _, r := range s.readers {
-		t.Pairings = append(t.Pairings, sandbox.TerminalPairing{PairingID: r.id, PairingNickname: r.name, Status: string(r.pairingStatus())})
+		t.Pairings = append(t.Pairings, sandbox.TerminalPairing{PairingID: r.id, PairingNickname: shown(r.name), Status: string(r.pairingStatus())})
 	}
 	switch {
 	case s.loggedIn:
@@ -487,6 +490,29 @@ func (s *solo) decorate(t *sandbox.Term, now time.Time) {
 			t.Message = s.note
 		}
 	}
+}
+
+// maxShown bounds a reader name on the Solo's screen.
+const maxShown = 64
+
+// shown is a reader name as the Solo shows it: any POS may set a name, so
+// control and format characters are dropped and it is cut to 64
+// characters. The API itself answers the name exactly as it was sent.
+func shown(name string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range name {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			continue
+		}
+		if n == maxShown {
+			b.WriteString("...")
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
 }
 
 // pairingStatus is the reader as the Solo's pairing list shows it.

@@ -538,6 +538,17 @@ func TestUpdateDeleteAndList(t *testing.T) {
 	if got := h.terminal("sumup-1"); got.Pairings[0].PairingNickname != "Till 3" {
 		t.Fatalf("Solo's pairing list after the rename = %+v", got.Pairings)
 	}
+	// The API answers a name as sent; the Solo's screen shows it cleaned
+	// and cut, since any POS may set it.
+	raw := "Till\u001b[2J\u200b 4" + strings.Repeat("x", 80)
+	res = h.call(http.MethodPatch, item, h.key, string(marshal(map[string]string{"name": raw})))
+	if got := decodeReader(t, res); !strings.HasPrefix(got.Name, "Till\x1b[2J\u200b 4") {
+		t.Fatalf("PATCH kept %q", got.Name)
+	}
+	if got := h.terminal("sumup-1").Pairings[0].PairingNickname; got != "Till[2J 4"+strings.Repeat("x", 55)+"..." {
+		t.Fatalf("Solo shows %q", got)
+	}
+	h.call(http.MethodPatch, item, h.key, `{"name":"Till 3"}`)
 
 	res = h.call(http.MethodDelete, item, h.key, "")
 	if res.Status != 200 || len(res.Body) != 0 || res.Header.Get("Content-Type") != "" {
