@@ -94,9 +94,11 @@ if command -v curl >/dev/null && command -v jq >/dev/null; then
   else
     record skip e2e-curl "openssl not installed"
   fi
+  suite e2e-curl-sumup scripts/curl-sumup.sh
 else
   record skip e2e-cli "curl/jq not installed"
   record skip e2e-curl "curl/jq not installed"
+  record skip e2e-curl-sumup "curl/jq not installed"
 fi
 
 printf '\n==> summary\n'
