@@ -4,17 +4,14 @@
 # Usage: curl-sumup.sh [BIN]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${1:-}
-if [ -z "$BIN" ]; then BIN=$(mktemp -d)/tillpair; go build -o "$BIN" .; fi
+NAME=curl-sumup
+. scripts/lib/common.sh
 work=$(mktemp -d)
 cleanup() { [ -n "${SANDBOX_PID:-}" ] && kill "$SANDBOX_PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$BIN" sandbox > "$work/sandbox.json" &
-SANDBOX_PID=$!
-for _ in $(seq 600); do [ -s "$work/sandbox.json" ] && break; sleep 0.05; done
-[ -s "$work/sandbox.json" ] || fail "tillpair sandbox printed no JSON line in 30 s"
+tillpair_bin "${1:-}"
+start_sandbox
 cd "$work"
 
 # --- from here on, the page's commands -----------------------------------------

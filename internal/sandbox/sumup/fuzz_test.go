@@ -19,15 +19,29 @@ var decodeSeeds = []string{
 	`[]`, `null`, `"x"`, `{`, ``, `{"a":1,"a":2}`, " \n{}\t",
 }
 
-// checkFields: every failure names where (a JSON pointer or a header) and
-// says what.
-func checkFields(t *testing.T, body []byte, fields []field) {
+func seed(f *testing.F) {
+	for _, s := range decodeSeeds {
+		f.Add([]byte(s))
+	}
+}
+
+// accepted checks what both decoders promise about a refusal — only a body
+// that is not JSON at all is errNotJSON; every failed field says where (a
+// JSON pointer) and what — and reports whether the body was accepted.
+func accepted(t *testing.T, body []byte, fields []field, err error) bool {
 	t.Helper()
+	if err != nil {
+		if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && json.Valid(trimmed) {
+			t.Fatalf("valid JSON %q refused as not JSON", body)
+		}
+		return false
+	}
 	for _, f := range fields {
 		if f.Message == "" || (f.Name != "" && !strings.HasPrefix(f.Name, "/")) {
 			t.Fatalf("body %q: field %+v", body, f)
 		}
 	}
+	return len(fields) == 0
 }
 
 // checkMetadata: an accepted metadata is one compact JSON object of at most
@@ -48,19 +62,10 @@ func checkMetadata(t *testing.T, body []byte, md json.RawMessage) {
 }
 
 func FuzzDecodeCreate(f *testing.F) {
-	for _, s := range decodeSeeds {
-		f.Add([]byte(s))
-	}
+	seed(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req, fields, err := decodeCreate(body)
-		if err != nil {
-			if json.Valid(bytes.TrimSpace(body)) && len(bytes.TrimSpace(body)) > 0 {
-				t.Fatalf("valid JSON %q refused as not JSON", body)
-			}
-			return
-		}
-		checkFields(t, body, fields)
-		if len(fields) > 0 {
+		if !accepted(t, body, fields, err) {
 			return
 		}
 		if n := utf8.RuneCountInString(req.PairingCode); n < minCodeLen || n > maxCodeLen {
@@ -83,19 +88,10 @@ func FuzzDecodeCreate(f *testing.F) {
 }
 
 func FuzzDecodeUpdate(f *testing.F) {
-	for _, s := range decodeSeeds {
-		f.Add([]byte(s))
-	}
+	seed(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req, fields, err := decodeUpdate(body)
-		if err != nil {
-			if json.Valid(bytes.TrimSpace(body)) && len(bytes.TrimSpace(body)) > 0 {
-				t.Fatalf("valid JSON %q refused as not JSON", body)
-			}
-			return
-		}
-		checkFields(t, body, fields)
-		if len(fields) > 0 {
+		if !accepted(t, body, fields, err) {
 			return
 		}
 		if req.Name != nil && utf8.RuneCountInString(*req.Name) > maxNameLen {

@@ -1,7 +1,6 @@
 package sumup
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -802,26 +801,9 @@ func TestFaults(t *testing.T) {
 	if err := h.SB.SetFault(sandbox.Fault{Provider: ID, Route: RouteList, DelayMS: 3000, Count: 1}); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan sandboxtest.Response, 1)
-	go func() { done <- h.call(http.MethodGet, h.readers(), h.key, "") }()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := h.Clock.BlockUntilContext(ctx, 1); err != nil {
-		t.Fatalf("the delayed request never waited on the clock: %v", err)
-	}
-	select {
-	case res := <-done:
-		t.Fatalf("answered before the delay passed: %d %s", res.Status, res.Body)
-	default:
-	}
-	h.Clock.Advance(3 * time.Second)
-	select {
-	case res := <-done:
-		if res.Status != 200 || string(res.Body) != `{"items":[]}` {
-			t.Fatalf("delayed list = %d %s", res.Status, res.Body)
-		}
-	case <-ctx.Done():
-		t.Fatal("no answer after advancing the clock")
+	res = h.Delayed(3*time.Second, func() sandboxtest.Response { return h.call(http.MethodGet, h.readers(), h.key, "") })
+	if res.Status != 200 || string(res.Body) != `{"items":[]}` {
+		t.Fatalf("delayed list = %d %s", res.Status, res.Body)
 	}
 }
 
