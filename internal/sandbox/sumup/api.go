@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,8 +50,9 @@ func (c *Cloud) routes() http.Handler {
 	return mux
 }
 
-// unknownRoute answers 405 with Allow for a reader path and another
-// method, else 404, both as problems.
+// unknownRoute answers 405 with Allow for a reader path and a method it
+// does not take, else 404 (an empty segment, e.g. a trailing slash, is
+// not a reader path), both as problems.
 func (c *Cloud) unknownRoute(w http.ResponseWriter, r *http.Request) {
 	allow := ""
 	parts := strings.Split(strings.TrimPrefix(r.URL.Path, Prefix+"/"), "/")
@@ -65,7 +67,7 @@ func (c *Cloud) unknownRoute(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	rej := rejection{status: http.StatusNotFound}
-	if allow != "" {
+	if allow != "" && !slices.Contains(strings.Split(allow, ", "), r.Method) && !slices.Contains(parts, "") {
 		w.Header().Set("Allow", allow)
 		rej = rejection{status: http.StatusMethodNotAllowed, detail: "Method " + r.Method + " is not allowed here; allowed: " + allow}
 	}

@@ -747,6 +747,9 @@ func TestUnknownRoutesAndQueries(t *testing.T) {
 	if res.Status != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "DELETE, GET, HEAD, PATCH" || res.Header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("PUT reader = %d %v %s", res.Status, res.Header, res.Body)
 	}
+	for _, path := range []string{h.readers() + "/", h.readers() + "//status", h.readers() + "/" + r.ID + "/status/x"} {
+		wantProblem(t, "GET "+path, h.call(http.MethodGet, path, h.key, ""), 404, problem404)
+	}
 	// If-Modified-Since is ignored, as a header or (sumup-go) a query
 	// parameter; so is any other query parameter.
 	req := h.NewRequest(http.MethodGet, h.readers()+"/"+r.ID+"?If-Modified-Since=2099-01-01T00:00:00Z&x=1", nil)
