@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: all build run test unit race golden-update keyring e2e fuzz bench demo cross vet clean reliability
+.PHONY: all build run test unit race golden-update keyring e2e e2e-metrics fuzz bench demo pictures cross vet clean reliability
 
 all: build
 
@@ -41,6 +41,10 @@ e2e: build
 	scripts/cli-walkthrough.sh $(BIN)
 	scripts/curl-walkthrough.sh $(BIN)
 
+## e2e-metrics: fleet health through a real node_exporter and promtool (docs/fleet-health.md)
+e2e-metrics: build
+	scripts/e2e-metrics.sh $(BIN)
+
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:
 	scripts/fuzz.sh $(FUZZTIME)
@@ -54,9 +58,15 @@ reliability:
 bench:
 	scripts/bench.sh
 
-## demo: real-terminal screenshot/GIF for the README (Xvfb + xterm + tmux)
-demo: build
+## demo: the README's pictures: the stills (pictures) and the GIF from a real
+## xterm (Xvfb + xterm + tmux)
+demo: pictures
 	scripts/demo.sh $(BIN)
+
+## pictures: the README's stills, drawn by the evidence pack's renderer
+## (headless Chromium), with their text captures in docs/img/*.txt
+pictures: build
+	scripts/pictures.sh $(BIN)
 
 cross:
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 $(GO) build -o /dev/null .

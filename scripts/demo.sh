@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Records the README's pictures from a real terminal: the binary runs in
+# Records the README's animation from a real terminal: the binary runs in
 # tmux, an xterm on a virtual X display shows it, and ImageMagick grabs the
 # xterm window at each step of a sandbox pairing. Writes docs/img/
-# unpaired.png, confirming.png, paired.png and tillpair-demo.gif.
+# tillpair-demo.gif. The stills (docs/img/*.png with their text captures)
+# come from the evidence renderer: scripts/pictures.sh (`make pictures`).
 # Usage: demo.sh [BIN]   (with no BIN it builds one into a temp dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,9 @@ export LC_ALL=C.UTF-8
 COLS=${DEMO_COLS:-100} ROWS=${DEMO_ROWS:-30}
 FONT=${DEMO_FONT:-DejaVu Sans Mono} FONT_SIZE=${DEMO_FONT_SIZE:-12}
 OUT=docs/img
+
+NAME=demo
+. scripts/lib/common.sh
 
 # --- tools ------------------------------------------------------------------
 # `convert` may be a stand-in that only turns a PNG into a picture; the GIF
@@ -22,19 +26,8 @@ command -v Xvfb >/dev/null || missing+=(xvfb)
 command -v xterm >/dev/null || missing+=(xterm)
 have_magick || missing+=(imagemagick)
 fc-list 2>/dev/null | grep -qi "$FONT" || missing+=(fonts-dejavu-core)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "demo: installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "demo: needs ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root" >&2
-    exit 2
-  fi
-fi
+install_or_exit "${missing[@]}"
 
-NAME=demo
 . scripts/lib/tmux.sh
 # The RGB feature passes the app's true colour through to xterm.
 tmux_setup "set -as terminal-features ',xterm*:RGB'"
@@ -81,28 +74,27 @@ WIN=$(cat "$work/winid")
 for _ in $(seq 100); do [ "$(t list-clients -t "$S" | wc -l)" -ge 1 ] && break; sleep 0.05; done
 
 n=0
-# shot REGEX [NAME]: once REGEX is on screen, grab a GIF frame (and keep it
-# as docs/img/NAME.png). The short settle lets xterm finish painting.
+# shot REGEX: once REGEX is on screen, grab a GIF frame. The short settle
+# lets xterm finish painting.
 shot() {
   wait_re "$1"
   sleep 0.4
   n=$((n + 1))
   local f; f=$(printf '%s/frame%02d.png' "$work" "$n")
   import -silent -window "$WIN" "$f"
-  [ -z "${2:-}" ] || convert "$f" -strip "$OUT/$2.png"
 }
 
 # --- the pairing, step by step --------------------------------------------------
-shot '│ Terminal [0-9]+' unpaired
+shot '│ Terminal [0-9]+'
 keys C-p
 shot '│ [0-9]{3} [0-9]{3} '
 code=$(screen | grep -oE '│ [0-9]{3} [0-9]{3} ' | head -n1 | tr -dc 0-9)
 text "$code"
 shot "Pairing Code +$code"
 keys Enter
-shot 'Check the terminal shows the same code' confirming
+shot 'Check the terminal shows the same code'
 keys C-o
-shot 'Pairing successful' paired
+shot 'Pairing successful'
 keys q
 expect_exit 0
 
@@ -111,6 +103,4 @@ expect_exit 0
 frames=("$work"/frame*.png)
 convert -delay 120 "${frames[@]:0:${#frames[@]}-1}" -delay 300 "${frames[-1]}" \
   -loop 0 +dither -colors 64 -layers OptimizePlus "$OUT/tillpair-demo.gif"
-for f in "$OUT"/unpaired.png "$OUT"/confirming.png "$OUT"/paired.png "$OUT"/tillpair-demo.gif; do
-  printf 'demo: %-28s %s bytes\n' "$f" "$(stat -c %s "$f")"
-done
+printf 'demo: %-28s %s bytes\n' "$OUT/tillpair-demo.gif" "$(stat -c %s "$OUT/tillpair-demo.gif")"

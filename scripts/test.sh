@@ -48,6 +48,24 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
+# The evidence suite renders the report and its pictures in Debian's
+# Chromium with a monospace font that has box drawing. It is large, so it is
+# installed on its own: a failure here only skips that suite.
+chromium_missing="chromium not installed"
+browser_pkgs=()
+command -v chromium >/dev/null || browser_pkgs+=(chromium)
+fc-list 2>/dev/null | grep -qi "DejaVu Sans Mono" || browser_pkgs+=(fonts-dejavu-core)
+if [ ${#browser_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing ${browser_pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${browser_pkgs[@]}"; } >/dev/null \
+      || chromium_missing="apt-get install ${browser_pkgs[*]} failed"
+  else
+    chromium_missing="chromium not installed and not root: cannot apt-get install it"
+  fi
+fi
+
 # --- static checks ---------------------------------------------------------
 check_fmt() {
   local out; out=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
@@ -99,6 +117,49 @@ else
   record skip e2e-cli "curl/jq not installed"
   record skip e2e-curl "curl/jq not installed"
   record skip e2e-curl-sumup "curl/jq not installed"
+fi
+
+# --- the certification pack in a real browser -----------------------------------
+evidence() {
+  TILLPAIR_EVIDENCE_CHROMIUM=1 $GO test -count=1 -run 'Pictures' ./internal/certify/evidence/ && scripts/e2e-evidence.sh
+}
+if command -v chromium >/dev/null; then
+  suite evidence evidence
+else
+  record skip evidence "$chromium_missing"
+fi
+
+# --- fleet health: tillpair.prom through a real node_exporter, promtool -------
+# Debian's packages; their maintainer scripts start network services
+# (prometheus on :9090, node_exporter on :9100) on a machine running
+# systemd, so they are only installed automatically where it is not
+# (containers, CI).
+have_node_exporter() { command -v prometheus-node-exporter >/dev/null || command -v node_exporter >/dev/null; }
+metrics_pkgs=()
+have_node_exporter || metrics_pkgs+=(prometheus-node-exporter)
+command -v promtool >/dev/null || metrics_pkgs+=(prometheus)
+metrics_skip=
+if [ ${#metrics_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    metrics_skip="${metrics_pkgs[*]} not installed, and not root with apt-get to install them"
+  elif [ -d /run/systemd/system ]; then
+    metrics_skip="${metrics_pkgs[*]} not installed; not installed automatically because on a systemd machine the packages start network services — apt-get install --no-install-recommends ${metrics_pkgs[*]} to run it"
+  else
+    log "installing ${metrics_pkgs[*]}"
+    { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${metrics_pkgs[@]}" >/dev/null; } \
+      || metrics_skip="apt-get install ${metrics_pkgs[*]} failed"
+  fi
+fi
+if [ -z "$metrics_skip" ] && ! { have_node_exporter && command -v promtool >/dev/null; }; then
+  metrics_skip="node_exporter or promtool still missing after installing"
+fi
+if [ -z "$metrics_skip" ] && ! { command -v curl >/dev/null && command -v jq >/dev/null && command -v gnome-keyring-daemon >/dev/null && command -v dbus-run-session >/dev/null; }; then
+  metrics_skip="curl, jq or gnome-keyring/dbus-run-session not installed"
+fi
+if [ -z "$metrics_skip" ]; then
+  suite metrics scripts/e2e-metrics.sh
+else
+  record skip metrics "$metrics_skip"
 fi
 
 printf '\n==> summary\n'

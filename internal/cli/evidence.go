@@ -1,50 +1,62 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tillpair/tillpair/internal/certify/demo"
 	"github.com/tillpair/tillpair/internal/certify/evidence"
+	"github.com/tillpair/tillpair/internal/sandbox"
 )
 
 func newEvidenceCmd(e *env) *cobra.Command {
 	var (
-		o     evidence.Options
-		force bool
+		o         evidence.Options
+		force     bool
+		credsFile string
 	)
 	cmd := &cobra.Command{
 		Use:   "evidence --out DIR",
-		Short: "Write a certification evidence pack: screenshots, requirement index, request logs",
+		Short: "Write a certification evidence pack: an HTML report, screenshots, request logs",
 		Long: `evidence plays the demo's certification scenarios with no terminal and writes
-an evidence pack to DIR: screens/ (one screenshot per screen state, plain text
-and ANSI), index.md (each pairing requirement of the provider linked to the
-screenshots that show it) and requests/ (each scenario's sandbox request log,
-secrets redacted). Two runs write identical files apart from index.md's
-"Generated:" line. One pack holds one provider: --provider sci (the default,
-mx51's checklist), smartconnect or helcim.
+an evidence pack to DIR for every provider, or the one --provider names:
+index.html (the report a certifier opens in a browser: each requirement with
+its mark and the screens that show it, every screen in colour beside the
+requests its step made, the build, date, size and seed), index.md, and per
+provider <id>/index.md, <id>/screens/ (each screen as text, ANSI and PNG) and
+<id>/requests/ (each scenario's sandbox request log, secrets redacted). Two
+runs write identical captures and logs. The PNGs need Chromium or Chrome
+(--chromium); without one the rest is written and the pictures are skipped
+with the reason. See docs/evidence.md.
 
 DIR must be new, empty or a previous evidence pack; --force replaces anything.`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (err error) {
 			if o.Out == "" {
 				return usagef("--out DIR is required, e.g. tillpair evidence --out ./evidence")
 			}
 			if o.Width < 60 || o.Height < 20 {
 				return usagef("--width %d --height %d is below the minimum 60×20", o.Width, o.Height)
 			}
-			if _, err := demo.ScriptFor(o.Provider); err != nil {
+			if _, err := evidence.Select(o.Provider); err != nil {
+				return usageError{err}
+			}
+			if o.Credentials, err = readSandboxCredentials(credsFile); err != nil {
 				return usageError{err}
 			}
 			if err := checkOutWritable(o.Out); err != nil {
 				return err
 			}
 			o.Force = force
+			o.Build = fmt.Sprintf("tillpair %s (%s, %s/%s)", e.build.version(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 			if e.clock != nil {
 				o.Now = e.clock.Now
 			}
@@ -55,14 +67,24 @@ DIR must be new, empty or a previous evidence pack; --force replaces anything.`,
 			if err != nil {
 				return err
 			}
-			_, err = fmt.Fprintf(e.stdout, "Wrote %d screenshots for %d scenarios to %s (open %s)\n",
-				res.Shots, res.Scenarios, res.Dir, filepath.Join(res.Dir, "index.md"))
+			pictures := fmt.Sprintf("%d pictures", res.PNGs)
+			if res.PicturesSkipped != "" {
+				pictures = "pictures skipped: " + res.PicturesSkipped
+			}
+			_, err = fmt.Fprintf(e.stdout, "Wrote %d screenshots for %d scenarios of %s to %s (%s); open %s\n",
+				res.Shots, res.Scenarios, strings.Join(res.Providers, ", "), res.Dir, pictures, filepath.Join(res.Dir, "index.html"))
 			return err
 		},
 	}
 	cmd.Flags().StringVar(&o.Out, "out", "", "directory for the pack (required)")
 	cmd.Flags().BoolVar(&force, "force", false, "replace DIR even if it is not an evidence pack")
-	cmd.Flags().StringVar(&o.Provider, "provider", "sci", "provider whose scenarios to play: sci, smartconnect or helcim")
+	cmd.Flags().StringVar(&o.Provider, "provider", evidence.AllProviders, "provider whose scenarios to play: "+demo.ProviderList("or")+", or all")
+	cmd.Flags().BoolVar(&o.Pictures.On, "pictures", true, "make a PNG of every screen with headless Chromium (--pictures=false skips them)")
+	cmd.Flags().StringVar(&o.Pictures.Chromium, "chromium", "", "Chromium or Chrome to make the pictures with (default: chromium, google-chrome … on PATH)")
+	// For tests: plant these credentials (JSON, as `tillpair sandbox` prints
+	// them) in the sandbox and prove no file of the pack holds them.
+	cmd.Flags().StringVar(&credsFile, "sandbox-credentials", "", "JSON file of credentials for the sandbox to accept")
+	_ = cmd.Flags().MarkHidden("sandbox-credentials")
 	cmd.Flags().IntVar(&o.Width, "width", 80, "screen width in columns")
 	cmd.Flags().IntVar(&o.Height, "height", 24, "screen height in rows")
 	return cmd
@@ -115,4 +137,20 @@ func reason(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// readSandboxCredentials reads --sandbox-credentials ("" plants none).
+func readSandboxCredentials(path string) (sandbox.Credentials, error) {
+	if path == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--sandbox-credentials: %w", err)
+	}
+	var c sandbox.Credentials
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("--sandbox-credentials %s is not the sandbox's credentials JSON: %w", path, err)
+	}
+	return c, nil
 }

@@ -17,16 +17,50 @@ func TestEvidenceCommandWritesAPack(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	dir := filepath.Join(t.TempDir(), "pack")
-	res := runCLI(ctx, "", "evidence", "--out", dir)
+	res := runCLI(ctx, "", "evidence", "--out", dir, "--pictures=false")
 	if res.code != ExitOK {
 		t.Fatalf("evidence exited %d: %s", res.code, res.stderr)
 	}
-	if !strings.Contains(res.stdout, filepath.Join(dir, "index.md")) {
-		t.Errorf("stdout does not say where the pack is: %q", res.stdout)
+	for _, want := range []string{filepath.Join(dir, "index.html"), "sci, smartconnect, helcim", "pictures skipped: not asked for"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("stdout lacks %q: %q", want, res.stdout)
+		}
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "index.md"))
+	b, err := os.ReadFile(filepath.Join(dir, "sci", "index.md"))
 	if err != nil || !strings.Contains(string(b), "SCIPAIRING07") {
-		t.Fatalf("index.md: %v\n%s", err, b)
+		t.Fatalf("sci/index.md: %v\n%s", err, b)
+	}
+	b, err = os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil || !strings.Contains(string(b), "tillpair test (") {
+		t.Errorf("index.html does not name the build: %v", err)
+	}
+}
+
+// Without a browser the pack is written all the same, and both stdout and
+// the report say the pictures were skipped and why.
+func TestEvidenceCommandWithoutChromium(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	dir := filepath.Join(t.TempDir(), "pack")
+	missing := filepath.Join(t.TempDir(), "no-chromium")
+	res := runCLI(ctx, "", "evidence", "--provider", "helcim", "--out", dir, "--chromium", missing)
+	if res.code != ExitOK {
+		t.Fatalf("evidence exited %d: %s", res.code, res.stderr)
+	}
+	for _, want := range []string{"pictures skipped: the browser " + missing + " cannot be run", "--chromium"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("stdout lacks %q: %q", want, res.stdout)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil || !strings.Contains(string(b), "skipped — the browser "+missing) {
+		t.Errorf("index.html does not say the pictures were skipped: %v", err)
+	}
+	if pngs, _ := filepath.Glob(filepath.Join(dir, "*", "screens", "*.png")); len(pngs) != 0 {
+		t.Errorf("pictures were made: %v", pngs)
+	}
+	if txts, _ := filepath.Glob(filepath.Join(dir, "helcim", "screens", "*.txt")); len(txts) < 10 {
+		t.Errorf("only %d text captures", len(txts))
 	}
 }
 
@@ -60,13 +94,16 @@ func TestEvidenceCommandProviderPacks(t *testing.T) {
 	} {
 		t.Run(prov, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "pack")
-			res := runCLI(ctx, "", "evidence", "--provider", prov, "--out", dir)
+			res := runCLI(ctx, "", "evidence", "--provider", prov, "--out", dir, "--pictures=false")
 			if res.code != ExitOK {
 				t.Fatalf("evidence --provider %s exited %d: %s", prov, res.code, res.stderr)
 			}
-			b, err := os.ReadFile(filepath.Join(dir, "index.md"))
+			b, err := os.ReadFile(filepath.Join(dir, prov, "index.md"))
 			if err != nil {
 				t.Fatal(err)
+			}
+			if others, _ := filepath.Glob(filepath.Join(dir, "sci")); len(others) != 0 {
+				t.Errorf("--provider %s wrote SCI's scenarios too", prov)
 			}
 			for _, w := range want {
 				if !strings.Contains(string(b), w) {

@@ -37,8 +37,9 @@ type statusPairing struct {
 
 func newStatusCmd(e *env) *cobra.Command {
 	var asJSON, noCheck bool
+	var m metricsOut
 	cmd := &cobra.Command{
-		Use:   "status [--json] [--no-check]",
+		Use:   "status [--json | --format openmetrics | --textfile DIR] [--no-check]",
 		Short: "List pairings, checking each one live",
 		Long: `List this register's pairings. Each is checked live with its provider (SCI
 pairing-info, SmartConnect Terminal.GetStatus, Helcim ping) unless --no-check
@@ -64,18 +65,28 @@ refused the check (credentials, signature, …); 5 network, timeout, server erro
 or terminal not listening (try again later).
 
 With --no-check the exit code reflects the stored statuses: 0 at least one is
-stored as active; 3 none is (or there are no pairings); 6 records store.`,
+stored as active; 3 none is (or there are no pairings); 6 records store.
+
+Fleet health (docs/fleet-health.md): --format openmetrics prints the live
+checks as Prometheus metrics, one series per pairing; --textfile DIR writes
+them to DIR/tillpair.prom, replaced whole, for node_exporter's or
+windows_exporter's textfile collector, even when checks fail. Exit codes as
+above; 2 when DIR cannot be written.`,
 		Args: noArgs,
-		RunE: func(*cobra.Command, []string) error { return runStatus(e, asJSON, noCheck) },
+		RunE: func(*cobra.Command, []string) error { return runStatus(e, asJSON, noCheck, &m) },
 	}
 	// Use lists the flags already: no "[flags]" after them.
 	cmd.DisableFlagsInUseLine = true
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the pairings as JSON")
 	cmd.Flags().BoolVar(&noCheck, "no-check", false, "show the stored statuses without checking live")
+	m.addFlags(cmd.Flags())
 	return cmd
 }
 
-func runStatus(e *env, asJSON, noCheck bool) error {
+func runStatus(e *env, asJSON, noCheck bool, m *metricsOut) error {
+	if err := m.validate(asJSON, noCheck); err != nil {
+		return err
+	}
 	rt, done, err := e.openRecordsRuntime()
 	if err != nil {
 		return err
@@ -97,9 +108,14 @@ func runStatus(e *env, asJSON, noCheck bool) error {
 		stampAnswered(results, e.now())
 	}
 
-	if asJSON {
+	switch {
+	case m.on():
+		if err = m.write(e, results); err == nil {
+			printProblems(e, results)
+		}
+	case asJSON:
 		err = printStatusJSON(e, results)
-	} else {
+	default:
 		err = printStatusTable(e, results)
 	}
 	if err != nil {
@@ -319,6 +335,12 @@ func printStatusTable(e *env, results []pairing.CheckResult) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	printProblems(e, results)
+	return nil
+}
+
+// printProblems says on stderr why each failed check failed.
+func printProblems(e *env, results []pairing.CheckResult) {
 	for _, r := range results {
 		if r.Err == nil {
 			continue
@@ -326,7 +348,6 @@ func printStatusTable(e *env, results []pairing.CheckResult) error {
 		msg, _ := checkProblem(r)
 		fmt.Fprintf(e.stderr, "%s: %s\n", r.Pairing.ID, msg)
 	}
-	return nil
 }
 
 // kindNotConfirmed is check_error_kind for a pairing awaiting

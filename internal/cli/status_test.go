@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
@@ -168,21 +171,29 @@ func TestCLIServerErrorsAreTransient(t *testing.T) {
 	}
 }
 
-func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
+// pairedHelcim is a Helcim world with its token set and its device
+// paired; it returns the device code (the pairing id).
+func pairedHelcim(t *testing.T) (*sandbox.Sandbox, sandbox.Terminal, string) {
+	t.Helper()
 	sb, term := newHelcimCLIWorld(t)
 	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", sb.Info().Credential("helcim_api_token"))
-	ctx := context.Background()
 	shown, err := sb.StartPairing(term.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := runCLI(ctx, "", "pair", "--provider", "helcim", "--code", shown.PairingCode); r.code != ExitOK {
+	if r := runCLI(context.Background(), "", "pair", "--provider", "helcim", "--code", shown.PairingCode); r.code != ExitOK {
 		t.Fatalf("pair: exit %d %q", r.code, r.stderr)
 	}
+	return sb, term, shown.PairingCode
+}
+
+func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
+	sb, term, code := pairedHelcim(t)
+	ctx := context.Background()
 	if err := sb.SetFault(sandbox.Fault{Provider: providers.Helcim, Route: helcim.RoutePing, Status: 500}); err != nil {
 		t.Fatal(err)
 	}
-	r := runCLI(ctx, "", "test", shown.PairingCode)
+	r := runCLI(ctx, "", "test", code)
 	line := strings.TrimSpace(r.stderr)
 	want := "tillpair: Helcim had a server problem (injected fault: status 500 on helcim ping, HTTP 500). Try again in a few minutes."
 	if r.code != ExitNetwork || line != want {
@@ -357,4 +368,211 @@ func recordHelcimPairing(t *testing.T, dir, code string) string {
 		t.Fatal(err)
 	}
 	return recs.Path()
+}
+
+// metricFamilies parses status's metrics output (either format).
+func metricFamilies(t *testing.T, out string) map[string]*dto.MetricFamily {
+	t.Helper()
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	mfs, err := p.TextToMetricFamilies(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("metrics do not parse: %v\n%s", err, out)
+	}
+	return mfs
+}
+
+// sampleOf is the value of the named family's one series for pairing id
+// (ok false when there is none), with the series' labels.
+func sampleOf(mfs map[string]*dto.MetricFamily, name, id string) (v float64, labels map[string]string, ok bool) {
+	for _, m := range mfs[name].GetMetric() {
+		ls := map[string]string{}
+		for _, l := range m.GetLabel() {
+			ls[l.GetName()] = l.GetValue()
+		}
+		if ls["pairing_id"] == id {
+			return m.GetGauge().GetValue(), ls, true
+		}
+	}
+	return 0, nil, false
+}
+
+// status --format and --textfile through a pairing's life on the sandbox:
+// awaiting confirmation, active, the till offline (still paired, check
+// failed: network), and unpaired on the terminal (up 0, check answered).
+// The exit codes stay status's own, and the textfile is written each time.
+func TestCLIStatusMetrics(t *testing.T) {
+	w := newCLIWorld(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	textfile := filepath.Join(dir, "tillpair.prom")
+	// No pairings yet: exit 3, and a textfile that says only which
+	// tillpair wrote it.
+	if r := runCLI(ctx, "", "status", "--textfile", dir); r.code != ExitNoPairing {
+		t.Errorf("no pairings: exit %d %q", r.code, r.stderr)
+	}
+	if data, err := os.ReadFile(textfile); err != nil || strings.Contains(string(data), "tillpair_pairing_") || !strings.Contains(string(data), `tillpair_build_info{goversion="go`) {
+		t.Errorf("textfile without pairings (%v):\n%s", err, data)
+	}
+	id := w.pairSCI(t, false)
+	info := w.sb.Info()
+
+	type want struct {
+		exit                  int
+		up, awaiting, success float64
+		kind                  string // "" no tillpair_pairing_check_error series
+	}
+	check := func(t *testing.T, r result, mfs map[string]*dto.MetricFamily, w want) {
+		t.Helper()
+		if r.code != w.exit {
+			t.Errorf("exit %d, want %d; stderr %q", r.code, w.exit, r.stderr)
+		}
+		for name, v := range map[string]float64{"tillpair_pairing_up": w.up, "tillpair_pairing_awaiting_confirmation": w.awaiting, "tillpair_pairing_check_success": w.success} {
+			if got, _, ok := sampleOf(mfs, name, id); !ok || got != v {
+				t.Errorf("%s = %v (present %v), want %v", name, got, ok, v)
+			}
+		}
+		_, ls, ok := sampleOf(mfs, "tillpair_pairing_check_error", id)
+		if (w.kind != "") != ok || ls["kind"] != w.kind {
+			t.Errorf("check error kind %q (present %v), want %q", ls["kind"], ok, w.kind)
+		}
+		if _, ls, ok := sampleOf(mfs, "tillpair_pairing_up", id); !ok || ls["provider"] != "sci" || ls["tid"] == "" {
+			t.Errorf("labels %v", ls)
+		}
+		if v, _, ok := sampleOf(mfs, "tillpair_pairing_check_duration_seconds", id); !ok || v <= 0 {
+			t.Errorf("check duration %v (present %v)", v, ok)
+		}
+		if v := mfs["tillpair_build_info"].GetMetric(); len(v) != 1 || v[0].GetGauge().GetValue() != 1 {
+			t.Errorf("build info %v", v)
+		}
+	}
+	textfileRun := func(t *testing.T) (result, map[string]*dto.MetricFamily) {
+		t.Helper()
+		r := runCLI(ctx, "", "status", "--textfile", dir)
+		if r.stdout != "" {
+			t.Errorf("--textfile printed %q", r.stdout)
+		}
+		data, err := os.ReadFile(textfile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{info.Credential("sci_api_key"), info.Credential("sci_signing_secret_part_a")} {
+			if strings.Contains(string(data), secret) {
+				t.Fatalf("a credential is in the textfile:\n%s", data)
+			}
+		}
+		return r, metricFamilies(t, string(data))
+	}
+
+	t.Run("awaiting confirmation", func(t *testing.T) {
+		r := runCLI(ctx, "", "status", "--format", "openmetrics")
+		if !strings.HasSuffix(r.stdout, "# EOF\n") {
+			t.Errorf("not OpenMetrics:\n%s", r.stdout)
+		}
+		check(t, r, metricFamilies(t, r.stdout), want{exit: ExitNoPairing, awaiting: 1, success: 1})
+		term, err := w.sb.Terminal(w.term)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(r.stdout, term.ConfirmationCode) {
+			t.Errorf("the confirmation code %s is in the metrics", term.ConfirmationCode)
+		}
+	})
+	t.Run("active", func(t *testing.T) {
+		if _, err := w.sb.Confirm(w.term); err != nil {
+			t.Fatal(err)
+		}
+		before := time.Now()
+		r, mfs := textfileRun(t)
+		check(t, r, mfs, want{exit: ExitOK, up: 1, success: 1})
+		if v, _, _ := sampleOf(mfs, "tillpair_pairing_last_check_success_timestamp_seconds", id); v < float64(before.Unix()) {
+			t.Errorf("last success %v, before %v", v, before.Unix())
+		}
+		if fi, err := os.Stat(textfile); err != nil || fi.Mode().Perm() != 0o644 {
+			t.Errorf("textfile mode %v %v", fi.Mode(), err)
+		}
+	})
+	t.Run("network down", func(t *testing.T) {
+		w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sci.RoutePairingInfo, Reset: true})
+		r, mfs := textfileRun(t)
+		check(t, r, mfs, want{exit: ExitNetwork, up: 1, success: 0, kind: "network"})
+		if !strings.Contains(r.stderr, id+": ") {
+			t.Errorf("stderr does not say why: %q", r.stderr)
+		}
+	})
+	t.Run("unpaired on the terminal", func(t *testing.T) {
+		if _, err := w.sb.UnpairFromTerminal(w.term); err != nil {
+			t.Fatal(err)
+		}
+		r, mfs := textfileRun(t)
+		check(t, r, mfs, want{exit: ExitNoPairing, up: 0, success: 1})
+	})
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the textfile dir holds %v", entries)
+	}
+}
+
+// Bad flags and an unusable directory are refused before any terminal is
+// asked anything.
+func TestCLIStatusMetricsUsage(t *testing.T) {
+	w := newCLIWorld(t)
+	w.pairSCI(t, true)
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	readOnly := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(readOnly, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--format", "json"}, "--format openmetrics"},
+		{[]string{"--format", "openmetrics", "--json"}, "give one of them"},
+		{[]string{"--format", "openmetrics", "--textfile", t.TempDir()}, "give one of them"},
+		{[]string{"--textfile", t.TempDir(), "--no-check"}, "drop --no-check"},
+		{[]string{"--textfile", filepath.Join(t.TempDir(), "missing")}, "it does not exist"},
+		{[]string{"--textfile", file}, "not a directory"},
+	}
+	if os.Geteuid() != 0 { // root writes anywhere
+		cases = append(cases, struct {
+			args []string
+			want string
+		}{[]string{"--textfile", readOnly}, "nothing can be created in it"})
+	}
+	before := w.sb.RequestCount(providers.SCI, sci.RoutePairingInfo)
+	for _, tc := range cases {
+		r := runCLI(context.Background(), "", append([]string{"status"}, tc.args...)...)
+		if r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) || r.stdout != "" {
+			t.Errorf("%v: exit %d %q %q", tc.args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if n := w.sb.RequestCount(providers.SCI, sci.RoutePairingInfo); n != before {
+		t.Errorf("%d checks were sent", n-before)
+	}
+}
+
+// A Helcim device that does not answer its ping is reported offline; one
+// that answers is not reported either way (the adapter in package metrics
+// knows only "did not answer" until checks carry terminal health).
+func TestCLIStatusMetricsTerminalOffline(t *testing.T) {
+	sb, term, id := pairedHelcim(t)
+	ctx := context.Background()
+	r := runCLI(ctx, "", "status", "--format", "prometheus")
+	mfs := metricFamilies(t, r.stdout)
+	if _, _, ok := sampleOf(mfs, "tillpair_terminal_online", id); r.code != ExitOK || ok {
+		t.Errorf("answering device: exit %d, online reported %v\n%s", r.code, ok, r.stdout)
+	}
+	if _, err := sb.Sleep(term.ID); err != nil {
+		t.Fatal(err)
+	}
+	r = runCLI(ctx, "", "status", "--format", "prometheus")
+	mfs = metricFamilies(t, r.stdout)
+	online, _, ok := sampleOf(mfs, "tillpair_terminal_online", id)
+	up, _, _ := sampleOf(mfs, "tillpair_pairing_up", id)
+	_, ls, _ := sampleOf(mfs, "tillpair_pairing_check_error", id)
+	if r.code != ExitNetwork || !ok || online != 0 || up != 1 || ls["kind"] != "not_listening" || ls["provider"] != "helcim" {
+		t.Errorf("asleep: exit %d online %v (%v) up %v kind %q\n%s", r.code, online, ok, up, ls["kind"], r.stdout)
+	}
 }

@@ -118,7 +118,7 @@ func (s *Service) Test(ctx context.Context, pairingID string) (providers.Pairing
 }
 
 // check runs one live check and records its outcome.
-func (s *Service) check(ctx context.Context, rec providers.Pairing) CheckResult {
+func (s *Service) check(ctx context.Context, rec providers.Pairing) (res CheckResult) {
 	log := s.log.With("provider", rec.Provider, "pairing_id", rec.ID)
 	prov, ok := s.Provider(rec.Provider)
 	if !ok {
@@ -128,8 +128,10 @@ func (s *Service) check(ctx context.Context, rec providers.Pairing) CheckResult 
 	if err != nil {
 		return CheckResult{Pairing: rec, Err: err}
 	}
+	start := s.clock.Now()
 	st, err := prov.Check(ctx, s.checkTarget(rec), secret)
 	now := s.clock.Now()
+	defer func() { res.Duration = now.Sub(start) }()
 	switch {
 	case err == nil && st == providers.StatusActive:
 		updated, uerr := s.updateRecord(rec, func(p *providers.Pairing) {

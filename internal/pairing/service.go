@@ -69,6 +69,9 @@ type CheckResult struct {
 	// Err is the check's failure, if any (network failures leave the status
 	// as it was; they never mean "unpaired").
 	Err error
+	// Duration is how long the provider took to answer the check (or to
+	// fail); 0 when no check was sent (no client or secret for it).
+	Duration time.Duration
 }
 
 // Defaults for Config's zero values.

@@ -387,6 +387,37 @@ func TestRefresh(t *testing.T) {
 	}
 }
 
+// slowCheck answers as its fake does, after took on the fake clock.
+type slowCheck struct {
+	*fakeProvider
+	clock *clockwork.FakeClock
+	took  time.Duration
+}
+
+func (p slowCheck) Check(ctx context.Context, pr providers.Pairing, s providers.Secret) (providers.Status, error) {
+	p.clock.Advance(p.took)
+	return p.fakeProvider.Check(ctx, pr, s)
+}
+
+// A check result says how long the provider took (fleet health exports
+// it), and 0 when no check could be sent.
+func TestRefreshReportsTheCheckDuration(t *testing.T) {
+	f := newFixture(t, nil)
+	p := f.pair(t, "111111", "")
+	svc := New(Config{Providers: []providers.Provider{slowCheck{f.fake, f.clock, 1500 * time.Millisecond}}, Secrets: f.secrets, Records: f.records, Clock: f.clock})
+	res, err := svc.Refresh(context.Background())
+	if err != nil || len(res) != 1 || res[0].Err != nil || res[0].Duration != 1500*time.Millisecond {
+		t.Fatalf("Refresh = %+v, %v", res, err)
+	}
+	if err := f.secrets.Delete(secretItem(p)); err != nil {
+		t.Fatal(err)
+	}
+	res, err = svc.Refresh(context.Background())
+	if err != nil || len(res) != 1 || providers.KindOf(res[0].Err) != providers.KindConfig || res[0].Duration != 0 {
+		t.Errorf("Refresh without the secret = %+v, %v", res, err)
+	}
+}
+
 type perID struct {
 	*fakeProvider
 	answers map[string]checkAnswer

@@ -26,6 +26,21 @@ private_home() {
   mkdir -p "$HOME"
 }
 
+# install_or_exit PKG...: installs the Debian packages a script needs with
+# apt-get when run as root (no recommends); otherwise says how and exits 2.
+install_or_exit() {
+  [ $# -gt 0 ] || return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "$NAME: installing $*"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  else
+    echo "$NAME: needs $*; install them (apt-get install $*) or run as root" >&2
+    exit 2
+  fi
+}
+
 # start_sandbox: runs "$BIN sandbox" in the background with its JSON line
 # in $work/sandbox.json (SANDBOX_PID is its process; the caller's clean-up
 # kills it) and waits for the line, up to 30 s, far from any cost.

@@ -25,7 +25,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
-	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/ui"
 )
 
@@ -48,6 +47,9 @@ type Shot struct {
 	Step          Step
 	Inner         string // the app's view
 	Outer         string // caption bar and app
+	// Requests is how many requests the scenario had made when the step
+	// settled: ScenarioDone.Log[:Requests] came before this screen.
+	Requests int
 }
 
 // ScenarioDone reports a scenario's requests once its last step settled.
@@ -71,6 +73,9 @@ type Options struct {
 	Context       context.Context
 	OnShot        func(Shot)
 	OnScenario    func(ScenarioDone)
+	// Credentials, when set, are planted as the sandbox's (and so the
+	// app's) credentials, so a test can prove they never reach a capture.
+	Credentials sandbox.Credentials
 }
 
 // Player is the demo's tea.Model.
@@ -116,19 +121,6 @@ type (
 	feedMsg  struct{ gen, token int }
 	dwellMsg struct{ token int }
 )
-
-// ScriptFor is the script of a provider.
-func ScriptFor(provider string) (Script, error) {
-	switch provider {
-	case "", providers.SCI:
-		return SCIScript(), nil
-	case providers.SmartConnect:
-		return SmartConnectScript(), nil
-	case providers.Helcim:
-		return HelcimScript(), nil
-	}
-	return Script{}, fmt.Errorf("no demo for provider %q; use sci, smartconnect or helcim", provider)
-}
 
 // New builds a player for the provider's script.
 func New(o Options) (*Player, error) {
@@ -266,7 +258,7 @@ func (p *Player) begin(pos Position, fresh bool) tea.Cmd {
 	var cmds []tea.Cmd
 	if fresh || p.sess == nil || (pos.Step == 0 && p.scenario().Fresh) {
 		p.closeSession()
-		s, err := newSession(p.ctx, p.script.Provider)
+		s, err := newSession(p.ctx, p.script.Provider, p.o.Credentials)
 		if err != nil {
 			return p.fail(err)
 		}
@@ -363,7 +355,7 @@ func (p *Player) settle() tea.Cmd {
 	if !p.step().Setup && p.o.OnShot != nil && p.ff == nil {
 		p.shots++
 		p.o.OnShot(Shot{N: p.shots, ScenarioIndex: p.pos.Scenario, Scenario: p.scenario(), Step: p.step(),
-			Inner: p.sess.Model.View(), Outer: p.View()})
+			Inner: p.sess.Model.View(), Outer: p.View(), Requests: p.sess.LogLen() - p.logStart})
 	}
 	last := p.pos.Step == len(p.scenario().Steps)-1
 	if last && p.o.OnScenario != nil && p.ff == nil {

@@ -1,7 +1,5 @@
 package demo
 
-import "github.com/tillpair/tillpair/providers"
-
 // Requirement keys for SmartConnect and Helcim. These providers have no
 // published checklist IDs, so the requirements are named in plain words
 // after reference/providers.md §4.3 (states) and §4.4 (error lines).
@@ -18,30 +16,20 @@ const (
 	ReqSCErrOffline     = "sc-error-offline"
 	ReqSCErrNotPaired   = "sc-error-not-paired"
 
-	ReqHCCodeEntry    = "helcim-code-entry"
-	ReqHCNormalised   = "helcim-code-normalised"
-	ReqHCSaved        = "helcim-saved"
-	ReqHCPingShown    = "helcim-ping-shown"
-	ReqHCTest         = "helcim-test"
-	ReqHCTokenHidden  = "helcim-token-hidden"
-	ReqHCUnpairSteps  = "helcim-unpair-on-terminal"
-	ReqHCForget       = "helcim-forget"
-	ReqHCErrNotFound  = "helcim-error-not-found"
-	ReqHCErrNotListen = "helcim-error-not-listening"
-	ReqHCErrRateLimit = "helcim-error-rate-limited"
+	ReqHCCodeEntry     = "helcim-code-entry"
+	ReqHCNormalised    = "helcim-code-normalised"
+	ReqHCSaved         = "helcim-saved"
+	ReqHCPingShown     = "helcim-ping-shown"
+	ReqHCTest          = "helcim-test"
+	ReqHCTokenHidden   = "helcim-token-hidden"
+	ReqHCUnpairSteps   = "helcim-unpair-on-terminal"
+	ReqHCForget        = "helcim-forget"
+	ReqHCErrNotFound   = "helcim-error-not-found"
+	ReqHCErrNotListen  = "helcim-error-not-listening"
+	ReqHCErrRateLimit  = "helcim-error-rate-limited"
+	ReqHCErrToken      = "helcim-error-token"
+	ReqHCErrPermission = "helcim-error-permission"
 )
-
-// RequirementsFor is the requirement list of a provider's evidence pack,
-// in the index's order ("" is SCI).
-func RequirementsFor(provider string) []Requirement {
-	switch provider {
-	case providers.SmartConnect:
-		return smartConnectRequirements()
-	case providers.Helcim:
-		return helcimRequirements()
-	}
-	return Requirements()
-}
 
 func smartConnectRequirements() []Requirement {
 	return []Requirement{
@@ -72,5 +60,7 @@ func helcimRequirements() []Requirement {
 		{ReqHCErrNotFound, "§4.3, §4.4", `Error line (404): "Device code not found on this Helcim account"`},
 		{ReqHCErrNotListen, "§4.3, §4.4", "Error line (409): the terminal is not listening — wake it"},
 		{ReqHCErrRateLimit, "§3.6, §4.4", "Error line (429): too many requests — wait a minute"},
+		{ReqHCErrToken, "§3.4, §4.3, §4.4", "Error line (401): the API token is missing or invalid, with how to set it"},
+		{ReqHCErrPermission, "§3.4, §4.3, §4.4", "Error line (403): the API token is refused or lacks permission, with the permission it needs"},
 	}
 }

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -21,11 +22,20 @@ const (
 	hcNotFoundText  = "Device code not found on this Helcim account"
 	hcNotListenText = "The terminal is not listening"
 	hcRateLimitText = "Too many requests — wait a minute"
+	hcTokenText     = "The Helcim API token is missing or invalid"
+	hcForbiddenText = "The Helcim API token lacks permission"
 	hcStandalone    = "switch it back to standalone mode"
 	// hcPingShown is how long a device shows a ping (the sandbox's 10 s),
 	// with a margin.
 	hcPingShown = 11 * time.Second
 )
+
+func helcimCertification() Certification {
+	return Certification{Provider: providers.Helcim, Script: HelcimScript, Requirements: helcimRequirements,
+		Source: "Helcim publishes no certification checklist IDs: the requirements below are the states tillpair shows " +
+			"and the error messages it gives, in plain words. " + referenceNote + ": §4.3 the proposed screen states, " +
+			"§4.4 the error-to-message table, §4.5 the pain points users reported and §3.x Helcim's API."}
+}
 
 // HelcimScript is the walk-through for Helcim Payment Hardware: a device
 // code instead of a pairing, checked by a ping the terminal shows, and
@@ -110,12 +120,15 @@ func HelcimScript() Script {
 				},
 				Until: showsAll(hcRateLimitText), Expect: "the rate-limit error", Shows: []string{ReqHCErrRateLimit},
 			},
-			{
-				Slug: "back", Caption: "Back to the device", Setup: true,
-				Do:     func(*Env) ([]tea.Msg, error) { return keys(tea.KeyEnter), nil },
-				Until:  func(e *Env, view string) bool { return e.Listed() && showsAll("✓ Paired")(e, view) },
-				Expect: "the paired screen, re-read",
-			},
+			hcBackStep(),
+		}},
+		{Slug: "token-rejected", Requirement: "Helcim · Error: API token missing, invalid or without permission", Steps: []Step{
+			hcAuthErrorStep("unauthorized", 401, "A token Helcim does not know: 401 (a sandbox fault), set a valid one",
+				hcTokenText, ReqHCErrToken),
+			hcBackStep(),
+			hcAuthErrorStep("forbidden", 403, "A token without General/Settings Read: 403 (a sandbox fault), give it the permission",
+				hcForbiddenText, ReqHCErrPermission),
+			hcBackStep(),
 		}},
 		{Slug: "forget", Requirement: "Helcim · Forget this device, unpair on it", Steps: []Step{
 			{
@@ -214,4 +227,27 @@ func otherDeviceCode(code string) string {
 	last := code[len(code)-1]
 	i := strings.IndexByte(chars, last)
 	return code[:len(code)-1] + string(chars[(i+1)%len(chars)])
+}
+
+// hcAuthErrorStep makes Helcim answer Test's ping once with status, which
+// the app words as text.
+func hcAuthErrorStep(slug string, status int, caption, text string, shows ...string) Step {
+	return Step{
+		Slug: slug, Caption: caption, Shows: shows,
+		Do: func(e *Env) ([]tea.Msg, error) {
+			err := e.Sandbox().SetFault(sandbox.Fault{Provider: providers.Helcim, Route: helcim.RoutePing, Status: status, Count: 1})
+			return runes("t"), err
+		},
+		Until: showsAll(text), Expect: fmt.Sprintf("the %d error", status),
+	}
+}
+
+// hcBackStep leaves an error for the paired screen.
+func hcBackStep() Step {
+	return Step{
+		Slug: "back", Caption: "Back to the device", Setup: true,
+		Do:     func(*Env) ([]tea.Msg, error) { return keys(tea.KeyEnter), nil },
+		Until:  func(e *Env, view string) bool { return e.Listed() && showsAll("✓ Paired")(e, view) },
+		Expect: "the paired screen, re-read",
+	}
 }

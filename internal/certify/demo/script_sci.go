@@ -22,6 +22,12 @@ const (
 	nickBack  = "Back Office"
 )
 
+func sciCertification() Certification {
+	return Certification{Provider: providers.SCI, Script: SCIScript, Requirements: Requirements,
+		Source: "From the mx51 SCI certification checklist. " + referenceNote + ": §4.1 the checklist mx51 documents " +
+			"(branding, pairing screen, security) and §4.2 the checklist IDs known from certification (SCIPAIRING…, SCIMULTI…, SCITX…)."}
+}
+
 // SCIScript is the certification walk-through for mx51 SCI, in the order a
 // certifier asks for it.
 func SCIScript() Script {

@@ -25,6 +25,13 @@ const (
 	scNotPairedText = "This register is not paired to a terminal"
 )
 
+func smartConnectCertification() Certification {
+	return Certification{Provider: providers.SmartConnect, Script: SmartConnectScript, Requirements: smartConnectRequirements,
+		Source: "Smartpay publishes no certification checklist IDs for SmartConnect: the requirements below are the states " +
+			"tillpair shows and the error messages it gives, in plain words. " + referenceNote + ": §4.3 the proposed " +
+			"screen states, §4.4 the error-to-message table, §4.5 the pain points users reported and §2.x SmartConnect's API."}
+}
+
 // SmartConnectScript is the walk-through for Smartpay SmartConnect: no
 // confirmation step, a register identity instead of credentials, a Test
 // that the terminal itself answers, and no unpair from the register.

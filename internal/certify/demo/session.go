@@ -38,13 +38,13 @@ type Session struct {
 }
 
 // newSession builds the sandbox runtime and the real root model on it.
-func newSession(parent context.Context, provider string) (*Session, error) {
+func newSession(parent context.Context, provider string, creds sandbox.Credentials) (*Session, error) {
 	ctx, cancel := context.WithCancel(parent)
 	s := &Session{Clock: NewStepClock(), cancel: cancel, delivered: map[string]int{}}
 	rt, err := app.Build(ctx, app.Options{
 		ForceSandbox: true,
 		Clock:        s.Clock,
-		Sandbox:      sandbox.Options{Seed: Seed, Clock: s.Clock, RequestLog: s.record},
+		Sandbox:      sandbox.Options{Seed: Seed, Clock: s.Clock, RequestLog: s.record, Credentials: creds},
 	})
 	if err != nil {
 		cancel()

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,16 +25,17 @@ import (
 // packProviders are the providers with an evidence pack.
 var packProviders = []string{providers.SCI, providers.SmartConnect, providers.Helcim}
 
+// runPack writes the pack of every provider, with no pictures.
 func runPack(t *testing.T, dir string, now time.Time) Result {
 	t.Helper()
-	return runProviderPack(t, dir, now, "")
+	return runOptions(t, Options{Out: dir, Now: func() time.Time { return now }})
 }
 
-func runProviderPack(t *testing.T, dir string, now time.Time, provider string) Result {
+func runOptions(t *testing.T, o Options) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	res, err := Run(ctx, Options{Out: dir, Provider: provider, Now: func() time.Time { return now }})
+	res, err := Run(ctx, o)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -58,11 +61,13 @@ func readPack(t *testing.T, dir string) map[string][]byte {
 	return out
 }
 
+// withoutTimestamp drops the lines holding the run's date (index.md's
+// "Generated: …" and index.html's).
 func withoutTimestamp(b []byte) (string, int) {
 	var keep []string
 	n := 0
 	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, TimestampPrefix) {
+		if strings.Contains(l, TimestampPrefix) {
 			n++
 			continue
 		}
@@ -71,19 +76,21 @@ func withoutTimestamp(b []byte) (string, int) {
 	return strings.Join(keep, "\n"), n
 }
 
+// Two runs of every provider with the same seed write the same bytes:
+// captures, logs, per-provider indexes, and the top index.md and
+// index.html but for their date line.
 func TestTwoRunsMatch(t *testing.T) {
-	for _, prov := range packProviders {
-		t.Run(prov, func(t *testing.T) { twoRunsMatch(t, prov) })
-	}
-}
-
-func twoRunsMatch(t *testing.T, provider string) {
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
-	runProviderPack(t, a, time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC), provider)
-	runProviderPack(t, b, time.Date(2027, 2, 2, 10, 0, 0, 0, time.UTC), provider)
+	runPack(t, a, time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC))
+	runPack(t, b, time.Date(2027, 2, 2, 10, 0, 0, 0, time.UTC))
 	pa, pb := readPack(t, a), readPack(t, b)
-	if len(pa) != len(pb) || len(pa) < 10 {
+	if len(pa) != len(pb) || len(pa) < 30 {
 		t.Fatalf("runs wrote %d and %d files", len(pa), len(pb))
+	}
+	for _, prov := range packProviders {
+		if _, ok := pa[prov+"/index.md"]; !ok {
+			t.Errorf("the pack of every provider has no %s/index.md", prov)
+		}
 	}
 	for name, ca := range pa {
 		cb, ok := pb[name]
@@ -91,14 +98,14 @@ func twoRunsMatch(t *testing.T, provider string) {
 			t.Errorf("second run has no %s", name)
 			continue
 		}
-		if name == "index.md" {
+		if name == "index.md" || name == "index.html" {
 			sa, na := withoutTimestamp(ca)
 			sb, nb := withoutTimestamp(cb)
 			if na != 1 || nb != 1 {
-				t.Errorf("index.md has %d and %d timestamp lines, want 1", na, nb)
+				t.Errorf("%s has %d and %d timestamp lines, want 1", name, na, nb)
 			}
 			if bytes.Equal(ca, cb) {
-				t.Error("the timestamp lines should differ between these runs")
+				t.Errorf("%s: the timestamp lines should differ between these runs", name)
 			}
 			ca, cb = []byte(sa), []byte(sb)
 		}
@@ -182,14 +189,15 @@ func TestEveryRequirementLinksToAScreenshotThatShowsIt(t *testing.T) {
 	checks := map[string]map[string]func(screen, log string) bool{
 		providers.SCI: showsSCI, providers.SmartConnect: showsSmartConnect(), providers.Helcim: showsHelcim(t),
 	}
+	dir := filepath.Join(t.TempDir(), "pack")
+	runPack(t, dir, time.Now())
 	for _, prov := range packProviders {
-		t.Run(prov, func(t *testing.T) { everyRequirementShown(t, prov, checks[prov]) })
+		t.Run(prov, func(t *testing.T) { everyRequirementShown(t, filepath.Join(dir, prov), prov, checks[prov]) })
 	}
 }
 
-func everyRequirementShown(t *testing.T, provider string, shows map[string]func(screen, log string) bool) {
-	dir := filepath.Join(t.TempDir(), "pack")
-	runProviderPack(t, dir, time.Now(), provider)
+// everyRequirementShown reads a provider's index.md in dir.
+func everyRequirementShown(t *testing.T, dir, provider string, shows map[string]func(screen, log string) bool) {
 	index, err := os.ReadFile(filepath.Join(dir, "index.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -260,29 +268,58 @@ func TestPackHoldsNoSecrets(t *testing.T) {
 		providers.SmartConnect: "merchantAccessToken=" + sandbox.Redacted,
 		providers.Helcim:       "Api-Token: " + sandbox.Redacted,
 	}
+	dir := filepath.Join(t.TempDir(), "pack")
+	runPack(t, dir, time.Now())
+	pack := readPack(t, dir)
+	partB := regexp.MustCompile(`[0-9a-f]{32}`) // every Part B is 32 lowercase hex
+	for name, b := range pack {
+		for what, s := range secrets {
+			if s != "" && bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s contains the %s", name, what)
+			}
+		}
+		if m := partB.Find(b); m != nil {
+			t.Errorf("%s contains something shaped like a Part B: %s", name, m)
+		}
+	}
 	for _, prov := range packProviders {
-		t.Run(prov, func(t *testing.T) {
-			dir := filepath.Join(t.TempDir(), "pack")
-			runProviderPack(t, dir, time.Now(), prov)
-			partB := regexp.MustCompile(`[0-9a-f]{32}`) // every Part B is 32 lowercase hex
-			logs := 0
-			for name, b := range readPack(t, dir) {
-				for what, s := range secrets {
-					if s != "" && bytes.Contains(b, []byte(s)) {
-						t.Errorf("%s contains the %s", name, what)
-					}
-				}
-				if m := partB.Find(b); m != nil {
-					t.Errorf("%s contains something shaped like a Part B: %s", name, m)
-				}
-				if strings.HasPrefix(name, "requests/") && bytes.Contains(b, []byte(redacted[prov])) {
-					logs++
-				}
+		logs := 0
+		for name, b := range pack {
+			if strings.HasPrefix(name, prov+"/requests/") && bytes.Contains(b, []byte(redacted[prov])) {
+				logs++
 			}
-			if logs == 0 {
-				t.Errorf("no request log holds %q; the check proved nothing", redacted[prov])
+		}
+		if logs == 0 {
+			t.Errorf("no %s request log holds %q; the check proved nothing", prov, redacted[prov])
+		}
+	}
+}
+
+// Credentials planted in the sandbox are what the app signs and
+// authenticates with: none may reach any file, the report included.
+func TestPackHoldsNoPlantedCanary(t *testing.T) {
+	canary := sandbox.Credentials{"sci_api_key": "test_pak_CANARYev1dence9Qx", "sci_signing_secret_part_a": "CANARYpartAev1dence7Lm",
+		"helcim_api_token": "CANARYhelc1mEv1denceT0k"}
+	dir := filepath.Join(t.TempDir(), "pack")
+	res := runOptions(t, Options{Out: dir, Credentials: canary})
+	if res.Shots < 40 || len(res.Providers) != len(packProviders) {
+		t.Fatalf("the canary run played %d screens of %v", res.Shots, res.Providers)
+	}
+	pack := readPack(t, dir)
+	for name, b := range pack {
+		for _, s := range append(slices.Collect(maps.Values(canary)), "CANARY") {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%s contains the canary %q", name, s)
 			}
-		})
+		}
+	}
+	// The canaries were in use: the Helcim requests were answered (the
+	// sandbox refuses any other token), and SCI's pairings were signed.
+	if !bytes.Contains(pack["helcim/requests/pair.log"], []byte("/ping → 202")) {
+		t.Errorf("Helcim's pairing did not go through with the planted token:\n%s", pack["helcim/requests/pair.log"])
+	}
+	if !bytes.Contains(pack["sci/requests/test.log"], []byte("pairing-info → 200")) {
+		t.Errorf("SCI's Test did not go through with the planted key:\n%s", pack["sci/requests/test.log"])
 	}
 }
 
@@ -300,9 +337,9 @@ func TestRefusesToReplaceOtherDirectories(t *testing.T) {
 		t.Fatalf("the refused directory was changed: %v", err)
 	}
 	// A previous pack is replaced without --force; --force replaces anything.
-	runPack(t, filepath.Join(dir, "pack"), time.Now())
-	runPack(t, filepath.Join(dir, "pack"), time.Now())
-	if _, err := Run(context.Background(), Options{Out: dir, Force: true}); err != nil {
+	runOptions(t, Options{Out: filepath.Join(dir, "pack"), Provider: providers.Helcim})
+	runOptions(t, Options{Out: filepath.Join(dir, "pack"), Provider: providers.Helcim})
+	if _, err := Run(context.Background(), Options{Out: dir, Force: true, Provider: providers.Helcim}); err != nil {
 		t.Fatalf("Run with Force: %v", err)
 	}
 	if _, err := os.Stat(notes); err == nil {

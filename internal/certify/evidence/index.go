@@ -10,75 +10,140 @@ import (
 
 	"github.com/tillpair/tillpair/internal/certify/demo"
 	"github.com/tillpair/tillpair/internal/sandbox"
-	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
 )
 
-// index writes index.md: the requirements table, then every scenario with
-// its screenshots and request log.
-func index(script demo.Script, pl *played, o Options) string {
-	var b strings.Builder
-	product := screens.ProductName(script.Provider)
-	fmt.Fprintf(&b, "%s — %s\n\n", Title, product)
-	fmt.Fprintf(&b, "%s%s\n\n", TimestampPrefix, o.Now().UTC().Format(time.RFC3339))
-	fmt.Fprintf(&b, "Played by `tillpair evidence` on the real TUI at %d×%d against the built-in sandbox "+
-		"(seed %d, clock starting %s). Screenshots are in `screens/` as plain text (`.txt`) and with "+
-		"ANSI colours (`.ans`, view with `cat` in a 256-colour terminal); each scenario's requests to the "+
-		"sandbox, secrets redacted, are in `requests/`.\n\n",
-		o.Width, o.Height, demo.Seed, demo.Epoch.Format(time.RFC3339))
+// reqRow is one requirement of a provider with the screens that show it.
+type reqRow struct {
+	Key, Label, Source string
+	Shots              []demo.Shot
+	Logs               []string // scenario slugs, in first-shown order
+}
 
+// requirementRows lists a provider's requirements in the index's order.
+func requirementRows(r *played) []reqRow {
 	shows := map[string][]demo.Shot{}
-	for _, s := range pl.shots {
+	for _, s := range r.shots {
 		for _, k := range s.Step.Shows {
 			shows[k] = append(shows[k], s)
 		}
 	}
-	b.WriteString("## Requirements\n\n")
-	b.WriteString(requirementsSource(script.Provider))
-	b.WriteString("| Requirement | Source | Screenshots | Requests |\n|---|---|---|---|\n")
-	for _, r := range demo.RequirementsFor(script.Provider) {
-		var links, logs []string
-		for _, s := range shows[r.Key] {
-			links = append(links, fmt.Sprintf("[%s](screens/%s.txt)", shotFile(s), shotFile(s)))
-			if l := "[" + s.Scenario.Slug + "](requests/" + s.Scenario.Slug + ".log)"; !slices.Contains(logs, l) {
-				logs = append(logs, l)
+	var rows []reqRow
+	for _, req := range r.cert.Requirements() {
+		row := reqRow{Key: req.Key, Label: requirementLabel(req.Text), Source: req.Source, Shots: shows[req.Key]}
+		for _, s := range row.Shots {
+			if !slices.Contains(row.Logs, s.Scenario.Slug) {
+				row.Logs = append(row.Logs, s.Scenario.Slug)
 			}
 		}
-		if len(links) == 0 {
-			links = []string{"not shown by this script"}
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", requirementLabel(r.Text), r.Source, strings.Join(links, "<br>"), strings.Join(logs, "<br>"))
+		rows = append(rows, row)
 	}
+	return rows
+}
 
-	b.WriteString("\n## Scenarios\n")
-	for i, sc := range script.Scenarios {
-		fmt.Fprintf(&b, "\n### %d. %s\n\n", i+1, sc.Requirement)
-		for _, s := range pl.shots {
-			if s.ScenarioIndex != i {
-				continue
-			}
-			fmt.Fprintf(&b, "- %s — [%s.txt](screens/%s.txt) · [ANSI](screens/%s.ans)\n", s.Step.Caption, shotFile(s), shotFile(s), shotFile(s))
+// shown counts the requirements at least one screen shows.
+func shown(rows []reqRow) int {
+	n := 0
+	for _, r := range rows {
+		if len(r.Shots) > 0 {
+			n++
 		}
-		fmt.Fprintf(&b, "- Requests: [requests/%s.log](requests/%s.log)\n", sc.Slug, sc.Slug)
+	}
+	return n
+}
+
+// playedOn says how the pack was made, for both indexes and the report.
+func playedOn(o Options) string {
+	return fmt.Sprintf("on the real TUI at %d×%d against the built-in sandbox (seed %d, clock starting %s)",
+		o.Width, o.Height, demo.Seed, demo.Epoch.Format(time.RFC3339))
+}
+
+// indexes writes index.md and index.html at the top and index.md in each
+// provider's directory; they link the pictures that were made.
+func (p *pack) indexes(runs []*played, o Options, generated time.Time, pics pictureSet) (map[string][]byte, error) {
+	files := map[string][]byte{"index.md": []byte(topIndex(runs, o, generated, pics))}
+	for _, r := range runs {
+		files[r.cert.Provider+"/index.md"] = []byte(providerIndex(r, o, pics))
+	}
+	html, err := report(p, runs, o, generated, pics)
+	if err != nil {
+		return nil, err
+	}
+	files["index.html"] = html
+	return files, nil
+}
+
+// topIndex is index.md: what the pack is and one line per provider.
+func topIndex(runs []*played, o Options, generated time.Time, pics pictureSet) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n", Title)
+	fmt.Fprintf(&b, "%s%s\n\n", TimestampPrefix, generated.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&b, "Played by `tillpair evidence`%s %s. Open `index.html` in a browser for the report: every "+
+		"requirement with the screens that show it, every screen in colour and the requests made during each step. "+
+		"This file and each provider's `index.md` say the same in text, for diffs.\n\n", buildNote(o.Build), playedOn(o))
+	fmt.Fprintf(&b, "Pictures: %s.\n\n", pics.summary())
+	b.WriteString("| Provider | Requirements shown | Scenarios | Screens | Index |\n|---|---|---|---|---|\n")
+	for _, r := range runs {
+		rows := requirementRows(r)
+		fmt.Fprintf(&b, "| %s (`%s`) | %d of %d | %d | %d | [%s/index.md](%s/index.md) |\n", screens.ProductName(r.cert.Provider),
+			r.cert.Provider, shown(rows), len(rows), len(r.scenarios), len(r.shots), r.cert.Provider, r.cert.Provider)
 	}
 	return b.String()
 }
 
-// requirementsSource says where the provider's requirements come from. The
-// provider reference is the team's notes, not shipped in the pack, so the
-// text says what each cited section holds.
-func requirementsSource(provider string) string {
-	const ref = "The Source column names sections of our provider reference, the team's notes on each " +
-		"vendor's API and certification (not part of this pack)"
-	switch provider {
-	case providers.SmartConnect, providers.Helcim:
-		return "SmartConnect and Helcim publish no certification checklist IDs: the requirements below are " +
-			"the states tillpair shows for each provider and the error messages it gives, in plain words. " +
-			ref + ": §4.3 the proposed screen states per provider, §4.4 the error-to-message table, " +
-			"§4.5 the pain points users reported, §2.x SmartConnect's API and §3.x Helcim's API.\n\n"
+func buildNote(build string) string {
+	if build == "" {
+		return ""
 	}
-	return "From the mx51 SCI certification checklist. " + ref + ": §4.1 the checklist mx51 documents " +
-		"(branding, pairing screen, security) and §4.2 the checklist IDs known from certification (SCIPAIRING…, SCIMULTI…, SCITX…).\n\n"
+	return " (" + build + ")"
+}
+
+// providerIndex is a provider's index.md: the requirements table, then
+// every scenario with its screenshots and request log. Paths are relative
+// to the provider's directory.
+func providerIndex(r *played, o Options, pics pictureSet) string {
+	var b strings.Builder
+	prov := r.cert.Provider
+	fmt.Fprintf(&b, "%s — %s\n\n", Title, screens.ProductName(prov))
+	fmt.Fprintf(&b, "Played by `tillpair evidence` %s. Screenshots are in `screens/` as plain text (`.txt`), with "+
+		"ANSI colours (`.ans`, view with `cat` in a 256-colour terminal) and, when they were made, as pictures "+
+		"(`.png`); `../index.html` shows them all in colour. Each scenario's requests to the sandbox, secrets "+
+		"redacted, are in `requests/`.\n\n", playedOn(o))
+
+	b.WriteString("## Requirements\n\n")
+	b.WriteString(r.cert.Source + "\n\n")
+	b.WriteString("| Requirement | Source | Screenshots | Requests |\n|---|---|---|---|\n")
+	for _, row := range requirementRows(r) {
+		var links, logs []string
+		for _, s := range row.Shots {
+			links = append(links, fmt.Sprintf("[%s](screens/%s.txt)", shotFile(s), shotFile(s)))
+		}
+		for _, slug := range row.Logs {
+			logs = append(logs, "["+slug+"](requests/"+slug+".log)")
+		}
+		if len(links) == 0 {
+			links = []string{"not shown by this script"}
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.Label, row.Source, strings.Join(links, "<br>"), strings.Join(logs, "<br>"))
+	}
+
+	b.WriteString("\n## Scenarios\n")
+	for i, sc := range r.script.Scenarios {
+		fmt.Fprintf(&b, "\n### %d. %s\n\n", i+1, sc.Requirement)
+		for _, s := range r.shots {
+			if s.ScenarioIndex != i {
+				continue
+			}
+			f := shotFile(s)
+			fmt.Fprintf(&b, "- %s — [%s.txt](screens/%s.txt) · [ANSI](screens/%s.ans)", s.Step.Caption, f, f, f)
+			if pics.made[shotPath(prov, s)] {
+				fmt.Fprintf(&b, " · [PNG](screens/%s.png)", f)
+			}
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "- Requests: [requests/%s.log](requests/%s.log)\n", sc.Slug, sc.Slug)
+	}
+	return b.String()
 }
 
 // stateLabels are the provider reference's state names that open some
@@ -112,12 +177,21 @@ func formatLog(d demo.ScenarioDone) string {
 	if len(entries) == 0 {
 		b.WriteString("\n(no requests)\n")
 	}
+	b.WriteString(formatEntries(entries, 1))
+	return b.String()
+}
+
+// formatEntries prints requests numbered from first, each after a blank
+// line: "## n. time METHOD target → status", the logged headers, then
+// the bodies ("> " sent, "< " answered).
+func formatEntries(entries []sandbox.Entry, first int) string {
+	var b strings.Builder
 	for i, e := range entries {
 		status := fmt.Sprintf("%d %s", e.Status, http.StatusText(e.Status))
 		if e.Status == 0 {
 			status = "connection dropped, no response"
 		}
-		fmt.Fprintf(&b, "\n## %d. %s %s %s → %s\n", i+1, e.Time.UTC().Format(time.TimeOnly), e.Method, e.Target, status)
+		fmt.Fprintf(&b, "\n## %d. %s %s %s → %s\n", first+i, e.Time.UTC().Format(time.TimeOnly), e.Method, e.Target, status)
 		for _, h := range loggedHeaders {
 			for _, v := range e.Header.Values(h) {
 				fmt.Fprintf(&b, "%s: %s\n", h, v)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,9 +23,18 @@ const Title = "# tillpair evidence pack"
 // TimestampPrefix starts the index's one line that differs between runs.
 const TimestampPrefix = "Generated: "
 
-// pack is every file, by slash path under the pack's directory.
+// pack is every file, by slash path under the pack's directory, and the
+// screens to picture.
 type pack struct {
-	files map[string][]byte
+	files   map[string][]byte
+	screens []screen
+}
+
+// screen is one capture as HTML, for the report and the pictures.
+type screen struct {
+	Path       string // slash path without extension: sci/screens/01-unpaired-form
+	HTML       template.HTML
+	Cols, Rows int
 }
 
 // shotFile is a screenshot's name without extension.
@@ -32,18 +42,37 @@ func shotFile(s demo.Shot) string {
 	return fmt.Sprintf("%02d-%s-%s", s.N, s.Scenario.Slug, s.Step.Slug)
 }
 
-func buildPack(script demo.Script, pl *played, o Options) *pack {
+// shotPath is a screenshot's slash path in the pack, without extension.
+func shotPath(provider string, s demo.Shot) string {
+	return provider + "/screens/" + shotFile(s)
+}
+
+// logPath is a scenario's request log in the pack.
+func logPath(provider, scenario string) string {
+	return provider + "/requests/" + scenario + ".log"
+}
+
+// buildPack makes the captures and request logs; the indexes come once
+// the pictures are known.
+func buildPack(runs []*played, o Options) (*pack, error) {
 	p := &pack{files: map[string][]byte{}}
-	for _, s := range pl.shots {
-		name := "screens/" + shotFile(s)
-		p.files[name+".ans"] = []byte(s.Inner + "\n")
-		p.files[name+".txt"] = []byte(trimRight(ansi.Strip(s.Inner)) + "\n")
+	for _, r := range runs {
+		prov := r.cert.Provider
+		for _, s := range r.shots {
+			name := shotPath(prov, s)
+			p.files[name+".ans"] = []byte(s.Inner + "\n")
+			p.files[name+".txt"] = []byte(trimRight(ansi.Strip(s.Inner)) + "\n")
+			h, err := screenHTML(s.Inner, o.Width, o.Height)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			p.screens = append(p.screens, screen{Path: name, HTML: h, Cols: o.Width, Rows: o.Height})
+		}
+		for _, d := range r.scenarios {
+			p.files[logPath(prov, d.Scenario.Slug)] = []byte(formatLog(d))
+		}
 	}
-	for _, d := range pl.scenarios {
-		p.files["requests/"+d.Scenario.Slug+".log"] = []byte(formatLog(d))
-	}
-	p.files["index.md"] = []byte(index(script, pl, o))
-	return p
+	return p, nil
 }
 
 // trimRight drops trailing spaces on each line: the app pads to the width.
@@ -92,30 +121,53 @@ func isPack(dir string) bool {
 	return (err == nil || line != "") && strings.HasPrefix(line, Title)
 }
 
-// write builds the pack in a temporary sibling directory, syncs it, then
-// swaps it into place, so an interrupted run never leaves half a pack
-// under dir.
-func (p *pack) write(dir string) error {
+// staging is a pack being written in a temporary sibling of its
+// directory; commit swaps it into place, so an interrupted run never
+// leaves half a pack under the directory.
+type staging struct {
+	dir, final string
+}
+
+// stage writes the pack's files into a new temporary directory beside dir.
+func (p *pack) stage(dir string) (*staging, error) {
 	dir = filepath.Clean(dir)
 	parent := filepath.Dir(dir)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("creating %s: %w", parent, err)
+		return nil, fmt.Errorf("creating %s: %w", parent, err)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
 	if err != nil {
-		return fmt.Errorf("creating a temporary directory beside %s: %w", dir, err)
+		return nil, fmt.Errorf("creating a temporary directory beside %s: %w", dir, err)
 	}
-	defer os.RemoveAll(tmp) // a no-op once renamed
-	names := make([]string, 0, len(p.files))
-	for n := range p.files {
+	st := &staging{dir: tmp, final: dir}
+	if err := st.finish(p.files); err != nil {
+		st.discard()
+		return nil, err
+	}
+	return st, nil
+}
+
+// finish writes more files into the staged pack.
+func (st *staging) finish(files map[string][]byte) error {
+	names := make([]string, 0, len(files))
+	for n := range files {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if err := writeSynced(filepath.Join(tmp, filepath.FromSlash(n)), p.files[n]); err != nil {
+		if err := writeSynced(filepath.Join(st.dir, filepath.FromSlash(n)), files[n]); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// discard removes the staged pack (a no-op once committed).
+func (st *staging) discard() { _ = os.RemoveAll(st.dir) }
+
+// commit moves the staged pack into place, replacing a previous one.
+func (st *staging) commit() error {
+	tmp, dir := st.dir, st.final
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return fmt.Errorf("setting permissions on %s: %w", tmp, err)
 	}

@@ -144,8 +144,19 @@ func showsHelcim(t *testing.T) map[string]func(screen, log string) bool {
 		demo.ReqHCErrNotListen: func(s, l string) bool {
 			return strings.Contains(s, "The terminal is not listening: wake it") && strings.Contains(l, "/ping → 409")
 		},
+		demo.ReqHCErrToken: func(s, l string) bool {
+			return strings.Contains(flat(s), "The Helcim API token is missing or invalid") && strings.Contains(flat(s), "tillpair setup helcim") &&
+				strings.Contains(l, "/ping → 401")
+		},
+		demo.ReqHCErrPermission: func(s, l string) bool {
+			return strings.Contains(flat(s), "lacks permission") && strings.Contains(flat(s), "Settings: Read") &&
+				strings.Contains(l, "/ping → 403")
+		},
 		demo.ReqHCErrRateLimit: func(s, l string) bool {
 			return strings.Contains(s, "Too many requests — wait a minute") && strings.Contains(l, "/ping → 429")
 		},
 	}
 }
+
+// flat joins a screen's wrapped lines: a long error line wraps at a word.
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
