@@ -113,10 +113,12 @@ if command -v curl >/dev/null && command -v jq >/dev/null; then
     record skip e2e-curl "openssl not installed"
   fi
   suite e2e-curl-square scripts/curl-square.sh
+  suite e2e-curl-sumup scripts/curl-sumup.sh
 else
   record skip e2e-cli "curl/jq not installed"
   record skip e2e-curl "curl/jq not installed"
   record skip e2e-curl-square "curl/jq not installed"
+  record skip e2e-curl-sumup "curl/jq not installed"
 fi
 
 # --- the certification pack in a real browser -----------------------------------

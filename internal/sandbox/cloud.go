@@ -55,8 +55,8 @@ type Spec struct {
 	// ↔ TILLPAIR_SCI_PAIRING_URL.
 	URLs []URLSpec
 	// Credentials are the credentials it accepts, generated at New (the
-	// Info credentials, redacted from the request log). Keys follow the
-	// same convention: sci_api_key ↔ TILLPAIR_SCI_API_KEY.
+	// Info credentials, redacted from the request log unless Public). Keys
+	// follow the same convention: sci_api_key ↔ TILLPAIR_SCI_API_KEY.
 	Credentials []CredentialSpec
 	// Routes name its routes for faults and request counts, in the order
 	// error messages list them.
@@ -198,8 +198,11 @@ func (h *Host) OwnRNG() *RNG {
 // NewRNG makes a random source of the cloud's own: deterministic when
 // Options.Seed is set (seed and salt together pick the stream), random
 // otherwise. Guard it with the lock like everything else.
-func (h *Host) NewRNG(salt int64) *RNG {
-	seed := h.s.opts.Seed
+func (h *Host) NewRNG(salt int64) *RNG { return saltedRNG(h.s.opts.Seed, salt) }
+
+// saltedRNG is the stream of seed and salt: deterministic when seed is set,
+// random otherwise.
+func saltedRNG(seed, salt int64) *RNG {
 	if seed != 0 {
 		seed ^= salt
 		if seed == 0 {

@@ -45,7 +45,10 @@
 //     supports, Power usually as is, and its own) and any Control routes.
 //     Info keys are lower snake case: key k is the client's environment
 //     variable providers.EnvName(k) (sumup_api_key ↔
-//     TILLPAIR_SUMUP_API_KEY), which the provider's descriptor names.
+//     TILLPAIR_SUMUP_API_KEY), which the provider's descriptor names. A
+//     credential that is configuration, not a secret, is Public (the log
+//     keeps it). A cloud added after the first three sets Spec.Salt, so its
+//     credentials do not shift the seeded values of the clouds before it.
 //  3. Setup(h) keeps the Host and returns the handler, wrapping every
 //     route's handler with h.Route(route, …) so faults and counts work.
 //     Handlers take h.Lock() around the state they touch; read secrets

@@ -204,8 +204,8 @@ func redactQuery(target string) string {
 func (s *Sandbox) redact(text string) string {
 	text = secretMember.ReplaceAllString(text, `${1}"`+Redacted+`"`)
 	text = secretParam.ReplaceAllString(text, "${1}"+Redacted)
-	for _, v := range s.secrets {
-		text = strings.ReplaceAll(text, v, Redacted)
+	for _, c := range s.secrets {
+		text = strings.ReplaceAll(text, c.Value, Redacted)
 	}
 	return text
 }

@@ -60,7 +60,7 @@ type Sandbox struct {
 	clouds  []*mounted // in the order New was given them
 	byID    map[string]*mounted
 	creds   []NamedValue
-	secrets []string // the credential values the request log redacts (not Public ones)
+	secrets []NamedValue // the credentials the request log redacts (all but Public)
 	handler http.Handler
 
 	mu        sync.Mutex
@@ -170,7 +170,7 @@ func New(opts Options, clouds []Cloud) *Sandbox {
 			}
 			s.creds = append(s.creds, NamedValue{c.Key, v})
 			if !c.Public && v != "" {
-				s.secrets = append(s.secrets, v)
+				s.secrets = append(s.secrets, NamedValue{c.Key, v})
 			}
 		}
 	}
@@ -341,6 +341,11 @@ func (s *Sandbox) Info() Info {
 	info.Credentials = slices.Clone(s.creds)
 	return info
 }
+
+// SecretCredentials are the Info credentials that are secrets: all but the
+// Public ones (see CredentialSpec). They never reach the request log; a
+// leak scan looks for these.
+func (s *Sandbox) SecretCredentials() []NamedValue { return slices.Clone(s.secrets) }
 
 // Close shuts the server down gracefully and stops the terminals' timers.
 func (s *Sandbox) Close() error {

@@ -70,9 +70,9 @@ func TestInfoJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	shape := regexp.MustCompile(`^\{"sci_pairing_url":"http://127\.0\.0\.1:\d+/sci-pairing","smartconnect_url":"http://127\.0\.0\.1:\d+/smartconnect/POS",` +
-		`"helcim_url":"http://127\.0\.0\.1:\d+/helcim/v2","square_url":"http://127\.0\.0\.1:\d+/square","control_url":"http://127\.0\.0\.1:\d+/control",` +
+		`"helcim_url":"http://127\.0\.0\.1:\d+/helcim/v2","square_url":"http://127\.0\.0\.1:\d+/square","sumup_url":"http://127\.0\.0\.1:\d+/sumup","control_url":"http://127\.0\.0\.1:\d+/control",` +
 		`"credentials":\{"sci_api_key":"test_pak_[^"]+","sci_signing_secret_part_a":"[A-Za-z0-9]{32}","helcim_api_token":"[A-Za-z0-9]{40}",` +
-		`"square_access_token":"[A-Za-z0-9]{64}","square_location_id":"[0-9A-Z]{13}"\}\}$`)
+		`"square_access_token":"[A-Za-z0-9]{64}","square_location_id":"[0-9A-Z]{13}","sumup_api_key":"sup_sk_[A-Za-z0-9]{32}","sumup_merchant_code":"M[A-Z0-9]{7}"\}\}$`)
 	if !shape.Match(line) {
 		t.Fatalf("Info JSON = %s", line)
 	}
@@ -102,6 +102,7 @@ func TestEnvVarConvention(t *testing.T) {
 		"helcim_url": "TILLPAIR_HELCIM_URL", "sci_api_key": "TILLPAIR_SCI_API_KEY",
 		"sci_signing_secret_part_a": "TILLPAIR_SCI_SIGNING_SECRET_PART_A", "helcim_api_token": "TILLPAIR_HELCIM_API_TOKEN",
 		"square_url": "TILLPAIR_SQUARE_URL", "square_access_token": "TILLPAIR_SQUARE_ACCESS_TOKEN", "square_location_id": "TILLPAIR_SQUARE_LOCATION_ID",
+		"sumup_url": "TILLPAIR_SUMUP_URL", "sumup_api_key": "TILLPAIR_SUMUP_API_KEY", "sumup_merchant_code": "TILLPAIR_SUMUP_MERCHANT_CODE",
 	}
 	snake := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 	for _, v := range append(info.URLs, info.Credentials...) {
@@ -154,5 +155,21 @@ func TestSaltedCloudShiftsNoSeededValue(t *testing.T) {
 	}
 	if other := build(0x5A18).Info().Credential("fake_token"); other == salted.Info().Credential("fake_token") {
 		t.Fatal("two salts gave the same credential")
+	}
+}
+
+// A Public credential is in Info but not among the secrets.
+func TestSecretCredentialsLeaveOutPublicOnes(t *testing.T) {
+	sb := clouds.New(sandbox.Options{Seed: 2})
+	defer sb.Close()
+	var secret []string
+	for _, c := range sb.SecretCredentials() {
+		secret = append(secret, c.Key)
+	}
+	if got := strings.Join(secret, ","); got != "sci_api_key,sci_signing_secret_part_a,helcim_api_token,square_access_token,sumup_api_key" {
+		t.Errorf("SecretCredentials = %s", got)
+	}
+	if sb.Info().Credential("sumup_merchant_code") == "" {
+		t.Error("the public merchant code is missing from Info")
 	}
 }

@@ -62,3 +62,14 @@ install_or_exit() {
     exit 2
   fi
 }
+
+# start_sandbox: runs "$BIN sandbox" in the background with its JSON line
+# in $work/sandbox.json (SANDBOX_PID is its process; the caller's clean-up
+# kills it) and waits for the line, up to 30 s, far from any cost.
+start_sandbox() {
+  "$BIN" sandbox > "$work/sandbox.json" &
+  SANDBOX_PID=$!
+  for _ in $(seq 600); do [ -s "$work/sandbox.json" ] && return 0; sleep 0.05; done
+  echo "$NAME: tillpair sandbox printed no JSON line in 30 s" >&2
+  exit 1
+}

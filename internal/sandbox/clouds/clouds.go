@@ -10,6 +10,7 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
 	"github.com/tillpair/tillpair/internal/sandbox/square"
+	"github.com/tillpair/tillpair/internal/sandbox/sumup"
 )
 
 // All returns a fresh instance of every simulated cloud, in the order the
@@ -21,6 +22,7 @@ func All() []sandbox.Cloud {
 		smartconnect.New(),
 		helcim.New(),
 		square.New(),
+		sumup.New(),
 	}
 }
 

@@ -136,6 +136,34 @@ func (h *Harness) ControlTerminalWith(method, path, body string, want int) sandb
 	return term
 }
 
+// Delayed sends a request held by a delay fault of d: send runs on its own
+// goroutine; once the request waits on the fake clock (it must be the
+// clock's only waiter), Delayed checks no answer came early, advances the
+// clock by d and returns the answer. Its waits are far from any cost.
+func (h *Harness) Delayed(d time.Duration, send func() Response) Response {
+	h.T.Helper()
+	done := make(chan Response, 1)
+	go func() { done <- send() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := h.Clock.BlockUntilContext(ctx, 1); err != nil {
+		h.T.Fatalf("the delayed request never waited on the clock: %v", err)
+	}
+	select {
+	case res := <-done:
+		h.T.Fatalf("answered before the delay passed: %d %s", res.Status, res.Body)
+	default:
+	}
+	h.Clock.Advance(d)
+	select {
+	case res := <-done:
+		return res
+	case <-ctx.Done():
+		h.T.Fatal("no answer after advancing the clock")
+	}
+	return Response{}
+}
+
 // FirstTerminal is the sandbox's first terminal of provider (the start-up
 // one), failing the test if there is none.
 func (h *Harness) FirstTerminal(provider string) sandbox.Terminal {

@@ -524,27 +524,12 @@ func TestFaultDelay(t *testing.T) {
 	if err := h.SB.SetFault(sandbox.Fault{Provider: "sci", Route: RouteProgressPairing, DelayMS: 3000, Status: 502, Count: 1}); err != nil {
 		t.Fatal(err)
 	}
+	if res := h.Delayed(3*time.Second, func() sandboxtest.Response { return h.progress("", `{}`) }); res.Status != 502 || apiCode(t, res) != "sandbox_fault" {
+		t.Fatalf("delayed fault = %d %s", res.Status, res.Body)
+	}
 	done := make(chan sandboxtest.Response, 1)
-	go func() { done <- h.progress("", `{}`) }()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := h.Clock.BlockUntilContext(ctx, 1); err != nil {
-		t.Fatalf("the delayed request never waited on the clock: %v", err)
-	}
-	select {
-	case res := <-done:
-		t.Fatalf("answered before the delay passed: %d %s", res.Status, res.Body)
-	default:
-	}
-	h.Clock.Advance(3 * time.Second)
-	select {
-	case res := <-done:
-		if res.Status != 502 || apiCode(t, res) != "sandbox_fault" {
-			t.Fatalf("delayed fault = %d %s", res.Status, res.Body)
-		}
-	case <-ctx.Done():
-		t.Fatal("no answer after advancing the clock")
-	}
 
 	// A delay on its own lets the request through; a client that gives up
 	// ends the handler (Close would otherwise wait out its grace period).
@@ -606,26 +591,7 @@ func TestFaultDelayJudgesSignatureOnArrival(t *testing.T) {
 		}
 		sg := h.signerFor(p)
 		sg.created -= int64(stale.Seconds())
-		done := make(chan sandboxtest.Response, 1)
-		go func() { done <- h.sci(sg, method, p.SCIAPIBaseURL, path, nil) }()
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		if err := h.Clock.BlockUntilContext(ctx, 1); err != nil {
-			t.Fatalf("%s never waited on the clock: %v", route, err)
-		}
-		select {
-		case res := <-done:
-			t.Fatalf("%s answered before the delay passed: %d %s", route, res.Status, res.Body)
-		default:
-		}
-		h.Clock.Advance(delay)
-		select {
-		case res := <-done:
-			return res
-		case <-ctx.Done():
-			t.Fatalf("%s: no answer after advancing the clock", route)
-		}
-		return sandboxtest.Response{}
+		return h.Delayed(delay, func() sandboxtest.Response { return h.sci(sg, method, p.SCIAPIBaseURL, path, nil) })
 	}
 
 	if res := delayed(RoutePairingInfo, http.MethodGet, "/v1/pairing-info", 0); res.Status != http.StatusOK || res.JSON(t)["data"].(map[string]any)["status"] != "active" {
