@@ -32,7 +32,7 @@ type Provider interface {
 	Pair(ctx context.Context, req PairRequest) (Pairing, Secret, error)
 	// Check asks the cloud whether the pairing is live: SCI pairing-info,
 	// SmartConnect Terminal.GetStatus, Helcim ping.
-	Check(ctx context.Context, p Pairing, s Secret) (Status, error)
+	Check(ctx context.Context, p Pairing, s Secret) (CheckResult, error)
 	// Unpair removes the pairing in the cloud. A pairing that is already gone
 	// counts as success. Providers without a POS-side unpair return an Error
 	// of KindUnpairOnTerminal.

@@ -80,7 +80,8 @@ func (s *Service) AwaitConfirmation(ctx context.Context, pairingID string, notif
 		case <-s.clock.After(min(interval, max(deadline.Sub(s.clock.Now()), 0))):
 		}
 		// The attempt number reaches each poll's --debug request line.
-		st, err := prov.Check(transport.WithAttempt(ctx, attempt), rec, secret)
+		cr, err := prov.Check(transport.WithAttempt(ctx, attempt), rec, secret)
+		st := cr.Status
 		elapsed := s.clock.Since(start)
 		ev := Event{PairingID: rec.ID, Attempt: attempt, Elapsed: elapsed}
 		switch {

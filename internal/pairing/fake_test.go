@@ -50,20 +50,20 @@ func (f *fakeProvider) Pair(_ context.Context, req providers.PairRequest) (provi
 		providers.NewSecret(f.secrets[id]), nil
 }
 
-func (f *fakeProvider) Check(_ context.Context, p providers.Pairing, s providers.Secret) (providers.Status, error) {
+func (f *fakeProvider) Check(_ context.Context, p providers.Pairing, s providers.Secret) (providers.CheckResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if s.Reveal() != f.secrets[p.ID] {
-		return providers.StatusUnknown, &providers.Error{Kind: providers.KindSignature, Message: "wrong secret"}
+		return providers.CheckResult{Status: providers.StatusUnknown}, &providers.Error{Kind: providers.KindSignature, Message: "wrong secret"}
 	}
 	if len(f.checks) == 0 {
-		return providers.StatusActive, nil
+		return providers.CheckResult{Status: providers.StatusActive}, nil
 	}
 	a := f.checks[0]
 	if len(f.checks) > 1 {
 		f.checks = f.checks[1:]
 	}
-	return a.st, a.err
+	return providers.CheckResult{Status: a.st}, a.err
 }
 
 func (f *fakeProvider) Unpair(_ context.Context, p providers.Pairing, _ providers.Secret) error {

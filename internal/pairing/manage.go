@@ -129,7 +129,8 @@ func (s *Service) check(ctx context.Context, rec providers.Pairing) (res CheckRe
 		return CheckResult{Pairing: rec, Err: err}
 	}
 	start := s.clock.Now()
-	st, err := prov.Check(ctx, s.checkTarget(rec), secret)
+	cr, err := prov.Check(ctx, s.checkTarget(rec), secret)
+	st := cr.Status
 	now := s.clock.Now()
 	defer func() { res.Duration = now.Sub(start) }()
 	switch {

@@ -394,7 +394,7 @@ type slowCheck struct {
 	took  time.Duration
 }
 
-func (p slowCheck) Check(ctx context.Context, pr providers.Pairing, s providers.Secret) (providers.Status, error) {
+func (p slowCheck) Check(ctx context.Context, pr providers.Pairing, s providers.Secret) (providers.CheckResult, error) {
 	p.clock.Advance(p.took)
 	return p.fakeProvider.Check(ctx, pr, s)
 }
@@ -423,9 +423,9 @@ type perID struct {
 	answers map[string]checkAnswer
 }
 
-func (p perID) Check(_ context.Context, pr providers.Pairing, _ providers.Secret) (providers.Status, error) {
+func (p perID) Check(_ context.Context, pr providers.Pairing, _ providers.Secret) (providers.CheckResult, error) {
 	a := p.answers[pr.ID]
-	return a.st, a.err
+	return providers.CheckResult{Status: a.st}, a.err
 }
 
 func TestFind(t *testing.T) {

@@ -53,22 +53,22 @@ func (c *Client) Pair(ctx context.Context, in providers.PairRequest) (providers.
 // out of pairing mode is KindNotListening (status unknown: the pairing is
 // fine, the terminal is not reachable now); a device that has left the
 // account is KindNotPaired with StatusUnpaired.
-func (c *Client) Check(ctx context.Context, p providers.Pairing, _ providers.Secret) (providers.Status, error) {
+func (c *Client) Check(ctx context.Context, p providers.Pairing, _ providers.Secret) (providers.CheckResult, error) {
 	const op = providers.OpCheck
 	if err := c.requireToken(op); err != nil {
-		return providers.StatusUnknown, err
+		return providers.CheckResult{Status: providers.StatusUnknown}, err
 	}
 	code, err := normalizeCode(op, p.ID)
 	if err != nil {
-		return providers.StatusUnknown, err
+		return providers.CheckResult{Status: providers.StatusUnknown}, err
 	}
 	if err := c.ping(ctx, op, code); err != nil {
 		if providers.KindOf(err) == providers.KindNotPaired {
-			return providers.StatusUnpaired, err
+			return providers.CheckResult{Status: providers.StatusUnpaired}, err
 		}
-		return providers.StatusUnknown, err
+		return providers.CheckResult{Status: providers.StatusUnknown}, err
 	}
-	return providers.StatusActive, nil
+	return providers.CheckResult{Status: providers.StatusActive}, nil
 }
 
 // UnpairMessage is the guidance Unpair returns.

@@ -218,11 +218,12 @@ func TestRateLimitThenRecovery(t *testing.T) {
 	code := e.pairingMode(t, e.term.ID)
 	p := providers.Pairing{Provider: "helcim", ID: code}
 	for i := range 100 {
-		if st, err := e.client.Check(context.Background(), p, providers.Secret{}); err != nil || st != providers.StatusActive {
+		if st, err := e.client.Check(context.Background(), p, providers.Secret{}); err != nil || st.Status != providers.StatusActive {
 			t.Fatalf("check %d: %v %v", i+1, st, err)
 		}
 	}
-	st, err := e.client.Check(context.Background(), p, providers.Secret{})
+	stCR, err := e.client.Check(context.Background(), p, providers.Secret{})
+	st := stCR.Status
 	pe := requireKind(t, err, providers.KindRateLimited)
 	if st != providers.StatusUnknown || pe.HTTPStatus != 429 || !pe.Retryable || pe.Code != helcim.CodeRateLimited {
 		t.Fatalf("101st: %v %+v", st, pe)
@@ -233,7 +234,7 @@ func TestRateLimitThenRecovery(t *testing.T) {
 		}
 	}
 	e.clock.Advance(time.Minute)
-	if st, err := e.client.Check(context.Background(), p, providers.Secret{}); err != nil || st != providers.StatusActive {
+	if st, err := e.client.Check(context.Background(), p, providers.Secret{}); err != nil || st.Status != providers.StatusActive {
 		t.Fatalf("after a minute: %v %v", st, err)
 	}
 }
@@ -318,7 +319,7 @@ func TestCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := e.count(simhelcim.RoutePing)
-	if st, err := e.client.Check(context.Background(), p, providers.Secret{}); err != nil || st != providers.StatusActive {
+	if st, err := e.client.Check(context.Background(), p, providers.Secret{}); err != nil || st.Status != providers.StatusActive {
 		t.Fatalf("Check = %v %v", st, err)
 	}
 	if e.count(simhelcim.RoutePing) != before+1 || e.count(simhelcim.RouteDevice) != 1 {
@@ -328,7 +329,8 @@ func TestCheck(t *testing.T) {
 	if _, err := e.sb.Sleep(e.term.ID); err != nil {
 		t.Fatal(err)
 	}
-	st, err := e.client.Check(context.Background(), p, providers.Secret{})
+	stCR, err := e.client.Check(context.Background(), p, providers.Secret{})
+	st := stCR.Status
 	if pe := requireKind(t, err, providers.KindNotListening); st != providers.StatusUnknown || pe.Op != providers.OpCheck {
 		t.Fatalf("asleep: %v %+v", st, pe)
 	}
@@ -338,7 +340,8 @@ func TestCheck(t *testing.T) {
 	if gone.ID == code {
 		gone.ID = "ZZZ8"
 	}
-	st, err = e.client.Check(context.Background(), gone, providers.Secret{})
+	stCR, err = e.client.Check(context.Background(), gone, providers.Secret{})
+	st = stCR.Status
 	if pe := requireKind(t, err, providers.KindNotPaired); st != providers.StatusUnpaired || pe.HTTPStatus != 404 {
 		t.Fatalf("device gone: %v %+v", st, pe)
 	}
@@ -356,7 +359,7 @@ func TestUnpairIsOnTheTerminal(t *testing.T) {
 		t.Fatal("Unpair sent a request")
 	}
 	// The device still listens: only switching it on the terminal stops it.
-	if st, err := e.client.Check(context.Background(), providers.Pairing{ID: code}, providers.Secret{}); err != nil || st != providers.StatusActive {
+	if st, err := e.client.Check(context.Background(), providers.Pairing{ID: code}, providers.Secret{}); err != nil || st.Status != providers.StatusActive {
 		t.Fatalf("check after Unpair: %v %v", st, err)
 	}
 	if _, err := e.sb.UnpairFromTerminal(e.term.ID); err != nil {

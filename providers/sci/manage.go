@@ -23,23 +23,23 @@ import (
 //     caller that only looks at err cannot mistake it for success.
 //   - anything else: (StatusUnknown, *Error). A network failure never
 //     reports StatusUnpaired.
-func (c *Client) Check(ctx context.Context, p providers.Pairing, partB providers.Secret) (providers.Status, error) {
+func (c *Client) Check(ctx context.Context, p providers.Pairing, partB providers.Secret) (providers.CheckResult, error) {
 	const op = providers.OpCheck
 	resp, err := c.signed(ctx, op, http.MethodGet, p, partB, "pairing-info", nil)
 	if err != nil {
-		return providers.StatusUnknown, err
+		return providers.CheckResult{Status: providers.StatusUnknown}, err
 	}
 	if resp.Status < 200 || resp.Status > 299 {
 		e := httpError(op, resp.Status, resp.Body)
 		if e.Kind == providers.KindNotPaired {
-			return providers.StatusUnpaired, e
+			return providers.CheckResult{Status: providers.StatusUnpaired}, e
 		}
-		return providers.StatusUnknown, e
+		return providers.CheckResult{Status: providers.StatusUnknown}, e
 	}
 	if len(bytes.TrimSpace(resp.Body)) > 0 && !json.Valid(resp.Body) {
-		return providers.StatusUnknown, protocolError(op, resp.Status, "the SCI API answered pairing-info with a body that is not JSON", nil)
+		return providers.CheckResult{Status: providers.StatusUnknown}, protocolError(op, resp.Status, "the SCI API answered pairing-info with a body that is not JSON", nil)
 	}
-	return providers.StatusActive, nil
+	return providers.CheckResult{Status: providers.StatusActive}, nil
 }
 
 // Unpair calls the signed POST {base}/v1/unpair with an empty body (and the

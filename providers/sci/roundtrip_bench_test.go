@@ -72,7 +72,7 @@ func BenchmarkPairingRoundTrip(b *testing.B) {
 				return err
 			}
 			// Not yet confirmed on the terminal: the cloud answers 401.
-			if st, err := c.Check(ctx, p, partB); st != providers.StatusUnpaired || providers.KindOf(err) != providers.KindNotPaired {
+			if st, err := c.Check(ctx, p, partB); st.Status != providers.StatusUnpaired || providers.KindOf(err) != providers.KindNotPaired {
 				return fmt.Errorf("check = %v, %v", st, err)
 			}
 			return c.Unpair(ctx, p, partB)

@@ -139,7 +139,8 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	}
 
 	// Before the merchant confirms, the cloud reports no active pairing.
-	st, err := e.client.Check(ctx, p, partB)
+	stCR, err := e.client.Check(ctx, p, partB)
+	st := stCR.Status
 	if st != providers.StatusUnpaired {
 		t.Fatalf("Check while awaiting confirmation: status %v", st)
 	}
@@ -151,7 +152,7 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	if _, err := e.sb.Confirm(e.term); err != nil {
 		t.Fatal(err)
 	}
-	if st, err := e.client.Check(ctx, p, partB); err != nil || st != providers.StatusActive {
+	if st, err := e.client.Check(ctx, p, partB); err != nil || st.Status != providers.StatusActive {
 		t.Fatalf("Check after confirmation: %v, %v", st, err)
 	}
 
@@ -161,7 +162,8 @@ func TestLifecycleAgainstSandbox(t *testing.T) {
 	if got := e.pairingStatus(t, p.ID); got != string(providers.StatusUnpaired) {
 		t.Fatalf("sandbox pairing status %q after Unpair", got)
 	}
-	st, err = e.client.Check(ctx, p, partB)
+	stCR, err = e.client.Check(ctx, p, partB)
+	st = stCR.Status
 	if st != providers.StatusUnpaired {
 		t.Fatalf("Check after Unpair: status %v", st)
 	}
@@ -200,7 +202,8 @@ func TestExternalUnpairIsReported(t *testing.T) {
 	if _, err := e.sb.UnpairFromTerminal(e.term); err != nil {
 		t.Fatal(err)
 	}
-	st, err := e.client.Check(context.Background(), p, partB)
+	stCR, err := e.client.Check(context.Background(), p, partB)
+	st := stCR.Status
 	if st != providers.StatusUnpaired {
 		t.Fatalf("status %v", st)
 	}
@@ -216,7 +219,7 @@ func TestLegacyBaseURLKey(t *testing.T) {
 	if _, err := e.sb.Confirm(e.term); err != nil {
 		t.Fatal(err)
 	}
-	if st, err := e.client.Check(context.Background(), p, partB); err != nil || st != providers.StatusActive {
+	if st, err := e.client.Check(context.Background(), p, partB); err != nil || st.Status != providers.StatusActive {
 		t.Fatalf("Check via the legacy base URL: %v, %v", st, err)
 	}
 }
@@ -315,7 +318,8 @@ func TestSignedErrorsFromSandbox(t *testing.T) {
 
 	t.Run("wrong part A", func(t *testing.T) {
 		c := e.newClient(t, func(cfg *sci.Config) { cfg.SigningSecretPartA = providers.NewSecret("wrong") })
-		st, err := c.Check(ctx, p, partB)
+		stCR, err := c.Check(ctx, p, partB)
+		st := stCR.Status
 		pe := requireKind(t, err, providers.KindSignature)
 		if st != providers.StatusUnknown || pe.HTTPStatus != 401 || pe.Code != "no_valid_signatures_found" {
 			t.Fatalf("%v %+v", st, pe)
@@ -344,7 +348,7 @@ func TestSignedErrorsFromSandbox(t *testing.T) {
 		requireKind(t, err, providers.KindCredentials)
 	})
 	t.Run("still active", func(t *testing.T) {
-		if st, err := e.client.Check(ctx, p, partB); err != nil || st != providers.StatusActive {
+		if st, err := e.client.Check(ctx, p, partB); err != nil || st.Status != providers.StatusActive {
 			t.Fatalf("%v %v", st, err)
 		}
 	})
@@ -379,7 +383,8 @@ func TestFaultsFromSandbox(t *testing.T) {
 	})
 	t.Run("5xx on pairing-info is retryable", func(t *testing.T) {
 		fault(t, sandbox.Fault{Route: simsci.RoutePairingInfo, Status: 500})
-		st, err := e.client.Check(ctx, p, partB)
+		stCR, err := e.client.Check(ctx, p, partB)
+		st := stCR.Status
 		pe := requireKind(t, err, providers.KindServer)
 		if st != providers.StatusUnknown || !pe.Retryable {
 			t.Fatalf("%v %+v", st, pe)
@@ -407,7 +412,8 @@ func TestFaultsFromSandbox(t *testing.T) {
 	})
 	t.Run("reset on pairing-info is not unpaired", func(t *testing.T) {
 		fault(t, sandbox.Fault{Route: simsci.RoutePairingInfo, Reset: true})
-		st, err := e.client.Check(ctx, p, partB)
+		stCR, err := e.client.Check(ctx, p, partB)
+		st := stCR.Status
 		requireKind(t, err, providers.KindNetwork)
 		if st != providers.StatusUnknown {
 			t.Fatalf("status %v after a network failure", st)
@@ -421,7 +427,8 @@ func TestFaultsFromSandbox(t *testing.T) {
 	})
 	t.Run("malformed pairing-info", func(t *testing.T) {
 		fault(t, sandbox.Fault{Route: simsci.RoutePairingInfo, Malformed: true})
-		st, err := e.client.Check(ctx, p, partB)
+		stCR, err := e.client.Check(ctx, p, partB)
+		st := stCR.Status
 		requireKind(t, err, providers.KindProtocol)
 		if st != providers.StatusUnknown {
 			t.Fatalf("status %v", st)
@@ -432,13 +439,14 @@ func TestFaultsFromSandbox(t *testing.T) {
 		// only the client's real per-request deadline can end the wait.
 		fault(t, sandbox.Fault{Route: simsci.RoutePairingInfo, DelayMS: 60_000})
 		c := e.newClient(t, func(cfg *sci.Config) { cfg.Timeout = 100 * time.Millisecond })
-		st, err := c.Check(ctx, p, partB)
+		stCR, err := c.Check(ctx, p, partB)
+		st := stCR.Status
 		if pe := requireKind(t, err, providers.KindTimeout); !pe.Retryable || st != providers.StatusUnknown {
 			t.Fatalf("%v %+v", st, pe)
 		}
 	})
 	t.Run("recovers after faults", func(t *testing.T) {
-		if st, err := e.client.Check(ctx, p, partB); err != nil || st != providers.StatusActive {
+		if st, err := e.client.Check(ctx, p, partB); err != nil || st.Status != providers.StatusActive {
 			t.Fatalf("%v %v", st, err)
 		}
 	})

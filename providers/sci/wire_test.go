@@ -145,7 +145,8 @@ func TestCheckAndUnpairOnTheWire(t *testing.T) {
 		srv, got := fakeCloud(t, true, cs.status, cs.body)
 		c := clientFor(t, srv, srv.URL)
 		p := providers.Pairing{ID: "pid_1", KeyID: "kid_1a049709-65d4-480d-bdf0-f3e49699c67b", BaseURL: srv.URL + "/tenant"}
-		st, err := c.Check(context.Background(), p, vecPartB)
+		stCR, err := c.Check(context.Background(), p, vecPartB)
+		st := stCR.Status
 		if err != nil || st != providers.StatusActive {
 			t.Fatalf("%d %q: %v %v", cs.status, cs.body, st, err)
 		}

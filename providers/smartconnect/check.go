@@ -30,11 +30,11 @@ type transaction struct {
 // removed on the terminal. A terminal that does not answer is
 // KindNotListening with the vendor's Result; no answer within CheckTimeout
 // (clock-driven) is KindTimeout. Any other failure is StatusUnknown.
-func (c *Client) Check(ctx context.Context, p providers.Pairing, _ providers.Secret) (providers.Status, error) {
+func (c *Client) Check(ctx context.Context, p providers.Pairing, _ providers.Secret) (providers.CheckResult, error) {
 	const op = providers.OpCheck
 	form, err := registerForm(op, p.Register)
 	if err != nil {
-		return providers.StatusUnknown, err
+		return providers.CheckResult{Status: providers.StatusUnknown}, err
 	}
 	form.Set("TransactionMode", "ASYNC") // omitted means the legacy synchronous mode [DOC S13]
 	form.Set("TransactionType", "Terminal.GetStatus")
@@ -46,13 +46,13 @@ func (c *Client) Check(ctx context.Context, p providers.Pairing, _ providers.Sec
 
 	st, err := c.getStatus(ctx, form)
 	if err != nil && errors.Is(context.Cause(ctx), errCheckDeadline) {
-		return providers.StatusUnknown, &providers.Error{
+		return providers.CheckResult{Status: providers.StatusUnknown}, &providers.Error{
 			Provider: providers.SmartConnect, Op: op, Kind: providers.KindTimeout, Retryable: true,
 			Message: fmt.Sprintf("the terminal did not answer the status request within %s", c.checkTimeout),
 			Err:     err,
 		}
 	}
-	return st, err
+	return providers.CheckResult{Status: st}, err
 }
 
 func (c *Client) getStatus(ctx context.Context, form url.Values) (providers.Status, error) {

@@ -103,7 +103,8 @@ func (e *env) check(t *testing.T, c *smartconnect.Client, p providers.Pairing, s
 	t.Helper()
 	done := make(chan checkResult, 1)
 	go func() {
-		st, err := c.Check(ctx(t), p, providers.Secret{})
+		stCR, err := c.Check(ctx(t), p, providers.Secret{})
+		st := stCR.Status
 		done <- checkResult{st, err}
 	}()
 	for advanced := 0; ; advanced++ {
@@ -282,7 +283,8 @@ func TestCheckAfterUnpairOnTerminal(t *testing.T) {
 	if _, err := e.sb.UnpairFromTerminal(e.term); err != nil {
 		t.Fatal(err)
 	}
-	st, err := e.client.Check(ctx(t), p, providers.Secret{})
+	stCR, err := e.client.Check(ctx(t), p, providers.Secret{})
+	st := stCR.Status
 	pe := wantErr(t, err, providers.KindNotPaired)
 	if st != providers.StatusUnpaired || pe.Message != "This register is not paired to a device" || pe.HTTPStatus != 400 {
 		t.Fatalf("Check = %v, %+v", st, pe)
@@ -290,7 +292,7 @@ func TestCheckAfterUnpairOnTerminal(t *testing.T) {
 	// A changed business name breaks routing the same way [OBS T11].
 	p = e.pair(t, e.term, "reg-1")
 	p.Register.BusinessName = "Toy Shop"
-	if st, err := e.client.Check(ctx(t), p, providers.Secret{}); st != providers.StatusUnpaired || providers.KindOf(err) != providers.KindNotPaired {
+	if st, err := e.client.Check(ctx(t), p, providers.Secret{}); st.Status != providers.StatusUnpaired || providers.KindOf(err) != providers.KindNotPaired {
 		t.Fatalf("Check with another business name = %v, %v", st, err)
 	}
 }

@@ -97,7 +97,8 @@ func TestPollingURLMustStayOnTheBaseHost(t *testing.T) {
 			w.Write([]byte(`{"transactionId":"1","transactionStatus":"PENDING","data":{"PollingUrl":"` + poll + `"}}`))
 		})
 		p := providers.Pairing{ID: "r1", Register: register("r1")}
-		st, err := client.Check(ctx(t), p, providers.Secret{})
+		stCR, err := client.Check(ctx(t), p, providers.Secret{})
+		st := stCR.Status
 		pe := wantErr(t, err, providers.KindProtocol)
 		if st != providers.StatusUnknown || !strings.Contains(pe.Message, "PollingUrl") && !strings.Contains(pe.Message, "refusing") {
 			t.Errorf("%q: %v %+v", poll, st, pe)
@@ -133,7 +134,7 @@ func TestCheckOddAnswers(t *testing.T) {
 	client, _ := stub(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`{"transactionId":"1","transactionStatus":"COMPLETED","data":{"Result":"OK","Status":"READY"}}`))
 	})
-	if st, err := client.Check(ctx(t), providers.Pairing{Register: register("r1")}, providers.Secret{}); st != providers.StatusActive || err != nil {
+	if st, err := client.Check(ctx(t), providers.Pairing{Register: register("r1")}, providers.Secret{}); st.Status != providers.StatusActive || err != nil {
 		t.Fatalf("Check = %v %v", st, err)
 	}
 }

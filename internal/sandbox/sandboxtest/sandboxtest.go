@@ -51,7 +51,14 @@ func New(t *testing.T, opts sandbox.Options, clouds ...sandbox.Cloud) *Harness {
 			t.Errorf("Close: %v", err)
 		}
 	})
-	return &Harness{T: t, SB: sb, Clock: fc, Info: sb.Info(), Client: &http.Client{Timeout: 10 * time.Second}}
+	client := &http.Client{Transport: &http.Transport{}, Timeout: 10 * time.Second}
+	// Cleanups run last-registered first: drop the client's idle
+	// connections before Close, or a connection the transport dialled and
+	// never used (concurrent requests race their dials) holds the server's
+	// graceful shutdown until its deadline. Once closed, the transport
+	// also closes any dial that completes afterwards.
+	t.Cleanup(client.CloseIdleConnections)
+	return &Harness{T: t, SB: sb, Clock: fc, Info: sb.Info(), Client: client}
 }
 
 // Response is a received answer, body read through a cap.

@@ -105,7 +105,7 @@ func BenchmarkSandboxPairingInfo(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			if st, err := c.Check(ctx, p, partB); err != nil || st != providers.StatusActive {
+			if st, err := c.Check(ctx, p, partB); err != nil || st.Status != providers.StatusActive {
 				b.Errorf("check = %v, %v", st, err)
 				return
 			}
