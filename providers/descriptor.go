@@ -227,13 +227,13 @@ func (r Registry) IDs() []string {
 // beyond its status. Unknown values stay zero (nil pointers): a provider
 // reports only what its cloud says.
 type Health struct {
-	Online       *bool
-	Battery      *float64  // percent
-	LastActivity time.Time // when the terminal was last seen
-	State        string    // the vendor's terminal state, cleaned ("IDLE")
-	Model        string    // "solo", "virtual-solo"
+	Online       *bool     `json:"online,omitempty"`
+	Battery      *float64  `json:"battery_percent,omitempty"`
+	LastActivity time.Time `json:"last_activity,omitzero"` // when the terminal was last seen
+	State        string    `json:"state,omitempty"`        // the vendor's terminal state, cleaned ("IDLE")
+	Model        string    `json:"model,omitempty"`        // "solo", "virtual-solo"
 	// Detail is one short line for the user ("token valid for 30 minutes").
-	Detail string
+	Detail string `json:"detail,omitempty"`
 }
 
 // CheckResult is one live check's outcome.

@@ -69,6 +69,9 @@ type PairRequest struct {
 	Nickname string
 	// Register identifies this POS register to SmartConnect; unused elsewhere.
 	Register *RegisterIdentity
+	// Inputs are the descriptor's PairInputs by Credential.Name (Linkly's
+	// username and password): used for this request only, never stored.
+	Inputs map[string]Secret
 }
 
 // RegisterIdentity is SmartConnect's register triple (plus the display name).
@@ -114,6 +117,15 @@ type Pairing struct {
 	Environment string `json:"environment,omitempty"`
 	// SmartConnect only: the identity the pairing was made with.
 	Register *RegisterIdentity `json:"register,omitempty"`
+	// Serial and Model identify the device itself where the cloud says
+	// (a SumUp reader's serial survives re-pairing; its reader id does not).
+	Serial string `json:"serial,omitempty"`
+	Model  string `json:"model,omitempty"`
+	// ExpiresAt: a pairing awaiting confirmation lapses then (a Square
+	// device code's pair_by); zero when the cloud gives no expiry.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	// Health is what the last live check learned, nil before any.
+	Health *Health `json:"health,omitempty"`
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
