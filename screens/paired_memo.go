@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -48,6 +49,9 @@ type pairedRow struct {
 	p   providers.Pairing // Register is nil here; reg holds its value
 	reg providers.RegisterIdentity
 	has bool
+	// health is Health by value (its pointers dereferenced), so an edit
+	// through the pointer is seen.
+	health string
 }
 
 func rowOf(p providers.Pairing) pairedRow {
@@ -56,6 +60,10 @@ func rowOf(p providers.Pairing) pairedRow {
 		r.reg, r.has = *p.Register, true
 	}
 	r.p.Register = nil
+	if h := p.Health; h != nil {
+		r.health = fmt.Sprintf("%v|%v|%v|%s|%s|%s", deref(h.Online), deref(h.Battery), h.LastActivity, h.State, h.Model, h.Detail)
+	}
+	r.p.Health = nil
 	return r
 }
 
@@ -154,4 +162,11 @@ func (f *Parts) get(style *lipgloss.Style, text string) string {
 	out := style.Render(text)
 	f.m[k] = out
 	return out
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

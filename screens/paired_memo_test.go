@@ -148,6 +148,8 @@ func TestPairedRowCoversEveryPairingField(t *testing.T) {
 			v.SetString("changed")
 		case f.Type == reflect.TypeOf(&providers.RegisterIdentity{}):
 			p.Register.VendorName = "changed"
+		case f.Type == reflect.TypeOf(&providers.Health{}):
+			p.Health = &providers.Health{State: "changed"}
 		default:
 			t.Fatalf("Pairing.%s is a %s: teach rowOf and this test about it", f.Name, f.Type)
 		}
