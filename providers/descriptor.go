@@ -205,6 +205,18 @@ type Texts struct {
 	ForgetHelp string
 }
 
+// SetupRef stands in a Wording's text for this provider's setup, which
+// each front-end names its own way (the TUI its Setup key, the CLI
+// `tillpair setup <id>`): see Wording.WithSetup.
+const SetupRef = "{setup}"
+
+// WithSetup names the provider's setup where the text says SetupRef.
+func (w Wording) WithSetup(name string) Wording {
+	w.Line = strings.ReplaceAll(w.Line, SetupRef, name)
+	w.Next = strings.ReplaceAll(w.Next, SetupRef, name)
+	return w
+}
+
 // Wording is how an error is put to the user: a heading, the message (the
 // exact certification text where one is required) and the next step.
 type Wording struct {

@@ -106,7 +106,7 @@ func wording(pe *providers.Error) (providers.Wording, bool) {
 	case providers.KindInvalidCode, providers.KindCodeUsed, providers.KindNotFound:
 		return providers.Wording{Title: "Code not accepted",
 			Line: "That pairing code was not accepted — codes refresh on the terminal: enter the one it shows now",
-			Next: "If it keeps failing, check the register's business name in Setup (`tillpair setup smartconnect`)."}, true
+			Next: "If it keeps failing, check the register's business name in " + providers.SetupRef + "."}, true
 	case providers.KindNotListening:
 		return providers.Wording{Title: "Terminal offline", Line: "The terminal did not answer: it is offline or busy",
 			Next: "Turn it on, connect it to the network and go to its idle screen, then try again.", Retry: true}, true
