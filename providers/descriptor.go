@@ -87,12 +87,20 @@ type Descriptor struct {
 	// pairing id: "sci/%s/signing-secret-part-b".
 	PairingSecret string
 
+	// Badge picks the header badge where the environment alone does not
+	// say it (an SCI key's live_ prefix), nil: the environment's Badge.
+	Badge func(Config) string
+
 	Labels   Labels
 	Branding Branding
 	Steps    Steps
+	// Texts are the provider's own lines where the common one would
+	// mislead (a Helcim test is a ping the terminal shows).
+	Texts Texts
 
 	// Wording overrides the catalogue's words for an error of this
-	// provider; ok false keeps the generic wording. nil: none.
+	// provider (e.Provider is the descriptor's ID, e non-nil); ok false
+	// keeps the generic wording. nil: none.
 	Wording func(e *Error) (w Wording, ok bool)
 
 	// New builds a client from resolved settings.
@@ -172,9 +180,41 @@ type Steps struct {
 	// the codes match, then confirm on the terminal; Square: sign in with
 	// the code shown).
 	Confirm []string
-	// Unpair: what to do on the terminal when RemoteUnpair is false, or
-	// after a remote unpair where the device needs a step too.
+	// Unpair: what to do on the terminal when RemoteUnpair is false, as a
+	// sentence without a final stop, so a front-end can add its own next
+	// step (", then forget it here").
 	Unpair string
+	// TerminalUnpair: for a provider that unpairs remotely, the clause
+	// saying how to end a pairing on the terminal when the cloud cannot be
+	// asked ("open \"Manage POS pairing\" on the terminal and unpair this
+	// POS"); "" for the generic "unpair it on the terminal".
+	TerminalUnpair string
+}
+
+// Texts are a provider's own lines; "" keeps the common one.
+type Texts struct {
+	// Testing names what a Test waits for ("Testing… (asking the
+	// terminal)").
+	Testing string
+	// Tested is a successful Test's outcome; %s, if present, takes the
+	// time of the check.
+	Tested string
+	// JustPaired is the success line right after pairing.
+	JustPaired string
+	// ForgetHelp names the forget action in help and menus.
+	ForgetHelp string
+}
+
+// SetupRef stands in a Wording's text for this provider's setup, which
+// each front-end names its own way (the TUI its Setup key, the CLI
+// `tillpair setup <id>`): see Wording.WithSetup.
+const SetupRef = "{setup}"
+
+// WithSetup names the provider's setup where the text says SetupRef.
+func (w Wording) WithSetup(name string) Wording {
+	w.Line = strings.ReplaceAll(w.Line, SetupRef, name)
+	w.Next = strings.ReplaceAll(w.Next, SetupRef, name)
+	return w
 }
 
 // Wording is how an error is put to the user: a heading, the message (the

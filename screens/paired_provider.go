@@ -2,6 +2,7 @@ package screens
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
@@ -27,12 +28,7 @@ func (s *PairedScreen) mixed() bool {
 }
 
 // ForgetHelp names the forget action in help and menus.
-func ForgetHelp(provider string) string {
-	if provider == providers.Helcim {
-		return "forget this device"
-	}
-	return "forget on this register"
-}
+func ForgetHelp(provider string) string { return descriptor(provider).Texts.ForgetHelp }
 
 // ForgetWhere says where a forget takes effect: here, not on the terminal.
 // "register" is the word for this POS everywhere (design.md), whatever the
@@ -41,29 +37,16 @@ func ForgetWhere(_ string) string {
 	return "on this register"
 }
 
-// TestingText names what Test waits for: SmartConnect's Terminal.GetStatus
-// is answered by the terminal (polled every 2 s or more), Helcim's ping is
-// accepted by the cloud at once.
-func TestingText(provider string) string {
-	switch provider {
-	case providers.SmartConnect:
-		return "Testing… (asking the terminal)"
-	case providers.Helcim:
-		return "Testing… (pinging the terminal)"
-	}
-	return "Testing…"
-}
+// TestingText names what Test waits for, in the provider's terms.
+func TestingText(provider string) string { return descriptor(provider).Texts.Testing }
 
-// TestedText is the outcome of a successful Test checked at at. Helcim's
-// Test is a ping the terminal shows, so it sends staff to look.
+// TestedText is the outcome of a successful Test checked at at.
 func TestedText(provider string, at time.Time) string {
-	switch provider {
-	case providers.SmartConnect:
-		return "Terminal reachable — checked " + at.Format(time.TimeOnly)
-	case providers.Helcim:
-		return "Ping sent — check the terminal screen"
+	t := descriptor(provider).Texts.Tested
+	if strings.Contains(t, "%s") {
+		return fmt.Sprintf(t, at.Format(time.TimeOnly))
 	}
-	return "Pairing is active — checked " + at.Format(time.TimeOnly)
+	return t
 }
 
 func (s *PairedScreen) spinView() string { return s.spin.View() }
