@@ -133,6 +133,12 @@ func TestCleanText(t *testing.T) {
 		{"bad\xffutf8", "bad\uFFFDutf8"},
 		{long, strings.Repeat("é", transport.MaxVendorText) + "…"},
 		{"", ""},
+		// Format characters (Cf) would reorder or hide what is shown.
+		{"TID \u202e87654321\u202c", "TID 87654321"},
+		{"\u2066Bar\u2069 \u2067one\u2068", "Bar one"},
+		{"Front\u200b\u200c\u200dBar\ufeff", "FrontBar"},
+		{"\u00adsoft\u2060joiner\U000e0001tag", "softjoinertag"},
+		{"\u202e", ""},
 	}
 	for _, c := range cases {
 		if got := transport.CleanText(c.in); got != c.want {
