@@ -35,6 +35,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"whitespace", 500, " \n ", "Internal Server Error"},
 		{"unknown status", 599, "", "HTTP 599"},
 		{"escape sequence", 400, `{"errors":"bad\u001b[31mred"}`, "bad [31mred"},
+		{"format characters", 400, `{"errors":"bad \u202ecode\u2066 \u200b"}`, "bad code"},
 		{"invalid utf-8", 400, "caf\xe9", "caf\uFFFD"},
 		{"capped", 400, `{"errors":"` + long + `"}`, strings.Repeat("x", 200) + "…"},
 	}

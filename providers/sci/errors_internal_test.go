@@ -25,6 +25,7 @@ func TestDecodeErrorShapes(t *testing.T) {
 		{"not json", 502, `<html>Bad gateway</html>`, "", "Bad Gateway"},
 		{"empty", 503, ``, "", "Service Unavailable"},
 		{"json array", 500, `[1,2]`, "", "Internal Server Error"},
+		{"format characters dropped", 400, `{"error":{"code":"invalid\u200b_request","message":"Pairing \u202enot found\u202c\ufeff"}}`, "invalid_request", "Pairing not found"},
 		{"control characters stripped", 400, "{\"error\":{\"code\":\"invalid_request\",\"message\":\"bad\\u001b[31mred\"}}", "invalid_request", "bad [31mred"},
 	}
 	for _, c := range cases {
@@ -128,5 +129,19 @@ func TestDecodeErrorUsesStatusText(t *testing.T) {
 		if _, msg := decodeError(status, nil); msg != http.StatusText(status) {
 			t.Errorf("status %d: message %q", status, msg)
 		}
+	}
+}
+
+// The text fields of a pairing answer reach the screen, --json and the
+// records file: format characters (bidi overrides, zero-width) are dropped.
+func TestDecodePairDropsFormatCharacters(t *testing.T) {
+	body := `{"data":{"pairing_id":"pid_1","key_id":"kid_1","signing_secret_part_b":"bb","sci_api_base_url":"https://a.example",` +
+		`"confirmation_code":"12\u200b34","tid":"\u202e12345678\u202c","pairing_nickname":"Till\u2066 1\u2069","terminal_nickname":"Front\ufeff Bar\u200d"}}`
+	d, err := decodePair([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ConfirmationCode != "1234" || d.TID != "12345678" || d.PairingNickname != "Till 1" || d.TerminalNickname != "Front Bar" {
+		t.Fatalf("decoded %+v", d)
 	}
 }

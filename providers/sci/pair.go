@@ -175,6 +175,25 @@ func decodePair(body []byte) (pairData, error) {
 	if err := checkKeyID(d.KeyID); err != nil {
 		return pairData{}, err
 	}
+	// The merchant compares the confirmation code and TID with the
+	// terminal's screen, so they must look like what the terminal shows.
+	// Confirmation codes are 4 digits in the docs and every observed answer
+	// (a little headroom, in case a tenant uses longer ones); TIDs were
+	// observed as 8 digits, but the docs' example is "tid123".
+	for _, f := range []struct {
+		v     string
+		shape transport.Shape
+	}{
+		{d.ConfirmationCode, transport.Shape{Field: "confirmation_code", Digits: true, Min: 4, Max: 8}},
+		{d.TID, transport.Shape{Field: "tid", Min: 1, Max: 32}},
+	} {
+		if f.v == "" {
+			continue // optional: absent in some observed answers
+		}
+		if err := transport.CheckShape(f.v, f.shape); err != nil {
+			return pairData{}, err
+		}
+	}
 	return d, nil
 }
 

@@ -211,3 +211,25 @@ func TestCapabilities(t *testing.T) {
 		t.Fatalf("capabilities %+v", got)
 	}
 }
+
+// A confirmation code or TID that does not have its documented shape is a
+// protocol error: no pairing, no Part B, nothing for the caller to store.
+func TestPairMisshapenValuesAreProtocol(t *testing.T) {
+	for _, c := range []struct{ field, from, to string }{
+		{"confirmation_code", `"confirmation_code":"1234"`, `"confirmation_code":"12;4\u001b[2J"`},
+		{"confirmation_code", `"confirmation_code":"1234"`, `"confirmation_code":"12"`},
+		{"confirmation_code", `"confirmation_code":"1234"`, `"confirmation_code":"12345678901234567890"`},
+		{"tid", `"tid":"12345678"`, `"tid":"1234'5678!"`},
+		{"tid", `"tid":"12345678"`, `"tid":"` + strings.Repeat("9", 64) + `"`},
+	} {
+		t.Run(c.to, func(t *testing.T) {
+			body := strings.Replace(pairResponse("https://a.example"), c.from, c.to, 1)
+			srv, _ := fakeCloud(t, true, 200, body)
+			p, partB, err := clientFor(t, srv, srv.URL).Pair(context.Background(), providers.PairRequest{Code: "123456"})
+			pe := requireKind(t, err, providers.KindProtocol)
+			if !strings.Contains(pe.Message, c.field) || !partB.IsZero() || p.ID != "" {
+				t.Fatalf("pairing %+v, err %+v", p, pe)
+			}
+		})
+	}
+}

@@ -21,6 +21,7 @@ func TestDecodeError(t *testing.T) {
 		{400, `{"message":"Bad things"}`, "Bad things"},
 		{400, "  Bad Request from proxy\r\n", "Bad Request from proxy"},
 		{502, "<html><body>\x1b[31mGateway\x1b[0m</body></html>", "<html><body> [31mGateway [0m</body></html>"},
+		{400, `{"error":"Invalid\u200b pairing\u202e code\ufeff"}`, "Invalid pairing code"},
 		{400, "", "Bad Request"},
 		{400, " \n\t", "Bad Request"},
 		{599, "", "HTTP status 599"},

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -44,8 +45,9 @@ func (e *RedirectError) Error() string {
 }
 
 // NewClient returns an http.Client for talking to the vendor clouds: TLS 1.2
-// or newer, redirects capped and never from https to http, and no overall
-// timeout, because Do sets a deadline per request.
+// or newer, redirects capped and kept to the first request's scheme, host
+// and port (see checkRedirect), and no overall timeout, because Do sets a
+// deadline per request.
 func NewClient() *http.Client {
 	dialer := &net.Dialer{Timeout: DialTimeout, KeepAlive: 30 * time.Second}
 	tr := &http.Transport{
@@ -64,22 +66,58 @@ func NewClient() *http.Client {
 
 func checkRedirect(req *http.Request, via []*http.Request) error {
 	last := via[len(via)-1]
+	refuse := func(reason string) error {
+		// net/http has already copied the headers onto req; drop the
+		// credentials too, so that no caller that ignores this error (or
+		// a later change to it) could send them on.
+		stripCredentials(req.Header)
+		return &RedirectError{From: safeURL(last.URL), To: safeURL(req.URL), Reason: reason}
+	}
 	if len(via) >= MaxRedirects {
-		return &RedirectError{From: safeURL(last.URL), To: safeURL(req.URL),
-			Reason: fmt.Sprintf("more than %d redirects", MaxRedirects)}
+		return refuse(fmt.Sprintf("more than %d redirects", MaxRedirects))
 	}
-	if req.URL.Scheme == "https" {
-		return nil
+	// The vendor APIs never redirect. A redirect elsewhere would carry the
+	// api-token or Authorization header, the SCI signature and (on a 307)
+	// the pairing body to a host nobody configured, so the first request's
+	// origin is the only one allowed.
+	first := via[0].URL
+	from, to := strings.ToLower(first.Scheme), strings.ToLower(req.URL.Scheme)
+	switch {
+	case from == "https" && to == "http":
+		return refuse("downgrade from https to plain http")
+	case from != to:
+		return refuse(fmt.Sprintf("it changes the scheme from %s to %s", from, to))
+	case !strings.EqualFold(first.Hostname(), req.URL.Hostname()):
+		return refuse("it points to another host")
+	case portOf(first) != portOf(req.URL):
+		return refuse("it points to another port")
 	}
-	// Once any hop was https, a plain http hop would expose the request
-	// (and its Authorization header) to the network.
-	for _, v := range via {
-		if v.URL.Scheme == "https" {
-			return &RedirectError{From: safeURL(last.URL), To: safeURL(req.URL),
-				Reason: "downgrade from https to plain http"}
-		}
+	// A redirect target is an endpoint like any configured one.
+	if _, err := ParseURL(req.URL.String(), true); err != nil {
+		return refuse("the target " + err.Error())
 	}
 	return nil
+}
+
+// stripCredentials removes the request headers that carry a secret or prove
+// who signed a request: Helcim's api-token, SCI's Authorization and its
+// RFC 9421 signature headers.
+func stripCredentials(h http.Header) {
+	for _, k := range [...]string{"Authorization", "Api-Token", "Signature", "Signature-Input", "Content-Digest", "Cookie", "Proxy-Authorization"} {
+		h.Del(k)
+	}
+}
+
+// portOf is u's port, or the scheme's default when none is written, so that
+// https://host and https://host:443 are the same origin.
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if strings.EqualFold(u.Scheme, "http") {
+		return "80"
+	}
+	return "443"
 }
 
 // safeURL is u for messages and logs: the query can carry an access token

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -224,5 +226,118 @@ func TestNewClientRequiresTLS12(t *testing.T) {
 	}
 	if transport.NewClient().Timeout != 0 {
 		t.Fatal("client has a global timeout; deadlines are per request")
+	}
+}
+
+// canaryToken stands in for a credential in the redirect tests: it must
+// never reach a server other than the one the request was made to.
+const canaryToken = "canary-7f3e9b1d"
+
+// loopbackServer serves h on ip (127.0.0.1 and 127.0.0.2 are different hosts
+// on the same machine) and records every request it sees.
+func loopbackServer(t *testing.T, ip string, h http.Handler) (*httptest.Server, chan *http.Request) {
+	t.Helper()
+	ln, err := net.Listen("tcp", ip+":0")
+	if err != nil {
+		t.Fatalf("listen on %s (Linux routes all of 127.0.0.0/8 to lo): %v", ip, err)
+	}
+	seen := make(chan *http.Request, 16)
+	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		seen <- r.Clone(context.Background())
+		if h != nil {
+			h.ServeHTTP(w, r)
+		}
+	})}}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv, seen
+}
+
+// A redirect to another host, another port, another scheme or a URL that
+// would be refused as an endpoint is not followed: nothing (least of all the
+// credential headers or a 307's body) reaches the target.
+func TestDoRefusesRedirectsLeavingTheOrigin(t *testing.T) {
+	other, otherSeen := loopbackServer(t, "127.0.0.2", nil)
+	samePortElsewhere, elsewhereSeen := loopbackServer(t, "127.0.0.1", nil)
+	otherURL, _ := url.Parse(other.URL)
+	elsewhereURL, _ := url.Parse(samePortElsewhere.URL)
+
+	var origin *httptest.Server
+	var originSeen chan *http.Request
+	origin, originSeen = loopbackServer(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, port, _ := net.SplitHostPort(origin.Listener.Addr().String())
+		var to string
+		switch r.URL.Path {
+		case "/host":
+			to = "http://127.0.0.2:" + otherURL.Port() + "/steal"
+		case "/localhost": // the same machine under another name is another host
+			to = "http://localhost:" + port + "/steal"
+		case "/port":
+			to = "http://" + host + ":" + elsewhereURL.Port() + "/steal"
+		case "/scheme":
+			to = "https://" + host + ":" + port + "/steal"
+		case "/userinfo":
+			to = "http://user:pw@" + host + ":" + port + "/steal"
+		default:
+			t.Errorf("the origin was asked for %s", r.URL.Path)
+			return
+		}
+		http.Redirect(w, r, to, http.StatusTemporaryRedirect)
+	}))
+
+	for _, path := range []string{"/host", "/localhost", "/port", "/scheme", "/userinfo"} {
+		t.Run(strings.TrimPrefix(path, "/"), func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, origin.URL+path, strings.NewReader(`{"secret":"`+canaryToken+`"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("api-token", canaryToken)
+			req.Header.Set("Authorization", "ApiKey "+canaryToken)
+			req.Header.Set("Signature", "sig1=:"+canaryToken+":")
+
+			_, err = transport.Do(context.Background(), transport.NewClient(), req, opts())
+			pe := wantKind(t, err, providers.KindProtocol, false)
+			var re *transport.RedirectError
+			if !errors.As(err, &re) {
+				t.Fatalf("err %v is not a refused redirect", err)
+			}
+			if strings.Contains(pe.Error(), canaryToken) || strings.Contains(pe.Error(), "pw") {
+				t.Fatalf("the refusal repeats a secret: %v", pe)
+			}
+			if r := <-originSeen; r.URL.Path != path {
+				t.Fatalf("origin saw %s", r.URL.Path)
+			}
+			for len(originSeen) > 0 {
+				r := <-originSeen
+				t.Errorf("the redirect was followed back to the origin: %s %s (api-token %q)", r.Method, r.URL, r.Header.Get("api-token"))
+			}
+			for _, seen := range []chan *http.Request{otherSeen, elsewhereSeen} {
+				select {
+				case r := <-seen:
+					t.Errorf("the redirect was followed to %s: api-token %q, Authorization %q", r.Host, r.Header.Get("api-token"), r.Header.Get("Authorization"))
+				default:
+				}
+			}
+		})
+	}
+}
+
+// A redirect that stays on the origin keeps working and keeps its
+// credentials (the request is going where it was configured to go).
+func TestDoFollowsSameOriginRedirectWithCredentials(t *testing.T) {
+	srv, _ := loopbackServer(t, "127.0.0.1", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/old" {
+			http.Redirect(w, r, "/new", http.StatusTemporaryRedirect)
+			return
+		}
+		w.Write([]byte(r.URL.Path + " " + r.Header.Get("api-token")))
+	}))
+	req := get(t, srv.URL+"/old")
+	req.Header.Set("api-token", canaryToken)
+	resp, err := transport.Do(context.Background(), transport.NewClient(), req, opts())
+	if err != nil || string(resp.Body) != "/new "+canaryToken {
+		t.Fatalf("resp %v err %v", resp, err)
 	}
 }

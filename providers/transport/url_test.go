@@ -133,10 +133,50 @@ func TestCleanText(t *testing.T) {
 		{"bad\xffutf8", "bad\uFFFDutf8"},
 		{long, strings.Repeat("é", transport.MaxVendorText) + "…"},
 		{"", ""},
+		// Format characters (Cf) would reorder or hide what is shown.
+		{"TID \u202e87654321\u202c", "TID 87654321"},
+		{"\u2066Bar\u2069 \u2067one\u2068", "Bar one"},
+		{"Front\u200b\u200c\u200dBar\ufeff", "FrontBar"},
+		{"\u00adsoft\u2060joiner\U000e0001tag", "softjoinertag"},
+		{"\u202e", ""},
 	}
 	for _, c := range cases {
 		if got := transport.CleanText(c.in); got != c.want {
 			t.Errorf("CleanText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestCheckShape(t *testing.T) {
+	code := transport.Shape{Field: "confirmation_code", Digits: true, Min: 4, Max: 8}
+	tid := transport.Shape{Field: "tid", Min: 1, Max: 32}
+	cases := []struct {
+		v     string
+		shape transport.Shape
+		bad   string // a fragment of the error, "" if the value fits
+	}{
+		{"1234", code, ""},
+		{"12345678", code, ""},
+		{"123", code, "3 characters long"},
+		{"123456789", code, "9 characters long"},
+		{"12a4", code, `'a'`},
+		{"12;4", code, `';'`},
+		{"[2J1", code, `'['`},
+		{"", code, "0 characters"},
+		{"12345678", tid, ""},
+		{"tid123", tid, ""},
+		{"T-1_a", tid, ""},
+		{"12 34", tid, `' '`},
+		{"1234é", tid, "U+00E9"},
+		{strings.Repeat("1", 33), tid, "33 characters long"},
+	}
+	for _, c := range cases {
+		err := transport.CheckShape(c.v, c.shape)
+		switch {
+		case c.bad == "" && err != nil:
+			t.Errorf("%s %q: %v", c.shape.Field, c.v, err)
+		case c.bad != "" && (err == nil || !strings.Contains(err.Error(), c.bad) || !strings.Contains(err.Error(), c.shape.Field)):
+			t.Errorf("%s %q: err %v, want one naming the field and %s", c.shape.Field, c.v, err, c.bad)
 		}
 	}
 }
