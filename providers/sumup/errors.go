@@ -55,7 +55,8 @@ func (p *Problem) Error() string {
 	return s
 }
 
-// Text is what SumUp said, for a user: detail, then the fields' messages.
+// Text is what SumUp said, for a user: detail, then the fields' messages
+// (or the legacy type).
 func (p *Problem) Text() string {
 	parts := make([]string, 0, 1+len(p.Fields))
 	if p.Detail != "" {
@@ -64,7 +65,16 @@ func (p *Problem) Text() string {
 		parts = append(parts, p.Title)
 	}
 	parts = append(parts, p.Fields...)
-	return strings.Join(parts, ": ")
+	s := strings.Join(parts, ": ")
+	if p.Legacy && p.Type != "" {
+		// The legacy type is the only thing that tells one 400 from
+		// another (INVALID_USER_AGENT, DUPLICATE_HEADERS).
+		if s != "" {
+			s += ", "
+		}
+		s += "type " + p.Type
+	}
+	return s
 }
 
 // Bounds on what a problem body may contribute.

@@ -477,45 +477,6 @@ func TestList(t *testing.T) {
 	}
 }
 
-// The Descriptor's names are the sandbox's Info keys, and New builds a
-// working client from them.
-func TestDescriptorAgainstSandbox(t *testing.T) {
-	e := newEnv(t)
-	d := sumup.Descriptor
-	urls := map[string]string{}
-	for _, ep := range d.Endpoints {
-		if urls[ep.Name] = e.info.URL(ep.Name); urls[ep.Name] == "" {
-			t.Fatalf("the sandbox has no URL %s", ep.Name)
-		}
-	}
-	creds := map[string]providers.Secret{}
-	for _, c := range d.Credentials {
-		v := e.info.Credential(c.Name)
-		if v == "" {
-			t.Fatalf("the sandbox has no credential %s", c.Name)
-		}
-		creds[c.Name] = providers.NewSecret(v)
-	}
-	for name, want := range map[string]string{d.Credentials[0].Env(): "TILLPAIR_SUMUP_API_KEY", d.Credentials[1].Env(): "TILLPAIR_SUMUP_MERCHANT_CODE", d.Endpoints[0].Env(): "TILLPAIR_SUMUP_URL"} {
-		if name != want {
-			t.Errorf("env %s, want %s", name, want)
-		}
-	}
-	prov, err := d.New(providers.Config{Environment: "sandbox", URLs: urls, Credentials: creds, Clock: e.clock,
-		Logger: slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	code := e.showCode(e.solo)
-	p, _, err := prov.Pair(context.Background(), providers.PairRequest{Code: code, Nickname: "Till 3"})
-	if err != nil || p.Environment != "sandbox" || prov.ID() != d.ID || prov.Capabilities().Code != d.Code {
-		t.Fatalf("Pair through the descriptor = %+v, %v", p, err)
-	}
-	if !strings.Contains(e.log.String(), "provider=sumup op=pair method=POST") {
-		t.Fatalf("the descriptor's logger saw no request:\n%s", e.log)
-	}
-}
-
 // The API key (and a wrong one) never reaches a debug log line or an
 // error, whatever happens.
 func TestKeyNeverLoggedOrInErrors(t *testing.T) {
