@@ -12,16 +12,16 @@ import (
 )
 
 // printable fails the test if s (cloud text on its way to a screen, a log
-// or the records file) holds a control character or is longer than max
-// runes.
+// or the records file) holds a control or format character or is longer
+// than max runes.
 func printable(t *testing.T, what, s string, max int) {
 	t.Helper()
 	if !utf8.ValidString(s) || utf8.RuneCountInString(s) > max {
 		t.Fatalf("%s %q: invalid UTF-8 or longer than %d runes", what, s, max)
 	}
 	for _, r := range s {
-		if unicode.IsControl(r) {
-			t.Fatalf("%s %q holds control character %U", what, s, r)
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			t.Fatalf("%s %q holds control or format character %U", what, s, r)
 		}
 	}
 }

@@ -45,6 +45,7 @@ func TestDecodeProblem(t *testing.T) {
 		{"legacy message", `{"errors":{"message":"gone"}}`, &Problem{Legacy: true, Detail: "gone"}},
 		{"status number as text", `{"type":"x","status":"400","detail":7}`, &Problem{Type: "x", Detail: "7"}},
 		{"escapes cleaned", `{"type":"t","detail":"bad\u001b[31m\nred\u0007"}`, &Problem{Type: "t", Detail: "bad [31m red"}},
+		{"bidi override dropped", `{"type":"t","detail":"code \u202eFEDCBA\u202c ok"}`, &Problem{Type: "t", Detail: "code FEDCBA ok"}},
 		{"fields capped", `{"type":"t","fields":[{"message":"1"},{"message":""},{"message":"2"},{"message":"3"},{"message":"4"},{"message":"5"},{"message":"6"}]}`,
 			&Problem{Type: "t", Fields: []string{"1", "2", "3", "4", "5"}}},
 		{"fields not a list", `{"type":"t","fields":{"message":"x"}}`, &Problem{Type: "t"}},

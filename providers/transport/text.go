@@ -14,16 +14,21 @@ const MaxVendorText = 200
 
 // CleanText makes vendor-supplied text safe to print on a terminal: invalid
 // UTF-8 is replaced, control characters (which could carry escape
-// sequences) become spaces, runs of white space collapse, and the length is
-// bounded to MaxVendorText runes. Every client passes what a cloud sends
-// through it before the text can reach a screen, a log or the records file.
+// sequences) become spaces, format characters (bidi overrides that reorder
+// what follows, zero-width characters that hide text) are dropped, runs of
+// white space collapse, and the length is bounded to MaxVendorText runes.
+// Every client passes what a cloud sends through it before the text can
+// reach a screen, a log or the records file.
 func CleanText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		switch {
+		case unicode.IsControl(r):
 			return ' '
+		case unicode.Is(unicode.Cf, r):
+			return -1
 		}
 		return r
 	}, s)
