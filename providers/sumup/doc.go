@@ -65,7 +65,10 @@
 //     bounded, kept as text.
 //   - Only 201 is a created reader, as in SumUp's SDK; other 2xx are
 //     KindProtocol. DELETE accepts any 2xx with an empty or JSON body.
-//   - Create is never retried: it has no idempotency key.
+//   - Create is never retried: it has no idempotency key. When its answer
+//     is lost (network failure or time-out), the reader list is read and
+//     exactly one processing reader under the same name is taken as the
+//     one just made [reference §5.9]; otherwise the failure stands.
 //   - No sandbox/live badge from the key prefix (the sources disagree on
 //     it): a pairing's environment is "sandbox" on loopback, else "live".
 //

@@ -51,7 +51,7 @@ func (c *Client) Pair(ctx context.Context, in providers.PairRequest) (providers.
 	}
 	resp, err := c.send(ctx, op, http.MethodPost, body)
 	if err != nil {
-		return providers.Pairing{}, providers.Secret{}, err
+		return c.recoverCreate(ctx, op, name, err)
 	}
 	switch {
 	case resp.Status == http.StatusCreated:
@@ -66,6 +66,11 @@ func (c *Client) Pair(ctx context.Context, in providers.PairRequest) (providers.
 	if err != nil {
 		return providers.Pairing{}, providers.Secret{}, protocolError(op, resp.Status, "SumUp answered the pairing with an unusable reader: "+err.Error(), nil)
 	}
+	return c.created(op, r, name)
+}
+
+// created is the pairing of a reader just created under name.
+func (c *Client) created(op string, r Reader, name string) (providers.Pairing, providers.Secret, error) {
 	st, ok := pairingStatus(r.Status)
 	if !ok {
 		// A new state is taken as still pending: Check decides later.
@@ -81,6 +86,34 @@ func (c *Client) Pair(ctx context.Context, in providers.PairRequest) (providers.
 		p.PairingNickname = clean(name)
 	}
 	return p, providers.Secret{}, nil
+}
+
+// recoverCreate handles a create whose answer never arrived: the POST may
+// have reached SumUp, and create has no idempotency key, so pairing again
+// would meet 409 (the code's reader is processing) and the reader would
+// expire unclaimed. As the reference advises [§5.9], the reader list is
+// read first: exactly one processing reader under this name is taken to be
+// the one just created (a processing reader is at most 5 minutes old, and
+// the name is this register's). Otherwise, or if the list fails too, the
+// original failure stands.
+func (c *Client) recoverCreate(ctx context.Context, op, name string, err error) (providers.Pairing, providers.Secret, error) {
+	if k := providers.KindOf(err); k != providers.KindNetwork && k != providers.KindTimeout || ctx.Err() != nil {
+		return providers.Pairing{}, providers.Secret{}, err
+	}
+	readers, lerr := c.list(ctx, op)
+	if lerr != nil {
+		return providers.Pairing{}, providers.Secret{}, err
+	}
+	var found []Reader
+	for _, r := range readers {
+		if r.Status == StatusProcessing && r.Name == clean(name) {
+			found = append(found, r)
+		}
+	}
+	if len(found) != 1 {
+		return providers.Pairing{}, providers.Secret{}, err
+	}
+	return c.created(op, found[0], name)
 }
 
 // pairing is the record of reader r.

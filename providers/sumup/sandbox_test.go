@@ -393,8 +393,57 @@ func TestPairErrors(t *testing.T) {
 	e.fault(sandbox.Fault{Route: simsumup.RouteCreate, Malformed: true, Count: 1})
 	requireKind(t, pair(e.client, "ABCDEFGH"), providers.KindProtocol, sumup.CodeUnexpected)
 	e.fault(sandbox.Fault{Route: simsumup.RouteCreate, Reset: true, Count: 1})
-	if k := providers.KindOf(pair(e.client, "ABCDEFGH")); k != providers.KindNetwork {
-		t.Fatalf("reset = %v", k)
+	_, _, err = e.client.Pair(context.Background(), providers.PairRequest{Code: "ABCDEFGH", Nickname: "Nobody"})
+	if k := providers.KindOf(err); k != providers.KindNetwork {
+		t.Fatalf("reset = %v", err)
+	}
+}
+
+// rawCreate creates a reader the way a POST whose answer was lost would
+// have: straight over HTTP, past the client.
+func (e *env) rawCreate(code, name string) string {
+	e.t.Helper()
+	url := e.info.URL(sumup.EndpointURL) + "/v0.1/merchants/" + e.info.Credential(sumup.CredMerchant) + "/readers"
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(`{"pairing_code":"`+code+`","name":"`+name+`"}`))
+	req.Header.Set("Authorization", "Bearer "+e.key())
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var r struct{ ID string }
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil || res.StatusCode != http.StatusCreated {
+		e.t.Fatalf("create = %d, %v", res.StatusCode, err)
+	}
+	return r.ID
+}
+
+// A create whose answer is lost (the connection drops after SumUp made the
+// reader) finds the reader in the list instead of failing, and so never
+// leaves it to expire unclaimed; with no single match the failure stands.
+func TestPairAnswerLost(t *testing.T) {
+	e := newEnv(t)
+	lost := func(nick string) (providers.Pairing, error) {
+		e.fault(sandbox.Fault{Route: simsumup.RouteCreate, Reset: true, Count: 1})
+		p, _, err := e.client.Pair(context.Background(), providers.PairRequest{Code: "ABCDEFGH", Nickname: nick})
+		return p, err
+	}
+	id := e.rawCreate(e.showCode(e.solo), "Till 3")
+	p, err := lost("Till 3")
+	if err != nil || p.ID != id || p.Status != providers.StatusAwaitingConfirmation || p.Serial == "" || p.PairingNickname != "Till 3" {
+		t.Fatalf("Pair with a lost answer = %+v, %v", p, err)
+	}
+	if _, err := lost("Till 4"); providers.KindOf(err) != providers.KindNetwork {
+		t.Fatalf("no reader of that name: %v", err)
+	}
+	second, err := e.sb.AddTerminal(sumup.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.rawCreate(e.showCode(second.ID), "Till 3")
+	if _, err := lost("Till 3"); providers.KindOf(err) != providers.KindNetwork {
+		t.Fatalf("two readers of that name: %v", err)
 	}
 }
 
