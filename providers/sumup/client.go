@@ -2,6 +2,7 @@ package sumup
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -96,11 +97,7 @@ var _ providers.Provider = (*Client)(nil)
 // here: every operation reports KindCredentials first, so the app can list
 // SumUp pairings while unconfigured.
 func New(cfg Config) (*Client, error) {
-	raw := cfg.BaseURL
-	if raw == "" {
-		raw = DefaultBaseURL
-	}
-	u, err := transport.CheckURL(ID, baseURLLabel, raw)
+	u, err := transport.CheckURL(ID, baseURLLabel, cmp.Or(cfg.BaseURL, DefaultBaseURL))
 	if err != nil {
 		return nil, err
 	}
@@ -128,22 +125,10 @@ func (c *Client) String() string { return "sumup client for " + c.base.Redacted(
 func (c *Client) Capabilities() providers.Capabilities { return Capabilities() }
 
 // Capabilities is what (*Client).Capabilities returns, for callers with no
-// client.
+// client: read from Descriptor, so the two cannot disagree.
 func Capabilities() providers.Capabilities {
-	return providers.Capabilities{
-		NeedsConfirmation: true,
-		RemoteUnpair:      true,
-		CanTest:           true,
-		Code:              codeSpec,
-	}
-}
-
-var codeSpec = providers.CodeSpec{
-	Label:   "Pairing Code",
-	Digits:  false,
-	MinLen:  CodeMinLen,
-	MaxLen:  CodeMaxLen,
-	Example: "4WLFDSBF",
+	d := Descriptor
+	return providers.Capabilities{NeedsConfirmation: d.Confirms, RemoteUnpair: d.RemoteUnpair, CanTest: d.CanTest, Code: d.Code}
 }
 
 // credentials returns the key and the path-safe merchant code, or
@@ -165,14 +150,7 @@ func (c *Client) credentials(op string) (key, merchant string, err error) {
 }
 
 // headerSafe: visible ASCII only, as a bearer token is [RFC 6750 b64token].
-func headerSafe(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
+func headerSafe(s string) bool { return shaped(s, len(s), visible) }
 
 // checkMerchant upper-cases a merchant code and checks it is 1–32 ASCII
 // letters or digits: it becomes a path segment, and every documented code
@@ -183,11 +161,7 @@ func checkMerchant(op, raw string) (string, error) {
 		return "", &providers.Error{Provider: ID, Op: op, Kind: providers.KindCredentials, Code: CodeMerchantNotFound,
 			Message: "the SumUp merchant code is not configured (set " + merchantEnv + " or run " + setupHint + ")"}
 	}
-	ok := len(m) <= maxMerchant
-	for i := 0; ok && i < len(m); i++ {
-		ok = m[i] >= 'A' && m[i] <= 'Z' || m[i] >= '0' && m[i] <= '9'
-	}
-	if !ok {
+	if !shaped(m, maxMerchant, alnum) { // upper case by now
 		return "", &providers.Error{Provider: ID, Op: op, Kind: providers.KindCredentials, Code: CodeMerchantNotFound,
 			Message: "the SumUp merchant code must be letters and digits only (like MK10CL2A, shown in the SumUp dashboard); fix it with " + setupHint}
 	}

@@ -26,7 +26,8 @@ var Descriptor = &providers.Descriptor{
 	Short:  "SumUp",
 	// The Solo shows the code and the register sends it [DOC S43].
 	Model: providers.CodeFromTerminal,
-	Code:  codeSpec,
+	// "8 or 9 character alphanumeric string" [DOC S40].
+	Code: providers.CodeSpec{Label: "Pairing Code", MinLen: CodeMinLen, MaxLen: CodeMaxLen, Example: "4WLFDSBF"},
 	// The reader is processing until the Solo acknowledges it, within the
 	// 5-minute pairing window [DOC S40, S43].
 	Confirms:      true,
@@ -115,16 +116,17 @@ func baseWording(e *providers.Error) (providers.Wording, bool) {
 	}
 	switch e.Kind {
 	case providers.KindCredentials:
-		if e.Code == CodeMerchantNotFound {
-			return providers.Wording{Title: "Merchant code not found", Line: "The SumUp merchant code is not an account of this API key",
-				Next: "Check the merchant code and the API key with `tillpair setup sumup`.", Setup: true}, true
+		title, line, next := "API key not accepted", "SumUp API key is missing, invalid, or lacks reader permission",
+			"Set a valid key with `tillpair setup sumup` or TILLPAIR_SUMUP_API_KEY."
+		switch e.Code {
+		case CodeMerchantNotFound:
+			title, line, next = "Merchant code not found", "The SumUp merchant code is not an account of this API key",
+				"Check the merchant code and the API key with `tillpair setup sumup`."
+		case CodeForbidden:
+			title, line, next = "API key lacks permission", "This SumUp API key may not manage readers",
+				"Use a key with the readers.write permission: `tillpair setup sumup`."
 		}
-		if e.Code == CodeForbidden {
-			return providers.Wording{Title: "API key lacks permission", Line: "This SumUp API key may not manage readers",
-				Next: "Use a key with the readers.write permission: `tillpair setup sumup`.", Setup: true}, true
-		}
-		return providers.Wording{Title: "API key not accepted", Line: "SumUp API key is missing, invalid, or lacks reader permission",
-			Next: "Set a valid key with `tillpair setup sumup` or TILLPAIR_SUMUP_API_KEY.", Setup: true}, true
+		return providers.Wording{Title: title, Line: line, Next: next, Setup: true}, true
 	case providers.KindNotFound:
 		if e.Code == CodeNoPendingReader {
 			return providers.Wording{Title: "No reader waiting", Line: "No reader is waiting for that code",

@@ -151,14 +151,8 @@ func fieldMessages(raw json.RawMessage) []string {
 // the user reads it out to support, so anything else is noise.
 func traceID(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > maxTraceID {
+	if !shaped(s, maxTraceID, func(ch byte) bool { return alnum(ch) || strings.IndexByte("-_.:", ch) >= 0 }) {
 		return ""
-	}
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == '.' || ch == ':') {
-			return ""
-		}
 	}
 	return s
 }

@@ -126,17 +126,29 @@ func (raw rawReader) reader() (Reader, error) {
 // 26 upper-case alphanumerics [DOC S40]; letters, digits, _ and - up to 64
 // are accepted, so a longer or lower-case id in future still pairs.
 func readerIDOK(id string) bool {
-	if len(id) > maxReaderID {
+	return shaped(id, maxReaderID, func(ch byte) bool { return alnum(ch) || ch == '_' || ch == '-' })
+}
+
+// shaped reports whether s has 1 to max bytes, each one ok: the shape
+// check of every identifier a cloud sends or a path carries.
+func shaped(s string, max int, ok func(byte) bool) bool {
+	if s == "" || len(s) > max {
 		return false
 	}
-	for i := 0; i < len(id); i++ {
-		ch := id[i]
-		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-') {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
 			return false
 		}
 	}
 	return true
 }
+
+func alnum(ch byte) bool {
+	return ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9'
+}
+
+// visible is printable ASCII other than space.
+func visible(ch byte) bool { return ch > ' ' && ch < 0x7f }
 
 // serial keeps device.identifier if it looks like a serial: visible ASCII
 // without spaces, at most maxSerial (examples U1DT3NA00-CN, 200100010001
@@ -144,13 +156,8 @@ func readerIDOK(id string) bool {
 // "this is the same reader".
 func serial(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || len(s) > maxSerial {
+	if !shaped(s, maxSerial, visible) {
 		return ""
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] <= ' ' || s[i] >= 0x7f {
-			return ""
-		}
 	}
 	return s
 }
