@@ -149,8 +149,12 @@ func baseWording(e *providers.Error) (providers.Wording, bool) {
 		return providers.Wording{Title: "Reader unpaired", Line: line,
 			Next: "Forget it here, then pair the Solo again (Connections > API > Connect).", Forget: true}, true
 	case providers.KindInvalidCode:
-		return providers.Wording{Title: "Invalid pairing code", Line: "Pairing code must be 8–9 letters/digits as shown on the Solo",
-			Next: "Type the code the Solo shows under Connections > API."}, true
+		w := providers.Wording{Title: "Invalid pairing code", Line: "Pairing code must be 8–9 letters/digits as shown on the Solo",
+			Next: "Type the code the Solo shows under Connections > API."}
+		if e.HTTPStatus == 0 {
+			w.Detail = e.Message // refused here: the message says what was wrong with it
+		}
+		return w, true
 	case providers.KindInvalidInput:
 		if e.HTTPStatus == 0 {
 			return providers.Wording{}, false

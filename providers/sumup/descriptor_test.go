@@ -96,6 +96,9 @@ func TestDescriptorWording(t *testing.T) {
 	if _, ok := w(&providers.Error{Provider: sumup.ID, Kind: providers.KindInvalidInput}); ok {
 		t.Error("worded a local refusal")
 	}
+	if got, _ := w(&providers.Error{Provider: sumup.ID, Kind: providers.KindInvalidCode, Message: "you typed 7"}); got.Detail != "you typed 7" {
+		t.Errorf("a code refused here loses its reason: %+v", got)
+	}
 	got, _ := w(&providers.Error{Provider: sumup.ID, Kind: providers.KindRateLimited, Message: "wait 2 s", Err: &sumup.Problem{TraceID: "abc"}})
 	if got.Detail != "wait 2 s; SumUp trace ID abc (quote it to SumUp support)" {
 		t.Errorf("detail = %q", got.Detail)
