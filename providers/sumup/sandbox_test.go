@@ -257,6 +257,25 @@ func TestPairingExpires(t *testing.T) {
 	requireTrace(t, requireKind(t, err, providers.KindNotFound, sumup.CodeNoPendingReader))
 }
 
+// The faithful Solo acknowledges by itself a moment after the POST.
+func TestSoloConfirmsByItself(t *testing.T) {
+	e := newEnv(t)
+	term, err := e.sb.AddTerminalWith(sandbox.TerminalOptions{Provider: sumup.ID, Settings: map[string]json.RawMessage{
+		simsumup.OptConfirmDelay: json.RawMessage(`"2s"`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.pair(term.ID)
+	e.clock.Advance(2*time.Second - time.Millisecond)
+	if res, err := e.check(p); err != nil || res.Status != providers.StatusAwaitingConfirmation {
+		t.Fatalf("before the Solo acknowledged = %+v, %v", res, err)
+	}
+	e.clock.Advance(time.Millisecond)
+	if res, err := e.check(p); err != nil || res.Status != providers.StatusActive || res.Health.Online == nil || !*res.Health.Online {
+		t.Fatalf("after = %+v, %v", res, err)
+	}
+}
+
 func TestCheckOfflineAndBattery(t *testing.T) {
 	e := newEnv(t)
 	term, err := e.sb.AddTerminalWith(sandbox.TerminalOptions{Provider: sumup.ID, Settings: map[string]json.RawMessage{
