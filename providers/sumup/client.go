@@ -54,14 +54,20 @@ const (
 
 // Names of the settings in messages, so the user knows what to fix.
 const (
-	baseURLLabel  = "TILLPAIR_SUMUP_URL"
-	setupHint     = "`tillpair setup sumup`"
-	keyEnv        = "TILLPAIR_SUMUP_API_KEY"
-	merchantEnv   = "TILLPAIR_SUMUP_MERCHANT_CODE"
+	baseURLLabel = "TILLPAIR_SUMUP_URL"
+	setupHint    = "`tillpair setup sumup`"
+	keyEnv       = "TILLPAIR_SUMUP_API_KEY"
+	merchantEnv  = "TILLPAIR_SUMUP_MERCHANT_CODE"
+)
+
+// Wire constants: the SDK's Accept [CODE S41], the API version path
+// segment, and the merchant code's bound (documented ones have 8
+// characters; 32 leaves room without letting a path grow).
+const (
 	userAgent     = "tillpair"
 	acceptHeader  = "application/problem+json, application/json"
-	maxMerchant   = 32
 	apiVersionSeg = "v0.1"
+	maxMerchant   = 32
 )
 
 // Config configures a Client.
