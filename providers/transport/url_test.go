@@ -131,6 +131,7 @@ func TestCleanText(t *testing.T) {
 		{"  Pairing  not\tfound \n", "Pairing not found"},
 		{"evil\x1b[2Jclear", "evil [2Jclear"},
 		{"bad\xffutf8", "bad\uFFFDutf8"},
+		{"paid\u202e0001\u202c \u200bok\u2066", "paid0001 ok"},
 		{long, strings.Repeat("é", transport.MaxVendorText) + "…"},
 		{"", ""},
 		// Format characters (Cf) would reorder or hide what is shown.
