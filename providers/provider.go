@@ -142,6 +142,9 @@ type Pairing struct {
 	// (a SumUp reader's serial survives re-pairing; its reader id does not).
 	Serial string `json:"serial,omitempty"`
 	Model  string `json:"model,omitempty"`
+	// Location is the vendor's business location the terminal works for
+	// (a Square location id), "" where the provider has none.
+	Location string `json:"location,omitempty"`
 	// ExpiresAt: a pairing awaiting confirmation lapses then (a Square
 	// device code's pair_by); zero when the cloud gives no expiry.
 	ExpiresAt time.Time `json:"expires_at,omitzero"`
