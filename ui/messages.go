@@ -105,11 +105,17 @@ const quitCancelTimeout = 15 * time.Second
 // when asked (Test); SmartConnect's check runs a transaction on the
 // terminal. Neither is sent just because the app opened.
 func (m *Model) entryCmd() tea.Cmd {
-	if m.provider == providers.SCI {
+	if checksOnEntry(m.desc()) {
 		return m.refreshCmd()
 	}
 	return m.listCmd()
 }
+
+// checksOnEntry: the provider's check is a silent read of the cloud's own
+// record of the pairing (a cloud that keeps one can unpair it, hence
+// RemoteUnpair), not a request relayed to the terminal, so it is sent on
+// every entry (SCIPAIRING10).
+func checksOnEntry(d *providers.Descriptor) bool { return d.SilentCheck && d.RemoteUnpair }
 
 // refreshCmd re-checks the shown provider's pairings live, then lists them
 // all; other providers' pairings are not touched (their devices would show
