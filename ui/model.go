@@ -200,7 +200,7 @@ func (m *Model) setProvider(id string) {
 	m.spec = m.caps.Code
 	m.c = screens.Common{Styles: m.st, Clock: m.clock, Product: screens.ProductName(id), Provider: id,
 		Caps: m.caps, StaticSpinner: m.static, Parts: m.parts}
-	m.tkeys.ForProvider(id)
+	m.tkeys.ForProvider(m.desc())
 	if m.terms == nil {
 		m.tkeys.Disable()
 	}
@@ -436,6 +436,7 @@ func (m *Model) typing() bool {
 func (m *Model) paneTerminal() (widgets.TerminalView, bool) {
 	for _, v := range m.views {
 		if v.Provider == m.provider {
+			v.Kind = widgets.DeviceKindOf(m.desc())
 			return v, true
 		}
 	}

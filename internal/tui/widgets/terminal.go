@@ -14,8 +14,11 @@ import (
 // TerminalView is what a virtual terminal shows, copied from the sandbox so
 // this package needs no sandbox import.
 type TerminalView struct {
-	ID               string
-	Provider         string
+	ID       string
+	Provider string
+	// Kind is how the terminal behaves (the root model sets it from the
+	// provider's descriptor).
+	Kind             DeviceKind
 	TID              string
 	Nickname         string
 	Screen           string // idle | pairing_code | confirm | paired | code_expired | ping ...
@@ -143,12 +146,12 @@ func GroupCode(c string) string {
 func (p TerminalPane) body(st *theme.Styles, w int) []string {
 	v := p.View
 	wrap := func(s string) string { return lipgloss.NewStyle().Width(w).Render(s) }
-	switch v.Provider {
-	case providerSmartConnect:
+	switch v.Kind {
+	case DeviceRefreshes:
 		if out, ok := p.smartConnectBody(st, wrap); ok {
 			return out
 		}
-	case providerHelcim:
+	case DeviceFixedCode:
 		return p.helcimBody(st, wrap)
 	}
 	switch v.Screen {
@@ -187,12 +190,12 @@ func (p TerminalPane) body(st *theme.Styles, w int) []string {
 func (p TerminalPane) stripLine(st *theme.Styles) string {
 	v := p.View
 	head := st.Faint.Render("Terminal "+v.TID) + st.Faint.Render(": ")
-	switch v.Provider {
-	case providerSmartConnect:
+	switch v.Kind {
+	case DeviceRefreshes:
 		if s, ok := p.smartConnectStrip(st, head); ok {
 			return s
 		}
-	case providerHelcim:
+	case DeviceFixedCode:
 		return p.helcimStrip(st, head)
 	}
 	switch v.Screen {
