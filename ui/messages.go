@@ -66,6 +66,37 @@ type (
 	tickMsg struct{}
 )
 
+// Answer is the kind of an answer to the model's own work, for a tool that
+// drives the model and waits for it to settle (the demo player): it tells
+// the answers apart without knowing the ui's message types.
+type Answer int
+
+// The answers AnswerOf tells apart.
+const (
+	// AnswerNone: not one of the answers below.
+	AnswerNone Answer = iota
+	// AnswerTerminals: a new picture of the sandbox's virtual terminals.
+	AnswerTerminals
+	// AnswerListed: the pairings, re-read without a live check.
+	AnswerListed
+	// AnswerRefreshed: the pairings, re-checked live (the entry check of a
+	// provider whose check is silent).
+	AnswerRefreshed
+)
+
+// AnswerOf says which answer msg is.
+func AnswerOf(msg tea.Msg) Answer {
+	switch msg.(type) {
+	case terminalsMsg:
+		return AnswerTerminals
+	case listedMsg:
+		return AnswerListed
+	case refreshedMsg:
+		return AnswerRefreshed
+	}
+	return AnswerNone
+}
+
 // stamp is the provider generation (Model.gen) a service call was started
 // in; every call's answer embeds one and is dropped when the provider
 // changed since. The answers keep their own types (the demo player counts

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
@@ -19,7 +18,7 @@ func (m *Model) terminalErrorText(err error, v widgets.TerminalView) string {
 	if tid == "" {
 		tid = "the terminal"
 	}
-	if errors.Is(err, sandbox.ErrNothingToConfirm) {
+	if errors.Is(err, widgets.ErrNothingToConfirm) {
 		if d := screens.Descriptor(v.Provider); !d.Confirms {
 			how := "it pairs when the POS sends the code"
 			if d.Model == providers.DeviceCode {

@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -28,6 +29,10 @@ type TerminalView struct {
 	Message          string
 	Pairings         []TerminalPairingView
 }
+
+// ErrNothingToConfirm is what a virtual terminal answers to Confirm when it
+// shows nothing to confirm (the pane's driver wraps its own error in it).
+var ErrNothingToConfirm = errors.New("nothing to confirm")
 
 // TerminalPairingView is one pairing as the terminal lists it.
 type TerminalPairingView struct {
