@@ -594,3 +594,27 @@ func TestTokenNeverLoggedOrInErrors(t *testing.T) {
 		}
 	}
 }
+
+// A register whose clock is minutes off Square's still shows a five-minute
+// countdown, and the code expires by it rather than at once (or late).
+func TestClockSkew(t *testing.T) {
+	for _, off := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
+		e := newEnv(t)
+		local := clockwork.NewFakeClockAt(e.clock.Now().Add(off))
+		c := e.newClient(func(cfg *square.Config) { cfg.Clock = local })
+		p, err := e.pair(c, "Counter 1", "")
+		if err != nil || p.Status != providers.StatusAwaitingConfirmation || !p.ExpiresAt.Equal(local.Now().Add(5*time.Minute)) {
+			t.Fatalf("clock %v off: Pair = %+v, %v", off, p, err)
+		}
+		for _, clk := range []*clockwork.FakeClock{e.clock, local} {
+			clk.Advance(5*time.Minute - time.Second)
+		}
+		if res, err := c.Check(context.Background(), p, providers.Secret{}); err != nil || res.Status != providers.StatusAwaitingConfirmation {
+			t.Fatalf("clock %v off, a second before expiry: %+v, %v", off, res, err)
+		}
+		for _, clk := range []*clockwork.FakeClock{e.clock, local} {
+			clk.Advance(time.Second)
+		}
+		requireKind(t, second(c.Check(context.Background(), p, providers.Secret{})), providers.KindCodeUsed, square.CodeExpired)
+	}
+}
