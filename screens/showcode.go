@@ -255,7 +255,10 @@ func (s *ShowCode) codeLabel() string {
 // the one-paragraph version, then the big glyphs for the plain code. The
 // actions (the way out) stay.
 func (s *ShowCode) View() string {
-	w := max(s.w, 24)
+	w := s.w
+	if w <= 0 {
+		w = 80 // before the first SetSize
+	}
 	type variant struct {
 		big, padded, fullSteps bool
 	}
@@ -269,7 +272,11 @@ func (s *ShowCode) View() string {
 			return join(clipLines(linesOf(lines), w)...)
 		}
 	}
-	return join(clipLines(cutAbove(lines, s.h, 1), w)...)
+	keep := 0
+	if a := s.actions(s.IsExpired(), w); a != "" {
+		keep = lipgloss.Height(a)
+	}
+	return join(clipLines(cutAbove(lines, s.h, keep), w)...)
 }
 
 func (s *ShowCode) build(w int, big, padded, fullSteps bool) []string {
@@ -354,7 +361,7 @@ func (s *ShowCode) build(w int, big, padded, fullSteps bool) []string {
 		lines = append(lines, para.Render(st.Warning.Render("! "+s.warning)))
 	}
 
-	if a := s.actions(expired); a != "" {
+	if a := s.actions(expired, w); a != "" {
 		lines = append(lines, "", a)
 	}
 	return lines
@@ -396,14 +403,20 @@ func (s *ShowCode) countdown(w int, expired bool) string {
 // that still reads character by character.
 func spaced(code string) string { return strings.Join(strings.Split(code, ""), " ") }
 
-func (s *ShowCode) actions(expired bool) string {
+// actions are the buttons, one under the other where they do not fit
+// side by side.
+func (s *ShowCode) actions(expired bool, w int) string {
 	if s.cancelled {
 		return ""
 	}
 	st := s.c.Styles
-	out := ""
-	if expired {
-		out = st.Button.Render("[ New code ]") + st.Faint.Render(" r   ")
+	cancel := st.Button.Render("[ Cancel ]") + st.Faint.Render(" esc")
+	if !expired || s.requesting {
+		return cancel
 	}
-	return out + st.Button.Render("[ Cancel ]") + st.Faint.Render(" esc")
+	renew := st.Button.Render("[ New code ]") + st.Faint.Render(" r")
+	if row := renew + "   " + cancel; lipgloss.Width(row) <= w {
+		return row
+	}
+	return renew + "\n" + cancel
 }

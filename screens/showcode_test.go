@@ -198,3 +198,34 @@ func TestShowCodeFallbacks(t *testing.T) {
 		t.Fatal("O and 0 look alike")
 	}
 }
+
+// Every state fits every size from tiny to wide, keeps the way out, and
+// the code while there is one.
+func TestShowCodeFitsEverySize(t *testing.T) {
+	for _, code := range []string{"EBCARJ", "123456789012", "WWWWWWWWWWWW"} {
+		for w := 20; w <= 100; w += 16 {
+			for h := 6; h <= 30; h += 4 {
+				for state := range 4 {
+					s, clk := newShowCodeTest(t, code)
+					s.SetSize(w, h)
+					switch state {
+					case 1:
+						clk.Advance(5 * time.Minute)
+					case 2:
+						s.Requesting()
+					case 3:
+						s.Warn(strings.Repeat("network trouble ", 8))
+					}
+					v := s.View()
+					requireFits(t, v, w, h)
+					if !strings.Contains(v, "esc") {
+						t.Fatalf("%s %dx%d state %d: no way out\n%s", code, w, h, state, v)
+					}
+					if state != 2 && !strings.Contains(v, code) && !strings.Contains(v, spaced(code)) {
+						t.Fatalf("%s %dx%d state %d: the code is lost\n%s", code, w, h, state, v)
+					}
+				}
+			}
+		}
+	}
+}
