@@ -61,7 +61,8 @@
 //	IDEMPOTENCY_KEY_REUSED                                          → KindProtocol, retryable
 //	INVALID_SQUARE_VERSION_FORMAT                                   → KindProtocol
 //	RATE_LIMITED, 429 (Retry-After in the message)                  → KindRateLimited, retryable
-//	NOT_FOUND, 404                                                  → KindNotFound (see Check)
+//	NOT_FOUND, 404 on create (the route: a wrong base URL)          → KindConfig
+//	NOT_FOUND, 404 elsewhere                                        → KindNotFound (see Check)
 //	5xx, API_ERROR                                                  → KindServer, retryable
 //	400 on create about device_code.location_id                     → KindConfig bad_location
 //	400 on create about device_code.name                            → KindInvalidInput

@@ -441,6 +441,12 @@ func TestErrors(t *testing.T) {
 	if w, ok := square.Descriptor.Wording(pe); ok {
 		t.Fatalf("a Square code kept the generic config wording? %+v", w)
 	}
+	// A base URL that is not Square's API root: the route is 404.
+	wrongURL := e.newClient(func(c *square.Config) { c.BaseURL = e.info.URL(square.EndpointURL) + "/v1" })
+	pe = requireKind(t, second(e.pair(wrongURL, "x", "")), providers.KindConfig, square.CodeNotFound)
+	if !strings.Contains(pe.Message, "TILLPAIR_SQUARE_URL") {
+		t.Fatalf("wrong URL = %+v", pe)
+	}
 	// No location: Square's main one, learned at sign-in.
 	noLoc := e.newClient(func(c *square.Config) { c.LocationID = "" })
 	p, err := e.pair(noLoc, "x", "")
