@@ -317,7 +317,7 @@ func (p *posProvider) Check(context.Context, providers.Pairing, providers.Secret
 	case <-p.signedIn:
 		online := true
 		return providers.CheckResult{Status: providers.StatusActive, Health: providers.Health{Online: &online},
-			Learned: &providers.Pairing{TID: "907CS13101300122", Serial: "907CS13101300122"}}, nil
+			Learned: &providers.Pairing{TID: "907CS13101300122", Serial: "907CS13101300122", Location: "B5E4484SHHNYH"}}, nil
 	default:
 		return providers.CheckResult{Status: providers.StatusAwaitingConfirmation}, nil
 	}
@@ -376,7 +376,7 @@ func TestSessionCodeFromPOS(t *testing.T) {
 		}
 	})
 	if err != nil || got.Status != providers.StatusActive || got.TID != "907CS13101300122" || got.Serial != "907CS13101300122" ||
-		got.ConfirmationCode != "EBCARJ" || got.Health == nil || got.Health.Online == nil || !*got.Health.Online {
+		got.Location != "B5E4484SHHNYH" || got.ConfirmationCode != "EBCARJ" || got.Health == nil || got.Health.Online == nil || !*got.Health.Online {
 		t.Fatalf("Await = %+v, %v", got, err)
 	}
 	if list, _ := svc.List(); len(list) != 1 || list[0].TID != got.TID || list[0].Health == nil {
