@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -92,6 +93,9 @@ type Client struct {
 	http     *http.Client
 	clock    clockwork.Clock
 	timeout  time.Duration
+
+	mu   sync.Mutex
+	sent map[string]time.Time // firstSent: idempotency key → first sent
 }
 
 var _ providers.Provider = (*Client)(nil)

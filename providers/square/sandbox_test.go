@@ -300,7 +300,11 @@ func TestCodeExpires(t *testing.T) {
 	if fresh.ID == p.ID || fresh.ConfirmationCode == p.ConfirmationCode {
 		t.Fatalf("a new attempt reused the expired code: %+v", fresh)
 	}
-	// The expire-code action ends a code early.
+	// The expire-code action ends a code early (Square says EXPIRED once
+	// the lag is gone).
+	if err := simsquare.Configure(e.sb, simsquare.Settings{PageSize: 2}); err != nil {
+		t.Fatal(err)
+	}
 	if st := e.control(e.term.ID, sandbox.ActionExpireCode, `{"code":"`+fresh.ConfirmationCode+`"}`); st != http.StatusOK {
 		t.Fatalf("expire-code = %d", st)
 	}
@@ -321,6 +325,13 @@ func TestIdempotentCreate(t *testing.T) {
 	again, err := e.pair(e.client, "Counter 1", "attempt-1")
 	if err != nil || again.ID != a.ID || again.ConfirmationCode != a.ConfirmationCode || !again.ExpiresAt.Equal(a.ExpiresAt) {
 		t.Fatalf("repeated attempt = %+v, %v; first %+v", again, err, a)
+	}
+	// Two minutes later Square replays the first answer: its countdown is
+	// the first one's, not mistaken for a clock two minutes off.
+	e.clock.Advance(2 * time.Minute)
+	later, err := e.pair(e.client, "Counter 1", "attempt-1")
+	if err != nil || later.ID != a.ID || !later.ExpiresAt.Equal(a.ExpiresAt) {
+		t.Fatalf("attempt repeated 2 minutes later = %+v, %v; first %+v", later, err, a)
 	}
 	// Another nickname under the same attempt is another request, not
 	// IDEMPOTENCY_KEY_REUSED.
