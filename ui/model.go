@@ -355,6 +355,17 @@ func (m *Model) QuitNote() string { return m.quitNote }
 // exits non-zero, so a script or supervisor sees the run was interrupted.
 func (m *Model) QuitLeftWaiting() bool { return m.quitLeftWaiting }
 
+// HalfMade is the pairing this run left awaiting confirmation when the
+// program ended without quitting through the model (a stop signal, a lost
+// terminal), or "" when there is none or quitting already dealt with it
+// (QuitNote says how). The caller cancels it before exiting.
+func (m *Model) HalfMade() string {
+	if m.quitting {
+		return ""
+	}
+	return m.waitingPairing()
+}
+
 // stop ends background work and the program.
 func (m *Model) stop() tea.Cmd {
 	m.quitting = true

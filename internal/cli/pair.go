@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,10 +14,6 @@ import (
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 )
-
-// cancelTimeout bounds the unpair that cancels an unconfirmed pairing after
-// Ctrl-C or the end of the wait; the user's context is already done then.
-const cancelTimeout = 20 * time.Second
 
 // progressEvery spaces the "still waiting" lines.
 const progressEvery = 15 * time.Second
@@ -193,9 +188,7 @@ func pairWaitFailed(e *env, svc *pairing.Service, p providers.Pairing, err error
 	if kind == providers.KindCanceled {
 		why = "Interrupted"
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), cancelTimeout)
-	defer cancel()
-	if cerr := svc.Cancel(ctx, p.ID); cerr != nil {
+	if cerr := app.CancelHalfMade(e.ctx, svc, p.ID); cerr != nil {
 		return &userError{err: errors.Join(err, cerr), msg: fmt.Sprintf("%s, and cancelling the pairing failed: %s It is kept awaiting confirmation; run `tillpair unpair %s` when that is fixed.", why, messageOf(cerr), p.ID)}
 	}
 	return &userError{err: err, msg: why + ": the pairing was cancelled (unpaired in the cloud and removed here). Start pairing on the terminal again."}
