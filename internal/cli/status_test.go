@@ -294,10 +294,12 @@ func TestCLIForgetRefusalWording(t *testing.T) {
 	}
 }
 
-// Without $HOME there is no default config dir: a configuration problem
-// (exit 2) whose fix is --config-dir or TILLPAIR_CONFIG_DIR.
+// Without $HOME (%APPDATA% on Windows) there is no default config dir: a
+// configuration problem (exit 2) whose fix is --config-dir or
+// TILLPAIR_CONFIG_DIR.
 func TestCLINoHomeIsAUsageError(t *testing.T) {
 	t.Setenv("HOME", "")
+	t.Setenv("APPDATA", "")
 	t.Setenv("XDG_CONFIG_HOME", "")
 	t.Setenv("TILLPAIR_CONFIG_DIR", "")
 	for _, args := range [][]string{{"status"}, {"--debug", "status", "--no-check"}, {"unpair", "x", "--forget", "--yes"}} {
