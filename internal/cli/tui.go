@@ -105,15 +105,15 @@ func runTUI(e *env) error {
 
 // checkProviderFlag refuses an unknown --provider before anything is opened.
 func checkProviderFlag(id string) error {
-	switch id {
-	case "", providers.SCI, providers.SmartConnect, providers.Helcim:
+	if _, ok := lookup(id); ok || id == "" {
 		return nil
 	}
-	return usagef("unknown provider %q for --provider; choose sci, smartconnect or helcim (e.g. tillpair --provider helcim)", id)
+	return usagef("unknown provider %q for --provider; choose %s (e.g. tillpair --provider %s)", id, providerChoices(), lastProvider().ID)
 }
 
 // initialProvider is the provider the screens open on: --provider when it is
-// available in this runtime, else sci, else the first available one.
+// available in this runtime, else the lead provider, else the first
+// available one.
 func initialProvider(flag string, available []providers.Provider) (string, error) {
 	ids := make([]string, 0, len(available))
 	for _, p := range available {
@@ -126,8 +126,8 @@ func initialProvider(flag string, available []providers.Provider) (string, error
 		return "", usagef("--provider %s is not configured here (available: %s); run 'tillpair setup %s' to configure it, or add --sandbox to try it against the built-in sandbox",
 			flag, strings.Join(ids, ", "), flag)
 	}
-	if slices.Contains(ids, providers.SCI) || len(ids) == 0 {
-		return providers.SCI, nil
+	if lead := leadProvider().ID; slices.Contains(ids, lead) || len(ids) == 0 {
+		return lead, nil
 	}
 	return ids[0], nil
 }
