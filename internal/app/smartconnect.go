@@ -33,4 +33,3 @@ func SmartConnectEnvironment(getenv func(string) string, stored string) string {
 	}
 	return smartconnect.EnvDev
 }
-
