@@ -15,7 +15,6 @@ import (
 	"github.com/tillpair/tillpair/internal/accessible"
 	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/screens"
 	"github.com/tillpair/tillpair/ui"
 )
 
@@ -64,7 +63,7 @@ func runTUI(e *env) error {
 	notice := rt.Notice
 	if setup := rt.NeedsSetup[provider]; setup != "" && notice == "" && e.g.provider != "" {
 		// Asked for by name: say at once what pairing it will need.
-		notice = screens.ProductName(provider) + " is not set up yet. " + setup
+		notice = providerName(provider) + " is not set up yet. " + setup
 	}
 	var terms ui.Terminals
 	if rt.Sandbox != nil {
