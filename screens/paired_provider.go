@@ -14,7 +14,7 @@ import (
 // no POS-side unpair, so they offer Forget with the on-terminal step, and
 // their Test asks the terminal itself.
 
-func (s *PairedScreen) sci() bool { return s.c.Provider == "" || s.c.Provider == providers.SCI }
+func (s *PairedScreen) desc() *providers.Descriptor { return descriptor(s.c.Provider) }
 
 // mixed: the list holds more than one provider's pairings, so each row
 // names its provider.
@@ -64,7 +64,7 @@ func (s *PairedScreen) actions() []string {
 	buttons := fx(&st.Button, "[ Test ]") + fx(&st.Faint, " t   ") +
 		fx(&st.Button, "[ Forget ]") + fx(&st.Faint, " f   ") +
 		fx(&st.Button, "[ Add pairing ]") + fx(&st.Faint, " a")
-	if s.c.Provider == providers.SmartConnect {
+	if s.desc().Register != nil {
 		buttons += fx(&st.Faint, "   ") + fx(&st.Button, "[ Setup ]") + fx(&st.Faint, " s")
 	}
 	return []string{para.Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "", buttons}
