@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
-	"github.com/tillpair/tillpair/assets"
 	"github.com/tillpair/tillpair/internal/tui/theme"
 	"github.com/tillpair/tillpair/providers"
 )
@@ -97,10 +96,10 @@ func NewPaired(c Common, ps []providers.Pairing, justPairedID string) *PairedScr
 		justPaired: justPairedID,
 		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Info)),
 	}
-	remote := c.Provider == "" || c.Provider == providers.SCI || c.Caps.RemoteUnpair
-	s.keys.Unpair.SetEnabled(remote)
-	s.keys.Forget.SetEnabled(!remote)
-	s.keys.Setup.SetEnabled(c.Provider == providers.SmartConnect)
+	d := s.desc()
+	s.keys.Unpair.SetEnabled(d.RemoteUnpair)
+	s.keys.Forget.SetEnabled(!d.RemoteUnpair)
+	s.keys.Setup.SetEnabled(d.Register != nil)
 	s.SetPairings(ps)
 	for i, p := range s.pairings {
 		if p.ID == justPairedID {
@@ -249,32 +248,39 @@ func (s *PairedScreen) details(p providers.Pairing) []string {
 		// The clock's zone, not time.Local, so a frozen test clock renders the same everywhere.
 		status += " (checked " + p.CheckedAt.In(s.c.Clock.Now().Location()).Format("15:04:05") + ")"
 	}
-	switch s.c.Provider {
-	case providers.SmartConnect:
+	d := s.desc()
+	switch {
+	case d.Register != nil:
+		// The provider knows this register by its identity: that is the
+		// pairing's detail.
 		reg := providers.RegisterIdentity{RegisterID: p.ID}
 		if p.Register != nil {
 			reg = *p.Register
 		}
-		return []string{
-			row("Register name", reg.RegisterName),
-			row("Business name", reg.BusinessName),
-			row("Vendor name", reg.VendorName),
-			row("Register ID", reg.RegisterID),
+		var rows []string
+		for i, v := range []string{reg.RegisterName, reg.BusinessName, reg.VendorName} {
+			if i < len(d.Register.Fields) {
+				rows = append(rows, row(d.Register.Fields[i].Label, v))
+			}
+		}
+		return append(rows,
+			row(d.Labels.PairingID, reg.RegisterID),
 			row("Pairing Nickname", p.PairingNickname),
 			row("Status", status),
-		}
-	case providers.Helcim:
+		)
+	case d.Model == providers.DeviceCode:
+		// The code typed is the device's own: it is the pairing.
 		return []string{
-			row("Device Code", p.ID),
+			row(d.Labels.PairingID, p.ID),
 			row("Pairing Nickname", p.PairingNickname),
 			row("Status", status),
 		}
 	}
 	return []string{
 		row("Pairing Nickname", p.PairingNickname),
-		row("Pairing ID", p.ID),
-		row("TID", p.TID),
-		row("Terminal Nickname", p.TerminalNickname),
+		row(d.Labels.PairingID, p.ID),
+		row(d.Labels.TID, p.TID),
+		row(d.Labels.TerminalNickname, p.TerminalNickname),
 		row("Status", status),
 	}
 }
@@ -315,7 +321,7 @@ func (s *PairedScreen) draw(layout func(head, tail, actions []string) []string) 
 		actions = append(actions, s.question("Unpair", "? "))
 	case s.busy != "":
 		actions = append(actions, st.Info.Render(s.busy))
-	case !s.sci():
+	case !s.desc().RemoteUnpair:
 		actions = append(actions, s.actions()...)
 	default:
 		actions = append(actions, st.Button.Render("[ Test ]")+st.Faint.Render(" t   ")+
@@ -335,13 +341,10 @@ func (s *PairedScreen) message() string {
 	if s.justPaired == "" || s.justPaired != s.Selected().ID {
 		return st.Success.Render("✓ Paired")
 	}
-	switch s.c.Provider {
-	case providers.Helcim:
-		return st.Success.Render("✓ Paired. Check the terminal screen for the ping message.")
-	case providers.SmartConnect:
-		return st.Success.Render("✓ Paired — this register is paired with the terminal")
+	if t := s.desc().Texts.JustPaired; t != "" {
+		return st.Success.Render(t)
 	}
-	return st.Success.Render("✓ Pairing successful — register paired with the terminal")
+	return st.Success.Render("✓ Paired")
 }
 
 // StatusNeedsRepair is the status shown for a SmartConnect pairing made
@@ -481,8 +484,9 @@ func (s *PairedScreen) layout(head, tail, actions []string) []string {
 		return nil, false
 	}
 	compact := ""
-	if s.sci() {
-		full := st.Logo.Render(assets.Logo())
+	b := s.desc().Branding
+	if b.Logo != "" {
+		full := st.Logo.Render(b.Logo)
 		switch s.logo {
 		case logoFull:
 			// The size allows the full logo (so the pairing form shows it
@@ -501,7 +505,9 @@ func (s *PairedScreen) layout(head, tail, actions []string) []string {
 				}
 			}
 		}
-		compact = st.Logo.Render(assets.LogoCompact())
+	}
+	if b.LogoCompact != "" {
+		compact = st.Logo.Render(b.LogoCompact)
 	}
 	if lines, ok := dense(title, compact); ok {
 		return lines

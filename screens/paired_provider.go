@@ -14,7 +14,7 @@ import (
 // no POS-side unpair, so they offer Forget with the on-terminal step, and
 // their Test asks the terminal itself.
 
-func (s *PairedScreen) sci() bool { return s.c.Provider == "" || s.c.Provider == providers.SCI }
+func (s *PairedScreen) desc() *providers.Descriptor { return descriptor(s.c.Provider) }
 
 // ForgetHelp names the forget action in help and menus.
 func ForgetHelp(provider string) string { return descriptor(provider).Texts.ForgetHelp }
@@ -53,7 +53,7 @@ func (s *PairedScreen) actions() []string {
 	buttons := st.Button.Render("[ Test ]") + st.Faint.Render(" t   ") +
 		st.Button.Render("[ Forget ]") + st.Faint.Render(" f   ") +
 		st.Button.Render("[ Add pairing ]") + st.Faint.Render(" a")
-	if s.c.Provider == providers.SmartConnect {
+	if s.desc().Register != nil {
 		buttons += st.Faint.Render("   ") + st.Button.Render("[ Setup ]") + st.Faint.Render(" s")
 	}
 	return []string{para.Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "", buttons}

@@ -13,7 +13,6 @@ import (
 	"github.com/jonboulle/clockwork"
 	"github.com/muesli/termenv"
 
-	"github.com/tillpair/tillpair/assets"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -89,8 +88,9 @@ func (s *PairedScreen) layoutByTrial(head, tail, actions []string) []string {
 	}
 	fits := func(lines []string) bool { return s.h == 0 || linesHeight(lines) <= s.h }
 	compact := ""
-	if s.sci() {
-		full := st.Logo.Render(assets.Logo())
+	b := s.desc().Branding
+	if b.Logo != "" {
+		full := st.Logo.Render(b.Logo)
 		switch s.logo {
 		case logoFull:
 			if lines := build(title, full, n, true); fits(lines) {
@@ -101,7 +101,9 @@ func (s *PairedScreen) layoutByTrial(head, tail, actions []string) []string {
 				return lines
 			}
 		}
-		compact = st.Logo.Render(assets.LogoCompact())
+	}
+	if b.LogoCompact != "" {
+		compact = st.Logo.Render(b.LogoCompact)
 	}
 	for rows := n; rows >= 1; rows-- {
 		if lines := build(title, compact, rows, true); fits(lines) {

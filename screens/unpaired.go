@@ -198,7 +198,7 @@ func (s *UnpairedScreen) allowedCodeRunes(rs []rune) []rune {
 		case unicode.IsDigit(r) && r < 128:
 			out = append(out, r)
 		case !s.spec.Digits && r < 128 && unicode.IsLetter(r):
-			if s.c.Provider == providers.Helcim {
+			if descriptor(s.c.Provider).Model == providers.DeviceCode {
 				// Device codes are shown upper-case on the terminal; typing
 				// them in lower case must look the same here.
 				r = unicode.ToUpper(r)
@@ -343,9 +343,9 @@ func (s *UnpairedScreen) view() string {
 	// A vertical join is as tall as its parts together, so the layout that
 	// fits is chosen before any is joined.
 	fixed := lipgloss.Height(title) + lipgloss.Height(formV) + lipgloss.Height(button)
-	if s.c.Provider != providers.SCI {
-		// The SCI logo is SCI's certification branding; other providers
-		// are titled by their own name only.
+	if art.logo == "" {
+		// The logo is a provider's certification branding (SCI's);
+		// providers without one are titled by their own name only.
 		steps := lipgloss.Height(art.steps)
 		if s.note != "" {
 			title = join(title, lipgloss.NewStyle().Width(max(s.w, 20)).Render(st.Faint.Render(s.note)))
