@@ -51,9 +51,6 @@ type Common struct {
 	Caps providers.Capabilities
 	// StaticSpinner freezes spinners on their first frame, for goldens.
 	StaticSpinner bool
-	// Parts, when set, shares the screens' fixed pieces (labels, buttons)
-	// between the screens of one model; nil: each screen keeps its own.
-	Parts *Parts
 }
 
 // Intent messages: a screen asks, the root acts.

@@ -145,9 +145,6 @@ type Model struct {
 		key  logoKey
 		full bool
 	}
-	// parts are the screens' fixed pieces, shared so a new screen's first
-	// frame does not draw them again.
-	parts *screens.Parts
 }
 
 // New builds the root model. It subscribes to the sandbox's changes at once
@@ -175,7 +172,7 @@ func New(o Options) *Model {
 		svc: o.Service, terms: o.Terminals, badges: badges, static: o.StaticSpinner,
 		ctx: ctx, cancel: cancel, clock: o.Clock, st: st,
 		gkeys: keys.NewGlobal(), tkeys: keys.NewTerminal(), help: widgets.NewHelp(st),
-		status: o.Notice, statusKind: widgets.StatusInfo, parts: &screens.Parts{},
+		status: o.Notice, statusKind: widgets.StatusInfo,
 	}
 	m.setProvider(o.Provider)
 	if m.terms != nil {
@@ -199,7 +196,7 @@ func (m *Model) setProvider(id string) {
 	}
 	m.spec = m.caps.Code
 	m.c = screens.Common{Styles: m.st, Clock: m.clock, Product: screens.ProductName(id), Provider: id,
-		Caps: m.caps, StaticSpinner: m.static, Parts: m.parts}
+		Caps: m.caps, StaticSpinner: m.static}
 	m.tkeys.ForProvider(m.desc())
 	if m.terms == nil {
 		m.tkeys.Disable()
