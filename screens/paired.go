@@ -111,6 +111,9 @@ func (s *PairedScreen) Done() { s.busy, s.testing = "", false }
 // Testing reports whether a Test is in flight.
 func (s *PairedScreen) Testing() bool { return s.testing }
 
+// ID implements Screen.
+func (s *PairedScreen) ID() ID { return Paired }
+
 func (s *PairedScreen) Init() tea.Cmd    { return nil }
 func (s *PairedScreen) SetSize(w, h int) { s.w, s.h = w, h }
 
@@ -136,6 +139,16 @@ func (s *PairedScreen) ShortHelp() []key.Binding {
 }
 
 func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case PairingsMsg:
+		if !msg.IfIdle || !s.testing && !s.asking {
+			s.SetPairings(msg.Pairings)
+		}
+		return s, nil
+	case TestedMsg:
+		s.Done()
+		return s, nil
+	}
 	if tick, ok := msg.(spinner.TickMsg); ok {
 		if !s.testing || s.c.StaticSpinner {
 			return s, nil

@@ -81,6 +81,9 @@ func NewUnpaired(c Common, spec providers.CodeSpec, canGoBack bool) *UnpairedScr
 	return &UnpairedScreen{c: c, spec: spec, keys: newUnpairedKeys(canGoBack), code: code, nick: nick}
 }
 
+// ID implements Screen.
+func (s *UnpairedScreen) ID() ID { return Unpaired }
+
 func (s *UnpairedScreen) Init() tea.Cmd { return textinput.Blink }
 
 // Typing: a field always has focus on this screen.
@@ -135,6 +138,17 @@ func (s *UnpairedScreen) FullHelp() [][]key.Binding {
 }
 
 func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case BusyMsg:
+		s.SetBusy(msg.Busy)
+		return s, nil
+	case NoteMsg:
+		s.SetNote(msg.Note)
+		return s, nil
+	case CanGoBackMsg:
+		s.SetCanGoBack(msg.OK)
+		return s, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if ok && s.busy {
 		// Edits would be thrown away when the answer comes.

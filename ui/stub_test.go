@@ -172,3 +172,18 @@ func activePairing(id, nick, tid, tnick string) providers.Pairing {
 		CreatedAt: goldenNow.Add(-time.Hour), CheckedAt: goldenNow.Add(-5 * time.Second),
 	}
 }
+
+// asked records a request of kind k as its Cmd would, for an answer a test
+// sends itself.
+func (m *Model) asked(k reqKind) req { return m.reqs.start(k) }
+
+// awaiting is the confirmation wait in flight (zero: none).
+func (m *Model) awaiting() req {
+	r := req{}
+	for id, k := range m.reqs.pending {
+		if k == reqAwait && id > r.id {
+			r.id = id
+		}
+	}
+	return r
+}
