@@ -92,6 +92,7 @@ func TestPairedStateCoversEveryField(t *testing.T) {
 		"Caps":          "the view reads the provider, not its capabilities",
 		"StaticSpinner": "it stops the spinner's ticks; the frame is drawn through spin",
 		"Parts":         "constant pieces keyed by style and text (TestPairedFixedPartsFollowStyles)",
+		"ValidateCode":  "the pairing form's code check; the paired screen takes no code",
 	}
 	check := func(kind, name string, mutate func(*PairedScreen)) {
 		t.Helper()

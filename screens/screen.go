@@ -58,6 +58,10 @@ type Common struct {
 	Provider string
 	// Caps are the provider's capabilities (which steps apply).
 	Caps providers.Capabilities
+	// ValidateCode is the pairing session's code check for the provider
+	// (pairing.Service.ValidateCode): the normalised code, or why it is
+	// refused. nil: codes are sent as typed.
+	ValidateCode func(raw string) (string, error)
 	// StaticSpinner freezes spinners on their first frame, for goldens.
 	StaticSpinner bool
 	// Parts, when set, shares the screens' fixed pieces (labels, buttons)
@@ -67,7 +71,7 @@ type Common struct {
 
 // Intent messages: a screen asks, the root acts.
 type (
-	// PairMsg asks to pair with a normalised code.
+	// PairMsg asks to pair with a code normalised by Common.ValidateCode.
 	PairMsg struct{ Code, Nickname string }
 	// CancelMsg cancels a pairing awaiting confirmation (unpairs it).
 	CancelMsg struct{ PairingID string }

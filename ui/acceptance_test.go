@@ -180,7 +180,7 @@ func TestStaleResultsAfterProviderSwitchAreDropped(t *testing.T) {
 			m.Update(keyRunes("u"))
 			return pressKeyCall(t, m, keyRunes("y"))
 		}},
-		{"entry check", func(_ *testing.T, m *Model) tea.Cmd { return m.refreshCmd() }},
+		{"entry check", func(_ *testing.T, m *Model) tea.Cmd { return m.entryCmd() }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())

@@ -38,7 +38,7 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 	case screens.WaitAgainMsg:
 		return m.awaitCmd(msg.PairingID), true
 
-	case refreshedMsg:
+	case enteredMsg:
 		return m.applyRefresh(msg), true
 	case pairDoneMsg:
 		return m.pairDone(msg), true
@@ -59,6 +59,12 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		if msg.err != nil {
 			return m.cancelFailed(msg), true
 		}
+		if p, ok := confirmedIn(msg.pairings, msg.id); ok {
+			// Confirmed on the terminal before the cancel reached it: the
+			// session leaves a confirmed pairing alone.
+			m.pairings = msg.pairings
+			return m.pairedNow(p), true
+		}
 		m.settle()
 		m.pairings = msg.pairings
 		cmd := m.open(screens.Unpaired, screenArgs{})
@@ -78,11 +84,9 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 		if len(m.active()) == 0 {
 			return m.navigate(screens.Unpaired)
 		}
-		if !checksOnEntry(m.desc()) {
-			return tea.Batch(m.open(screens.Paired, screenArgs{}), m.listCmd())
-		}
-		// SCIPAIRING10: re-check pairing-info whenever the pairings are viewed.
-		return tea.Batch(m.open(screens.Paired, screenArgs{}), m.refreshCmd())
+		// SCIPAIRING10: the entry check re-checks pairing-info whenever
+		// the pairings are viewed.
+		return tea.Batch(m.open(screens.Paired, screenArgs{}), m.entryCmd())
 	case screens.Setup:
 		if m.desc().Register == nil {
 			return nil
@@ -114,14 +118,15 @@ func (m *Model) backFromPairing() screens.ID {
 	return screens.Unpaired
 }
 
-// applyRefresh takes the entry check's outcome to the right screen.
-func (m *Model) applyRefresh(msg refreshedMsg) tea.Cmd {
+// applyRefresh takes the entry check's outcome to the right screen; only
+// the pairings it re-checked live can have been found gone.
+func (m *Model) applyRefresh(msg enteredMsg) tea.Cmd {
 	if msg.err != nil {
 		return m.showError(screenArgs{err: msg.err, back: screens.Unpaired})
 	}
 	m.pairings = msg.pairings
 	for _, r := range msg.results {
-		if r.Pairing.Provider != m.c.Provider {
+		if r.Pairing.Provider != m.c.Provider || !r.Checked {
 			continue
 		}
 		gone := r.Pairing.Status == providers.StatusUnpaired ||
@@ -140,7 +145,7 @@ func (m *Model) applyRefresh(msg refreshedMsg) tea.Cmd {
 		}
 	}
 	for _, r := range msg.results {
-		if r.Pairing.Provider == m.c.Provider && secretMissing(r.Err) {
+		if r.Pairing.Provider == m.c.Provider && r.Checked && secretMissing(r.Err) {
 			return m.cannotSign(r.Err, r.Pairing.ID)
 		}
 	}
@@ -165,6 +170,16 @@ func (m *Model) applyRefresh(msg refreshedMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// confirmedIn finds pairing id active in ps.
+func confirmedIn(ps []providers.Pairing, id string) (providers.Pairing, bool) {
+	for _, p := range ps {
+		if p.ID == id && p.Status == providers.StatusActive {
+			return p, true
+		}
+	}
+	return providers.Pairing{}, false
 }
 
 // confirm shows pairing p awaiting confirmation and waits for it.

@@ -75,11 +75,6 @@ func (m *Model) handleProviderFlow(msg tea.Msg) (tea.Cmd, bool) {
 		return nil, true
 	case registerSavedMsg:
 		return m.registerSaved(msg), true
-	case listedMsg:
-		if msg.err != nil {
-			return m.showError(screenArgs{err: msg.err, back: screens.Unpaired}), true
-		}
-		return m.applyRefresh(refreshedMsg{req: msg.req, pairings: msg.pairings}), true
 	}
 	return nil, false
 }

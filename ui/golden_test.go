@@ -256,8 +256,8 @@ func TestGoldenErrors(t *testing.T) {
 		gone := activePairing(id, "Front counter", "T-1001", "Counter 1")
 		gone.Status = providers.StatusUnpaired
 		runGolden(t, goldenCase{prep: func(m *Model, _ *clockwork.FakeClock) {
-			m.applyRefresh(refreshedMsg{
-				results:  []pairing.CheckResult{{Pairing: gone, Err: &providers.Error{Kind: providers.KindNotPaired, HTTPStatus: 401}}},
+			m.applyRefresh(enteredMsg{
+				results:  []pairing.CheckResult{{Pairing: gone, Err: &providers.Error{Kind: providers.KindNotPaired, HTTPStatus: 401}, Checked: true}},
 				pairings: []providers.Pairing{gone},
 			})
 		}})

@@ -16,15 +16,12 @@ import (
 // Result messages: every service call runs in a tea.Cmd and answers with
 // one of these, carrying its request id (requests.go).
 type (
-	refreshedMsg struct {
+	// enteredMsg answers entryCmd: the provider's pairings (re-checked
+	// live where the session's entry check does so; results) and every
+	// stored pairing.
+	enteredMsg struct {
 		req
 		results  []pairing.CheckResult
-		pairings []providers.Pairing
-		err      error
-	}
-	// listedMsg answers listCmd: the pairings without a live check.
-	listedMsg struct {
-		req
 		pairings []providers.Pairing
 		err      error
 	}
@@ -84,11 +81,9 @@ const (
 	AnswerNone Answer = iota
 	// AnswerTerminals: a new picture of the sandbox's virtual terminals.
 	AnswerTerminals
-	// AnswerListed: the pairings, re-read without a live check.
-	AnswerListed
-	// AnswerRefreshed: the pairings, re-checked live (the entry check of a
-	// provider whose check is silent).
-	AnswerRefreshed
+	// AnswerEntryCheck: the pairings, re-read by the entry check (and
+	// re-checked live where the provider's check is silent).
+	AnswerEntryCheck
 )
 
 // AnswerOf says which answer msg is.
@@ -96,10 +91,8 @@ func AnswerOf(msg tea.Msg) Answer {
 	switch msg.(type) {
 	case terminalsMsg:
 		return AnswerTerminals
-	case listedMsg:
-		return AnswerListed
-	case refreshedMsg:
-		return AnswerRefreshed
+	case enteredMsg:
+		return AnswerEntryCheck
 	}
 	return AnswerNone
 }
@@ -108,56 +101,21 @@ func AnswerOf(msg tea.Msg) Answer {
 // its own shorter deadline.
 const callTimeout = 60 * time.Second
 
-// quitCancelTimeout bounds cancelling a pairing before quitting.
-const quitCancelTimeout = 15 * time.Second
-
-// entryCmd is what entering a provider runs, on start-up and on every
-// switch to it: the pairings are re-read (so a pairing left awaiting
-// confirmation is resumed) and, where the check is silent (SCI,
-// SCIPAIRING10), re-checked live. Helcim's check is a ping that shows on
-// the device and counts against a per-minute limit, and README promises it
-// is only sent when asked (Test); SmartConnect's check runs a transaction
-// on the terminal. Neither is sent just because the app opened.
+// entryCmd is what entering a provider runs, on start-up, on every switch
+// to it and whenever its pairings are viewed: the pairing session's entry
+// check (pairings re-read, so one left awaiting confirmation is resumed,
+// and re-checked live only where the check disturbs nobody, SCIPAIRING10).
 func (m *Model) entryCmd() tea.Cmd {
-	if checksOnEntry(m.desc()) {
-		return m.refreshCmd()
-	}
-	return m.listCmd()
-}
-
-// checksOnEntry: the provider's check is a silent read of the cloud's own
-// record of the pairing (a cloud that keeps one can unpair it, hence
-// RemoteUnpair), not a request relayed to the terminal, so it is sent on
-// every entry (SCIPAIRING10).
-func checksOnEntry(d *providers.Descriptor) bool { return d.SilentCheck && d.RemoteUnpair }
-
-// refreshCmd re-checks the shown provider's pairings live, then lists them
-// all; other providers' pairings are not touched (their devices would show
-// a ping, or their terminals run a status transaction, unasked).
-func (m *Model) refreshCmd() tea.Cmd {
 	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.reqs.start(reqRead)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
-		res, err := svc.RefreshWhere(ctx, func(p providers.Pairing) bool {
-			return p.Provider == prov && p.Status != providers.StatusUnpaired
-		})
+		res, err := svc.EntryCheck(ctx, prov)
 		if err != nil {
-			return refreshedMsg{req: r, err: err}
+			return enteredMsg{req: r, err: err}
 		}
 		ps, err := svc.List()
-		return refreshedMsg{req: r, results: res, pairings: ps, err: err}
-	}
-}
-
-// listCmd re-reads the pairings without asking the clouds: Helcim counts
-// every ping against a per-minute limit and SmartConnect's check waits on
-// the terminal, so only a silent check is made whenever pairings are viewed.
-func (m *Model) listCmd() tea.Cmd {
-	svc, r := m.env.svc, m.reqs.start(reqRead)
-	return func() tea.Msg {
-		ps, err := svc.List()
-		return listedMsg{req: r, pairings: ps, err: err}
+		return enteredMsg{req: r, results: res, pairings: ps, err: err}
 	}
 }
 
@@ -219,22 +177,13 @@ func (m *Model) stopAwait() {
 	}
 }
 
+// cancelCmd undoes pairing id, never confirmed: the session's
+// CancelUnconfirmed, bounded by its one timeout and not cut short when the
+// program's context ends (quitting), so nothing half-made is left.
 func (m *Model) cancelCmd(id string) tea.Cmd {
-	return cancelWithin(m.env.svc, m.env.ctx, callTimeout, id, m.reqs.start(reqOther))
-}
-
-// quitCancelCmd cancels before quitting: bounded tighter, because the
-// merchant is waiting to leave, and not cut short when the program's
-// context ends, because a half-made pairing must not be left behind.
-func (m *Model) quitCancelCmd(id string) tea.Cmd {
-	return cancelWithin(m.env.svc, context.WithoutCancel(m.env.ctx), quitCancelTimeout, id, m.reqs.start(reqOther))
-}
-
-func cancelWithin(svc Service, ctx context.Context, timeout time.Duration, id string, r req) tea.Cmd {
+	svc, ctx, r := m.env.svc, m.env.ctx, m.reqs.start(reqOther)
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		err := svc.Cancel(ctx, id)
+		err := svc.CancelUnconfirmed(ctx, id)
 		ps, lerr := svc.List()
 		if err == nil {
 			err = lerr

@@ -226,6 +226,8 @@ func (m *Model) setProvider(id string) {
 		caps = p.Capabilities()
 	}
 	m.c.Provider, m.c.Product, m.c.Caps = id, screens.ProductName(id), caps
+	svc := m.env.svc
+	m.c.ValidateCode = func(raw string) (string, error) { return svc.ValidateCode(id, raw) }
 	m.keys.terminal.ForProvider(m.desc())
 	if m.env.terms == nil {
 		m.keys.terminal.Disable()
@@ -290,7 +292,7 @@ func (m *Model) cancelBeforeQuit(id string) tea.Cmd {
 	if cancelling {
 		return nil // the cancel already in flight answers
 	}
-	return tea.Batch(m.tell(screens.CancelStartedMsg{}, screens.Confirming), m.quitCancelCmd(id))
+	return tea.Batch(m.tell(screens.CancelStartedMsg{}, screens.Confirming), m.cancelCmd(id))
 }
 
 // whileQuitting handles a message while quitting waits: the answer it
@@ -323,9 +325,15 @@ func (m *Model) whileQuitting(msg tea.Msg) tea.Cmd {
 			return m.stop()
 		}
 	case cancelDoneMsg:
-		if msg.id == m.waiting {
-			return m.quitCancelled(msg.err)
+		if msg.id != m.waiting {
+			return nil
 		}
+		if p, ok := confirmedIn(msg.pairings, msg.id); ok && msg.err == nil {
+			m.exit.note = "Pairing " + screens.Quote(screens.DisplayName(p)) + " was confirmed before it could be cancelled; it stays paired"
+			m.setStatus(widgets.StatusInfo, m.exit.note)
+			return m.stop()
+		}
+		return m.quitCancelled(msg.err)
 	}
 	return nil
 }

@@ -44,13 +44,13 @@ func TestStaleListAfterForgetIsIgnored(t *testing.T) {
 	list, refresh := m.asked(reqRead), m.asked(reqRead)
 	m.handleFlow(removedMsg{id: one.ID, name: "Front counter", forgot: true, pairings: []providers.Pairing{two}})
 	// …and answer after the Forget finished.
-	m.Update(listedMsg{req: list, pairings: []providers.Pairing{one, two}})
-	m.Update(refreshedMsg{req: refresh, pairings: []providers.Pairing{one, two}})
+	m.Update(enteredMsg{req: list, pairings: []providers.Pairing{one, two}})
+	m.Update(enteredMsg{req: refresh, pairings: []providers.Pairing{one, two}})
 	if got := len(m.active()); got != 1 || m.active()[0].ID != two.ID {
 		t.Fatalf("active pairings after a stale list = %v, want only %s", m.active(), two.ID)
 	}
 	// A list started after the Forget is applied.
-	m.Update(listedMsg{req: m.asked(reqRead), pairings: []providers.Pairing{two}})
+	m.Update(enteredMsg{req: m.asked(reqRead), pairings: []providers.Pairing{two}})
 	if got := len(m.active()); got != 1 {
 		t.Fatalf("fresh list not applied: %v", m.active())
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
+	"github.com/tillpair/tillpair/providers/registry"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
 )
@@ -143,6 +144,30 @@ func (s *stubService) RefreshWhere(ctx context.Context, keep func(providers.Pair
 	}
 	return out, nil
 }
+func (s *stubService) ValidateCode(id, raw string) (string, error) {
+	p, _ := s.Provider(id)
+	return pairing.NormalizeCode(p.Capabilities().Code, raw)
+}
+
+// CancelUnconfirmed is Cancel detached from ctx and bounded by the
+// session's one timeout, as the service's is.
+func (s *stubService) CancelUnconfirmed(ctx context.Context, id string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pairing.CancelTimeout)
+	defer cancel()
+	return s.Cancel(ctx, id)
+}
+
+// EntryCheck re-checks the provider's pairings where the descriptor's
+// check is silent, as the service's does.
+func (s *stubService) EntryCheck(ctx context.Context, id string) ([]pairing.CheckResult, error) {
+	d, _ := registry.All().Lookup(id)
+	res, err := s.RefreshWhere(ctx, func(p providers.Pairing) bool { return p.Provider == id })
+	for i := range res {
+		res[i].Checked = d != nil && d.SilentCheck && res[i].Pairing.Status != providers.StatusUnpaired
+	}
+	return res, err
+}
+
 func (s *stubService) List() ([]providers.Pairing, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
