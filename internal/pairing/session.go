@@ -75,7 +75,7 @@ func (s *Service) CancelUnconfirmed(ctx context.Context, pairingID string) error
 // or runs (a SmartConnect status transaction) is only sent when the user
 // asks (Test). Pairings already unpaired are not re-checked. The results
 // are this provider's pairings, oldest first, each with its check's
-// outcome (Err nil and Duration 0 when it was not checked).
+// outcome (Checked false, Err nil and Duration 0 when it was not checked).
 func (s *Service) EntryCheck(ctx context.Context, id string) ([]CheckResult, error) {
 	mine := func(p providers.Pairing) bool { return p.Provider == id }
 	var checked []CheckResult
@@ -100,6 +100,7 @@ func (s *Service) EntryCheck(ctx context.Context, id string) ([]CheckResult, err
 		r := CheckResult{Pairing: p}
 		if i := slices.IndexFunc(checked, func(c CheckResult) bool { return c.Pairing.ID == p.ID }); i >= 0 {
 			r = checked[i]
+			r.Checked = true
 		}
 		out = append(out, r)
 	}
