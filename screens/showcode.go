@@ -143,6 +143,9 @@ func (s *ShowCode) tick() tea.Cmd {
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return showCodeTick{id: id} })
 }
 
+// ID is ShowCodeView.
+func (s *ShowCode) ID() ID { return ShowCodeView }
+
 func (s *ShowCode) SetSize(w, h int) { s.w, s.h = w, h }
 
 func (s *ShowCode) ShortHelp() []key.Binding {
