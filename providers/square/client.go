@@ -41,6 +41,10 @@ const DefaultTimeout = 15 * time.Second
 // T52]. The client trusts pair_by and uses this only when it is missing.
 const CodeTTL = 5 * time.Minute
 
+// ConfirmWindow bounds the wait for a sign-in (Descriptor.ConfirmWindow):
+// longer than CodeTTL, since the code's expiry ends the wait itself.
+const ConfirmWindow = CodeTTL + time.Minute
+
 // ProductTerminalAPI is the product type of a Terminal API device code,
 // the only one the spec lists [DOC S50].
 const ProductTerminalAPI = "TERMINAL_API"
