@@ -81,7 +81,7 @@ func TestSquareSessionSignIn(t *testing.T) {
 		}
 	})
 	if err != nil || got.Status != providers.StatusActive || got.TID != w.term.TID || got.Serial != w.term.TID ||
-		got.Location != w.loc || got.Health == nil || got.Health.Online == nil || !*got.Health.Online {
+		got.Location != w.loc || got.TerminalNickname != "Square Terminal "+w.term.TID[12:] || got.Health == nil || got.Health.Online == nil || !*got.Health.Online {
 		t.Fatalf("Await = %+v (health %+v), %v", got, got.Health, err)
 	}
 	// Test reads the device; Log out on the Terminal leaves it active but

@@ -64,7 +64,7 @@ var Descriptor = &providers.Descriptor{
 	Labels: providers.Labels{
 		PairingID:        "Device code ID",
 		TID:              "Device ID",
-		TerminalNickname: "Device code name",
+		TerminalNickname: "Terminal name",
 		Confirmation:     "Device code",
 	},
 	Branding: providers.Branding{LogoCompact: "Square"},

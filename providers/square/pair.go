@@ -294,9 +294,7 @@ func (c *Client) Check(ctx context.Context, p providers.Pairing, _ providers.Sec
 		return res, &providers.Error{Provider: ID, Op: op, Kind: providers.KindNotPaired, Code: CodeSignedInOther,
 			Message: "the Square Terminal " + serial + " has since signed in with another device code; forget this pairing here"}
 	}
-	if dev.Location != "" && dev.Location != p.Location {
-		res.Learned = &providers.Pairing{Location: dev.Location}
-	}
+	learnDevice(&res, p, dev)
 	return res, nil
 }
 
@@ -365,11 +363,30 @@ func (c *Client) checkCode(ctx context.Context, op string, p providers.Pairing) 
 		res.Health.Detail = "Terminal status unavailable just now (" + providers.KindOf(err).String() + ")"
 	default:
 		res.Health = health(dev)
-		if res.Learned != nil && res.Learned.Location == "" {
-			res.Learned.Location = dev.Location
-		}
+		learnDevice(&res, p, dev)
 	}
 	return res, nil
+}
+
+// learnDevice adds to res.Learned what the device says and p does not
+// hold yet: the Terminal's name ("Square Terminal 0122") and its
+// location.
+func learnDevice(res *providers.CheckResult, p providers.Pairing, dev Device) {
+	set := func(dst *string, have, v string) {
+		if v == "" || v == have || *dst != "" {
+			return
+		}
+		*dst = v
+	}
+	l := res.Learned
+	if l == nil {
+		l = &providers.Pairing{}
+	}
+	set(&l.TerminalNickname, p.TerminalNickname, dev.Name)
+	set(&l.Location, p.Location, dev.Location)
+	if *l != (providers.Pairing{}) {
+		res.Learned = l
+	}
 }
 
 // device reads GET /v2/devices/device%3A{serial}: the colon must be sent

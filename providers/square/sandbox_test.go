@@ -135,6 +135,9 @@ func learn(p providers.Pairing, res providers.CheckResult) providers.Pairing {
 		if l.TID != "" {
 			p.TID, p.Serial = l.TID, l.Serial
 		}
+		if l.TerminalNickname != "" {
+			p.TerminalNickname = l.TerminalNickname
+		}
 		if l.Location != "" {
 			p.Location = l.Location
 		}
@@ -218,7 +221,7 @@ func TestPairSignInCheck(t *testing.T) {
 	e.signIn(e.term.ID, strings.ToLower(p.ConfirmationCode))
 	res, err = e.check(p)
 	if err != nil || res.Status != providers.StatusActive || res.Learned == nil || res.Learned.TID != e.term.TID ||
-		res.Learned.Serial != e.term.TID || len(e.term.TID) != 16 {
+		res.Learned.Serial != e.term.TID || len(e.term.TID) != 16 || res.Learned.TerminalNickname != "Square Terminal "+e.term.TID[12:] {
 		t.Fatalf("check after sign-in = %+v (learned %+v), %v; terminal %s", res, res.Learned, err, e.term.TID)
 	}
 	if h := res.Health; h.Online == nil || !*h.Online || h.State != square.CategoryAvailable || h.Battery == nil || *h.Battery != 100 {
@@ -226,9 +229,10 @@ func TestPairSignInCheck(t *testing.T) {
 	}
 	p = learn(p, res)
 
-	// Active: the device route, with the colon escaped.
+	// Active: the device route, with the colon escaped; nothing new to
+	// learn.
 	res, err = e.check(p)
-	if err != nil || res.Status != providers.StatusActive || res.Health.State != square.CategoryAvailable || !strings.HasPrefix(res.Health.Detail, "Terminal available as of 18:46 UTC") {
+	if err != nil || res.Status != providers.StatusActive || res.Learned != nil || res.Health.State != square.CategoryAvailable || !strings.HasPrefix(res.Health.Detail, "Terminal available as of 18:46 UTC") {
 		t.Fatalf("active check = %+v, %v", res, err)
 	}
 	if n := e.sb.RequestCount(square.ID, simsquare.RouteGetDevice); n != 2 {
