@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -98,6 +99,7 @@ func (s *ShowCode) SetLocation(loc *time.Location) {
 // SetPairing shows a (new) code; a pairing without one shows the
 // request in flight.
 func (s *ShowCode) SetPairing(p providers.Pairing) {
+	p.ConfirmationCode = plain(p.ConfirmationCode)
 	s.pairing = p
 	s.requesting = p.ConfirmationCode == ""
 	s.expired, s.reason, s.warning, s.cancelled = false, "", "", false
@@ -117,13 +119,28 @@ func (s *ShowCode) Requesting() {
 // when it is not plain expiry ("Square could not report the code's
 // state"); r then asks for a new code.
 func (s *ShowCode) Expired(reason string) {
-	s.expired, s.reason, s.warning = true, reason, ""
+	s.expired, s.reason, s.warning = true, plain(reason), ""
 	s.keys.NewCode.SetEnabled(true)
 }
 
 // Warn shows a retryable failure (network, rate limit) while waiting goes
 // on; "" clears it.
-func (s *ShowCode) Warn(line string) { s.warning = line }
+func (s *ShowCode) Warn(line string) { s.warning = plain(line) }
+
+// plain keeps text a terminal draws as text: valid UTF-8, no control or
+// format characters (the clients clean what clouds send; this screen does
+// not rely on it).
+func plain(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsControl(r):
+			return ' '
+		case unicode.Is(unicode.Cf, r):
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+}
 
 // IsExpired reports whether the code is no longer usable: the root said
 // so, or the clock passed its expiry.

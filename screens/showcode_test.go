@@ -229,3 +229,32 @@ func TestShowCodeFitsEverySize(t *testing.T) {
 		}
 	}
 }
+
+// FuzzShowCodeView: whatever code a provider hands the screen, at any
+// size, the view fits and keeps the way out.
+func FuzzShowCodeView(f *testing.F) {
+	for _, c := range []string{"EBCARJ", "123456789012", "", "ａｂｃ漢字", "\x1b[31mX", "AB CD", strings.Repeat("W", 40)} {
+		f.Add(c, 80, 24, 0)
+		f.Add(c, 21, 7, 3)
+	}
+	f.Fuzz(func(t *testing.T, code string, w, h, state int) {
+		if w < 20 || w > 200 || h < 6 || h > 80 {
+			return
+		}
+		s, clk := newShowCodeTest(t, code)
+		s.SetSize(w, h)
+		switch state % 4 {
+		case 1:
+			clk.Advance(5 * time.Minute)
+		case 2:
+			s.Expired(code)
+		case 3:
+			s.Warn(code)
+		}
+		v := s.View()
+		requireFits(t, v, w, h)
+		if !strings.Contains(v, "esc") {
+			t.Fatalf("no way out:\n%s", v)
+		}
+	})
+}
