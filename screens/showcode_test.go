@@ -203,8 +203,8 @@ func TestShowCodeFallbacks(t *testing.T) {
 // the code while there is one.
 func TestShowCodeFitsEverySize(t *testing.T) {
 	for _, code := range []string{"EBCARJ", "123456789012", "WWWWWWWWWWWW"} {
-		for w := 20; w <= 100; w += 16 {
-			for h := 6; h <= 30; h += 4 {
+		for w := 20; w <= 100; w += 20 {
+			for h := 6; h <= 30; h += 6 {
 				for state := range 4 {
 					s, clk := newShowCodeTest(t, code)
 					s.SetSize(w, h)
