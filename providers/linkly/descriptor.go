@@ -51,7 +51,7 @@ var Descriptor = &providers.Descriptor{
 	Model: providers.CodeFromTerminal,
 	// Opaque: 6 digits in every example, "testcode" in a vendor test;
 	// no format check beyond non-empty [reference §7.9].
-	Code: providers.CodeSpec{Label: "Pair Code", MinLen: 1, MaxLen: maxCodeLen, Example: "123456"},
+	Code: providers.CodeSpec{Label: "Pair Code", KeepCase: true, MinLen: 1, MaxLen: maxCodeLen, Example: "123456"},
 	// The 200 with the secret is the whole handshake [CODE S60, S61].
 	Confirms:     false,
 	RemoteUnpair: false,

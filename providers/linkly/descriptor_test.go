@@ -17,6 +17,9 @@ func TestDescriptorMatchesClient(t *testing.T) {
 		!d.CanTest || !caps.CanTest || d.SilentCheck || d.Model != providers.CodeFromTerminal {
 		t.Fatalf("descriptor %+v disagrees with capabilities %+v", d, caps)
 	}
+	if !d.Code.KeepCase || d.Code.Digits || d.Code.MinLen != 1 {
+		t.Fatalf("code spec %+v: an opaque code, sent as typed", d.Code)
+	}
 	if len(d.PairInputs) != 2 {
 		t.Fatalf("pair inputs %+v", d.PairInputs)
 	}
