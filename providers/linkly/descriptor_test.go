@@ -32,7 +32,7 @@ func TestDescriptorMatchesClient(t *testing.T) {
 			t.Errorf("credential %s is a secret; Linkly's only secrets are per pairing", c.Name)
 		}
 	}
-	if d.Register == nil || d.Register.GeneratedID != linkly.GeneratedPosID || !d.Register.Required {
+	if d.Register == nil || d.Register.GeneratedID != linkly.GeneratedPosID || d.Register.Required || len(d.Register.Fields) != 0 {
 		t.Fatalf("register %+v", d.Register)
 	}
 	if d.PairingSecret != "linkly/%s/secret" {
