@@ -72,6 +72,9 @@ func NewRegister(c Common, id providers.RegisterIdentity, exists bool) *Register
 	return s
 }
 
+// ID implements Screen.
+func (s *RegisterScreen) ID() ID { return Setup }
+
 func (s *RegisterScreen) Init() tea.Cmd    { return textinput.Blink }
 func (s *RegisterScreen) SetSize(w, h int) { s.w, s.h = w, h }
 
@@ -113,6 +116,14 @@ func (s *RegisterScreen) FullHelp() [][]key.Binding {
 }
 
 func (s *RegisterScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case SaveFailedMsg:
+		s.Failed(msg.Line)
+		return s, nil
+	case SavedMsg:
+		s.Saved(msg.Identity, msg.Reasons)
+		return s, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		var cmd tea.Cmd
@@ -170,7 +181,7 @@ func (s *RegisterScreen) submit() tea.Cmd {
 func (s *RegisterScreen) View() string {
 	st := s.c.Styles
 	para := lipgloss.NewStyle().Width(max(s.w, 20))
-	lines := []string{st.Title.Render(ProductName(providers.SmartConnect) + " — register setup"), ""}
+	lines := []string{st.Title.Render(s.c.Product + " — register setup"), ""}
 	if s.saved {
 		lines = append(lines, st.Success.Render("✓ Register identity saved"), "")
 		lines = append(lines, para.Render(st.Warning.Render("! Re-pairing is needed:")))
@@ -190,7 +201,7 @@ func (s *RegisterScreen) View() string {
 		return s.fit(lines)
 	}
 	lines = append(lines, para.Render(st.Faint.Render(
-		"SmartConnect knows this register by these values; the terminal shows the register name.")), "")
+		descriptor(s.c.Provider).Short+" knows this register by these values; the terminal shows the register name.")), "")
 	for i, in := range s.inputs {
 		marker := "  "
 		if i == s.focus {
