@@ -145,6 +145,9 @@ func (s *PairedScreen) Done() { s.busy, s.testing = "", false; s.changed() }
 // Testing reports whether a Test is in flight.
 func (s *PairedScreen) Testing() bool { return s.testing }
 
+// ID implements Screen.
+func (s *PairedScreen) ID() ID { return Paired }
+
 func (s *PairedScreen) Init() tea.Cmd    { return nil }
 func (s *PairedScreen) SetSize(w, h int) { s.w, s.h = w, h; s.changed() }
 
@@ -170,6 +173,16 @@ func (s *PairedScreen) ShortHelp() []key.Binding {
 }
 
 func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case PairingsMsg:
+		if !msg.IfIdle || !s.testing && !s.asking {
+			s.SetPairings(msg.Pairings)
+		}
+		return s, nil
+	case TestedMsg:
+		s.Done()
+		return s, nil
+	}
 	if tick, ok := msg.(spinner.TickMsg); ok {
 		if !s.testing || s.c.StaticSpinner {
 			return s, nil

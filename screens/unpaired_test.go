@@ -19,10 +19,17 @@ func testCommon() Common {
 
 var sciSpec = providers.CodeSpec{Label: "Pairing Code", Digits: true, MinLen: 4, MaxLen: 12, Example: "123456"}
 
+// checked is c with the pairing session's code check for spec, as the
+// root model sets it.
+func checked(c Common, spec providers.CodeSpec) Common {
+	c.ValidateCode = func(raw string) (string, error) { return pairing.NormalizeCode(spec, raw) }
+	return c
+}
+
 func runes(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
 
 func TestUnpairedSubmitsNormalisedCode(t *testing.T) {
-	s := NewUnpaired(testCommon(), sciSpec, false)
+	s := NewUnpaired(checked(testCommon(), sciSpec), sciSpec, false)
 	s.Update(runes("123-45 6"))
 	s.Update(tea.KeyMsg{Type: tea.KeyTab})
 	s.Update(runes("  Front  "))
@@ -37,7 +44,7 @@ func TestUnpairedSubmitsNormalisedCode(t *testing.T) {
 }
 
 func TestUnpairedRefusesBadCodes(t *testing.T) {
-	s := NewUnpaired(testCommon(), sciSpec, false)
+	s := NewUnpaired(checked(testCommon(), sciSpec), sciSpec, false)
 	s.Update(runes("ab"))
 	if s.Invalid() == "" || s.code.Value() != "" {
 		t.Fatalf("letters in a digits field: value %q, invalid %q", s.code.Value(), s.Invalid())

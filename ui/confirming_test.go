@@ -22,25 +22,25 @@ func TestConfirmingTestNoteOutlivesPolls(t *testing.T) {
 	const note = "Not confirmed on the terminal yet"
 
 	m.Update(keyRunes("t"))
-	m.Update(testDoneMsg{stamp: m.stamp(), id: id, err: &providers.Error{Kind: providers.KindNotPaired}})
+	m.Update(testDoneMsg{req: m.asked(reqOther), id: id, err: &providers.Error{Kind: providers.KindNotPaired}})
 	if !strings.Contains(m.View(), note) {
 		t.Fatalf("Test now's result not shown:\n%s", m.View())
 	}
 	for attempt := 2; attempt < 6; attempt++ {
 		clock.Advance(300 * time.Millisecond)
-		m.Update(awaitEventMsg{gen: m.awaitGen, ev: pairing.Event{Type: pairing.EventWaiting, PairingID: id, Attempt: attempt}})
+		m.Update(awaitEventMsg{req: m.awaiting(), ev: pairing.Event{Type: pairing.EventWaiting, PairingID: id, Attempt: attempt}})
 		if !strings.Contains(m.View(), note) {
 			t.Fatalf("poll %d wiped Test now's result:\n%s", attempt, m.View())
 		}
 	}
-	m.Update(awaitEventMsg{gen: m.awaitGen, ev: pairing.Event{Type: pairing.EventNetworkWarning, PairingID: id,
+	m.Update(awaitEventMsg{req: m.awaiting(), ev: pairing.Event{Type: pairing.EventNetworkWarning, PairingID: id,
 		Err: &providers.Error{Kind: providers.KindNetwork}}})
 	v := m.View()
 	if strings.Contains(v, note) || !strings.Contains(v, screens.TextNetwork) {
 		t.Errorf("a network warning should replace Test now's result:\n%s", v)
 	}
 
-	m.Update(testDoneMsg{stamp: m.stamp(), id: id, err: &providers.Error{Kind: providers.KindNotPaired}})
+	m.Update(testDoneMsg{req: m.asked(reqOther), id: id, err: &providers.Error{Kind: providers.KindNotPaired}})
 	m.Update(keyRunes("t"))
 	if strings.Contains(m.View(), note) {
 		t.Errorf("a new Test now should clear the previous result:\n%s", m.View())
@@ -78,7 +78,7 @@ func TestProviderKeyHiddenWhereRefused(t *testing.T) {
 		t.Errorf("confirming footer shows ctrl+t:\n%s", m.View())
 	}
 	// An error while waiting returns to the confirming screen: still refused.
-	m.Update(awaitDoneMsg{gen: m.awaitGen, p: confirmingPairing(), err: &providers.Error{Kind: providers.KindServer}})
+	m.Update(awaitDoneMsg{req: m.awaiting(), p: confirmingPairing(), err: &providers.Error{Kind: providers.KindServer}})
 	if _, ok := m.Screen().(*screens.ErrorScreen); !ok {
 		t.Fatalf("expected the error screen, got %T", m.Screen())
 	}

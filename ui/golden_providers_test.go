@@ -16,13 +16,12 @@ import (
 // switchTo makes id the active provider the way choosing it in the picker
 // does, minus the Cmds (goldens set their state directly).
 func switchTo(m *Model, id string) {
-	m.badges = map[string]string{providers.SCI: "SANDBOX", providers.SmartConnect: "DEV", providers.Helcim: "LIVE"}
+	m.env.badges = map[string]string{providers.SCI: "SANDBOX", providers.SmartConnect: "DEV", providers.Helcim: "LIVE"}
 	m.setProvider(id)
 	if id == providers.SmartConnect {
-		m.register, m.hasRegister = goldenRegister(), true
+		m.register = registerState{id: goldenRegister(), ok: true}
 	}
-	m.form = screens.NewUnpaired(m.c, m.spec, false)
-	m.show(m.form)
+	m.open(screens.Unpaired, screenArgs{})
 }
 
 func scPairing() providers.Pairing {
@@ -66,7 +65,7 @@ func blockingTests() *stubService {
 func TestGoldenProviderPicker(t *testing.T) {
 	for _, gc := range []goldenCase{
 		{name: "from_sci_form", prep: func(m *Model, _ *clockwork.FakeClock) {
-			m.badges = map[string]string{providers.SCI: "SANDBOX", providers.SmartConnect: "DEV", providers.Helcim: "LIVE"}
+			m.env.badges = map[string]string{providers.SCI: "SANDBOX", providers.SmartConnect: "DEV", providers.Helcim: "LIVE"}
 		}, msgs: []tea.Msg{tea.KeyMsg{Type: tea.KeyCtrlT}, tea.KeyMsg{Type: tea.KeyDown}}},
 	} {
 		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })

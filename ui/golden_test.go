@@ -49,7 +49,7 @@ var (
 func newGoldenModel(svc *stubService, terms Terminals) (*Model, *clockwork.FakeClock) {
 	clock := clockwork.NewFakeClockAt(goldenNow)
 	m := New(Options{Service: svc, Terminals: terms, Badge: "SANDBOX", Clock: clock, StaticSpinner: true})
-	m.skipEntryCheck = true
+	m.env.skipEntryCheck = true
 	return m, clock
 }
 
@@ -57,11 +57,20 @@ func newGoldenModel(svc *stubService, terms Terminals) (*Model, *clockwork.FakeC
 // cancel a pairing that awaits confirmation and change the picture.
 type snapshotMsg struct{}
 
-type snapshotter struct{ *Model }
+// snapshotter stops the model at snapshotMsg without moving its phase on,
+// so the picture is the one the run reached; later messages are ignored.
+type snapshotter struct {
+	*Model
+	taken *bool
+}
 
 func (s snapshotter) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if *s.taken {
+		return s, nil
+	}
 	if _, ok := msg.(snapshotMsg); ok {
-		return s, s.stop()
+		*s.taken = true
+		return s, s.halt()
 	}
 	_, cmd := s.Model.Update(msg)
 	return s, cmd
@@ -83,7 +92,7 @@ func runGolden(t *testing.T, gc goldenCase) {
 			if gc.prep != nil {
 				gc.prep(m, clock)
 			}
-			tm := teatest.NewTestModel(t, snapshotter{m}, teatest.WithInitialTermSize(sz.w, sz.h))
+			tm := teatest.NewTestModel(t, snapshotter{m, new(bool)}, teatest.WithInitialTermSize(sz.w, sz.h))
 			for _, msg := range gc.msgs {
 				tm.Send(msg)
 			}
@@ -164,12 +173,12 @@ func TestGoldenConfirming(t *testing.T) {
 		{name: "waiting", prep: showConfirming},
 		{name: "network_warning", prep: func(m *Model, c *clockwork.FakeClock) {
 			showConfirming(m, c)
-			m.handleFlow(awaitEventMsg{gen: m.awaitGen, ev: pairing.Event{Type: pairing.EventNetworkWarning, PairingID: confirmingPairing().ID, Err: warn}})
+			m.handleFlow(awaitEventMsg{req: m.awaiting(), ev: pairing.Event{Type: pairing.EventNetworkWarning, PairingID: confirmingPairing().ID, Err: warn}})
 		}},
 		{name: "cancelling", prep: showConfirming, msgs: []tea.Msg{keyRunes("c")}},
 		{name: "timed_out", prep: func(m *Model, c *clockwork.FakeClock) {
 			showConfirming(m, c)
-			m.handleFlow(awaitDoneMsg{gen: m.awaitGen, err: &providers.Error{Kind: providers.KindTimeout,
+			m.handleFlow(awaitDoneMsg{req: m.awaiting(), err: &providers.Error{Kind: providers.KindTimeout,
 				Message: "The terminal was not confirmed within 2 minutes."}})
 		}},
 	} {
@@ -247,8 +256,8 @@ func TestGoldenErrors(t *testing.T) {
 		gone := activePairing(id, "Front counter", "T-1001", "Counter 1")
 		gone.Status = providers.StatusUnpaired
 		runGolden(t, goldenCase{prep: func(m *Model, _ *clockwork.FakeClock) {
-			m.applyRefresh(refreshedMsg{
-				results:  []pairing.CheckResult{{Pairing: gone, Err: &providers.Error{Kind: providers.KindNotPaired, HTTPStatus: 401}}},
+			m.applyRefresh(enteredMsg{
+				results:  []pairing.CheckResult{{Pairing: gone, Err: &providers.Error{Kind: providers.KindNotPaired, HTTPStatus: 401}, Checked: true}},
 				pairings: []providers.Pairing{gone},
 			})
 		}})

@@ -18,7 +18,7 @@ func TestSmartConnectCodeErrorNamesRealSetupKey(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	err := &providers.Error{Provider: providers.SmartConnect, Op: providers.OpPair, Kind: providers.KindCodeUsed}
 	m.show(screens.NewError(m.c, err, screens.PairMsg{Code: "123456"}, screens.Unpaired, ""))
-	setup := m.gkeys.Setup.Help().Key
+	setup := m.keys.global.Setup.Help().Key
 	if v := m.View(); !strings.Contains(v, "Setup ("+setup+")") {
 		t.Fatalf("the error screen does not name %s for Setup:\n%s", setup, v)
 	}

@@ -84,21 +84,21 @@ func TestQuitWhileConfirmingSecondCtrlC(t *testing.T) {
 	showConfirming(m, clock)
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	cmd := m.quit()
-	if cmd == nil || m.quitting || m.quitCancel == "" {
-		t.Fatalf("quit while confirming should start a cancel, got cmd=%v quitting=%v", cmd != nil, m.quitting)
+	if cmd == nil || (m.phase == phaseStopped) || m.phase != phaseQuitting {
+		t.Fatalf("quit while confirming should start a cancel, got cmd=%v quitting=%v", cmd != nil, (m.phase == phaseStopped))
 	}
 	if v := m.View(); !strings.Contains(v, "Cancelling the pairing before quitting") ||
 		!strings.Contains(v, "ctrl+c quit now") || strings.Contains(v, "q quit") || strings.Contains(v, "Test now") {
 		t.Errorf("while cancelling, the view should show the status and offer only ctrl+c:\n%s", v)
 	}
-	if _, c := m.Update(keyRunes("t")); c != nil || m.quitting {
+	if _, c := m.Update(keyRunes("t")); c != nil || (m.phase == phaseStopped) {
 		t.Errorf("a key while cancelling should do nothing")
 	}
-	if _, c := m.Update(keyRunes("q")); c != nil || m.quitting {
+	if _, c := m.Update(keyRunes("q")); c != nil || (m.phase == phaseStopped) {
 		t.Errorf("q again while cancelling should keep waiting for the cancel")
 	}
 	_, c := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
-	if c == nil || !m.quitting {
+	if c == nil || !(m.phase == phaseStopped) {
 		t.Fatalf("a second ctrl+c should quit at once")
 	}
 	if note := m.QuitNote(); !strings.Contains(note, "may still be waiting") || !strings.Contains(note, "tillpair unpair "+confirmingPairing().ID) {
@@ -119,17 +119,17 @@ func TestQuitWhilePairRequestInFlight(t *testing.T) {
 	if pair == nil {
 		t.Fatal("PairMsg started no request")
 	}
-	if _, c := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); c != nil || m.quitting {
+	if _, c := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); c != nil || (m.phase == phaseStopped) {
 		t.Fatal("ctrl+c with a pair request in flight should wait for its answer")
 	}
 	if !strings.Contains(m.View(), "Finishing the pairing request before quitting") {
 		t.Errorf("no status while waiting:\n%s", m.View())
 	}
 	_, cancel := m.Update(pair())
-	if cancel == nil || m.quitting || m.quitCancel != p.ID {
-		t.Fatalf("an awaiting pairing should be cancelled before quitting (quitCancel=%q)", m.quitCancel)
+	if cancel == nil || (m.phase == phaseStopped) || m.waiting != p.ID {
+		t.Fatalf("an awaiting pairing should be cancelled before quitting (waiting=%q)", m.waiting)
 	}
-	if _, c := m.Update(cancel()); c == nil || !m.quitting {
+	if _, c := m.Update(cancel()); c == nil || !(m.phase == phaseStopped) {
 		t.Fatal("the cancel's answer should quit")
 	}
 	svc.mu.Lock()
@@ -149,7 +149,7 @@ func TestQuitWhilePairRequestRefused(t *testing.T) {
 	m, _ := newGoldenModel(svc, nil)
 	_, pair := m.Update(screens.PairMsg{Code: "123456"})
 	m.Update(tea.KeyMsg{Type: tea.KeyCtrlC})
-	if _, c := m.Update(pair()); c == nil || !m.quitting {
+	if _, c := m.Update(pair()); c == nil || !(m.phase == phaseStopped) {
 		t.Fatal("a refused pair should let quitting go on")
 	}
 	svc.mu.Lock()

@@ -40,16 +40,17 @@ func TestStaleListAfterForgetIsIgnored(t *testing.T) {
 	m.pairings = []providers.Pairing{one, two}
 	m.show(screens.NewPaired(m.c, m.active(), ""))
 
-	stale := m.listGen // a list and a refresh were started now…
+	// A list and a refresh were started now…
+	list, refresh := m.asked(reqRead), m.asked(reqRead)
 	m.handleFlow(removedMsg{id: one.ID, name: "Front counter", forgot: true, pairings: []providers.Pairing{two}})
 	// …and answer after the Forget finished.
-	m.handleFlow(listedMsg{gen: stale, pairings: []providers.Pairing{one, two}})
-	m.handleFlow(refreshedMsg{gen: stale, pairings: []providers.Pairing{one, two}})
+	m.Update(enteredMsg{req: list, pairings: []providers.Pairing{one, two}})
+	m.Update(enteredMsg{req: refresh, pairings: []providers.Pairing{one, two}})
 	if got := len(m.active()); got != 1 || m.active()[0].ID != two.ID {
 		t.Fatalf("active pairings after a stale list = %v, want only %s", m.active(), two.ID)
 	}
 	// A list started after the Forget is applied.
-	m.handleFlow(listedMsg{gen: m.listGen, pairings: []providers.Pairing{two}})
+	m.Update(enteredMsg{req: m.asked(reqRead), pairings: []providers.Pairing{two}})
 	if got := len(m.active()); got != 1 {
 		t.Fatalf("fresh list not applied: %v", m.active())
 	}
@@ -95,7 +96,7 @@ func TestStartupTakesOneTerminalSnapshot(t *testing.T) {
 	cancel() // the clock tick ends at once
 	m := New(Options{Service: newStubService(), Terminals: countingTerminals{snapshots: &n},
 		Clock: clockwork.NewFakeClockAt(goldenNow), StaticSpinner: true, Context: ctx})
-	m.skipEntryCheck = true
+	m.env.skipEntryCheck = true
 	runAll(m.Init())
 	if got := n.Load(); got != 1 {
 		t.Fatalf("start-up took %d terminal snapshots, want 1 (New's)", got)

@@ -82,6 +82,9 @@ type CheckResult struct {
 	// Duration is how long the provider took to answer the check (or to
 	// fail); 0 when no check was sent (no client or secret for it).
 	Duration time.Duration
+	// Checked: EntryCheck re-checked this pairing live; false for a
+	// pairing it only listed, whose Status is the stored one.
+	Checked bool
 }
 
 // Defaults for Config's zero values.

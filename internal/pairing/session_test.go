@@ -163,6 +163,9 @@ func TestSessionPerProvider(t *testing.T) {
 			if d.SilentCheck != (sent > 0) {
 				t.Errorf("entry check sent %d %s requests; descriptor SilentCheck %v", sent, route, d.SilentCheck)
 			}
+			if res[0].Checked != d.SilentCheck {
+				t.Errorf("entry check result Checked %v; descriptor SilentCheck %v", res[0].Checked, d.SilentCheck)
+			}
 
 			// A SmartConnect test polls its transaction on the sandbox's
 			// clock while the virtual terminal answers on it: move it on
