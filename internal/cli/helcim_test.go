@@ -61,7 +61,7 @@ func TestCLIHelcimEndToEnd(t *testing.T) {
 	}
 	code := shown.PairingCode
 	r = runCLI(ctx, "", "pair", "--provider", "helcim", "--code", strings.ToLower(code))
-	want := "Helcim Payment Hardware pairing " + code + ": active\n"
+	want := "Helcim Payment Hardware pairing " + code + ": active. Ping sent — check the terminal screen.\n"
 	if r.code != ExitOK || r.stdout != want {
 		t.Fatalf("pair: exit %d stdout %q (want %q) stderr %q", r.code, r.stdout, want, r.stderr)
 	}

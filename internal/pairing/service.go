@@ -109,8 +109,9 @@ const (
 	// cut off the request the client still allows. It replaces the TUI's
 	// 15 s, the CLI's 20 s and accessible mode's 30 s.
 	CancelTimeout = 15 * time.Second
-	// maxConcurrentChecks bounds Refresh's parallel checks.
-	maxConcurrentChecks = 4
+	// maxConcurrentChecks bounds Refresh's parallel checks: enough that 100
+	// pairings cost a few round trips, few enough not to flood a cloud.
+	maxConcurrentChecks = 16
 )
 
 // Service runs the pairing flows. It is safe for concurrent use; the records
