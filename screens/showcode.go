@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
@@ -13,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/transport"
 )
 
 // ShowCodeKeys are the show-code screen's keys.
@@ -127,20 +127,9 @@ func (s *ShowCode) Expired(reason string) {
 // on; "" clears it.
 func (s *ShowCode) Warn(line string) { s.warning = plain(line) }
 
-// plain keeps text a terminal draws as text: valid UTF-8, no control or
-// format characters (the clients clean what clouds send; this screen does
-// not rely on it).
-func plain(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case unicode.IsControl(r):
-			return ' '
-		case unicode.Is(unicode.Cf, r):
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\uFFFD"))
-}
+// plain is transport.CleanText, the clients' one sanitiser: this screen
+// draws what any provider hands it as text, relying on no client.
+func plain(s string) string { return transport.CleanText(s) }
 
 // IsExpired reports whether the code is no longer usable: the root said
 // so, or the clock passed its expiry.
