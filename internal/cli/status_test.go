@@ -11,7 +11,6 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
@@ -311,7 +310,7 @@ func TestCLINoHomeIsAUsageError(t *testing.T) {
 // A config dir or records file other users can read is reported once per
 // command, on stderr and in the debug log, and never changed.
 func TestCLIReportsLoosePermissions(t *testing.T) {
-	keyring.MockInit()
+	keystore.MockInit()
 	dir := newConfigDir(t)
 	t.Setenv("TILLPAIR_CONFIG_DIR", dir)
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
