@@ -11,18 +11,18 @@ import (
 
 func firstLine(art string) string { return strings.TrimSpace(strings.SplitN(art, "\n", 2)[0]) }
 
-// The height decides between the full and the compact logo, and View
-// reuses its last drawing: after a resize it must draw exactly what a
-// screen created at that size draws, and the sizes must reach both logos.
-func TestPairedLogoFollowsHeightThroughTheMemo(t *testing.T) {
+// The height decides between the full and the compact logo: after a resize
+// the screen must draw exactly what a screen created at that size draws,
+// and the sizes must reach both logos.
+func TestPairedLogoFollowsHeight(t *testing.T) {
 	colour(t)
-	s := memoScreen(t)
+	s := pairedSample(t)
 	_ = s.View()
 	full, compact := false, false
 	// Below 12 lines the actions need the logo's line (TestPairedKeepsActionsAtMinimum).
 	for _, h := range []int{40, 18, 17, 16, 12, 40, 17} {
 		s.SetSize(80, h)
-		fresh := NewPaired(s.c, memoPairings(), "")
+		fresh := NewPaired(s.c, samplePairings(), "")
 		fresh.SetSize(80, h)
 		got, want := s.View(), fresh.View()
 		if got != want {
@@ -43,7 +43,7 @@ func TestPairedLogoFollowsHeightThroughTheMemo(t *testing.T) {
 // The full logo is chosen only when the whole spaced layout fits; a
 // screen just too short for it gets the compact logo, still spaced.
 func TestPairedFullLogoOnlyWhenItFits(t *testing.T) {
-	s := memoScreen(t)
+	s := pairedSample(t)
 	s.SetSize(80, 0)
 	tall := s.View()
 	if !strings.Contains(tall, firstLine(assets.Logo())) {
@@ -67,7 +67,7 @@ func TestPairedFullLogoOnlyWhenItFits(t *testing.T) {
 // A screen too narrow for the full logo would cut it off mid-letter; it
 // gets the compact one even with height to spare.
 func TestPairedCompactLogoWhenTooNarrow(t *testing.T) {
-	s := memoScreen(t)
+	s := pairedSample(t)
 	s.SetSize(lipgloss.Width(assets.Logo())-1, 0)
 	got := s.View()
 	if !strings.Contains(got, firstLine(assets.LogoCompact())) || strings.Contains(got, firstLine(assets.Logo())) {

@@ -64,9 +64,6 @@ type Common struct {
 	ValidateCode func(raw string) (string, error)
 	// StaticSpinner freezes spinners on their first frame, for goldens.
 	StaticSpinner bool
-	// Parts, when set, shares the screens' fixed pieces (labels, buttons)
-	// between the screens of one model; nil: each screen keeps its own.
-	Parts *Parts
 }
 
 // Intent messages: a screen asks, the root acts.

@@ -29,6 +29,12 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		m.stopAwait()
 		m.phase = phaseCancelling
 		return m.cancelCmd(msg.PairingID), true
+	case screens.ShowCodeCancelled:
+		// The cloud cannot withdraw a code the POS showed: the session's
+		// cancel forgets the pending pairing here.
+		m.stopAwait()
+		m.phase = phaseCancelling
+		return m.cancelCmd(msg.PairingID), true
 	case screens.TestMsg:
 		return m.testCmd(msg.PairingID), true
 	case screens.UnpairMsg:

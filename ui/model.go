@@ -201,7 +201,7 @@ func New(o Options) *Model {
 	m := &Model{
 		env: env{svc: o.Service, terms: o.Terminals, badges: badges, clock: o.Clock, ctx: ctx, cancel: cancel,
 			static: o.StaticSpinner},
-		c:    screens.Common{Styles: st, Clock: o.Clock, StaticSpinner: o.StaticSpinner, Parts: &screens.Parts{}},
+		c:    screens.Common{Styles: st, Clock: o.Clock, StaticSpinner: o.StaticSpinner},
 		keys: keyMaps{global: keys.NewGlobal(), terminal: keys.NewTerminal()}, help: widgets.NewHelp(st),
 		status: statusLine{text: o.Notice, kind: widgets.StatusInfo},
 		kept:   map[screens.ID]screens.Screen{},
@@ -375,6 +375,17 @@ func (m *Model) QuitNote() string { return m.exit.note }
 // confirmation (QuitNote says which and how to remove it): the caller
 // exits non-zero, so a script or supervisor sees the run was interrupted.
 func (m *Model) QuitLeftWaiting() bool { return m.exit.leftWaiting }
+
+// HalfMade is the pairing this run left awaiting confirmation when the
+// program ended without quitting through the model (a stop signal, a lost
+// terminal), or "" when there is none or quitting already dealt with it
+// (QuitNote says how). The caller cancels it before exiting.
+func (m *Model) HalfMade() string {
+	if m.phase == phaseStopped {
+		return ""
+	}
+	return m.waiting
+}
 
 // stop ends the program: late answers change nothing from now on.
 func (m *Model) stop() tea.Cmd {

@@ -227,15 +227,18 @@ func buildSandbox(opts Options, notice string) (*Runtime, error) {
 	info := sb.Info()
 	rt := &Runtime{Sandbox: sb, Mode: ModeSandbox, Badge: map[string]string{}, Notice: notice, NeedsSetup: map[string]string{}}
 	var provs []providers.Provider
-	for _, spec := range providerSpecs() {
-		p, err := spec.sandboxed(opts, info, so.Clock)
+	for _, d := range descriptors() {
+		if _, ok := sb.Cloud(d.ID); !ok {
+			continue // no simulator for it yet
+		}
+		p, err := sandboxed(d, opts, info, so.Clock)
 		if err != nil {
 			_ = sb.Close()
 			return nil, err
 		}
 		provs = append(provs, codeRedacting{p})
-		rt.Providers = append(rt.Providers, spec.id)
-		rt.Badge[spec.id] = BadgeSandbox
+		rt.Providers = append(rt.Providers, d.ID)
+		rt.Badge[d.ID] = BadgeSandbox
 	}
 	records := keystore.NewMemoryRecords()
 	if err := records.Update(func(f *keystore.File) error {
@@ -264,10 +267,11 @@ func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.File
 	rt := &Runtime{Mode: ModeConfigured, Badge: map[string]string{}, NeedsSetup: map[string]string{}, RecordsPath: recs.Path(),
 		RecordsNotice: recs.Notice()}
 	all := append(append([]resolved(nil), found...), extra...)
-	// Keep providerSpecs order (SCI first) whatever was configured.
+	// Keep the registry's order (the lead provider first) whatever was
+	// configured.
 	order := map[string]int{}
-	for i, spec := range providerSpecs() {
-		order[spec.id] = i
+	for i, d := range descriptors() {
+		order[d.ID] = i
 	}
 	slices.SortStableFunc(all, func(a, b resolved) int { return order[a.provider.ID()] - order[b.provider.ID()] })
 	provs := make([]providers.Provider, 0, len(all))

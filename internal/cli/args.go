@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/tillpair/tillpair/providers"
 )
 
 // noArgs replaces cobra.NoArgs on leaf commands, whose "unknown command"
@@ -34,8 +32,8 @@ func noArgs(cmd *cobra.Command, args []string) error {
 func pairFlags(args []string, haveCode bool) (string, bool) {
 	var provider, code string
 	for _, a := range args {
-		switch strings.ToLower(a) {
-		case providers.SCI, providers.SmartConnect, providers.Helcim:
+		switch _, isProvider := lookup(a); {
+		case isProvider:
 			if provider != "" {
 				return "", false
 			}

@@ -100,7 +100,7 @@ func TestCLIStatusAndForgetWithoutCredentials(t *testing.T) {
 		t.Errorf("unpair: exit %d %q", r.code, r.stderr)
 	}
 	r = runCLI(ctx, "", "unpair", id, "--forget", "--yes")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "Forgot mx51 SCI pairing "+id) ||
+	if r.code != ExitOK || !strings.Contains(r.stdout, "Forgot Simple Cloud Integration pairing "+id) ||
 		!strings.Contains(r.stderr, "may still be active") || !strings.Contains(r.stderr, "Manage POS pairing") {
 		t.Fatalf("forget: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
@@ -163,7 +163,7 @@ func TestCLIServerErrorsAreTransient(t *testing.T) {
 	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sci.RouteProgressPairing, Status: 503, Count: 1})
 	r := runCLI(context.Background(), "", "pair", "--code", w.startCode(t))
 	line := strings.TrimSpace(r.stderr)
-	if r.code != ExitNetwork || !strings.Contains(line, "mx51 SCI had a server problem (") || !strings.Contains(line, "HTTP 503") {
+	if r.code != ExitNetwork || !strings.Contains(line, "Simple Cloud Integration had a server problem (") || !strings.Contains(line, "HTTP 503") {
 		t.Fatalf("pair under 503: exit %d %q", r.code, line)
 	}
 	if strings.Count(line, "injected fault") != 1 || strings.Count(line, "Try again") != 1 || maxNesting(line) > 1 {
@@ -195,7 +195,7 @@ func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
 	}
 	r := runCLI(ctx, "", "test", code)
 	line := strings.TrimSpace(r.stderr)
-	want := "tillpair: Helcim had a server problem (injected fault: status 500 on helcim ping, HTTP 500). Try again in a few minutes."
+	want := "tillpair: Helcim Payment Hardware had a server problem (injected fault: status 500 on helcim ping, HTTP 500). Try again in a few minutes."
 	if r.code != ExitNetwork || line != want {
 		t.Errorf("test under 500: exit %d\n got %q\nwant %q", r.code, line, want)
 	}
@@ -294,10 +294,12 @@ func TestCLIForgetRefusalWording(t *testing.T) {
 	}
 }
 
-// Without $HOME there is no default config dir: a configuration problem
-// (exit 2) whose fix is --config-dir or TILLPAIR_CONFIG_DIR.
+// Without $HOME (%APPDATA% on Windows) there is no default config dir: a
+// configuration problem (exit 2) whose fix is --config-dir or
+// TILLPAIR_CONFIG_DIR.
 func TestCLINoHomeIsAUsageError(t *testing.T) {
 	t.Setenv("HOME", "")
+	t.Setenv("APPDATA", "")
 	t.Setenv("XDG_CONFIG_HOME", "")
 	t.Setenv("TILLPAIR_CONFIG_DIR", "")
 	for _, args := range [][]string{{"status"}, {"--debug", "status", "--no-check"}, {"unpair", "x", "--forget", "--yes"}} {

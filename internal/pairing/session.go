@@ -16,16 +16,31 @@ import (
 // provider whose pairing model is providers.CodeFromPOS takes no code
 // (the cloud makes one for the POS to show): "" and no error.
 func (s *Service) ValidateCode(id, raw string) (string, error) {
-	prov, ok := s.Provider(id)
+	d, ok := s.Descriptor(id)
 	if !ok {
 		return "", s.unknownProvider(id)
 	}
-	if s.describe(id).Model == providers.CodeFromPOS {
+	if prov, ok := s.Provider(id); ok {
+		// The client's own spec, where it has one: it is what it sends.
+		if c := prov.Capabilities().Code; c != (providers.CodeSpec{}) {
+			dc := *d
+			dc.Code = c
+			d = &dc
+		}
+	}
+	return ValidateCode(d, raw)
+}
+
+// ValidateCode is the code check of provider d without a Service (a
+// command line checking its flags before anything is opened): the same
+// rules and words as Service.ValidateCode.
+func ValidateCode(d *providers.Descriptor, raw string) (string, error) {
+	if d.Model == providers.CodeFromPOS {
 		return "", nil
 	}
-	code, err := NormalizeCode(prov.Capabilities().Code, raw)
+	code, err := NormalizeCode(d.Code, raw)
 	if err != nil {
-		return "", Stamp(err, id, providers.OpPair)
+		return "", Stamp(err, d.ID, providers.OpPair)
 	}
 	return code, nil
 }

@@ -120,6 +120,12 @@ func TestDescriptorWording(t *testing.T) {
 			}
 		}
 	}
+	// Whole wherever it answers, as providers/registry requires.
+	for _, k := range providers.Kinds() {
+		if got, ok := w(&providers.Error{Provider: square.ID, Kind: k}); ok && (got.Title == "" || got.Line == "" || got.Next == "") {
+			t.Errorf("%v: incomplete override %+v", k, got)
+		}
+	}
 	for _, e := range []providers.Error{{Kind: providers.KindInvalidInput}, {Kind: providers.KindConfig}, {Kind: providers.KindCanceled}} {
 		e.Provider = square.ID
 		if got, ok := w(&e); ok {

@@ -23,7 +23,13 @@
 //     Attempt is ""); a create whose answer is lost (network, time-out,
 //     5xx) is sent once more with the same key and body, so it never
 //     mints a second code; IDEMPOTENCY_KEY_REUSED is retried once with a
-//     fresh key.
+//     fresh key. An undocumented status with a well-shaped code is shown
+//     like UNPAIRED.
+//   - Expiry is judged by this machine's clock: ExpiresAt is pair_by,
+//     moved by the clock difference when this clock is more than 30 s off
+//     Square's (created_at is a moment ago), so a wrong system clock
+//     neither expires every code at once nor shows a countdown minutes
+//     off.
 //   - Check while awaiting: GET /v2/devices/codes/{id}. UNPAIRED before
 //     pair_by → awaiting; PAIRED → active, Learned carries device_id (the
 //     Terminal's serial) as TID and Serial, and the location; EXPIRED, or

@@ -67,22 +67,24 @@ func (c *Client) Pair(ctx context.Context, in providers.PairRequest) (providers.
 		return providers.Pairing{}, providers.Secret{}, err
 	}
 	now := c.clock.Now().UTC()
-	p := c.pairing(d, name)
+	p := c.pairing(d, name, now)
 	p.CreatedAt, p.UpdatedAt = now, now
-	switch st, _ := c.codeStatus(d, now); st {
-	case StatusUnpaired:
+	switch st, known := codeStatus(d, p.ExpiresAt, now); {
+	case st == StatusUnpaired || !known && st != StatusExpired:
+		// An undocumented status with a code is shown like UNPAIRED
+		// (lenient); Check reports it until Square says more.
 		if d.Code == "" {
 			return providers.Pairing{}, providers.Secret{}, protocolError(op, status,
 				"Square answered with a device code that is not 6 to 12 upper-case letters or digits; nothing to show")
 		}
 		p.Status = providers.StatusAwaitingConfirmation
-	case StatusPaired:
+	case st == StatusPaired:
 		// The same attempt, repeated after the operator signed in.
 		if d.DeviceID == "" {
 			return providers.Pairing{}, providers.Secret{}, protocolError(op, status, "Square reports the device code paired without a usable device_id")
 		}
 		p.Status = providers.StatusActive
-	case StatusExpired:
+	case st == StatusExpired:
 		return providers.Pairing{}, providers.Secret{}, expiredError(op, d)
 	default:
 		return providers.Pairing{}, providers.Secret{}, &providers.Error{Provider: ID, Op: op, Kind: providers.KindCodeUsed, Code: CodeStateUnknown,
@@ -133,14 +135,15 @@ func (c *Client) create(ctx context.Context, op string, body createBody) (Device
 	return DeviceCode{}, 0, lastErr
 }
 
-// pairing is the record of device code d, created under name.
-func (c *Client) pairing(d DeviceCode, name string) providers.Pairing {
+// pairing is the record of device code d, created under name and
+// received at now.
+func (c *Client) pairing(d DeviceCode, name string, now time.Time) providers.Pairing {
 	p := providers.Pairing{
 		Provider:         ID,
 		ID:               d.ID,
 		PairingNickname:  d.Name,
 		ConfirmationCode: d.Code,
-		ExpiresAt:        d.PairBy,
+		ExpiresAt:        localExpiry(d, now),
 		TID:              d.DeviceID,
 		Serial:           d.DeviceID,
 		Location:         d.LocationID,
@@ -149,34 +152,53 @@ func (c *Client) pairing(d DeviceCode, name string) providers.Pairing {
 	if p.PairingNickname == "" {
 		p.PairingNickname = clean(name)
 	}
-	if p.ExpiresAt.IsZero() {
-		// pair_by is read-only and always sent [DOC S50]; without it the
-		// code is taken to last the documented five minutes.
-		p.ExpiresAt = c.clock.Now().UTC().Add(CodeTTL)
-		if !d.CreatedAt.IsZero() {
-			p.ExpiresAt = d.CreatedAt.Add(CodeTTL)
-		}
-	}
 	if p.Location == "" {
 		p.Location = c.location
 	}
 	return p
 }
 
+// maxSkew is how far this machine's clock may differ from Square's before
+// the countdown is corrected for it.
+const maxSkew = 30 * time.Second
+
+// localExpiry is when a code just received at now expires by this
+// machine's clock: pair_by, moved by the clock difference when this
+// clock is more than maxSkew off Square's (created_at is when Square made
+// the code, a moment ago), so a wrong system clock neither expires every
+// new code at once nor shows a countdown minutes off. Without pair_by
+// [DOC S50: always sent] the code is taken to last CodeTTL.
+func localExpiry(d DeviceCode, now time.Time) time.Time {
+	switch {
+	case d.PairBy.IsZero() && d.CreatedAt.IsZero():
+		return now.Add(CodeTTL)
+	case d.PairBy.IsZero():
+		d.PairBy = d.CreatedAt.Add(CodeTTL)
+	}
+	if d.CreatedAt.IsZero() {
+		return d.PairBy
+	}
+	if skew := now.Sub(d.CreatedAt); skew > maxSkew || skew < -maxSkew {
+		return d.PairBy.Add(skew)
+	}
+	return d.PairBy
+}
+
 // codeStatus is d's status as the client must treat it at now: UNPAIRED
-// from pair_by on is EXPIRED, however late Square flips it [reference
+// from the expiry on is EXPIRED, however late Square flips it [reference
 // §6.7]. known is false for a value Square has not documented.
-func (c *Client) codeStatus(d DeviceCode, now time.Time) (status string, known bool) {
+func codeStatus(d DeviceCode, expiry, now time.Time) (status string, known bool) {
+	past := !expiry.IsZero() && !now.Before(expiry)
 	switch d.Status {
 	case StatusUnpaired:
-		if !d.PairBy.IsZero() && !now.Before(d.PairBy) {
+		if past {
 			return StatusExpired, true
 		}
 		return StatusUnpaired, true
 	case StatusPaired, StatusExpired, StatusUnknown:
 		return d.Status, true
 	}
-	if !d.PairBy.IsZero() && !now.Before(d.PairBy) {
+	if past {
 		return StatusExpired, false
 	}
 	return d.Status, false
@@ -268,7 +290,16 @@ func (c *Client) checkCode(ctx context.Context, op string, p providers.Pairing) 
 	if d.ID != p.ID {
 		return unknown, protocolError(op, resp.Status, fmt.Sprintf("Square answered for device code %s when asked for %s", d.ID, p.ID))
 	}
-	st, known := c.codeStatus(d, c.clock.Now())
+	// pair_by by this machine's clock, with the clock difference seen
+	// when the code was made (p.CreatedAt is when it arrived here).
+	expiry := d.PairBy
+	switch {
+	case !p.CreatedAt.IsZero():
+		expiry = localExpiry(d, p.CreatedAt)
+	case expiry.IsZero():
+		expiry = p.ExpiresAt
+	}
+	st, known := codeStatus(d, expiry, c.clock.Now())
 	switch {
 	case st == StatusExpired:
 		return providers.CheckResult{Status: providers.StatusUnpaired}, expiredError(op, d)

@@ -572,22 +572,49 @@ func TestTokenNeverLoggedOrInErrors(t *testing.T) {
 	if len(errs) < 5 || !strings.Contains(e.log.String(), "level=DEBUG") || strings.Count(e.log.String(), "\n") < 8 {
 		t.Fatalf("too little was exercised: %d errors, log:\n%s", len(errs), e.log)
 	}
-	for _, secret := range []string{e.token(), wrong} {
-		if strings.Contains(e.log.String(), secret) {
-			t.Errorf("a token leaked into the debug log:\n%s", e.log)
-		}
-		for _, err := range errs {
-			if s := fmt.Sprintf("%v|%+v|%#v", err, err, err); strings.Contains(s, secret) {
-				t.Errorf("a token leaked into an error: %s", s)
+	// Every text, searched for any 12-character piece of either token (a
+	// truncated or wrapped leak is still a leak).
+	texts := map[string]string{"debug log": e.log.String(), "client": fmt.Sprintf("%v %+v", e.client, e.client)}
+	for i, err := range errs {
+		texts[fmt.Sprintf("error %d", i)] = fmt.Sprintf("%v|%+v|%#v", err, err, err)
+		if pe, ok := providers.AsError(err); ok {
+			if w, ok := square.Descriptor.Wording(pe); ok {
+				texts[fmt.Sprintf("wording %d", i)] = fmt.Sprintf("%+v", w)
 			}
-			if pe, ok := providers.AsError(err); ok {
-				if w, ok := square.Descriptor.Wording(pe); ok && strings.Contains(fmt.Sprint(w), secret) {
-					t.Errorf("a token leaked into wording %+v", w)
+		}
+	}
+	for _, secret := range []string{e.token(), wrong} {
+		for where, text := range texts {
+			for i := 0; i+12 <= len(secret); i += 4 {
+				if strings.Contains(text, secret[i:i+12]) {
+					t.Errorf("a token leaked into the %s: %s", where, text)
+					break
 				}
 			}
 		}
 	}
-	if s := fmt.Sprintf("%v %+v", e.client, e.client); strings.Contains(s, e.token()) {
-		t.Errorf("the client prints its token: %s", s)
+}
+
+// A register whose clock is minutes off Square's still shows a five-minute
+// countdown, and the code expires by it rather than at once (or late).
+func TestClockSkew(t *testing.T) {
+	for _, off := range []time.Duration{10 * time.Minute, -10 * time.Minute} {
+		e := newEnv(t)
+		local := clockwork.NewFakeClockAt(e.clock.Now().Add(off))
+		c := e.newClient(func(cfg *square.Config) { cfg.Clock = local })
+		p, err := e.pair(c, "Counter 1", "")
+		if err != nil || p.Status != providers.StatusAwaitingConfirmation || !p.ExpiresAt.Equal(local.Now().Add(5*time.Minute)) {
+			t.Fatalf("clock %v off: Pair = %+v, %v", off, p, err)
+		}
+		for _, clk := range []*clockwork.FakeClock{e.clock, local} {
+			clk.Advance(5*time.Minute - time.Second)
+		}
+		if res, err := c.Check(context.Background(), p, providers.Secret{}); err != nil || res.Status != providers.StatusAwaitingConfirmation {
+			t.Fatalf("clock %v off, a second before expiry: %+v, %v", off, res, err)
+		}
+		for _, clk := range []*clockwork.FakeClock{e.clock, local} {
+			clk.Advance(time.Second)
+		}
+		requireKind(t, second(c.Check(context.Background(), p, providers.Secret{})), providers.KindCodeUsed, square.CodeExpired)
 	}
 }
