@@ -43,6 +43,8 @@ const (
 	Setup
 	// Picker lists the providers.
 	Picker
+	// ShowCode shows a code the POS obtained (code_from_pos pairing model).
+	ShowCodeView
 )
 
 // Pristiner is implemented by a form that can tell nothing was typed yet.

@@ -131,10 +131,6 @@ func (s *ShowCode) IsExpired() bool {
 	return s.expired || !s.requesting && !s.pairing.ExpiresAt.IsZero() && !s.c.Clock.Now().Before(s.pairing.ExpiresAt)
 }
 
-// ID implements Screen: the show-code screen is where a code_from_pos
-// pairing awaits confirmation (the operator signing in with the code).
-func (s *ShowCode) ID() ID { return Confirming }
-
 func (s *ShowCode) Init() tea.Cmd {
 	if s.c.StaticSpinner {
 		return nil
@@ -146,6 +142,9 @@ func (s *ShowCode) tick() tea.Cmd {
 	id := s.id
 	return tea.Tick(time.Second, func(time.Time) tea.Msg { return showCodeTick{id: id} })
 }
+
+// ID is ShowCodeView.
+func (s *ShowCode) ID() ID { return ShowCodeView }
 
 func (s *ShowCode) SetSize(w, h int) { s.w, s.h = w, h }
 
