@@ -170,6 +170,10 @@ func (s *ShowCode) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHe
 
 func (s *ShowCode) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case WarnMsg:
+		s.Warn(msg.Line)
+	case TimedOutMsg:
+		s.Expired(msg.Line)
 	case tea.KeyMsg:
 		if s.cancelled {
 			return s, nil

@@ -66,7 +66,11 @@ var screenTable = map[screens.ID]builder{
 // default (the terminal's confirmation code): a code_from_pos provider's
 // "show code" screen goes here. The entry is keyed by pairing model, so
 // the flow names no provider.
-var confirmingByModel = map[providers.PairingModel]builder{}
+var confirmingByModel = map[providers.PairingModel]builder{
+	providers.CodeFromPOS: func(m *Model, a screenArgs) screens.Screen {
+		return screens.NewShowCode(m.c, m.desc(), a.pairing)
+	},
+}
 
 // build makes screen id.
 func (m *Model) build(id screens.ID, a screenArgs) screens.Screen { return screenTable[id](m, a) }

@@ -18,7 +18,7 @@ import (
 // With the environment supplying the credentials, piped values are not
 // read: setup must say so, not just "nothing needs storing".
 func TestSetupWithEnvSaysPipedValuesWereIgnored(t *testing.T) {
-	keyring.MockInit()
+	keystore.MockInit()
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "test_pak_env==")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "envparta")
@@ -102,7 +102,7 @@ func TestMayHoldInput(t *testing.T) {
 
 // Provider names are accepted in any case wherever they are read.
 func TestProviderNamesInAnyCase(t *testing.T) {
-	keyring.MockInit()
+	keystore.MockInit()
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "test_pak_env==")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "envparta")

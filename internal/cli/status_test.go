@@ -12,7 +12,6 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
@@ -317,7 +316,7 @@ func TestCLIReportsLoosePermissions(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows has no Unix permission bits to be loose: the user profile's ACL guards the config dir")
 	}
-	keyring.MockInit()
+	keystore.MockInit()
 	dir := newConfigDir(t)
 	t.Setenv("TILLPAIR_CONFIG_DIR", dir)
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
