@@ -271,6 +271,10 @@ for n in $(cut -d' ' -f1 "$work/tests/names"); do
   mv "$work/tests/$n.test.exe" "$work/tests/${n/\//_}.test.exe" 2>/dev/null || true
 done
 sed -i 's#^\(g[0-9]*\)/#\1_#' "$work/tests/names"
+# The longest first, so that the two queues end together.
+long='_(reliability|evidence|cli|screens|ui) '
+{ grep -E "$long" "$work/tests/names"; grep -vE "$long" "$work/tests/names"; } >"$work/tests/order"
+mv "$work/tests/order" "$work/tests/names"
 lap "build $(wc -l <"$work/tests/names") test binaries for windows"
 
 # run_test NAME DIR: one test binary in its package dir, as go test would;
