@@ -140,7 +140,7 @@ appdata=$("$WINE" cmd /c 'echo %APPDATA%' | tr -d '\r')
 RECS=$("$WINE" winepath -u "$appdata\\tillpair\\pairings.json" 2>/dev/null | tr -d '\r')
 [ -n "$RECS" ] || fail "winepath gave no Unix path for %APPDATA%"
 
-step "the Winsock errors: port in use (exit 2) and a refused connection (exit 5)"
+step "a port in use (WSAEADDRINUSE) is a usage error: exit 2"
 port=$(jq -r .control_url "$S" | sed -E 's#^https?://[^:]+:([0-9]+).*#\1#')
 expect_exit 2 W sandbox --listen "127.0.0.1:$port" 2>"$work/inuse.err"
 grep -q "port $port is already in use" "$work/inuse.err" || fail "sandbox on a taken port: $(cat "$work/inuse.err")"
