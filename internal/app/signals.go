@@ -5,9 +5,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
-
-	"github.com/tillpair/tillpair/internal/pairing"
 )
 
 // StopSignals end a run the way Ctrl-C does: SIGINT, SIGTERM (a supervisor
@@ -21,21 +18,7 @@ var StopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, sys
 // treats that cancellation as "cancel what is half made, then exit". Later
 // signals are swallowed until stop is called: a closing terminal may send
 // SIGHUP twice (the kernel, then the shell), and the second must not kill
-// the process while it cancels. The cancel is bounded by CancelTimeout.
+// the process while it cancels. The cancel is bounded by pairing.CancelTimeout.
 func NotifyStop(parent context.Context) (ctx context.Context, stop context.CancelFunc) {
 	return signal.NotifyContext(parent, StopSignals...)
-}
-
-// CancelTimeout bounds the unpair that cancels a pairing left awaiting
-// confirmation when a run is stopped.
-const CancelTimeout = 20 * time.Second
-
-// CancelHalfMade cancels pairing id (unpaired in the cloud, removed from
-// the records) on behalf of a run whose ctx may already be cancelled by a
-// stop signal: it keeps ctx's values but not its cancellation, and gives
-// the cancel CancelTimeout.
-func CancelHalfMade(ctx context.Context, svc *pairing.Service, id string) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), CancelTimeout)
-	defer cancel()
-	return svc.Cancel(ctx, id)
 }

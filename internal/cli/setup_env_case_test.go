@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -60,8 +61,12 @@ func TestMayHoldInput(t *testing.T) {
 	}
 	defer devNull.Close()
 	dir := t.TempDir()
+	n := 0
 	file := func(content string) *os.File {
-		p := filepath.Join(dir, "f"+content)
+		// Numbered, not named after the content: Windows forbids a
+		// newline in a file name.
+		n++
+		p := filepath.Join(dir, fmt.Sprintf("f%d", n))
 		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -107,7 +107,7 @@ func TestCLISmartConnectEndToEnd(t *testing.T) {
 		t.Fatalf("status: exit %d %+v stderr %q", r.code, sj, r.stderr)
 	}
 	r = w.run(t, "", "test", regID[:8])
-	if r.code != ExitOK || !strings.Contains(r.stdout, "answered the status request") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "is active: the terminal answered") {
 		t.Fatalf("test: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
 
@@ -130,7 +130,7 @@ func TestCLISmartConnectEndToEnd(t *testing.T) {
 		t.Fatalf("forget without --yes and no terminal: exit %d %q", r.code, r.stderr)
 	}
 	r = w.run(t, "", "unpair", regID, "--forget", "--yes")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "Forgot SmartConnect pairing") || !strings.Contains(r.stderr, "Reminder: SmartConnect has no unpair") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "Forgot Smartpay SmartConnect pairing") || !strings.Contains(r.stderr, "Reminder: SmartConnect has no unpair") {
 		t.Fatalf("forget: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
 	r = w.run(t, "", "status", "--json")

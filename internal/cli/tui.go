@@ -16,7 +16,6 @@ import (
 	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/screens"
 	"github.com/tillpair/tillpair/ui"
 )
 
@@ -65,7 +64,7 @@ func runTUI(e *env) error {
 	notice := rt.Notice
 	if setup := rt.NeedsSetup[provider]; setup != "" && notice == "" && e.g.provider != "" {
 		// Asked for by name: say at once what pairing it will need.
-		notice = screens.ProductName(provider) + " is not set up yet. " + setup
+		notice = providerName(provider) + " is not set up yet. " + setup
 	}
 	var terms ui.Terminals
 	if rt.Sandbox != nil {
@@ -118,7 +117,7 @@ func runTUI(e *env) error {
 // that were stopped, and says so on stderr; the run exits 1 (interrupted)
 // either way, with the command that removes the pairing if the cancel failed.
 func cancelOnStop(e *env, svc *pairing.Service, id string) error {
-	if err := app.CancelHalfMade(e.ctx, svc, id); err != nil {
+	if err := svc.CancelUnconfirmed(e.ctx, id); err != nil {
 		return withExit(ExitUnexpected, &userError{err: err, msg: fmt.Sprintf(
 			"Interrupted, and cancelling pairing %s failed: %s It is kept awaiting confirmation; run `tillpair unpair %s` when that is fixed.", id, messageOf(err), id)})
 	}
@@ -128,15 +127,15 @@ func cancelOnStop(e *env, svc *pairing.Service, id string) error {
 
 // checkProviderFlag refuses an unknown --provider before anything is opened.
 func checkProviderFlag(id string) error {
-	switch id {
-	case "", providers.SCI, providers.SmartConnect, providers.Helcim:
+	if _, ok := lookup(id); ok || id == "" {
 		return nil
 	}
-	return usagef("unknown provider %q for --provider; choose sci, smartconnect or helcim (e.g. tillpair --provider helcim)", id)
+	return usagef("unknown provider %q for --provider; choose %s (e.g. tillpair --provider %s)", id, providerChoices(), lastProvider().ID)
 }
 
 // initialProvider is the provider the screens open on: --provider when it is
-// available in this runtime, else sci, else the first available one.
+// available in this runtime, else the lead provider, else the first
+// available one.
 func initialProvider(flag string, available []providers.Provider) (string, error) {
 	ids := make([]string, 0, len(available))
 	for _, p := range available {
@@ -149,8 +148,8 @@ func initialProvider(flag string, available []providers.Provider) (string, error
 		return "", usagef("--provider %s is not configured here (available: %s); run 'tillpair setup %s' to configure it, or add --sandbox to try it against the built-in sandbox",
 			flag, strings.Join(ids, ", "), flag)
 	}
-	if slices.Contains(ids, providers.SCI) || len(ids) == 0 {
-		return providers.SCI, nil
+	if lead := leadProvider().ID; slices.Contains(ids, lead) || len(ids) == 0 {
+		return lead, nil
 	}
 	return ids[0], nil
 }
