@@ -11,6 +11,7 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/internal/wording"
 	"github.com/tillpair/tillpair/providers"
+	scidesc "github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/screens"
 )
 
@@ -24,7 +25,7 @@ const (
 )
 
 func sciCertification() Certification {
-	return Certification{Provider: providers.SCI, Script: SCIScript, Requirements: Requirements,
+	return Certification{Provider: scidesc.Descriptor.ID, Script: SCIScript, Requirements: Requirements,
 		Source: "From the mx51 SCI certification checklist. " + referenceNote + ": §4.1 the checklist mx51 documents " +
 			"(branding, pairing screen, security) and §4.2 the checklist IDs known from certification (SCIPAIRING…, SCIMULTI…, SCITX…)."}
 }
@@ -32,7 +33,7 @@ func sciCertification() Certification {
 // SCIScript is the certification walk-through for mx51 SCI, in the order a
 // certifier asks for it.
 func SCIScript() Script {
-	return Script{Provider: providers.SCI, Scenarios: []Scenario{
+	return Script{Provider: scidesc.Descriptor.ID, Scenarios: []Scenario{
 		{Slug: "unpaired", Fresh: true, Requirement: "SCIPAIRING02/09 Brand, instructions", Steps: []Step{{
 			Slug: "form", Caption: "Unpaired: brand, logo, step-by-step instructions, Pairing Code and Pairing Nickname",
 			Do: nothing, Until: showsAll("Simple Cloud Integration", "Manage POS pairing", "Pairing Code", "Pairing Nickname"), Expect: "the pairing form",
@@ -65,7 +66,7 @@ func SCIScript() Script {
 			terminalCodeStep(true),
 			typeCodeStep(captionTypeCodeSCI, nickFront, true),
 			networkErrorStep("The connection drops (a sandbox fault): nothing is lost, try again",
-				providers.SCI, sci.RouteProgressPairing, ReqErrConnectivity),
+				scidesc.Descriptor.ID, sci.RouteProgressPairing, ReqErrConnectivity),
 			{
 				Slug: "retried", Caption: "Try again (r) once the network is back: the pairing goes on",
 				Do: press("r"), Until: confirming, Expect: "the confirming screen",
