@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/zalando/go-keyring"
 
+	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
@@ -574,5 +576,23 @@ func TestCLIStatusMetricsTerminalOffline(t *testing.T) {
 	_, ls, _ := sampleOf(mfs, "tillpair_pairing_check_error", id)
 	if r.code != ExitNetwork || !ok || online != 0 || up != 1 || ls["kind"] != "not_listening" || ls["provider"] != "helcim" {
 		t.Errorf("asleep: exit %d online %v (%v) up %v kind %q\n%s", r.code, online, ok, up, ls["kind"], r.stdout)
+	}
+}
+
+// A live check's health and the device's serial and model reach --json
+// for any provider whose check reports them.
+func TestStatusJSONCarriesHealth(t *testing.T) {
+	online, battery := true, 82.5
+	var out bytes.Buffer
+	e := &env{stdout: &out}
+	p := providers.Pairing{Provider: "x", ID: "rdr_1", Status: providers.StatusActive, Serial: "S1", Model: "solo",
+		Health: &providers.Health{Online: &online, Battery: &battery, State: "IDLE"}}
+	if err := printStatusJSON(e, []pairing.CheckResult{{Pairing: p}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"serial":"S1"`, `"model":"solo"`, `"health":{"online":true,"battery_percent":82.5,"state":"IDLE"}`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("%s lacks %s", out.String(), want)
+		}
 	}
 }
