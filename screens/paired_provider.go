@@ -16,17 +16,6 @@ import (
 
 func (s *PairedScreen) desc() *providers.Descriptor { return descriptor(s.c.Provider) }
 
-// mixed: the list holds more than one provider's pairings, so each row
-// names its provider.
-func (s *PairedScreen) mixed() bool {
-	for _, p := range s.pairings {
-		if p.Provider != s.pairings[0].Provider {
-			return true
-		}
-	}
-	return false
-}
-
 // ForgetHelp names the forget action in help and menus.
 func ForgetHelp(provider string) string { return descriptor(provider).Texts.ForgetHelp }
 
@@ -59,13 +48,13 @@ func (s *PairedScreen) elapsed() string {
 // actions are the buttons and, since unpairing happens on the terminal,
 // where to do it.
 func (s *PairedScreen) actions() []string {
-	st, fx := s.c.Styles, s.fixed.get
+	st := s.c.Styles
 	para := lipgloss.NewStyle().Width(max(s.w, 20))
-	buttons := fx(&st.Button, "[ Test ]") + fx(&st.Faint, " t   ") +
-		fx(&st.Button, "[ Forget ]") + fx(&st.Faint, " f   ") +
-		fx(&st.Button, "[ Add pairing ]") + fx(&st.Faint, " a")
+	buttons := st.Button.Render("[ Test ]") + st.Faint.Render(" t   ") +
+		st.Button.Render("[ Forget ]") + st.Faint.Render(" f   ") +
+		st.Button.Render("[ Add pairing ]") + st.Faint.Render(" a")
 	if s.desc().Register != nil {
-		buttons += fx(&st.Faint, "   ") + fx(&st.Button, "[ Setup ]") + fx(&st.Faint, " s")
+		buttons += st.Faint.Render("   ") + st.Button.Render("[ Setup ]") + st.Faint.Render(" s")
 	}
 	return []string{para.Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "", buttons}
 }

@@ -43,11 +43,11 @@ type frame struct {
 func (m *Model) frame() frame {
 	m.cache.check()
 	f := frame{posW: m.w}
-	f.header = m.cache.header.get(headerKey{product: m.c.Product, badge: m.badge, w: m.w}, func() string {
-		return widgets.Header{Product: m.c.Product, Badge: m.badge}.Render(m.st, m.w)
+	f.header = m.cache.header.get(headerKey{product: m.c.Product, badge: m.badge(), w: m.w}, func() string {
+		return widgets.Header{Product: m.c.Product, Badge: m.badge()}.Render(m.c.Styles, m.w)
 	})
 	bodyH := m.h - lipgloss.Height(f.header) - 1 // 1: the status line
-	if m.terms != nil {
+	if m.env.terms != nil {
 		switch {
 		case m.w >= besideMinWidth:
 			f.pane = paneBeside
@@ -83,17 +83,17 @@ func (m *Model) footer(p paneMode) string {
 		cut, pinned := m.shortHelpParts()
 		lines = append(lines, widgets.ShortFooter(m.help, m.w, cut, pinned))
 	}
-	if m.terms != nil && (p == paneStrip || m.fullHelp) {
+	if m.env.terms != nil && (p == paneStrip || m.fullHelp) {
 		// The strip has no room for its keys; they get their own help line.
 		prefix := "terminal: "
-		lines = append(lines, m.st.Faint.Render(prefix)+
+		lines = append(lines, m.c.Styles.Faint.Render(prefix)+
 			widgets.Footer(m.help, m.w-len(prefix), m.terminalHelp(), nil, false))
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, lines...)
 }
 
 func (m *Model) terminalHelp() []key.Binding {
-	return m.tkeys.Bindings()
+	return m.keys.terminal.Bindings()
 }
 
 func (m *Model) tooSmall() bool { return m.w < MinWidth || m.h < MinHeight }
@@ -122,7 +122,7 @@ type logoKey struct {
 // the body is measured with the short help even while the full help is
 // open, so neither a status nor a screen change flips the logo.
 func (m *Model) fullLogo(f frame) bool {
-	k := logoKey{provider: m.provider, w: m.w, h: m.h}
+	k := logoKey{provider: m.c.Provider, w: m.w, h: m.h}
 	if m.logo.ok && m.logo.key == k {
 		return m.logo.full
 	}
@@ -152,14 +152,14 @@ func (m *Model) View() string {
 	body := pos
 	if f.pane != paneNone {
 		v, _ := m.paneTerminal()
-		pane := widgets.TerminalPane{View: v, Now: m.clock.Now()}
+		pane := widgets.TerminalPane{View: v, Now: m.env.clock.Now()}
 		if f.pane != paneStrip {
 			for _, b := range m.terminalHelp() {
 				pane.Keys = append(pane.Keys, b.Help().Key+" "+b.Help().Desc)
 			}
 		}
 		rendered := m.cache.pane.get(sizedKey{in: pane.Key(), w: f.paneW, h: f.paneH}, func() string {
-			return pane.Render(m.st, f.paneW, f.paneH)
+			return pane.Render(m.c.Styles, f.paneW, f.paneH)
 		})
 		body = m.cache.body.get(bodyKey{pos: pos, pane: rendered, mode: f.pane}, func() string {
 			if f.pane == paneBeside {
@@ -168,14 +168,14 @@ func (m *Model) View() string {
 			return lipgloss.JoinVertical(lipgloss.Left, pos, rendered)
 		})
 	}
-	status := widgets.Status(m.st, m.statusKind, m.status, m.w)
+	status := widgets.Status(m.c.Styles, m.status.kind, m.status.text, m.w)
 	return m.cache.frame.get(frameKey{header: f.header, body: body, status: status, footer: f.footer}, func() string {
 		return lipgloss.JoinVertical(lipgloss.Left, f.header, body, status, f.footer)
 	})
 }
 
 func (m *Model) tooSmallView() string {
-	st := m.st
+	st := m.c.Styles
 	w, h := max(m.w, 1), max(m.h, 1)
 	wrap := lipgloss.NewStyle().Width(w).Align(lipgloss.Center)
 	// In reading order; keep says which go first when the height is short:

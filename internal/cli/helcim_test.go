@@ -18,7 +18,7 @@ import (
 // the token comes from `setup helcim` (the mock keyring), not the env.
 func newHelcimCLIWorld(t *testing.T) (*sandbox.Sandbox, sandbox.Terminal) {
 	t.Helper()
-	keyring.MockInit()
+	keystore.MockInit()
 	sb := testkit.StartSandbox(t, sandbox.Options{Seed: 13})
 	t.Setenv("TILLPAIR_CONFIG_DIR", newConfigDir(t))
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/accessible"
 	"github.com/tillpair/tillpair/internal/app"
+	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/ui"
 )
@@ -83,10 +84,20 @@ func runTUI(e *env) error {
 		Service: rt.Service, Terminals: terms, Provider: provider,
 		Badge: rt.Badge[provider], Badges: rt.Badge, Notice: notice, Context: e.ctx,
 	})
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(e.ctx),
+	// Stop signals reach the program through e.ctx (app.NotifyStop), which
+	// kills it; Bubble Tea's own handler would quit it on SIGTERM without
+	// the model knowing, so it is off.
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(e.ctx), tea.WithoutSignalHandler(),
 		tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		return err
+	_, runErr := p.Run()
+	// A stop signal or a lost terminal (SIGHUP, then EIO on input) ends the
+	// program without the model's quit, which would have cancelled a
+	// pairing awaiting confirmation: cancel it here, as pair --wait does.
+	if id := m.HalfMade(); id != "" {
+		return cancelOnStop(e, rt.Service, id)
+	}
+	if runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled) {
+		return runErr
 	}
 	// The alt screen takes the last status line with it; what quitting did
 	// to a pairing awaiting confirmation must outlive it.
@@ -100,6 +111,18 @@ func runTUI(e *env) error {
 		fmt.Fprintf(e.stderr, "tillpair: %s\n", note)
 	}
 	return nil
+}
+
+// cancelOnStop cancels pairing id, left awaiting confirmation by screens
+// that were stopped, and says so on stderr; the run exits 1 (interrupted)
+// either way, with the command that removes the pairing if the cancel failed.
+func cancelOnStop(e *env, svc *pairing.Service, id string) error {
+	if err := svc.CancelUnconfirmed(e.ctx, id); err != nil {
+		return withExit(ExitUnexpected, &userError{err: err, msg: fmt.Sprintf(
+			"Interrupted, and cancelling pairing %s failed: %s It is kept awaiting confirmation; run `tillpair unpair %s` when that is fixed.", id, messageOf(err), id)})
+	}
+	return withExit(ExitUnexpected, &userError{msg: fmt.Sprintf(
+		"Interrupted: pairing %s was cancelled (unpaired in the cloud and removed here). Start pairing on the terminal again.", id)})
 }
 
 // checkProviderFlag refuses an unknown --provider before anything is opened.
