@@ -112,7 +112,7 @@ HC_ID=$(curl -sf "$CONTROL/terminals" | jq -r ".terminals[] | select(.provider==
 HC_CODE=$(curl -sf -X POST "$CONTROL/terminals/$HC_ID/pairing-code" | jq -r .pairing_code)
 [[ $HC_CODE =~ ^[A-Z0-9]{4}$ ]] || fail "device code $HC_CODE"
 expect_exit 2 "$BIN" pair --provider helcim --code "AB!D"
-[ "$("$BIN" pair --provider helcim --code "${HC_CODE,,}")" = "Paired with Helcim device $HC_CODE. Check the terminal screen for the ping message." ] || fail "pair helcim"
+[ "$("$BIN" pair --provider helcim --code "${HC_CODE,,}")" = "Helcim Payment Hardware pairing $HC_CODE: active. Ping sent — check the terminal screen." ] || fail "pair helcim"
 [ "$(curl -sf "$CONTROL/terminals/$HC_ID" | jq -r .screen)" = ping ] || fail "terminal shows no ping"
 "$BIN" test "$HC_CODE" | grep -q "Ping sent" || fail "test helcim"
 curl -sf -X POST "$CONTROL/terminals/$HC_ID/sleep" >/dev/null

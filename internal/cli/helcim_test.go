@@ -18,7 +18,7 @@ import (
 // the token comes from `setup helcim` (the mock keyring), not the env.
 func newHelcimCLIWorld(t *testing.T) (*sandbox.Sandbox, sandbox.Terminal) {
 	t.Helper()
-	keyring.MockInit()
+	keystore.MockInit()
 	sb := testkit.StartSandbox(t, sandbox.Options{Seed: 13})
 	t.Setenv("TILLPAIR_CONFIG_DIR", newConfigDir(t))
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
@@ -61,7 +61,7 @@ func TestCLIHelcimEndToEnd(t *testing.T) {
 	}
 	code := shown.PairingCode
 	r = runCLI(ctx, "", "pair", "--provider", "helcim", "--code", strings.ToLower(code))
-	want := "Helcim Payment Hardware pairing " + code + ": active\n"
+	want := "Helcim Payment Hardware pairing " + code + ": active. Ping sent — check the terminal screen.\n"
 	if r.code != ExitOK || r.stdout != want {
 		t.Fatalf("pair: exit %d stdout %q (want %q) stderr %q", r.code, r.stdout, want, r.stderr)
 	}

@@ -8,10 +8,10 @@ import (
 	"testing"
 
 	"github.com/jonboulle/clockwork"
-	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/testkit"
+	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/smartconnect"
 )
@@ -29,7 +29,7 @@ type scCLIWorld struct {
 
 func newSCCLIWorld(t *testing.T) *scCLIWorld {
 	t.Helper()
-	keyring.MockInit()
+	keystore.MockInit()
 	w := &scCLIWorld{sbClock: clockwork.NewFakeClock(), cliClock: clockwork.NewFakeClock()}
 	w.sb = testkit.StartSandbox(t, sandbox.Options{Seed: 12, Clock: w.sbClock})
 	w.term = testkit.Terminal(t, w.sb, providers.SmartConnect).ID

@@ -88,7 +88,14 @@ func runStatus(e *env, asJSON, noCheck bool, m *metricsOut) error {
 	if err := m.validate(asJSON, noCheck); err != nil {
 		return err
 	}
-	rt, done, err := e.openRecordsRuntime()
+	open := e.openRecordsRuntime
+	if noCheck {
+		// Listing reads the records file alone: no keyring, no D-Bus.
+		open = func() (*app.Runtime, func(), error) {
+			return e.buildRuntime(app.Options{AllowUnconfigured: true, RecordsOnly: true})
+		}
+	}
+	rt, done, err := open()
 	if err != nil {
 		return err
 	}
@@ -261,6 +268,12 @@ func noPairingsError(rt *app.Runtime) error {
 // firstPairingStep says how to make the first pairing: with a configured
 // provider, the pair command; with none, setting one up first.
 func firstPairingStep(rt *app.Runtime) string {
+	if rt.RecordsOnly {
+		// Built without looking at the credentials: say both steps.
+		return "Start pairing on the terminal, then run `tillpair pair --code CODE` (with --provider for " +
+			"SmartConnect or Helcim); if no provider is configured yet, run `tillpair setup sci` (or smartconnect, " +
+			"helcim) first."
+	}
 	if hint, ok := pairHint(rt); ok {
 		return fmt.Sprintf("Start pairing on the terminal, then run `%s`.", hint)
 	}
