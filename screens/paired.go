@@ -11,7 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/tillpair/tillpair/assets"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -37,16 +37,19 @@ type PairedScreen struct {
 	sel      int
 	// justPaired shows the success message for a pairing made now.
 	justPaired string
-	asking     bool // "Unpair …? y/n"
-	askForget  bool // the question is "Forget …?"
-	busy       string
-	testing    bool // busy is a Test: show the live indicator
-	started    time.Time
-	spin       spinner.Model
-	w, h       int
-	logo       logoChoice
-	memo       pairedMemo
-	fixed      *Parts
+	// result is the last Test's outcome, shown by the Test button until
+	// the next key.
+	result    string
+	asking    bool // "Unpair …? y/n"
+	askForget bool // the question is "Forget …?"
+	busy      string
+	testing   bool // busy is a Test: show the live indicator
+	started   time.Time
+	spin      spinner.Model
+	w, h      int
+	logo      logoChoice
+	memo      pairedMemo
+	fixed     *Parts
 }
 
 // NewPaired builds the screen. justPairedID ("" for none) marks a pairing
@@ -63,7 +66,7 @@ func NewPaired(c Common, ps []providers.Pairing, justPairedID string) *PairedScr
 			Forget: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", ForgetHelp(c.Provider))),
 			Setup:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "register setup")),
 			Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, unpair")),
-			No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
+			No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 		},
 		justPaired: justPairedID,
 		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Info)),
@@ -105,6 +108,9 @@ func (s *PairedScreen) Selected() providers.Pairing {
 	}
 	return providers.Pairing{}
 }
+
+// Tested shows a successful Test's outcome beside the buttons.
+func (s *PairedScreen) Tested(line string) { s.result = line }
 
 // Done clears a busy note after Test or Unpair answers.
 func (s *PairedScreen) Done() { s.busy, s.testing = "", false }
@@ -149,6 +155,7 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	if !ok || s.busy != "" {
 		return s, nil
 	}
+	s.result = ""
 	sel := s.Selected()
 	if s.asking {
 		switch {
@@ -269,9 +276,11 @@ func (s *PairedScreen) render() string {
 	case !s.sci():
 		actions = append(actions, s.actions()...)
 	default:
-		actions = append(actions, fx(&st.Button, "[ Test ]")+fx(&st.Faint, " t   ")+
-			fx(&st.Button, "[ Unpair ]")+fx(&st.Faint, " u   ")+
-			fx(&st.Button, "[ Add pairing ]")+fx(&st.Faint, " a"))
+		actions = append(actions, s.buttons(false))
+	}
+	if s.result != "" && !s.asking && s.busy == "" {
+		// The outcome by the button that asked for it.
+		actions = append(actions, widgets.Hang(st.Success, "✓ ", s.result, w))
 	}
 	return join(clipLines(linesOf(s.layout(head, tail, actions)), w)...)
 }
@@ -327,7 +336,8 @@ func (s *PairedScreen) question(verb, rest string) string {
 	yn := fx(&st.Key, "y") + fx(&st.Faint, " yes  ") + fx(&st.Key, "n") + fx(&st.Faint, " no")
 	room := max(s.w, 20) - lipgloss.Width(verb+" “”"+rest) - lipgloss.Width(yn)
 	name := ansi.Truncate(DisplayName(s.Selected()), max(room, 8), "…")
-	return st.Warning.Render(verb+" "+Quote(name)+rest) + yn
+	// A destructive question, in the danger role as its button is.
+	return st.DangerButton.Render(verb+" "+Quote(name)+rest) + yn
 }
 
 // list draws the pairings with at most rows of them: a window around the
@@ -377,7 +387,8 @@ func (s *PairedScreen) list(rows int) []string {
 // does not fit is cut above the actions.
 func (s *PairedScreen) layout(head, tail, actions []string) []string {
 	st, fx := s.c.Styles, s.fixed.get
-	title := fx(&st.Title, s.c.Product)
+	// The provider's wordmark, beside its mark where it has one.
+	title := fx(&st.Wordmark, s.c.Product)
 	n := len(s.pairings)
 	build := func(title, logo string, rows int, dense bool) []string {
 		var out []string
@@ -402,8 +413,9 @@ func (s *PairedScreen) layout(head, tail, actions []string) []string {
 	}
 	fits := func(lines []string) bool { return s.h == 0 || linesHeight(lines) <= s.h }
 	compact := ""
-	if s.sci() {
-		full := fx(&st.Logo, assets.Logo())
+	if descriptor(s.c.Provider).Branding.Logo != "" {
+		full := BrandBlock(st, s.c.Provider, s.c.Product, max(s.w, 20), false)
+		title = ""
 		switch s.logo {
 		case logoFull:
 			// The size allows the full logo (so the pairing form shows it
@@ -416,7 +428,7 @@ func (s *PairedScreen) layout(head, tail, actions []string) []string {
 				return lines
 			}
 		}
-		compact = fx(&st.Logo, assets.LogoCompact())
+		compact = BrandBlock(st, s.c.Provider, s.c.Product, max(s.w, 20), true)
 	}
 	for rows := n; rows >= 1; rows-- {
 		if lines := build(title, compact, rows, true); fits(lines) {

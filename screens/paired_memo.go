@@ -29,6 +29,7 @@ type pairedState struct {
 	loc        *time.Location
 	sel        int
 	justPaired string
+	result     string
 	asking     bool
 	askForget  bool
 	busy       string
@@ -85,6 +86,7 @@ func (s *PairedScreen) state() pairedState {
 		provider:   s.c.Provider,
 		sel:        s.sel,
 		justPaired: s.justPaired,
+		result:     s.result,
 		asking:     s.asking,
 		askForget:  s.askForget,
 		busy:       s.busy,

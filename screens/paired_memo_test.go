@@ -51,6 +51,7 @@ func TestPairedStateCoversEveryField(t *testing.T) {
 		"pairings":   func(s *PairedScreen) { s.pairings = s.pairings[:1] },
 		"sel":        func(s *PairedScreen) { s.sel = 1 },
 		"justPaired": func(s *PairedScreen) { s.justPaired = s.pairings[0].ID },
+		"result":     func(s *PairedScreen) { s.Tested("Pairing is active") },
 		"asking":     func(s *PairedScreen) { s.asking = true },
 		"askForget":  func(s *PairedScreen) { s.asking, s.askForget = true, true },
 		"busy":       func(s *PairedScreen) { s.busy = "Unpairing…" },

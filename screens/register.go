@@ -64,7 +64,7 @@ func NewRegister(c Common, id providers.RegisterIdentity, exists bool) *Register
 		in.CharLimit = 64
 		in.Width = 30
 		in.TextStyle = c.Styles.Value
-		in.PlaceholderStyle = c.Styles.Faint
+		in.PlaceholderStyle = c.Styles.Placeholder
 		in.SetValue(values[i])
 		s.inputs[i] = in
 	}
@@ -109,7 +109,10 @@ func (s *RegisterScreen) FullHelp() [][]key.Binding {
 	if s.saved {
 		return [][]key.Binding{{s.keys.Continue}}
 	}
-	return [][]key.Binding{{s.keys.Save, s.keys.Next, s.keys.Prev, s.keys.Regenerate, s.keys.Back}}
+	next, prev := s.keys.Next, s.keys.Prev
+	next.SetHelp("tab/↓", "next field")
+	prev.SetHelp("shift+tab/↑", "previous field")
+	return [][]key.Binding{{s.keys.Save, next, prev, s.keys.Regenerate, s.keys.Back}, editKeys()}
 }
 
 func (s *RegisterScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {

@@ -1,9 +1,11 @@
 package screens
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/lipgloss"
 
-	"github.com/tillpair/tillpair/assets"
+	"github.com/tillpair/tillpair/internal/tui/theme"
 )
 
 // unpairedArt is the part of the pairing form that no key press changes.
@@ -25,10 +27,60 @@ func (s *UnpairedScreen) rendered() unpairedArt {
 			done:        true,
 			w:           s.w,
 			env:         env,
-			logo:        st.Logo.Render(assets.Logo()),
-			logoCompact: st.Logo.Render(assets.LogoCompact()),
+			logo:        BrandBlock(st, s.c.Provider, s.c.Product, s.w, false),
+			logoCompact: BrandBlock(st, s.c.Provider, s.c.Product, s.w, true),
 			steps:       join(s.instructions(false)...),
 		}
 	}
 	return s.art
+}
+
+// brandArt is the provider's mark from its descriptor (compact: the
+// one-line one), in the brand colour; "" when it has none.
+func brandArt(style lipgloss.Style, provider string, compact bool) string {
+	b := descriptor(provider).Branding
+	art := b.Logo
+	if compact {
+		art = b.LogoCompact
+	}
+	if art == "" {
+		return ""
+	}
+	if b.Color != "" {
+		style = style.Foreground(lipgloss.Color(b.Color))
+	}
+	return style.Render(art)
+}
+
+// BrandBlock is the provider's name as its wordmark with its mark: beside
+// the mark where w allows (on two lines, as a lockup, when the mark is
+// taller than one), else above it; with compact, the one-line mark (or the
+// name alone for a provider without a mark).
+func BrandBlock(st *theme.Styles, provider, name string, w int, compact bool) string {
+	art := brandArt(st.Logo, provider, compact)
+	if art == "" {
+		return st.Wordmark.Render(name)
+	}
+	lines := strings.Split(art, "\n")
+	words := []string{name}
+	if len(lines) > 1 && w != 0 && lipgloss.Width(art)+3+lipgloss.Width(name) > w {
+		// Split the name in two lines of about equal length.
+		if i := strings.LastIndex(name[:len(name)/2+len(name)%2+4], " "); i > 0 {
+			words = []string{name[:i], name[i+1:]}
+		}
+	}
+	artW, nameW := lipgloss.Width(art), 0
+	for _, wd := range words {
+		nameW = max(nameW, lipgloss.Width(wd))
+	}
+	if w != 0 && artW+3+nameW > w {
+		return join(st.Wordmark.Render(name), art)
+	}
+	// The name on the mark's last lines, as a lockup.
+	first := len(lines) - len(words)
+	for i, wd := range words {
+		l := lines[first+i]
+		lines[first+i] = l + strings.Repeat(" ", artW-lipgloss.Width(l)+3) + st.Wordmark.Render(wd)
+	}
+	return strings.Join(lines, "\n")
 }

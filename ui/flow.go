@@ -86,10 +86,12 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 			return m.navigate(screens.Unpaired)
 		}
 		if m.provider != providers.SCI {
-			return tea.Batch(m.show(screens.NewPaired(m.c, m.shownPairings(), "")), m.listCmd())
+			return tea.Batch(m.show(screens.NewPaired(m.c, m.shownPairings(), m.justPaired)), m.listCmd())
 		}
 		// SCIPAIRING10: re-check pairing-info whenever the pairings are viewed.
-		return tea.Batch(m.show(screens.NewPaired(m.c, m.shownPairings(), "")), m.refreshCmd())
+		// Back from an error keeps the success message of the pairing just
+		// made.
+		return tea.Batch(m.show(screens.NewPaired(m.c, m.shownPairings(), m.justPaired)), m.refreshCmd())
 	case screens.Setup:
 		if m.provider != providers.SmartConnect {
 			return nil
@@ -185,6 +187,7 @@ func (m *Model) pairedNow(p providers.Pairing) tea.Cmd {
 	m.stopAwait()
 	m.confirmingBack = nil
 	m.upsert(p)
+	m.justPaired = p.ID
 	return m.show(screens.NewPaired(m.c, m.shownPairings(), p.ID))
 }
 
@@ -298,13 +301,16 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 	}
 	m.upsert(msg.p)
 	var cmd tea.Cmd
-	if ps, ok := m.screen.(*screens.PairedScreen); ok {
+	ps, ok := m.screen.(*screens.PairedScreen)
+	if ok {
 		ps.SetPairings(m.shownPairings())
 	} else {
 		// A Test retried from the error screen succeeded: leave the error.
-		cmd = m.show(screens.NewPaired(m.c, m.shownPairings(), ""))
+		ps = screens.NewPaired(m.c, m.shownPairings(), m.justPaired)
+		cmd = m.show(ps)
 	}
-	m.setStatus(widgets.StatusSuccess, screens.TestedText(m.provider, m.clock.Now()))
+	// The outcome shows by the Test button that asked for it.
+	ps.Tested(screens.TestedText(m.provider, m.clock.Now()))
 	return cmd
 }
 

@@ -46,7 +46,7 @@ func NewGlobal() Global {
 // it in the footer, so the help can be opened and closed on every screen.
 func (g Global) HelpFor(typing, open bool) key.Binding {
 	b := g.Help
-	desc := "all keys"
+	desc := "help"
 	if open {
 		desc = "close help"
 	}
