@@ -29,6 +29,16 @@ type Provider interface {
 	// Pair completes a pairing started on the terminal. The returned Secret
 	// (SCI signing secret Part B; empty for the others) must be stored before
 	// the Pairing is reported as made.
+	//
+	// For the CodeFromPOS model (Square) Pair starts the pairing instead:
+	// req.Code is ignored, the cloud mints a code, and the Pairing comes
+	// back awaiting confirmation with that code in ConfirmationCode and its
+	// expiry in ExpiresAt, for the front-end to SHOW. Check then reports
+	// awaiting until the operator signs in with it on the terminal (active,
+	// with what it learned in CheckResult.Learned: the device's id in TID
+	// and Serial) or the code expires (KindCodeUsed, StatusUnpaired). A
+	// repeated Pair with the same req.Attempt and inputs returns the same
+	// code rather than minting another.
 	Pair(ctx context.Context, req PairRequest) (Pairing, Secret, error)
 	// Check asks the cloud whether the pairing is live: SCI pairing-info,
 	// SmartConnect Terminal.GetStatus, Helcim ping.
@@ -72,6 +82,13 @@ type PairRequest struct {
 	// Inputs are the descriptor's PairInputs by Credential.Name (Linkly's
 	// username and password): used for this request only, never stored.
 	Inputs map[string]Secret
+	// Attempt names one pairing attempt, for providers whose create is
+	// idempotent (Square's idempotency_key): a Pair repeated after a lost
+	// answer with the same Attempt and inputs gets the same code back
+	// instead of a second one. A new attempt ("press r for a new code")
+	// needs a new value; "" lets the client make one per call (it still
+	// reuses it for its own retries within that call).
+	Attempt string
 }
 
 // RegisterIdentity is SmartConnect's register triple (plus the display name).
@@ -108,9 +125,13 @@ type Pairing struct {
 	PairingNickname  string `json:"pairing_nickname,omitempty"`
 	TerminalNickname string `json:"terminal_nickname,omitempty"`
 	TID              string `json:"tid,omitempty"`
-	// SCI only.
-	KeyID            string `json:"key_id,omitempty"`
-	BaseURL          string `json:"base_url,omitempty"`
+	// SCI only (KeyID, BaseURL).
+	KeyID   string `json:"key_id,omitempty"`
+	BaseURL string `json:"base_url,omitempty"`
+	// ConfirmationCode is the code the operator deals with on the terminal
+	// while the pairing awaits confirmation: SCI's code to compare, or, for
+	// the CodeFromPOS model, the code to sign in with (Square's device
+	// code, valid until ExpiresAt). Not a secret once used or expired.
 	ConfirmationCode string `json:"confirmation_code,omitempty"`
 	// Environment is the provider environment label ("dev", "production",
 	// "test", "live", "sandbox"), for the header badge.
@@ -121,6 +142,9 @@ type Pairing struct {
 	// (a SumUp reader's serial survives re-pairing; its reader id does not).
 	Serial string `json:"serial,omitempty"`
 	Model  string `json:"model,omitempty"`
+	// Location is the vendor's business location the terminal works for
+	// (a Square location id), "" where the provider has none.
+	Location string `json:"location,omitempty"`
 	// ExpiresAt: a pairing awaiting confirmation lapses then (a Square
 	// device code's pair_by); zero when the cloud gives no expiry.
 	ExpiresAt time.Time `json:"expires_at,omitzero"`

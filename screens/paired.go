@@ -75,10 +75,10 @@ func NewPaired(c Common, ps []providers.Pairing, justPairedID string) *PairedScr
 	if s.fixed == nil {
 		s.fixed = &Parts{}
 	}
-	remote := c.Provider == "" || c.Provider == providers.SCI || c.Caps.RemoteUnpair
-	s.keys.Unpair.SetEnabled(remote)
-	s.keys.Forget.SetEnabled(!remote)
-	s.keys.Setup.SetEnabled(c.Provider == providers.SmartConnect)
+	d := s.desc()
+	s.keys.Unpair.SetEnabled(d.RemoteUnpair)
+	s.keys.Forget.SetEnabled(!d.RemoteUnpair)
+	s.keys.Setup.SetEnabled(d.Register != nil)
 	s.SetPairings(ps)
 	for i, p := range s.pairings {
 		if p.ID == justPairedID {
@@ -220,32 +220,39 @@ func (s *PairedScreen) details(p providers.Pairing) []string {
 		// The clock's zone, not time.Local, so a frozen test clock renders the same everywhere.
 		status += " (checked " + p.CheckedAt.In(s.c.Clock.Now().Location()).Format("15:04:05") + ")"
 	}
-	switch s.c.Provider {
-	case providers.SmartConnect:
+	d := s.desc()
+	switch {
+	case d.Register != nil:
+		// The provider knows this register by its identity: that is the
+		// pairing's detail.
 		reg := providers.RegisterIdentity{RegisterID: p.ID}
 		if p.Register != nil {
 			reg = *p.Register
 		}
-		return []string{
-			row("Register name", reg.RegisterName),
-			row("Business name", reg.BusinessName),
-			row("Vendor name", reg.VendorName),
-			row("Register ID", reg.RegisterID),
+		var rows []string
+		for i, v := range []string{reg.RegisterName, reg.BusinessName, reg.VendorName} {
+			if i < len(d.Register.Fields) {
+				rows = append(rows, row(d.Register.Fields[i].Label, v))
+			}
+		}
+		return append(rows,
+			row(d.Labels.PairingID, reg.RegisterID),
 			row("Pairing Nickname", p.PairingNickname),
 			row("Status", status),
-		}
-	case providers.Helcim:
+		)
+	case d.Model == providers.DeviceCode:
+		// The code typed is the device's own: it is the pairing.
 		return []string{
-			row("Device Code", p.ID),
+			row(d.Labels.PairingID, p.ID),
 			row("Pairing Nickname", p.PairingNickname),
 			row("Status", status),
 		}
 	}
 	return []string{
 		row("Pairing Nickname", p.PairingNickname),
-		row("Pairing ID", p.ID),
-		row("TID", p.TID),
-		row("Terminal Nickname", p.TerminalNickname),
+		row(d.Labels.PairingID, p.ID),
+		row(d.Labels.TID, p.TID),
+		row(d.Labels.TerminalNickname, p.TerminalNickname),
 		row("Status", status),
 	}
 }
@@ -273,7 +280,7 @@ func (s *PairedScreen) render() string {
 		actions = append(actions, s.question("Unpair", "? "))
 	case s.busy != "":
 		actions = append(actions, fx(&st.Info, s.busy))
-	case !s.sci():
+	case !s.desc().RemoteUnpair:
 		actions = append(actions, s.actions()...)
 	default:
 		actions = append(actions, s.buttons(false))
@@ -295,13 +302,10 @@ func (s *PairedScreen) message() string {
 	if s.justPaired == "" || s.justPaired != s.Selected().ID {
 		return fx(&st.Success, "✓ Paired")
 	}
-	switch s.c.Provider {
-	case providers.Helcim:
-		return fx(&st.Success, "✓ Paired. Check the terminal screen for the ping message.")
-	case providers.SmartConnect:
-		return fx(&st.Success, "✓ Paired — this register is paired with the terminal")
+	if t := s.desc().Texts.JustPaired; t != "" {
+		return fx(&st.Success, t)
 	}
-	return fx(&st.Success, "✓ Pairing successful — register paired with the terminal")
+	return fx(&st.Success, "✓ Paired")
 }
 
 // StatusNeedsRepair is the status shown for a SmartConnect pairing made

@@ -13,7 +13,7 @@ import (
 // no POS-side unpair, so they offer Forget with the on-terminal step, and
 // their Test asks the terminal itself.
 
-func (s *PairedScreen) sci() bool { return s.c.Provider == "" || s.c.Provider == providers.SCI }
+func (s *PairedScreen) desc() *providers.Descriptor { return descriptor(s.c.Provider) }
 
 // mixed: the list holds more than one provider's pairings, so each row
 // names its provider.

@@ -15,6 +15,10 @@ func descriptor(id string) *providers.Descriptor {
 	return reg[0]
 }
 
+// Descriptor is a provider's descriptor, the lead provider's for an
+// unknown or empty id.
+func Descriptor(id string) *providers.Descriptor { return descriptor(id) }
+
 // ProductName is a provider's display name: the screens' title and the
 // header's product.
 func ProductName(id string) string { return descriptor(id).Name }

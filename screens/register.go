@@ -173,7 +173,7 @@ func (s *RegisterScreen) submit() tea.Cmd {
 func (s *RegisterScreen) View() string {
 	st := s.c.Styles
 	para := lipgloss.NewStyle().Width(max(s.w, 20))
-	lines := []string{st.Title.Render(ProductName(providers.SmartConnect) + " — register setup"), ""}
+	lines := []string{st.Title.Render(s.c.Product + " — register setup"), ""}
 	if s.saved {
 		lines = append(lines, st.Success.Render("✓ Register identity saved"), "")
 		lines = append(lines, para.Render(st.Warning.Render("! Re-pairing is needed:")))
@@ -193,7 +193,7 @@ func (s *RegisterScreen) View() string {
 		return s.fit(lines)
 	}
 	lines = append(lines, para.Render(st.Faint.Render(
-		"SmartConnect knows this register by these values; the terminal shows the register name.")), "")
+		descriptor(s.c.Provider).Short+" knows this register by these values; the terminal shows the register name.")), "")
 	for i, in := range s.inputs {
 		marker := "  "
 		if i == s.focus {

@@ -216,7 +216,7 @@ func (s *UnpairedScreen) allowedCodeRunes(rs []rune) []rune {
 		case unicode.IsDigit(r) && r < 128:
 			out = append(out, r)
 		case !s.spec.Digits && r < 128 && unicode.IsLetter(r):
-			if s.c.Provider == providers.Helcim {
+			if descriptor(s.c.Provider).Model == providers.DeviceCode {
 				// Device codes are shown upper-case on the terminal; typing
 				// them in lower case must look the same here.
 				r = unicode.ToUpper(r)

@@ -32,7 +32,7 @@ func newFlowOn(t *testing.T, w, h int, provider string, prep func(*app.Runtime))
 	if prep != nil {
 		prep(rt)
 	}
-	m := New(Options{Service: rt.Service, Terminals: FromSandbox(rt.Sandbox), Provider: provider,
+	m := New(Options{Service: rt.Service, Terminals: app.Terminals(rt.Sandbox), Provider: provider,
 		Badges: rt.Badge, Context: ctx})
 	f := &flow{t: t, rt: rt, model: m}
 	f.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))

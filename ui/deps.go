@@ -24,8 +24,9 @@ type Service interface {
 	List() ([]providers.Pairing, error)
 }
 
-// Terminals drives the sandbox's virtual terminals for the pane. FromSandbox
-// adapts *sandbox.Sandbox.
+// Terminals drives the sandbox's virtual terminals for the pane
+// (app.Terminals adapts the in-process sandbox); Confirm answers
+// widgets.ErrNothingToConfirm when the terminal has nothing to confirm.
 type Terminals interface {
 	Snapshot() []widgets.TerminalView
 	StartPairing(id string) error

@@ -85,7 +85,7 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 		if len(m.active()) == 0 {
 			return m.navigate(screens.Unpaired)
 		}
-		if m.provider != providers.SCI {
+		if !checksOnEntry(m.desc()) {
 			return tea.Batch(m.show(screens.NewPaired(m.c, m.shownPairings(), m.justPaired)), m.listCmd())
 		}
 		// SCIPAIRING10: re-check pairing-info whenever the pairings are viewed.
@@ -93,7 +93,7 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 		// made.
 		return tea.Batch(m.show(screens.NewPaired(m.c, m.shownPairings(), m.justPaired)), m.refreshCmd())
 	case screens.Setup:
-		if m.provider != providers.SmartConnect {
+		if m.desc().Register == nil {
 			return nil
 		}
 		return m.loadRegisterCmd(screens.Setup)

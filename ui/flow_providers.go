@@ -85,7 +85,7 @@ func (m *Model) handleProviderFlow(msg tea.Msg) (tea.Cmd, bool) {
 			// The pairings were drawn before the identity was known.
 			ps.SetPairings(m.shownPairings())
 		}
-		if m.provider != providers.SmartConnect {
+		if m.desc().Register == nil {
 			return nil, true
 		}
 		if !msg.ok || msg.then == screens.Setup {
@@ -172,7 +172,7 @@ func (m *Model) pickProvider(id string) tea.Cmd {
 		show = m.navigate(screens.Unpaired)
 	}
 	cmds := []tea.Cmd{show, m.entryCmd()}
-	if id == providers.SmartConnect {
+	if m.desc().Register != nil {
 		// The identity decides between setup and the pairing screens.
 		cmds = append(cmds, m.loadRegisterCmd(screens.Unpaired))
 	}
@@ -204,10 +204,10 @@ func (m *Model) registerSaved(msg registerSavedMsg) tea.Cmd {
 	return cmd
 }
 
-// registerNote names the register identity SmartConnect pairs with, and
-// how to change it, on SmartConnect's pairing form.
+// registerNote names the register identity the provider pairs with, and
+// how to change it, on the pairing form of a provider that has one.
 func (m *Model) registerNote() string {
-	if m.provider != providers.SmartConnect || !m.hasRegister {
+	if m.desc().Register == nil || !m.hasRegister {
 		return ""
 	}
 	return "Register " + screens.Quote(m.register.RegisterName) + " of " + m.register.BusinessName + " — ctrl+e to change"

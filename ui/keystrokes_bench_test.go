@@ -36,7 +36,7 @@ func pairByKeys(b *testing.B) int {
 		b.Fatalf("app.Build: %v", err)
 	}
 	defer rt.Close()
-	m := New(Options{Service: rt.Service, Terminals: FromSandbox(rt.Sandbox), Badge: rt.Badge[providers.SCI], Context: ctx})
+	m := New(Options{Service: rt.Service, Terminals: app.Terminals(rt.Sandbox), Badge: rt.Badge[providers.SCI], Context: ctx})
 	tm := teatest.NewTestModel(b, m, teatest.WithInitialTermSize(80, 24))
 	keys := 0
 	press := func(k tea.KeyMsg) {

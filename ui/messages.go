@@ -66,6 +66,37 @@ type (
 	tickMsg struct{}
 )
 
+// Answer is the kind of an answer to the model's own work, for a tool that
+// drives the model and waits for it to settle (the demo player): it tells
+// the answers apart without knowing the ui's message types.
+type Answer int
+
+// The answers AnswerOf tells apart.
+const (
+	// AnswerNone: not one of the answers below.
+	AnswerNone Answer = iota
+	// AnswerTerminals: a new picture of the sandbox's virtual terminals.
+	AnswerTerminals
+	// AnswerListed: the pairings, re-read without a live check.
+	AnswerListed
+	// AnswerRefreshed: the pairings, re-checked live (the entry check of a
+	// provider whose check is silent).
+	AnswerRefreshed
+)
+
+// AnswerOf says which answer msg is.
+func AnswerOf(msg tea.Msg) Answer {
+	switch msg.(type) {
+	case terminalsMsg:
+		return AnswerTerminals
+	case listedMsg:
+		return AnswerListed
+	case refreshedMsg:
+		return AnswerRefreshed
+	}
+	return AnswerNone
+}
+
 // stamp is the provider generation (Model.gen) a service call was started
 // in; every call's answer embeds one and is dropped when the provider
 // changed since. The answers keep their own types (the demo player counts
@@ -105,11 +136,17 @@ const quitCancelTimeout = 15 * time.Second
 // when asked (Test); SmartConnect's check runs a transaction on the
 // terminal. Neither is sent just because the app opened.
 func (m *Model) entryCmd() tea.Cmd {
-	if m.provider == providers.SCI {
+	if checksOnEntry(m.desc()) {
 		return m.refreshCmd()
 	}
 	return m.listCmd()
 }
+
+// checksOnEntry: the provider's check is a silent read of the cloud's own
+// record of the pairing (a cloud that keeps one can unpair it, hence
+// RemoteUnpair), not a request relayed to the terminal, so it is sent on
+// every entry (SCIPAIRING10).
+func checksOnEntry(d *providers.Descriptor) bool { return d.SilentCheck && d.RemoteUnpair }
 
 // refreshCmd re-checks the shown provider's pairings live, then lists them
 // all; other providers' pairings are not touched (their devices would show

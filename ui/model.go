@@ -24,6 +24,7 @@ import (
 	"github.com/tillpair/tillpair/internal/tui/theme"
 	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/registry"
 	"github.com/tillpair/tillpair/screens"
 )
 
@@ -32,7 +33,8 @@ type Options struct {
 	Service Service
 	// Terminals is the sandbox's virtual terminals; nil outside sandbox mode.
 	Terminals Terminals
-	// Provider is the provider to pair with (default providers.SCI).
+	// Provider is the provider to pair with (default: the registry's lead
+	// provider).
 	Provider string
 	// Badge is the environment label for the header (SANDBOX, TEST, LIVE, DEV).
 	Badge string
@@ -156,7 +158,7 @@ type Model struct {
 // so none is missed between construction and Init.
 func New(o Options) *Model {
 	if o.Provider == "" {
-		o.Provider = providers.SCI
+		o.Provider = registry.All()[0].ID
 	}
 	if o.Clock == nil {
 		o.Clock = clockwork.NewRealClock()
@@ -202,13 +204,16 @@ func (m *Model) setProvider(id string) {
 	m.spec = m.caps.Code
 	m.c = screens.Common{Styles: m.st, Clock: m.clock, Product: screens.ProductName(id), Provider: id,
 		Caps: m.caps, StaticSpinner: m.static, Parts: m.parts}
-	m.tkeys.ForProvider(id)
+	m.tkeys.ForProvider(m.desc())
 	if m.terms == nil {
 		m.tkeys.Disable()
 	}
-	m.gkeys.Setup.SetEnabled(id == providers.SmartConnect)
+	m.gkeys.Setup.SetEnabled(m.desc().Register != nil)
 	m.gkeys.Provider.SetEnabled(len(m.svc.Providers()) > 1)
 }
+
+// desc is the active provider's descriptor.
+func (m *Model) desc() *providers.Descriptor { return screens.Descriptor(m.provider) }
 
 // Provider is the active provider id (tests inspect it).
 func (m *Model) Provider() string { return m.provider }
@@ -221,7 +226,7 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.screen.Init(), tickCmd(m.ctx, m.clock)}
 	if !m.skipEntryCheck {
 		cmds = append(cmds, m.entryCmd())
-		if m.provider == providers.SmartConnect {
+		if m.desc().Register != nil {
 			cmds = append(cmds, m.loadRegisterCmd(screens.Unpaired))
 		}
 	}
@@ -414,10 +419,10 @@ func (m *Model) shownPairings() []providers.Pairing {
 	return out
 }
 
-// needsRepair: p is SmartConnect's and was made with a register identity
-// the register no longer sends.
+// needsRepair: p's provider knows this register by its identity and p was
+// made with an identity the register no longer sends.
 func (m *Model) needsRepair(p providers.Pairing) bool {
-	if p.Provider != providers.SmartConnect || !m.hasRegister {
+	if d, ok := registry.All().Lookup(p.Provider); !ok || d.Register == nil || !m.hasRegister {
 		return false
 	}
 	if p.Register == nil {
@@ -435,6 +440,7 @@ func (m *Model) typing() bool {
 func (m *Model) paneTerminal() (widgets.TerminalView, bool) {
 	for _, v := range m.views {
 		if v.Provider == m.provider {
+			v.Kind = widgets.DeviceKindOf(m.desc())
 			return v, true
 		}
 	}

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"strings"
 
-	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/screens"
 )
 
 // terminalErrorText says what went wrong on the virtual terminal in words
@@ -18,12 +18,13 @@ func (m *Model) terminalErrorText(err error, v widgets.TerminalView) string {
 	if tid == "" {
 		tid = "the terminal"
 	}
-	if errors.Is(err, sandbox.ErrNothingToConfirm) {
-		switch v.Provider {
-		case providers.SmartConnect:
-			return "SmartConnect has no confirm step: it pairs when the POS sends the code"
-		case providers.Helcim:
-			return "Helcim has no confirm step: it pairs once the POS pings the device"
+	if errors.Is(err, widgets.ErrNothingToConfirm) {
+		if d := screens.Descriptor(v.Provider); !d.Confirms {
+			how := "it pairs when the POS sends the code"
+			if d.Model == providers.DeviceCode {
+				how = "it pairs once the POS pings the device"
+			}
+			return d.Short + " has no confirm step: " + how
 		}
 		return "Nothing to confirm on " + tid + ": " + m.tkeys.NewCode.Help().Key +
 			" for a code, pair here, then " + m.tkeys.Confirm.Help().Key

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 )
@@ -19,7 +20,7 @@ func TestTerminalErrorFitsAndNamesTheTID(t *testing.T) {
 	for _, provider := range []string{"sci", "smartconnect", "helcim"} {
 		t.Run(provider, func(t *testing.T) {
 			sb := clouds.New(sandbox.Options{Clock: clockwork.NewFakeClockAt(goldenNow)})
-			terms := FromSandbox(sb)
+			terms := app.Terminals(sb)
 			var v = terms.Snapshot()[0]
 			for _, x := range terms.Snapshot() {
 				if x.Provider == provider {

@@ -13,7 +13,6 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
-	"github.com/tillpair/tillpair/ui"
 )
 
 // screen collects output and wakes waiters on every write.
@@ -82,7 +81,7 @@ func startApp(t *testing.T, ao app.Options, edit func(*Options)) *harness {
 	pr, pw := io.Pipe()
 	t.Cleanup(func() { _ = pw.Close() })
 	h := &harness{rt: rt, out: &screen{wake: make(chan struct{}, 1)}, in: pw, done: make(chan error, 1), stop: cancel}
-	o := Options{Service: rt.Service, Terminals: ui.FromSandbox(rt.Sandbox), Badge: "SANDBOX", In: pr, Out: h.out}
+	o := Options{Service: rt.Service, Terminals: app.Terminals(rt.Sandbox), Badge: "SANDBOX", In: pr, Out: h.out}
 	if edit != nil {
 		edit(&o)
 	}

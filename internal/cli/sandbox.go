@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -70,12 +69,23 @@ func listenError(listen string, err error) error {
 		return fmt.Errorf("starting the sandbox on %s: %w", listen, err)
 	}
 	_, port, _ := net.SplitHostPort(listen)
-	if errors.Is(err, syscall.EADDRINUSE) {
+	if addrInUse(err) {
 		return withExit(ExitUsage, &userError{err: err, msg: fmt.Sprintf(
 			"port %s is already in use (another sandbox or another program is listening on it); pick another with --listen 127.0.0.1:PORT, or --listen 127.0.0.1:0 for any free port.", port)})
 	}
 	return withExit(ExitUsage, &userError{err: err, msg: fmt.Sprintf(
 		"cannot serve on %s (%v); pick another address with --listen, e.g. --listen 127.0.0.1:0 for any free port.", listen, oe.Err)})
+}
+
+// addrInUse reports whether err is "port in use" as this OS says it
+// (errno_*.go).
+func addrInUse(err error) bool {
+	for _, t := range errAddrInUse {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkLoopbackAddr refuses anything but a loopback host:port: the sandbox

@@ -68,7 +68,7 @@ func runTUI(e *env) error {
 	}
 	var terms ui.Terminals
 	if rt.Sandbox != nil {
-		terms = ui.FromSandbox(rt.Sandbox)
+		terms = app.Terminals(rt.Sandbox)
 	}
 	if e.accessibleMode() {
 		return accessible.Run(e.ctx, accessible.Options{

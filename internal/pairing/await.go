@@ -65,9 +65,15 @@ func (s *Service) AwaitConfirmation(ctx context.Context, pairingID string, notif
 		return rec, err
 	}
 	log := s.log.With("provider", rec.Provider, "pairing_id", rec.ID)
-	window := s.cfg.ConfirmWindow
+	window := s.ConfirmWindowOf(rec.Provider)
 	start := s.clock.Now()
 	deadline := start.Add(window)
+	if !rec.ExpiresAt.IsZero() && rec.ExpiresAt.Before(deadline) {
+		// The code lapses first (a Square device code's pair_by): waiting
+		// longer cannot succeed.
+		deadline = rec.ExpiresAt
+		window = max(deadline.Sub(start), 0)
+	}
 	var interval time.Duration
 	for attempt := 1; ; attempt++ {
 		// Wait before every poll, the first included: the merchant has only
@@ -90,6 +96,7 @@ func (s *Service) AwaitConfirmation(ctx context.Context, pairingID string, notif
 		case err == nil && st == providers.StatusActive:
 			now := s.clock.Now()
 			updated, uerr := s.updateRecord(rec, func(p *providers.Pairing) {
+				learn(p, cr)
 				p.Status = providers.StatusActive
 				p.CheckedAt = now
 			})
@@ -120,8 +127,11 @@ func (s *Service) AwaitConfirmation(ctx context.Context, pairingID string, notif
 		remaining := deadline.Sub(s.clock.Now())
 		if remaining <= 0 {
 			log.Info("await: window passed", "window", window, "attempts", attempt)
-			return rec, &providers.Error{Provider: rec.Provider, Op: providers.OpCheck, Kind: providers.KindTimeout,
-				Message: fmt.Sprintf("The terminal was not confirmed within %s. Check the terminal shows the confirmation code %s, then confirm on the terminal — or cancel and start again.", Duration(window), rec.ConfirmationCode)}
+			msg := fmt.Sprintf("The pairing was not confirmed on the terminal within %s — cancel and start again.", Duration(window))
+			if rec.ConfirmationCode != "" {
+				msg = fmt.Sprintf("The terminal was not confirmed within %s. Check the terminal shows the confirmation code %s, then confirm on the terminal — or cancel and start again.", Duration(window), rec.ConfirmationCode)
+			}
+			return rec, &providers.Error{Provider: rec.Provider, Op: providers.OpCheck, Kind: providers.KindTimeout, Message: msg}
 		}
 	}
 }

@@ -22,7 +22,7 @@ func (s *Service) Cancel(ctx context.Context, pairingID string) error {
 	if err != nil {
 		return err
 	}
-	if prov.Capabilities().RemoteUnpair {
+	if s.describe(rec.Provider).CanCancel || prov.Capabilities().RemoteUnpair {
 		if err := s.remoteUnpair(ctx, prov, rec); err != nil {
 			return err
 		}
@@ -136,6 +136,7 @@ func (s *Service) check(ctx context.Context, rec providers.Pairing) (res CheckRe
 	switch {
 	case err == nil && st == providers.StatusActive:
 		updated, uerr := s.updateRecord(rec, func(p *providers.Pairing) {
+			learn(p, cr)
 			p.Status = providers.StatusActive
 			p.CheckedAt = now
 		})
@@ -143,7 +144,11 @@ func (s *Service) check(ctx context.Context, rec providers.Pairing) (res CheckRe
 		return CheckResult{Pairing: updated, Err: uerr}
 	case err == nil:
 		log.Info("check: not active", "status", st)
-		return CheckResult{Pairing: rec}
+		if cr.Learned == nil {
+			return CheckResult{Pairing: rec}
+		}
+		updated, uerr := s.updateRecord(rec, func(p *providers.Pairing) { learn(p, cr) })
+		return CheckResult{Pairing: updated, Err: uerr}
 	case providers.KindOf(err) == providers.KindNotPaired && rec.Status != providers.StatusAwaitingConfirmation:
 		updated, uerr := s.updateRecord(rec, func(p *providers.Pairing) {
 			p.Status = providers.StatusUnpaired
@@ -160,13 +165,14 @@ func (s *Service) check(ctx context.Context, rec providers.Pairing) (res CheckRe
 	}
 }
 
-// checkTarget is the pairing as the provider should check it. SmartConnect
-// is checked with this register's current identity, not the one stored on
-// the record: the register sends the current one on every request, so
-// after the business name or register ID changed, a check with the old
-// triple would report a pairing the register can no longer use.
+// checkTarget is the pairing as the provider should check it. A provider
+// that knows registers by an identity (SmartConnect) is checked with this
+// register's current identity, not the one stored on the record: the
+// register sends the current one on every request, so after the business
+// name or register ID changed, a check with the old triple would report a
+// pairing the register can no longer use.
 func (s *Service) checkTarget(rec providers.Pairing) providers.Pairing {
-	if rec.Provider != providers.SmartConnect {
+	if s.describe(rec.Provider).Register == nil {
 		return rec
 	}
 	id, ok, err := s.Register()
@@ -175,4 +181,38 @@ func (s *Service) checkTarget(rec providers.Pairing) providers.Pairing {
 	}
 	rec.Register = &id
 	return rec
+}
+
+// learn merges what a successful check found out into the stored record:
+// the terminal's health, and the fields the check learned (Square's
+// device id once its code is signed in, a SumUp reader's serial and
+// model). Fields the check did not learn keep their stored values.
+func learn(p *providers.Pairing, cr providers.CheckResult) {
+	if cr.Health != (providers.Health{}) {
+		h := cr.Health
+		p.Health = &h
+	}
+	l := cr.Learned
+	if l == nil {
+		return
+	}
+	for _, f := range []struct {
+		dst *string
+		src string
+	}{
+		{&p.TID, l.TID}, {&p.TerminalNickname, l.TerminalNickname}, {&p.Serial, l.Serial}, {&p.Model, l.Model},
+		{&p.KeyID, l.KeyID}, {&p.BaseURL, l.BaseURL}, {&p.ConfirmationCode, l.ConfirmationCode},
+		{&p.PairingNickname, l.PairingNickname},
+	} {
+		if f.src != "" {
+			*f.dst = f.src
+		}
+	}
+	if !l.ExpiresAt.IsZero() {
+		p.ExpiresAt = l.ExpiresAt
+	}
+	if l.Register != nil {
+		reg := *l.Register
+		p.Register = &reg
+	}
 }

@@ -23,17 +23,18 @@ func (s *Service) Pair(ctx context.Context, in PairInput) (providers.Pairing, er
 	if !ok {
 		return providers.Pairing{}, s.unknownProvider(in.Provider)
 	}
-	code, err := NormalizeCode(prov.Capabilities().Code, in.Code)
+	d := s.describe(prov.ID())
+	code, err := s.ValidateCode(prov.ID(), in.Code)
 	if err != nil {
-		return providers.Pairing{}, Stamp(err, prov.ID(), providers.OpPair)
+		return providers.Pairing{}, err
 	}
 	nick, err := NormalizeNickname(in.Nickname)
 	if err != nil {
 		return providers.Pairing{}, Stamp(err, prov.ID(), providers.OpPair)
 	}
-	req := providers.PairRequest{Code: code, Nickname: nick}
-	if prov.ID() == providers.SmartConnect {
-		if req.Register, err = s.registerIdentity(); err != nil {
+	req := providers.PairRequest{Code: code, Nickname: nick, Inputs: in.Inputs}
+	if d.Register != nil {
+		if req.Register, err = s.registerIdentity(d); err != nil {
 			return providers.Pairing{}, err
 		}
 	}
@@ -63,7 +64,7 @@ func (s *Service) Pair(ctx context.Context, in PairInput) (providers.Pairing, er
 
 	secretStored := false
 	if !secret.IsZero() {
-		if err := s.cfg.Secrets.Set(secretItem(p), secret); err != nil {
+		if err := s.cfg.Secrets.Set(s.secretItem(p), secret); err != nil {
 			log.Error("pair: storing the secret failed; rolling back", "err", err)
 			return providers.Pairing{}, s.rollback(ctx, prov, p, secret, false,
 				fmt.Errorf("could not store the pairing's signing secret in the keyring: %w", err))
@@ -84,7 +85,7 @@ func (s *Service) Pair(ctx context.Context, in PairInput) (providers.Pairing, er
 // store, and returns cause extended with what happened to the remote side.
 func (s *Service) rollback(ctx context.Context, prov providers.Provider, p providers.Pairing, secret providers.Secret, secretStored bool, cause error) error {
 	log := s.log.With("provider", p.Provider, "pairing_id", p.ID)
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), CancelTimeout)
 	defer cancel()
 	var remote error
 	if prov.Capabilities().RemoteUnpair {
@@ -94,7 +95,7 @@ func (s *Service) rollback(ctx context.Context, prov providers.Provider, p provi
 		}
 	}
 	if secretStored {
-		if err := s.cfg.Secrets.Delete(secretItem(p)); err != nil {
+		if err := s.cfg.Secrets.Delete(s.secretItem(p)); err != nil {
 			log.Error("rollback: deleting the stored secret failed", "err", err)
 		}
 	}
@@ -152,17 +153,30 @@ func (s *Service) unknownProvider(id string) error {
 		}
 	}
 	if len(ids) == 0 {
-		return &providers.Error{Kind: providers.KindConfig, Message: "No provider is configured. Run `tillpair setup sci`, `tillpair setup smartconnect` or `tillpair setup helcim`, or set the provider's environment variables."}
+		setups := make([]string, 0, len(s.registry))
+		for _, d := range s.registry {
+			setups = append(setups, "`tillpair setup "+d.ID+"`")
+		}
+		return &providers.Error{Kind: providers.KindConfig, Message: "No provider is configured. Run " + orList(setups) + ", or set the provider's environment variables."}
 	}
-	// The lead provider first, then the order the docs use; map order
-	// must not reach the message.
+	// The registry's order (the lead provider first), then the others by
+	// id; map order must not reach the message.
+	order := s.registry.IDs()
 	rank := func(id string) int {
-		if i := slices.Index([]string{providers.SCI, providers.SmartConnect, providers.Helcim}, id); i >= 0 {
+		if i := slices.Index(order, id); i >= 0 {
 			return i
 		}
-		return 3
+		return len(order)
 	}
 	slices.SortStableFunc(ids, func(a, b string) int { return cmp.Or(rank(a)-rank(b), strings.Compare(a, b)) })
 	return &providers.Error{Kind: providers.KindInvalidInput, Provider: id,
 		Message: fmt.Sprintf("Unknown provider %q. Choose one of: %s.", id, strings.Join(ids, ", "))}
+}
+
+// orList joins "a", "b" and "c" as "a, b or c".
+func orList(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
 }

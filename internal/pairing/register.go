@@ -68,7 +68,7 @@ func (s *Service) SaveRegister(in RegisterInput) (RegisterChange, error) {
 		{"vendor name", &in.VendorName},
 	}
 	for _, f := range fields {
-		v, err := normalizeRegisterField(f.label, *f.value)
+		v, err := normalizeRegisterField(s.registerProvider(), f.label, *f.value)
 		if err != nil {
 			return RegisterChange{}, err
 		}
@@ -95,7 +95,7 @@ func (s *Service) SaveRegister(in RegisterInput) (RegisterChange, error) {
 			VendorName:   in.VendorName,
 		}
 		out = RegisterChange{Identity: next}
-		if old != nil && hasSmartConnectPairing(file) {
+		if old != nil && s.hasRegisterPairing(file) {
 			out.Reasons = repairReasons(*old, next)
 			out.NeedsRepair = IdentityChanged(*old, next)
 		}
@@ -117,22 +117,38 @@ func IdentityChanged(old, next providers.RegisterIdentity) bool {
 		old.VendorName != next.VendorName
 }
 
-// registerIdentity loads the identity Pair sends to SmartConnect.
-func (s *Service) registerIdentity() (*providers.RegisterIdentity, error) {
+// registerIdentity loads the identity Pair sends to a provider that
+// knows registers by one (d.Register set).
+func (s *Service) registerIdentity(d *providers.Descriptor) (*providers.RegisterIdentity, error) {
 	id, ok, err := s.Register()
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, &providers.Error{Provider: providers.SmartConnect, Op: providers.OpPair, Kind: providers.KindConfig,
-			Message: "Set up this register first: run `tillpair setup smartconnect` (or open Setup in the app)"}
+		if !d.Register.Required {
+			return nil, nil
+		}
+		return nil, &providers.Error{Provider: d.ID, Op: providers.OpPair, Kind: providers.KindConfig,
+			Message: "Set up this register first: run `tillpair setup " + d.ID + "` (or open Setup in the app)"}
 	}
 	return &id, nil
 }
 
-func hasSmartConnectPairing(f *keystore.File) bool {
+// registerProvider is the provider the register identity is kept for: the
+// first in the registry whose descriptor has a required one
+// (SmartConnect's register triple).
+func (s *Service) registerProvider() string {
+	for _, d := range s.registry {
+		if d.Register != nil && d.Register.Required {
+			return d.ID
+		}
+	}
+	return ""
+}
+
+func (s *Service) hasRegisterPairing(f *keystore.File) bool {
 	for _, p := range f.Pairings {
-		if p.Provider == providers.SmartConnect {
+		if d := s.describe(p.Provider); d.Register != nil && d.Register.Required {
 			return true
 		}
 	}
@@ -160,10 +176,10 @@ func repairReasons(old, next providers.RegisterIdentity) []string {
 	return out
 }
 
-func normalizeRegisterField(label, raw string) (string, error) {
+func normalizeRegisterField(provider, label, raw string) (string, error) {
 	v := strings.TrimSpace(raw)
 	bad := func(format string, a ...any) error {
-		return &providers.Error{Provider: providers.SmartConnect, Kind: providers.KindInvalidInput, Message: fmt.Sprintf(format, a...)}
+		return &providers.Error{Provider: provider, Kind: providers.KindInvalidInput, Message: fmt.Sprintf(format, a...)}
 	}
 	if v == "" {
 		return "", bad("The %s is required. Enter it and try again.", label)
@@ -200,7 +216,7 @@ func (s *Service) SmartConnectEnvironment() (string, error) {
 func (s *Service) SetSmartConnectEnvironment(env string) error {
 	env = strings.ToLower(strings.TrimSpace(env))
 	if !slices.Contains(smartConnectEnvs, env) {
-		return &providers.Error{Provider: providers.SmartConnect, Kind: providers.KindInvalidInput,
+		return &providers.Error{Provider: s.registerProvider(), Kind: providers.KindInvalidInput,
 			Message: fmt.Sprintf("Unknown SmartConnect environment %q: use dev (testing, Virtual Terminal) or production (real payments).", env)}
 	}
 	return s.cfg.Records.Update(func(f *keystore.File) error {

@@ -12,11 +12,15 @@ import (
 
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/registry"
 )
 
 // Config wires a Service.
 type Config struct {
 	Providers []providers.Provider
+	// Registry describes the providers (nil: registry.All()). A provider
+	// missing from it is described by its Capabilities alone.
+	Registry providers.Registry
 	// Unconfigured maps a known provider that has no client here to the
 	// sentence saying how to configure it: Pair names that next step
 	// instead of calling the provider unknown.
@@ -26,7 +30,8 @@ type Config struct {
 	Logger       *slog.Logger    // nil: discard
 	Clock        clockwork.Clock // nil: real clock
 
-	// ConfirmWindow bounds AwaitConfirmation (default 2 minutes).
+	// ConfirmWindow bounds AwaitConfirmation for every provider. 0: the
+	// provider's Descriptor.ConfirmWindow, else DefaultConfirmWindow.
 	ConfirmWindow time.Duration
 	// PollInterval is the first interval between pairing-info polls
 	// (default 1 s); it backs off towards PollMaxInterval (default 5 s).
@@ -37,8 +42,13 @@ type Config struct {
 // PairInput is what the user typed.
 type PairInput struct {
 	Provider string
+	// Code is what the user typed; ignored for a provider whose pairing
+	// model is providers.CodeFromPOS (the cloud makes the code).
 	Code     string
 	Nickname string
+	// Inputs are the descriptor's PairInputs by name, for this pairing
+	// only: never stored.
+	Inputs map[string]providers.Secret
 }
 
 // EventType names a step of a long-running flow.
@@ -79,10 +89,18 @@ const (
 	DefaultConfirmWindow   = 2 * time.Minute
 	DefaultPollInterval    = time.Second
 	DefaultPollMaxInterval = 5 * time.Second
-	// rollbackTimeout bounds the remote unpair that undoes a pairing whose
-	// secret or record could not be stored. It runs even when the caller's
-	// context is cancelled, so a half-made pairing is not left in the cloud.
-	rollbackTimeout = 15 * time.Second
+	// CancelTimeout bounds every undo of a half-made pairing: cancelling
+	// one that was never confirmed (SCIPAIRING07: on Cancel, on the end of
+	// the wait, on Ctrl-C or quitting, in every front-end) and the rollback
+	// of one that could not be stored. Both run even when the caller's
+	// context is already cancelled. An undo is one unpair request, which
+	// each client bounds at 15 s (providers' DefaultTimeout): the undo gets
+	// exactly that one request's time. Longer only keeps a merchant who
+	// pressed Cancel or Ctrl-C waiting on a cloud that is not answering
+	// (the pairing is then kept, visible, to cancel again); shorter would
+	// cut off the request the client still allows. It replaces the TUI's
+	// 15 s, the CLI's 20 s and accessible mode's 30 s.
+	CancelTimeout = 15 * time.Second
 	// maxConcurrentChecks bounds Refresh's parallel checks.
 	maxConcurrentChecks = 4
 )
@@ -95,20 +113,21 @@ type Service struct {
 	clock     clockwork.Clock
 	providers []providers.Provider
 	byID      map[string]providers.Provider
+	registry  providers.Registry
 }
 
 // New builds a Service. Providers arrive already holding their credentials.
 func New(cfg Config) *Service {
-	if cfg.ConfirmWindow <= 0 {
-		cfg.ConfirmWindow = DefaultConfirmWindow
-	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = DefaultPollInterval
 	}
 	if cfg.PollMaxInterval < cfg.PollInterval {
 		cfg.PollMaxInterval = max(DefaultPollMaxInterval, cfg.PollInterval)
 	}
-	s := &Service{cfg: cfg, log: cfg.Logger, clock: cfg.Clock, byID: map[string]providers.Provider{}}
+	s := &Service{cfg: cfg, log: cfg.Logger, clock: cfg.Clock, byID: map[string]providers.Provider{}, registry: cfg.Registry}
+	if s.registry == nil {
+		s.registry = registry.All()
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -136,5 +155,51 @@ func (s *Service) Provider(id string) (providers.Provider, bool) {
 	return p, ok
 }
 
-// ConfirmWindow is how long AwaitConfirmation waits.
-func (s *Service) ConfirmWindow() time.Duration { return s.cfg.ConfirmWindow }
+// ConfirmWindow is how long AwaitConfirmation waits for the lead
+// provider's confirmation (see ConfirmWindowOf).
+func (s *Service) ConfirmWindow() time.Duration {
+	if len(s.registry) == 0 {
+		return s.ConfirmWindowOf("")
+	}
+	return s.ConfirmWindowOf(s.registry[0].ID)
+}
+
+// ConfirmWindowOf is how long AwaitConfirmation waits for a pairing of
+// provider id: Config.ConfirmWindow when set, else the descriptor's
+// window (SumUp's 5 minutes), else DefaultConfirmWindow.
+func (s *Service) ConfirmWindowOf(id string) time.Duration {
+	if s.cfg.ConfirmWindow > 0 {
+		return s.cfg.ConfirmWindow
+	}
+	if d, ok := s.registry.Lookup(id); ok && d.ConfirmWindow > 0 {
+		return d.ConfirmWindow
+	}
+	return DefaultConfirmWindow
+}
+
+// Registry lists the known providers' descriptors in display order.
+func (s *Service) Registry() providers.Registry { return s.registry }
+
+// Descriptor describes provider id: its registry entry, else (a provider
+// built outside the registry, such as a test double) one made from its
+// Capabilities. ok is false when id is neither registered nor configured.
+func (s *Service) Descriptor(id string) (*providers.Descriptor, bool) {
+	if d, ok := s.registry.Lookup(id); ok {
+		return d, true
+	}
+	prov, ok := s.byID[id]
+	if !ok {
+		return nil, false
+	}
+	c := prov.Capabilities()
+	return &providers.Descriptor{ID: id, Name: id, Short: id, Model: providers.CodeFromTerminal, Code: c.Code,
+		Confirms: c.NeedsConfirmation, RemoteUnpair: c.RemoteUnpair, CanCancel: c.RemoteUnpair, CanTest: c.CanTest}, true
+}
+
+// describe is Descriptor for a provider known to exist.
+func (s *Service) describe(id string) *providers.Descriptor {
+	if d, ok := s.Descriptor(id); ok {
+		return d
+	}
+	return &providers.Descriptor{ID: id, Name: id, Short: id, Model: providers.CodeFromTerminal}
+}

@@ -409,7 +409,7 @@ func TestRefreshReportsTheCheckDuration(t *testing.T) {
 	if err != nil || len(res) != 1 || res[0].Err != nil || res[0].Duration != 1500*time.Millisecond {
 		t.Fatalf("Refresh = %+v, %v", res, err)
 	}
-	if err := f.secrets.Delete(secretItem(p)); err != nil {
+	if err := f.secrets.Delete(svc.secretItem(p)); err != nil {
 		t.Fatal(err)
 	}
 	res, err = svc.Refresh(context.Background())

@@ -13,20 +13,24 @@ import (
 // (another instance unpaired it); nothing is written.
 var errRecordGone = errors.New("pairing record no longer exists")
 
-// secretItem names the keyring item holding a pairing's secret. Only SCI
-// pairings have one (signing secret Part B); the others get a provider-scoped
-// name so a future provider with a per-pairing secret cannot collide.
-func secretItem(p providers.Pairing) string {
-	if p.Provider == providers.SCI {
-		return keystore.SCIPartB(p.ID)
+// secretItem names the keyring item holding a pairing's secret: the
+// descriptor's PairingSecret (SCI's signing secret Part B); a provider
+// without one gets a provider-scoped name, so a secret it hands out anyway
+// cannot collide with another's.
+func (s *Service) secretItem(p providers.Pairing) string {
+	if item := s.describe(p.Provider).PairingSecret; item != "" {
+		return fmt.Sprintf(item, p.ID)
 	}
 	return p.Provider + "/" + p.ID + "/secret"
 }
 
-// hasSecret reports whether the provider keeps a per-pairing secret. Only
-// SCI does; the others must work without touching the keyring at all, since
-// a SmartConnect-only installation may have no keyring to talk to.
-func hasSecret(p providers.Pairing) bool { return p.Provider == providers.SCI }
+// hasSecret reports whether the provider keeps a per-pairing secret (its
+// descriptor names one). The others must work without touching the
+// keyring at all, since a SmartConnect-only installation may have no
+// keyring to talk to.
+func (s *Service) hasSecret(p providers.Pairing) bool {
+	return s.describe(p.Provider).PairingSecret != ""
+}
 
 // SecretMissingError: a pairing's own secret (SCI: its signing secret
 // Part B) is not in this register's keyring, so nothing can be signed for
@@ -61,10 +65,10 @@ func (e *SecretMissingError) Unwrap() error {
 // not in the keyring gets a *SecretMissingError; any other keyring failure
 // is returned as it is.
 func (s *Service) loadSecret(p providers.Pairing) (providers.Secret, error) {
-	if !hasSecret(p) {
+	if !s.hasSecret(p) {
 		return providers.Secret{}, nil
 	}
-	sec, err := s.cfg.Secrets.Get(secretItem(p))
+	sec, err := s.cfg.Secrets.Get(s.secretItem(p))
 	if err != nil {
 		if keystore.IsNotFound(err) {
 			return providers.Secret{}, &SecretMissingError{Provider: p.Provider, PairingID: p.ID}
@@ -129,8 +133,8 @@ func (s *Service) deleteRecord(p providers.Pairing) error {
 // retry; the reverse order could leave an invisible secret in the keyring.
 // logMsg is logged once both are gone, naming the operation that removed it.
 func (s *Service) removeLocal(p providers.Pairing, logMsg string) error {
-	if hasSecret(p) {
-		if err := s.cfg.Secrets.Delete(secretItem(p)); err != nil {
+	if s.hasSecret(p) {
+		if err := s.cfg.Secrets.Delete(s.secretItem(p)); err != nil {
 			return fmt.Errorf("deleting the secret of pairing %s: %w", p.ID, err)
 		}
 	}

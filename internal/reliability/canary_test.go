@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/zalando/go-keyring"
 
+	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/internal/cli"
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/clouds"
@@ -241,7 +242,7 @@ func canaryTUI(t *testing.T, sc *scanner) {
 	w := newWorld(t, providers.SCI, worldOptions{timeout: 5 * time.Second})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	m := ui.New(ui.Options{Service: w.op, Terminals: ui.FromSandbox(w.sb), Badge: "SANDBOX", Context: ctx})
+	m := ui.New(ui.Options{Service: w.op, Terminals: app.Terminals(w.sb), Badge: "SANDBOX", Context: ctx})
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
 	var seen bytes.Buffer
 	waitText := func(text string) {

@@ -556,10 +556,10 @@ func TestCloudExtensionPoints(t *testing.T) {
 		}
 		return strings.Join(out, ",")
 	}
-	if got := keys(h.Info.URLs); got != "sci_pairing_url,smartconnect_url,helcim_url,square_url,sumup_url,fake_url,control_url" {
+	if got := keys(h.Info.URLs); got != "sci_pairing_url,smartconnect_url,helcim_url,square_url,sumup_url,linkly_auth_url,linkly_pos_url,fake_url,control_url" {
 		t.Errorf("Info URLs = %s", got)
 	}
-	if got := keys(h.Info.Credentials); got != "sci_api_key,sci_signing_secret_part_a,helcim_api_token,square_access_token,square_location_id,sumup_api_key,sumup_merchant_code,fake_token" {
+	if got := keys(h.Info.Credentials); got != "sci_api_key,sci_signing_secret_part_a,helcim_api_token,square_access_token,square_location_id,sumup_api_key,sumup_merchant_code,linkly_username,linkly_password,fake_token" {
 		t.Errorf("Info credentials = %s", got)
 	}
 	if res := h.Control(http.MethodPost, "/faults", `{"provider":"posfake","route":"codes","status":503,"count":1}`); res.Status != http.StatusCreated {

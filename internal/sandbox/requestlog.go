@@ -186,12 +186,13 @@ var (
 	// authScheme is what an Authorization scheme looks like (Bearer,
 	// ApiKey, Basic): a short word, so a credential is never taken for one.
 	authScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,15}$`)
-	// JSON members whose name says secret or token, e.g.
-	// signing_secret_part_b.
-	secretMember = regexp.MustCompile(`(?i)("[^"]*(?:secret|token|api_key|apikey)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
-	// Query or form values whose name says token or secret, e.g. a
-	// SmartConnect polling URL's merchantAccessToken.
-	secretParam = regexp.MustCompile(`(?i)((?:^|[?&])[^=&\s"?]*(?:token|secret)[^=&\s"]*=)[^&\s"]*`)
+	// JSON members whose name says secret, token or password, e.g.
+	// signing_secret_part_b, Linkly's password (a wrong one typed is
+	// still someone's password, and no Info credential matches it).
+	secretMember = regexp.MustCompile(`(?i)("[^"]*(?:secret|token|api_key|apikey|password)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	// Query or form values whose name says token, secret or password,
+	// e.g. a SmartConnect polling URL's merchantAccessToken.
+	secretParam = regexp.MustCompile(`(?i)((?:^|[?&])[^=&\s"?]*(?:token|secret|password)[^=&\s"]*=)[^&\s"]*`)
 )
 
 func redactQuery(target string) string {

@@ -70,9 +70,11 @@ func TestInfoJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	shape := regexp.MustCompile(`^\{"sci_pairing_url":"http://127\.0\.0\.1:\d+/sci-pairing","smartconnect_url":"http://127\.0\.0\.1:\d+/smartconnect/POS",` +
-		`"helcim_url":"http://127\.0\.0\.1:\d+/helcim/v2","square_url":"http://127\.0\.0\.1:\d+/square","sumup_url":"http://127\.0\.0\.1:\d+/sumup","control_url":"http://127\.0\.0\.1:\d+/control",` +
+		`"helcim_url":"http://127\.0\.0\.1:\d+/helcim/v2","square_url":"http://127\.0\.0\.1:\d+/square","sumup_url":"http://127\.0\.0\.1:\d+/sumup",` +
+		`"linkly_auth_url":"http://127\.0\.0\.1:\d+/linkly-auth","linkly_pos_url":"http://127\.0\.0\.1:\d+/linkly-pos","control_url":"http://127\.0\.0\.1:\d+/control",` +
 		`"credentials":\{"sci_api_key":"test_pak_[^"]+","sci_signing_secret_part_a":"[A-Za-z0-9]{32}","helcim_api_token":"[A-Za-z0-9]{40}",` +
-		`"square_access_token":"[A-Za-z0-9]{64}","square_location_id":"[0-9A-Z]{13}","sumup_api_key":"sup_sk_[A-Za-z0-9]{32}","sumup_merchant_code":"M[A-Z0-9]{7}"\}\}$`)
+		`"square_access_token":"[A-Za-z0-9]{64}","square_location_id":"[0-9A-Z]{13}","sumup_api_key":"sup_sk_[A-Za-z0-9]{32}","sumup_merchant_code":"M[A-Z0-9]{7}",` +
+		`"linkly_username":"tillpair-sandbox-[0-9]{4}","linkly_password":"[A-Za-z0-9]{24}"\}\}$`)
 	if !shape.Match(line) {
 		t.Fatalf("Info JSON = %s", line)
 	}
@@ -103,6 +105,8 @@ func TestEnvVarConvention(t *testing.T) {
 		"sci_signing_secret_part_a": "TILLPAIR_SCI_SIGNING_SECRET_PART_A", "helcim_api_token": "TILLPAIR_HELCIM_API_TOKEN",
 		"square_url": "TILLPAIR_SQUARE_URL", "square_access_token": "TILLPAIR_SQUARE_ACCESS_TOKEN", "square_location_id": "TILLPAIR_SQUARE_LOCATION_ID",
 		"sumup_url": "TILLPAIR_SUMUP_URL", "sumup_api_key": "TILLPAIR_SUMUP_API_KEY", "sumup_merchant_code": "TILLPAIR_SUMUP_MERCHANT_CODE",
+		"linkly_auth_url": "TILLPAIR_LINKLY_AUTH_URL", "linkly_pos_url": "TILLPAIR_LINKLY_POS_URL",
+		"linkly_username": "TILLPAIR_LINKLY_USERNAME", "linkly_password": "TILLPAIR_LINKLY_PASSWORD",
 	}
 	snake := regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 	for _, v := range append(info.URLs, info.Credentials...) {
@@ -166,7 +170,7 @@ func TestSecretCredentialsLeaveOutPublicOnes(t *testing.T) {
 	for _, c := range sb.SecretCredentials() {
 		secret = append(secret, c.Key)
 	}
-	if got := strings.Join(secret, ","); got != "sci_api_key,sci_signing_secret_part_a,helcim_api_token,square_access_token,sumup_api_key" {
+	if got := strings.Join(secret, ","); got != "sci_api_key,sci_signing_secret_part_a,helcim_api_token,square_access_token,sumup_api_key,linkly_password" {
 		t.Errorf("SecretCredentials = %s", got)
 	}
 	if sb.Info().Credential("sumup_merchant_code") == "" {

@@ -220,12 +220,13 @@ func rateLimitText(h http.Header) string {
 	// Plain clauses, no brackets: withVendor appends Helcim's text in
 	// parentheses, and callers may quote the whole message in their own.
 	msg := "too many requests to Helcim, which allows 5 at once and 100 a minute per account"
+	// The remaining counts are numbers [DOC S27]; one of another shape
+	// only decorated the message, so it is left out rather than shown.
 	var left []string
-	if v := get(HeaderMinuteRemaining); v != "" {
-		left = append(left, HeaderMinuteRemaining+" "+v)
-	}
-	if v := get(HeaderHourRemaining); v != "" {
-		left = append(left, HeaderHourRemaining+" "+v)
+	for _, k := range []string{HeaderMinuteRemaining, HeaderHourRemaining} {
+		if v := get(k); v != "" && transport.CheckShape(v, transport.Shape{Field: k, Digits: true, Min: 1, Max: 9}) == nil {
+			left = append(left, k+" "+v)
+		}
 	}
 	if len(left) > 0 {
 		msg += "; " + strings.Join(left, ", ")

@@ -32,6 +32,9 @@ func TestHTTPErrorMapping(t *testing.T) {
 		{providers.OpCheck, 429, nil, http.Header{"Retry-After": {"7"}, "Minute-Limit-Remaining": {"0"}}, providers.KindRateLimited, CodeRateLimited, true, "minute-limit-remaining 0; try again in about 7 seconds"},
 		{providers.OpCheck, 429, nil, http.Header{"Retry-After": {"1800"}}, providers.KindRateLimited, CodeRateLimited, true, "about 30 minutes"},
 		{providers.OpCheck, 429, nil, http.Header{"Retry-After": {"Wed, 21 Oct 2015 07:28:00 GMT"}}, providers.KindRateLimited, CodeRateLimited, true, "about a minute"},
+		// Remaining counts are numbers [DOC S27]; anything else is left out.
+		{providers.OpCheck, 429, nil, http.Header{"Minute-Limit-Remaining": {"0; EVIL"}, "Hour-Limit-Remaining": {"12"}}, providers.KindRateLimited, CodeRateLimited, true, "; hour-limit-remaining 12; try again"},
+		{providers.OpCheck, 429, nil, http.Header{"Minute-Limit-Remaining": {"lots"}}, providers.KindRateLimited, CodeRateLimited, true, "per account; try again"},
 		{providers.OpPair, 500, []byte("oops"), nil, providers.KindServer, "", true, "(Helcim: oops)"},
 		{providers.OpPair, 503, nil, nil, providers.KindServer, "", true, "server problem"},
 		{providers.OpPair, 405, nil, nil, providers.KindProtocol, CodeUnexpectedReply, false, "unexpected HTTP 405"},

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/transport"
 )
 
 // device is the body of GET /devices/{code} [DOC S26].
@@ -114,9 +115,17 @@ func (c *Client) lookup(ctx context.Context, op, code string) error {
 		return &providers.Error{Provider: providers.Helcim, Op: op, HTTPStatus: resp.Status, Kind: providers.KindProtocol,
 			Code: CodeUnexpectedReply, Message: "Helcim's device lookup answer is not the expected JSON", Err: err}
 	}
-	if !strings.EqualFold(strings.TrimSpace(d.Code), code) {
+	// The code is documented as four letters or digits [DOC S24, S26]; one
+	// of another shape is a broken or hostile answer, and the message names
+	// the rule without repeating what the cloud sent.
+	got := clean(d.Code)
+	if err := transport.CheckShape(got, transport.Shape{Field: "code", Min: CodeLen, Max: CodeLen}); err != nil {
 		return &providers.Error{Provider: providers.Helcim, Op: op, HTTPStatus: resp.Status, Kind: providers.KindProtocol,
-			Code: CodeUnexpectedReply, Message: fmt.Sprintf("Helcim's device lookup for %s answered for device %q", code, clean(d.Code))}
+			Code: CodeUnexpectedReply, Message: fmt.Sprintf("Helcim's device lookup for %s answered with a malformed device code: %s", code, err)}
+	}
+	if !strings.EqualFold(got, code) { // also refuses '-' and '_', which the shape lets through
+		return &providers.Error{Provider: providers.Helcim, Op: op, HTTPStatus: resp.Status, Kind: providers.KindProtocol,
+			Code: CodeUnexpectedReply, Message: fmt.Sprintf("Helcim's device lookup for %s answered for device %s", code, got)}
 	}
 	return nil
 }

@@ -130,7 +130,41 @@ func decodeTransaction(status int, body []byte) (transaction, error) {
 		return txn, protocolError(providers.OpCheck, status,
 			"SmartConnect answered the status request with something that is not a transaction: "+decodeError(status, body), err)
 	}
+	if err := checkWords(txn); err != nil {
+		return txn, protocolError(providers.OpCheck, status, "SmartConnect answered the status request with a malformed value: "+err.Error(), nil)
+	}
 	return txn, nil
+}
+
+// wordFields name the data members holding SmartConnect's status words,
+// which, like transactionStatus, have one shape: transactionStatus
+// (PENDING, COMPLETED), data.Result (OK, FAILED, FAILED-INTERFACE,
+// DELAYED-TRANSACTION), data.TransactionResult (OK-ACCEPTED, OK-DECLINED,
+// CANCELLED, OK-DELAYED) and data.Status (READY) [OBS T10, T11]. The lists
+// are observed, not documented, so any word of letters, digits, '-' and '_'
+// passes, in any case and up to 40 characters; punctuation, spaces or
+// escape remnants do not. (ResultText is free text and only cleaned.)
+var wordFields = []string{"Result", "TransactionResult", "Status"}
+
+const wordMax = 40
+
+// checkWords reports the first status word that breaks that shape, or nil.
+// The values are shown to the merchant (and Result becomes the error's
+// code), so a misshapen one is a broken or hostile answer, not a status.
+func checkWords(txn transaction) error {
+	if err := transport.CheckShape(clean(txn.Status), transport.Shape{Field: "transactionStatus", Min: 1, Max: wordMax}); err != nil {
+		return err
+	}
+	for _, k := range wordFields {
+		v := clean(field(txn.Data, k))
+		if v == "" {
+			continue // optional: which of them come depends on the answer
+		}
+		if err := transport.CheckShape(v, transport.Shape{Field: "data." + k, Min: 1, Max: wordMax}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // outcome reads a COMPLETED transaction. done is false while the terminal

@@ -32,9 +32,9 @@ var Descriptor = &providers.Descriptor{
 	Code:   Capabilities().Code,
 
 	CanTest: true,
-	// Terminal.GetStatus is answered by the terminal but shows nothing
-	// there: a silent check.
-	SilentCheck: true,
+	// Terminal.GetStatus runs a status transaction on the terminal: it is
+	// only sent when the user asks (Test), never on entry, as the TUI and
+	// accessible mode have always done (SilentCheck false).
 	// SmartConnect routes by register identity: one terminal per register.
 	OnePerRegister: true,
 

@@ -173,3 +173,33 @@ func TestNewConfig(t *testing.T) {
 		t.Fatalf("capabilities = %+v", caps)
 	}
 }
+
+// TestCheckMisshapenStatusWords: a status word (transactionStatus, Result,
+// TransactionResult, Status) with punctuation, spaces or escape remnants is
+// a protocol error that names the field and does not repeat the value; it
+// is neither a terminal status nor an error code to show.
+func TestCheckMisshapenStatusWords(t *testing.T) {
+	cases := []struct{ field, body string }{
+		{"transactionStatus", `{"transactionId":"1","transactionStatus":"COMPLETED;EVIL","data":{"Result":"OK"}}`},
+		{"data.Result", `{"transactionId":"1","transactionStatus":"COMPLETED","data":{"Result":"FAILED\u001b[2JEVIL"}}`},
+		{"data.Result", `{"transactionId":"1","transactionStatus":"COMPLETED","data":{"Result":"OK EVIL"}}`},
+		{"data.TransactionResult", `{"transactionId":"1","transactionStatus":"COMPLETED","data":{"Result":"FAILED","TransactionResult":"CANCELLED!EVIL"}}`},
+		{"data.Status", `{"transactionId":"1","transactionStatus":"COMPLETED","data":{"Result":"FAILED","Status":"` + strings.Repeat("EVIL", 11) + `"}}`},
+	}
+	for _, c := range cases {
+		client, _ := stub(t, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(c.body)) })
+		st, err := client.Check(ctx(t), providers.Pairing{Register: register("r1")}, providers.Secret{})
+		pe := wantErr(t, err, providers.KindProtocol)
+		if st.Status != providers.StatusUnknown || pe.Code != "" || !strings.Contains(pe.Message, c.field) || strings.Contains(pe.Message, "EVIL") {
+			t.Errorf("%s: %v %+v", c.body, st.Status, pe)
+		}
+	}
+	// The observed words, in any case, still pass.
+	client, _ := stub(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"transactionId":"1","transactionStatus":"Completed","data":{"Result":"FAILED-INTERFACE","TransactionResult":"CANCELLED","ResultText":"Device offline!","Status":"not_ready"}}`))
+	})
+	_, err := client.Check(ctx(t), providers.Pairing{Register: register("r1")}, providers.Secret{})
+	if pe := wantErr(t, err, providers.KindNotListening); pe.Code != "FAILED-INTERFACE" || !strings.Contains(pe.Message, "Device offline!") {
+		t.Errorf("observed words: %+v", pe)
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"syscall"
 	"time"
 
 	"github.com/tillpair/tillpair/providers"
@@ -131,10 +130,10 @@ func classify(parent context.Context, err error, req *http.Request, opts Options
 	case errors.As(err, &dnsErr):
 		e.Kind, e.Retryable = providers.KindNetwork, true
 		e.Message = fmt.Sprintf("could not resolve host %s; check the network connection and the endpoint URL", dnsErr.Name)
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case isAny(err, errConnRefused):
 		e.Kind, e.Retryable = providers.KindNetwork, true
 		e.Message = fmt.Sprintf("connection to %s refused", host)
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case isAny(err, errConnReset), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		e.Kind, e.Retryable = providers.KindNetwork, true
 		e.Message = fmt.Sprintf("connection to %s was closed before a complete answer arrived", host)
 	default:
@@ -142,6 +141,16 @@ func classify(parent context.Context, err error, req *http.Request, opts Options
 		e.Message = fmt.Sprintf("could not reach %s", host)
 	}
 	return e
+}
+
+// isAny reports whether err is any of targets (per-OS lists: errno_*.go).
+func isAny(err error, targets []error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
 }
 
 func certReason(err error) string {

@@ -33,10 +33,9 @@ func (f *paneFeed) Snapshot() []widgets.TerminalView {
 }
 
 // markDelivered is called with every message the app gets from its own
-// commands; the pane's update is recognised by its type name because the
-// ui package keeps it unexported (the demo must not edit ui).
+// commands; the pane's update is the answer ui.AnswerTerminals.
 func (f *paneFeed) markDelivered(msg tea.Msg) {
-	if msg == nil || reflect.TypeOf(msg).String() != "ui.terminalsMsg" {
+	if ui.AnswerOf(msg) != ui.AnswerTerminals {
 		return
 	}
 	f.mu.Lock()

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/ui"
 )
 
 // Scenario is one certification requirement on show: a few steps played
@@ -50,30 +51,23 @@ type Env struct {
 	Session  *Session
 	Provider string
 	// mark is the clock's wait count, logMark the request count, when the
-	// step started; delivered the app's messages by type so far.
+	// step started; delivered the app's answers by kind so far.
 	mark, logMark int
-	delivered     map[string]int
+	delivered     map[ui.Answer]int
 }
-
-// The ui's answers to re-reading the pairings: a list (SmartConnect and
-// Helcim, whenever their pairings are shown) and SCI's pairing-info check.
-const (
-	listedMsgType    = "ui.listedMsg"
-	refreshedMsgType = "ui.refreshedMsg"
-)
 
 // Listed reports whether the app got a fresh pairing list since the step
 // began. A step that goes back to the pairings waits for it: a list still
 // on its way would otherwise land during a later step and undo what that
 // step showed (a Forget, say).
-func (e *Env) Listed() bool { return e.deliveredSince(listedMsgType) > 0 }
+func (e *Env) Listed() bool { return e.deliveredSince(ui.AnswerListed) > 0 }
 
 // Refreshed is Listed for SCI's pairing-info re-check, whose answer also
 // sets the "checked" times on screen.
-func (e *Env) Refreshed() bool { return e.deliveredSince(refreshedMsgType) > 0 }
+func (e *Env) Refreshed() bool { return e.deliveredSince(ui.AnswerRefreshed) > 0 }
 
-func (e *Env) deliveredSince(typeName string) int {
-	return e.Session.delivered[typeName] - e.delivered[typeName]
+func (e *Env) deliveredSince(kind ui.Answer) int {
+	return e.Session.delivered[kind] - e.delivered[kind]
 }
 
 // Sandbox is the session's sandbox.

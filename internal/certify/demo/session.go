@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"strings"
 	"sync"
 
@@ -29,9 +28,9 @@ type Session struct {
 	Model   *ui.Model
 
 	pane *paneFeed
-	// delivered counts the messages the app got from its own commands, by
-	// type name (read and written on the player's goroutine only).
-	delivered map[string]int
+	// delivered counts the answers the app got from its own commands, by
+	// kind (read and written on the player's goroutine only).
+	delivered map[ui.Answer]int
 	cancel    context.CancelFunc
 	mu        sync.Mutex
 	log       []sandbox.Entry
@@ -40,7 +39,7 @@ type Session struct {
 // newSession builds the sandbox runtime and the real root model on it.
 func newSession(parent context.Context, provider string, creds sandbox.Credentials) (*Session, error) {
 	ctx, cancel := context.WithCancel(parent)
-	s := &Session{Clock: NewStepClock(), cancel: cancel, delivered: map[string]int{}}
+	s := &Session{Clock: NewStepClock(), cancel: cancel, delivered: map[ui.Answer]int{}}
 	rt, err := app.Build(ctx, app.Options{
 		ForceSandbox: true,
 		Clock:        s.Clock,
@@ -52,7 +51,7 @@ func newSession(parent context.Context, provider string, creds sandbox.Credentia
 	}
 	s.Runtime = rt
 	s.Service = rt.Service
-	s.pane = &paneFeed{Terminals: ui.FromSandbox(rt.Sandbox)}
+	s.pane = &paneFeed{Terminals: app.Terminals(rt.Sandbox)}
 	s.Model = ui.New(ui.Options{
 		Service: s.Service, Terminals: s.pane, Provider: provider,
 		Badge: rt.Badge[provider], Badges: rt.Badge,
@@ -64,11 +63,10 @@ func newSession(parent context.Context, provider string, creds sandbox.Credentia
 	return s, nil
 }
 
-// markDelivered counts msg. Types are told apart by name because the ui
-// package keeps its messages unexported (the demo must not edit ui).
+// markDelivered counts msg if it is one of the app's answers (ui.AnswerOf).
 func (s *Session) markDelivered(msg tea.Msg) {
-	if msg != nil {
-		s.delivered[reflect.TypeOf(msg).String()]++
+	if a := ui.AnswerOf(msg); a != ui.AnswerNone {
+		s.delivered[a]++
 	}
 }
 

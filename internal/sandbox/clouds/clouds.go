@@ -7,6 +7,7 @@ package clouds
 import (
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
+	"github.com/tillpair/tillpair/internal/sandbox/linkly"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
 	"github.com/tillpair/tillpair/internal/sandbox/square"
@@ -23,6 +24,7 @@ func All() []sandbox.Cloud {
 		helcim.New(),
 		square.New(),
 		sumup.New(),
+		linkly.New(),
 	}
 }
 

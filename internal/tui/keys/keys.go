@@ -3,7 +3,12 @@
 // bindings followed by these.
 package keys
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+
+	"github.com/tillpair/tillpair/internal/tui/widgets"
+	"github.com/tillpair/tillpair/providers"
+)
 
 // TypingHelpKey opens and closes the help while a text field has focus,
 // where ? is typed. ctrl+g because nothing else wants it: bubbles'
@@ -32,7 +37,7 @@ func NewGlobal() Global {
 	return Global{
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help:      key.NewBinding(key.WithKeys("?", "f1", TypingHelpKey), key.WithHelp("?", "all keys")),
+		Help:      key.NewBinding(key.WithKeys("?", "f1", TypingHelpKey), key.WithHelp("?", "help")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Provider:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "provider")),
 		Setup:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "register setup"), key.WithDisabled()),
@@ -80,22 +85,24 @@ func NewTerminal() Terminal {
 	}
 }
 
-// ForProvider words the keys for what that provider's terminal does: only
-// SCI has a confirmation step, only Helcim devices sleep.
-func (t *Terminal) ForProvider(id string) {
+// ForProvider words the keys for what the provider's terminal does (its
+// descriptor's widgets.DeviceKind): only a terminal that confirms has a
+// confirm step, only a device with a fixed code sleeps.
+func (t *Terminal) ForProvider(d *providers.Descriptor) {
+	kind := widgets.DeviceKindOf(d)
 	newCode, unpair := "new code", "unpair"
-	switch id {
-	case "smartconnect":
+	switch kind {
+	case widgets.DeviceRefreshes:
 		newCode = "show code"
-	case "helcim":
+	case widgets.DeviceFixedCode:
 		newCode, unpair = "pairing mode", "standalone"
 	}
 	t.NewCode.SetHelp("ctrl+p", newCode)
 	t.Unpair.SetHelp("ctrl+x", unpair)
 	t.NewCode.SetEnabled(true)
 	t.Unpair.SetEnabled(true)
-	t.Confirm.SetEnabled(id == "sci" || id == "")
-	t.Sleep.SetEnabled(id == "helcim")
+	t.Confirm.SetEnabled(kind == widgets.DeviceConfirms)
+	t.Sleep.SetEnabled(kind == widgets.DeviceFixedCode)
 }
 
 // Disable turns every terminal key off (no sandbox, no pane).

@@ -5,6 +5,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tillpair/tillpair/providers"
 )
 
 // While a field has focus ? is typed, so the help needs a key that is not;
@@ -37,5 +39,26 @@ func TestHelpForTypingAndOpen(t *testing.T) {
 	}
 	if g.Help.Help().Desc != "help" {
 		t.Errorf("HelpFor changed the shared binding: %q", g.Help.Help().Desc)
+	}
+}
+
+// The terminal keys follow the provider's descriptor: a confirm step only
+// where the terminal confirms, sleep only for a device with a fixed code.
+func TestTerminalForProviderFollowsDescriptor(t *testing.T) {
+	for _, tc := range []struct {
+		d              *providers.Descriptor
+		confirm, sleep bool
+		newCode        string
+	}{
+		{&providers.Descriptor{Model: providers.CodeFromTerminal, Confirms: true}, true, false, "new code"},
+		{&providers.Descriptor{Model: providers.CodeFromTerminal}, false, false, "show code"},
+		{&providers.Descriptor{Model: providers.DeviceCode}, false, true, "pairing mode"},
+	} {
+		k := NewTerminal()
+		k.ForProvider(tc.d)
+		if k.Confirm.Enabled() != tc.confirm || k.Sleep.Enabled() != tc.sleep || k.NewCode.Help().Desc != tc.newCode {
+			t.Errorf("%s confirms %t: confirm %t sleep %t new code %q, want %t %t %q", tc.d.Model, tc.d.Confirms,
+				k.Confirm.Enabled(), k.Sleep.Enabled(), k.NewCode.Help().Desc, tc.confirm, tc.sleep, tc.newCode)
+		}
 	}
 }

@@ -18,6 +18,8 @@ func (p TerminalPane) Key() string {
 		b.WriteString(s)
 		b.WriteByte(0)
 	}
+	b.WriteString(strconv.Itoa(int(v.Kind)))
+	b.WriteByte(0)
 	b.WriteString(strconv.Itoa(len(v.Pairings)))
 	for _, pr := range v.Pairings {
 		b.WriteByte(1)

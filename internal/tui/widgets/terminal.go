@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -15,8 +16,11 @@ import (
 // TerminalView is what a virtual terminal shows, copied from the sandbox so
 // this package needs no sandbox import.
 type TerminalView struct {
-	ID               string
-	Provider         string
+	ID       string
+	Provider string
+	// Kind is how the terminal behaves (the root model sets it from the
+	// provider's descriptor).
+	Kind             DeviceKind
 	TID              string
 	Nickname         string
 	Screen           string // idle | pairing_code | confirm | paired | code_expired | ping ...
@@ -26,6 +30,10 @@ type TerminalView struct {
 	Message          string
 	Pairings         []TerminalPairingView
 }
+
+// ErrNothingToConfirm is what a virtual terminal answers to Confirm when it
+// shows nothing to confirm (the pane's driver wraps its own error in it).
+var ErrNothingToConfirm = errors.New("nothing to confirm")
 
 // TerminalPairingView is one pairing as the terminal lists it.
 type TerminalPairingView struct {
@@ -145,12 +153,12 @@ func GroupCode(c string) string {
 func (p TerminalPane) body(st *theme.Styles, w int) []string {
 	v := p.View
 	wrap := func(s string) string { return lipgloss.NewStyle().Width(w).Render(s) }
-	switch v.Provider {
-	case providerSmartConnect:
+	switch v.Kind {
+	case DeviceRefreshes:
 		if out, ok := p.smartConnectBody(st, wrap); ok {
 			return out
 		}
-	case providerHelcim:
+	case DeviceFixedCode:
 		return p.helcimBody(st, wrap)
 	}
 	switch v.Screen {
@@ -195,12 +203,12 @@ func (p TerminalPane) body(st *theme.Styles, w int) []string {
 func (p TerminalPane) stripLine(st *theme.Styles) string {
 	v := p.View
 	head := st.Faint.Render("Terminal "+v.TID) + st.Faint.Render(": ")
-	switch v.Provider {
-	case providerSmartConnect:
+	switch v.Kind {
+	case DeviceRefreshes:
 		if s, ok := p.smartConnectStrip(st, head); ok {
 			return s
 		}
-	case providerHelcim:
+	case DeviceFixedCode:
 		return p.helcimStrip(st, head)
 	}
 	switch v.Screen {

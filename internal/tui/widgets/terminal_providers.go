@@ -2,14 +2,35 @@ package widgets
 
 import (
 	"github.com/tillpair/tillpair/internal/tui/theme"
+	"github.com/tillpair/tillpair/providers"
 )
 
-// Provider ids as the sandbox names them (this package imports no
-// provider code).
+// DeviceKind is how a provider's terminal behaves, which decides how the
+// pane draws it and what the terminal keys do.
+type DeviceKind int
+
 const (
-	providerSmartConnect = "smartconnect"
-	providerHelcim       = "helcim"
+	// DeviceConfirms shows a code that expires, then asks to confirm the
+	// pairing with a confirmation code.
+	DeviceConfirms DeviceKind = iota
+	// DeviceRefreshes shows a code that refreshes, pairs without a confirm
+	// step and lists the registers paired to it.
+	DeviceRefreshes
+	// DeviceFixedCode has its own fixed code, shown in pairing mode; it
+	// shows the pings it gets and may be put to sleep.
+	DeviceFixedCode
 )
+
+// DeviceKindOf is the kind of a provider's terminal, from its descriptor.
+func DeviceKindOf(d *providers.Descriptor) DeviceKind {
+	switch {
+	case d.Model == providers.DeviceCode:
+		return DeviceFixedCode
+	case !d.Confirms:
+		return DeviceRefreshes
+	}
+	return DeviceConfirms
+}
 
 // Helcim device screens besides idle (standalone) and pairing_code.
 const (

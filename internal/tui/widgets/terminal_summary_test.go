@@ -1,6 +1,7 @@
 package widgets
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -27,10 +28,10 @@ func TestPairedSummaryCountsWhatItLists(t *testing.T) {
 		{"one ended", []TerminalPairingView{active, active, ended}, "2 registers paired"},
 		{"one active, one ended", []TerminalPairingView{active, ended}, "1 register paired"},
 	}
-	for _, provider := range []string{"sci", providerSmartConnect} {
+	for _, kind := range []DeviceKind{DeviceConfirms, DeviceRefreshes} {
 		for _, c := range cases {
-			t.Run(provider+"/"+c.name, func(t *testing.T) {
-				p := TerminalPane{View: TerminalView{Provider: provider, TID: "T1", Screen: ScreenPaired, Pairings: c.ps}, Now: time.Unix(0, 0)}
+			t.Run(fmt.Sprint(kind)+"/"+c.name, func(t *testing.T) {
+				p := TerminalPane{View: TerminalView{Kind: kind, TID: "T1", Screen: ScreenPaired, Pairings: c.ps}, Now: time.Unix(0, 0)}
 				for _, view := range []string{ansi.Strip(p.Render(st, 60, 12)), ansi.Strip(p.Render(st, 60, 3))} {
 					if !strings.Contains(view, c.want) {
 						t.Errorf("pane does not say %q:\n%s", c.want, view)
