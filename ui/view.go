@@ -63,6 +63,9 @@ func (m *Model) frame() frame {
 			f.pane = paneBeside
 		case bodyH >= tallBody && !m.fullHelp:
 			f.pane = paneBelow
+		case m.fullHelp:
+			// The open help needs the rows; the terminal's keys are in it.
+			f.pane = paneNone
 		default:
 			f.pane = paneStrip
 		}

@@ -150,3 +150,26 @@ func Hang(style lipgloss.Style, prefix, text string, w int) string {
 func Para(style lipgloss.Style, text string, w int) string {
 	return Hang(style, "", text, w)
 }
+
+// InlineField draws a field with its label to the left (labelW cells) and
+// the underline under the input only: two lines, for forms of several
+// fields one under the other.
+func InlineField(st *theme.Styles, f Field, labelW int) string {
+	w := max(f.Width, 8)
+	label := st.FieldLabel.Render(f.Label)
+	rule, ruleStyle := "─", lipgloss.NewStyle().Foreground(st.Theme.Border)
+	switch {
+	case f.Dim:
+		label = st.Placeholder.Render(f.Label)
+	case f.Focused:
+		rule, ruleStyle, label = "━", lipgloss.NewStyle().Foreground(st.Theme.Focus), st.FieldLabelFocused.Render(f.Label)
+	}
+	if f.Invalid {
+		ruleStyle = lipgloss.NewStyle().Foreground(st.Theme.Error)
+	}
+	pad := strings.Repeat(" ", max(labelW-lipgloss.Width(f.Label), 1))
+	input := ansi.Truncate(f.Input, w, "…")
+	input += strings.Repeat(" ", max(w-lipgloss.Width(input), 0))
+	return label + pad + input + "\n" + strings.Repeat(" ", lipgloss.Width(f.Label)+len(pad)) +
+		ruleStyle.Render(strings.Repeat(rule, w))
+}
