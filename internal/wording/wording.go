@@ -101,7 +101,9 @@ func Generic(k providers.Kind, pe *providers.Error) providers.Wording {
 		if vendor == "" {
 			vendor = "Pairing not found"
 		}
-		return W{Title: "Pairing not found", Line: TextNotFoundStart + vendor,
+		// The line quotes the vendor's words (required); the heading says
+		// it in other words, so "Pairing not found" is not read three times.
+		return W{Title: "Code not recognised", Line: TextNotFoundStart + vendor,
 			Next: "Check the code on the terminal and type it again."}
 	case providers.KindNotPaired:
 		return W{Title: "Unpaired on the terminal", Line: TextNoActive,
