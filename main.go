@@ -6,9 +6,8 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/internal/cli"
 )
 
@@ -16,7 +15,9 @@ import (
 var version = ""
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// SIGINT, SIGTERM, SIGHUP and SIGQUIT cancel ctx: each front-end then
+	// cancels a pairing left awaiting confirmation before exiting.
+	ctx, stop := app.NotifyStop(context.Background())
 	code := cli.Execute(ctx, cli.Build{Version: version}, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

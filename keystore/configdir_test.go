@@ -12,6 +12,12 @@ func TestConfigDirResolutionOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Explicit dirs go through filepath.Abs, joined ones through
+	// filepath.Join: on Windows both use backslashes, and Abs gives a
+	// rooted path the current drive (issue 14).
+	vol := filepath.VolumeName(cwd)
+	abs := func(p string) string { return vol + filepath.FromSlash(p) }
+	join := filepath.FromSlash
 	full := map[string]string{
 		"TILLPAIR_CONFIG_DIR": "/env/tp",
 		"XDG_CONFIG_HOME":     "/xdg",
@@ -35,15 +41,15 @@ func TestConfigDirResolutionOrder(t *testing.T) {
 		flag string
 		want string
 	}{
-		{"flag wins", "linux", full, "/flag/dir", "/flag/dir"},
+		{"flag wins", "linux", full, "/flag/dir", abs("/flag/dir")},
 		{"relative flag made absolute", "linux", full, "rel/dir", filepath.Join(cwd, "rel/dir")},
-		{"env next", "linux", full, "", "/env/tp"},
-		{"xdg next", "linux", without("TILLPAIR_CONFIG_DIR"), "", "/xdg/tillpair"},
-		{"relative xdg ignored", "linux", map[string]string{"XDG_CONFIG_HOME": "xdg", "HOME": "/home/u"}, "", "/home/u/.config/tillpair"},
-		{"home last", "linux", without("TILLPAIR_CONFIG_DIR", "XDG_CONFIG_HOME"), "", "/home/u/.config/tillpair"},
-		{"darwin follows the design, not Library", "darwin", without("TILLPAIR_CONFIG_DIR", "XDG_CONFIG_HOME"), "", "/home/u/.config/tillpair"},
+		{"env next", "linux", full, "", abs("/env/tp")},
+		{"xdg next", "linux", without("TILLPAIR_CONFIG_DIR"), "", join("/xdg/tillpair")},
+		{"relative xdg ignored", "linux", map[string]string{"XDG_CONFIG_HOME": "xdg", "HOME": "/home/u"}, "", join("/home/u/.config/tillpair")},
+		{"home last", "linux", without("TILLPAIR_CONFIG_DIR", "XDG_CONFIG_HOME"), "", join("/home/u/.config/tillpair")},
+		{"darwin follows the design, not Library", "darwin", without("TILLPAIR_CONFIG_DIR", "XDG_CONFIG_HOME"), "", join("/home/u/.config/tillpair")},
 		{"windows appdata", "windows", without("TILLPAIR_CONFIG_DIR"), "", `C:\Users\u\AppData\Roaming\tillpair`},
-		{"windows env wins", "windows", full, "", "/env/tp"},
+		{"windows env wins", "windows", full, "", abs("/env/tp")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

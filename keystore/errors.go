@@ -170,6 +170,11 @@ func (e *Error) Fix() string {
 	case KindDenied:
 		return "Allow tillpair to use the keyring (check the keyring's access prompt or policy), then try again"
 	case KindTooBig:
+		if e.Item == "" {
+			return fmt.Sprintf("It was kept untouched. One records file holds at most %d pairings: forget the "+
+				"pairings no longer in use, or keep some registers in another config dir with --config-dir or "+
+				"TILLPAIR_CONFIG_DIR", MaxPairings)
+		}
 		return "Check that the right value was supplied; tillpair stores one short secret per item"
 	case KindUnsupported:
 		return "Supply credentials with TILLPAIR_* environment variables instead"

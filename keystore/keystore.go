@@ -39,6 +39,38 @@ type Settings struct {
 	Register *providers.RegisterIdentity `json:"smartconnect_register,omitempty"`
 	// SmartConnect environment: "dev" or "production".
 	SmartConnectEnv string `json:"smartconnect_environment,omitempty"`
+	// Values are the providers' other non-secret settings, by their
+	// descriptor's credential name (a SumUp merchant code).
+	Values map[string]string `json:"settings,omitempty"`
+}
+
+// legacyEnvSetting is the credential name of the setting kept in
+// SmartConnectEnv, the field older versions read and write.
+const legacyEnvSetting = "smartconnect_env"
+
+// Value is the stored setting of a provider credential by its name, ""
+// when unset.
+func (s Settings) Value(name string) string {
+	if name == legacyEnvSetting {
+		return s.SmartConnectEnv
+	}
+	return s.Values[name]
+}
+
+// SetValue stores a provider setting by its credential name ("" deletes).
+func (s *Settings) SetValue(name, v string) {
+	if name == legacyEnvSetting {
+		s.SmartConnectEnv = v
+		return
+	}
+	if v == "" {
+		delete(s.Values, name)
+		return
+	}
+	if s.Values == nil {
+		s.Values = map[string]string{}
+	}
+	s.Values[name] = v
 }
 
 // Records is the pairing records store.

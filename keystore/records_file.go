@@ -24,9 +24,17 @@ const (
 	recordsName = "pairings.json"
 	lockSuffix  = ".lock"
 	tempPattern = recordsName + ".tmp-*"
-	// maxRecordsBytes caps what Load reads: thousands of pairings fit in a
-	// fraction of this, so anything bigger is not ours.
-	maxRecordsBytes = 8 << 20
+	// MaxPairings is how many pairings one records file holds. Update
+	// refuses to write more, so every file tillpair writes, it reads.
+	MaxPairings = 100_000
+	// maxPairingBytes is the room a pairing gets in the size cap: ~330
+	// bytes as written now (compact), ~580 as versions before issue 17
+	// wrote them (indented), with room for long vendor texts.
+	maxPairingBytes = 2 << 10
+	// maxRecordsBytes caps what Load reads, following the format: the most
+	// pairings, each with its room, and the envelope. A bigger file is
+	// refused as too large (KindTooBig), never called corrupt.
+	maxRecordsBytes = MaxPairings*maxPairingBytes + 64<<10
 	// DefaultLockTimeout bounds how long Update waits for another process.
 	DefaultLockTimeout = 5 * time.Second
 	lockRetry          = 20 * time.Millisecond
@@ -64,8 +72,45 @@ func OpenRecords(dir string) (*FileRecords, error) {
 // Path is the records file.
 func (r *FileRecords) Path() string { return r.path }
 
-// LockPath is the file Update locks.
-func (r *FileRecords) LockPath() string { return r.path + lockSuffix }
+// LockPath is the file Update locks: beside the records, or beside the
+// file pairings.json links to, so every path to one file shares one lock.
+func (r *FileRecords) LockPath() string {
+	t, err := r.target()
+	if err != nil {
+		t = r.path
+	}
+	return t + lockSuffix
+}
+
+// maxLinks bounds the symbolic links followed, as the kernel does (ELOOP).
+const maxLinks = 40
+
+// target is the file the records are written to: pairings.json, or when it
+// is a symbolic link, the file the link leads to (which may not exist
+// yet). Update replaces the target with a temp file renamed in the
+// target's directory, so the link stays a link and every path to the
+// records sees the change; replacing the link itself with a regular file
+// would fork the records silently.
+func (r *FileRecords) target() (string, error) {
+	p := r.path
+	for range maxLinks {
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			return p, nil // a missing file is created where it is named
+		}
+		dest, err := os.Readlink(p)
+		if err != nil {
+			return "", fileError("follow the link", p, err)
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(p), dest)
+		}
+		p = dest
+	}
+	return "", &Error{Kind: KindIO, Op: "write records", Path: r.path,
+		Cause: fmt.Sprintf("it is a symbolic link that leads through more than %d links (a loop?); "+
+			"point it at a file, or remove it", maxLinks)}
+}
 
 // Notice describes a permission problem worth telling the user about, or ""
 // when there is none. The file is re-created 0600 on every write, but a dir
@@ -125,44 +170,55 @@ func (r *FileRecords) Update(fn func(*File) error) error {
 	if err := os.MkdirAll(r.dir, 0o700); err != nil {
 		return fileError("create config dir", r.dir, err)
 	}
-	unlock, err := r.lock()
+	target, err := r.target()
+	if err != nil {
+		return err
+	}
+	if target != r.path {
+		if fi, err := os.Stat(target); err == nil && !fi.Mode().IsRegular() {
+			return &Error{Kind: KindIO, Op: "write records", Path: r.path,
+				Cause: fmt.Sprintf("it is a symbolic link to %s, which is not a regular file; "+
+					"point it at a file, or remove it", target)}
+		}
+	}
+	unlock, err := r.lock(target + lockSuffix)
 	if err != nil {
 		return err
 	}
 	defer unlock()
 
-	r.removeOrphanTemps()
+	removeOrphanTemps(target)
 	data, err := apply(r.read, fn)
 	if err != nil {
 		return err
 	}
-	return writeAtomic(r.dir, r.path, data)
+	return writeAtomic(filepath.Dir(target), target, data)
 }
 
-func (r *FileRecords) lock() (func(), error) {
+func (r *FileRecords) lock(path string) (func(), error) {
 	timeout := r.LockTimeout
 	if timeout <= 0 {
 		timeout = DefaultLockTimeout
 	}
-	fl := flock.New(r.LockPath(), flock.SetPermissions(0o600))
+	fl := flock.New(path, flock.SetPermissions(0o600))
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	ok, err := fl.TryLockContext(ctx, lockRetry)
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		return nil, fileError("lock", r.LockPath(), err)
+		return nil, fileError("lock", path, err)
 	}
 	if !ok {
 		return nil, &Error{Kind: KindBusy, Op: "update records", Path: r.path,
-			Cause: fmt.Sprintf("another tillpair has held the lock file %s for over %s", r.LockPath(), timeout)}
+			Cause: fmt.Sprintf("another tillpair has held the lock file %s for over %s", path, timeout)}
 	}
 	// Unlock errors are ignored: the lock dies with the descriptor anyway.
 	return func() { _ = fl.Close() }, nil
 }
 
-// removeOrphanTemps deletes temp files left by a writer that crashed. Only
-// called under the lock, when no live writer can own one.
-func (r *FileRecords) removeOrphanTemps() {
-	matches, _ := filepath.Glob(filepath.Join(r.dir, tempPattern))
+// removeOrphanTemps deletes temp files of target left by a writer that
+// crashed. Only called under the lock, when no live writer can own one.
+func removeOrphanTemps(target string) {
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(target), filepath.Base(target)+".tmp-*"))
 	for _, m := range matches {
 		_ = os.Remove(m)
 	}
@@ -177,44 +233,73 @@ func (r *FileRecords) read() (File, error) {
 		return File{}, fileError("read records", r.path, err)
 	}
 	defer fh.Close()
-	data, err := io.ReadAll(io.LimitReader(fh, maxRecordsBytes+1))
-	if err != nil {
+	var buf bytes.Buffer
+	if fi, err := fh.Stat(); err == nil && fi.Mode().IsRegular() {
+		if fi.Size() > maxRecordsBytes {
+			return File{}, tooLarge(r.path, fmt.Sprintf("%d MiB", fi.Size()>>20))
+		}
+		buf.Grow(int(fi.Size()) + 1)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(fh, maxRecordsBytes+1)); err != nil {
 		return File{}, fileError("read records", r.path, err)
 	}
-	if len(data) > maxRecordsBytes {
-		return File{}, &Error{Kind: KindCorrupt, Op: "read records", Path: r.path,
-			Cause: fmt.Sprintf("the file is larger than %d MiB, far more than tillpair ever writes", maxRecordsBytes>>20)}
+	if buf.Len() > maxRecordsBytes {
+		return File{}, tooLarge(r.path, fmt.Sprintf("over %d MiB", maxRecordsBytes>>20))
 	}
-	return decodeFile(r.path, data)
+	return decodeFile(r.path, buf.Bytes())
 }
 
-// decodeFile checks the version before the rest, because a newer format may
-// use different types for the same fields.
+// tooLarge refuses a records file bigger than the format allows: what is
+// wrong is the size, not the content, so it is not called corrupt.
+func tooLarge(path, what string) *Error {
+	return &Error{Kind: KindTooBig, Op: "read records", Path: path,
+		Cause: fmt.Sprintf("the file is too large: %s, more than the %d MiB that holds the most pairings tillpair keeps (%d)",
+			what, maxRecordsBytes>>20, MaxPairings)}
+}
+
+// fileOnDisk is File with the version a pointer, to tell a missing one.
+type fileOnDisk struct {
+	Version  *int                `json:"version"`
+	Pairings []providers.Pairing `json:"pairings"`
+	Settings Settings            `json:"settings"`
+}
+
+// decodeFile decodes the file in one pass, then checks its version. A newer
+// format may use different types for the same fields: when the decoding
+// fails, the version alone is looked at, so a newer file is reported as
+// newer rather than corrupt.
 func decodeFile(path string, data []byte) (File, error) {
 	corrupt := func(cause string, err error) (File, error) {
 		return File{}, &Error{Kind: KindCorrupt, Op: "read records", Path: path, Cause: cause, Err: err}
 	}
-	var head struct {
-		Version *int `json:"version"`
+	newer := func(v int) (File, error) {
+		return File{}, &Error{Kind: KindNewerVersion, Op: "read records", Path: path,
+			Cause: fmt.Sprintf("it has format version %d, but this tillpair understands only version %d",
+				v, FileVersion)}
 	}
-	if err := strictUnmarshal(data, &head); err != nil {
+	var d fileOnDisk
+	if err := strictUnmarshal(data, &d); err != nil {
+		var head struct {
+			Version *int `json:"version"`
+		}
+		if json.Unmarshal(data, &head) == nil && head.Version != nil && *head.Version > FileVersion {
+			return newer(*head.Version)
+		}
 		return corrupt("the file is not valid tillpair records: "+describeJSONError(data, err), nil)
 	}
 	switch {
-	case head.Version == nil:
+	case d.Version == nil:
 		return corrupt(`the file is not valid tillpair records: it has no "version" field`, nil)
-	case *head.Version > FileVersion:
-		return File{}, &Error{Kind: KindNewerVersion, Op: "read records", Path: path,
-			Cause: fmt.Sprintf("it has format version %d, but this tillpair understands only version %d",
-				*head.Version, FileVersion)}
-	case *head.Version < 1:
+	case *d.Version > FileVersion:
+		return newer(*d.Version)
+	case *d.Version < 1:
 		return corrupt(fmt.Sprintf("the file is not valid tillpair records: format version %d does not exist",
-			*head.Version), nil)
+			*d.Version), nil)
 	}
-	var f File
-	if err := strictUnmarshal(data, &f); err != nil {
-		return corrupt("the file is not valid tillpair records: "+describeJSONError(data, err), nil)
+	if len(d.Pairings) > MaxPairings {
+		return File{}, tooLarge(path, fmt.Sprintf("%d pairings", len(d.Pairings)))
 	}
+	f := File{Version: *d.Version, Pairings: d.Pairings, Settings: d.Settings}
 	if f.Pairings == nil {
 		f.Pairings = []providers.Pairing{}
 	}
@@ -283,14 +368,21 @@ func apply(load func() (File, error), fn func(*File) error) ([]byte, error) {
 }
 
 // encodeFile is the one serialisation of File, so byte comparisons in tests
-// and diffs by users stay stable.
+// stay stable. It is compact JSON (about 40% smaller than the indented form
+// earlier versions wrote, which still loads): `jq . pairings.json` shows it
+// indented.
 func encodeFile(f File) ([]byte, error) {
 	// Only this build's format is ever written; Load refused anything newer.
 	f.Version = FileVersion
 	if f.Pairings == nil {
 		f.Pairings = []providers.Pairing{}
 	}
-	data, err := json.MarshalIndent(f, "", "  ")
+	if len(f.Pairings) > MaxPairings {
+		return nil, &Error{Kind: KindTooBig, Op: "write records",
+			Cause: fmt.Sprintf("they would hold %d pairings, more than the %d one records file holds",
+				len(f.Pairings), MaxPairings)}
+	}
+	data, err := json.Marshal(f)
 	if err != nil {
 		return nil, &Error{Kind: KindInvalid, Op: "encode records", Cause: "the records cannot be encoded as JSON", Err: err}
 	}

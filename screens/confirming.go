@@ -98,6 +98,9 @@ func (s *ConfirmingScreen) CancelFailed() {
 	s.keys.Wait.SetEnabled(false)
 }
 
+// ID implements Screen.
+func (s *ConfirmingScreen) ID() ID { return Confirming }
+
 func (s *ConfirmingScreen) Init() tea.Cmd {
 	if s.static {
 		return nil
@@ -143,6 +146,18 @@ func (s *ConfirmingScreen) FullHelp() [][]key.Binding {
 
 func (s *ConfirmingScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	switch msg := msg.(type) {
+	case WaitingMsg:
+		s.Waiting(msg.Attempt)
+	case WarnMsg:
+		s.Warn(msg.Line)
+	case TestedMsg:
+		s.TestDone(msg.Note)
+	case TimedOutMsg:
+		s.TimedOut(msg.Line)
+	case CancelStartedMsg:
+		s.StartCancel()
+	case CancelFailedMsg:
+		s.CancelFailed()
 	case tea.KeyMsg:
 		if s.cancelling {
 			return s, nil

@@ -72,6 +72,9 @@ func (s *ErrorScreen) About(name string) *ErrorScreen {
 // Wording is what the screen says.
 func (s *ErrorScreen) Wording() Wording { return s.words }
 
+// ID implements Screen.
+func (s *ErrorScreen) ID() ID { return ErrorView }
+
 func (s *ErrorScreen) Init() tea.Cmd    { return nil }
 func (s *ErrorScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *ErrorScreen) ShortHelp() []key.Binding {

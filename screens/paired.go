@@ -10,8 +10,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"github.com/tillpair/tillpair/internal/tui/widgets"
+	"github.com/tillpair/tillpair/internal/tui/theme"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -39,18 +41,45 @@ type PairedScreen struct {
 	justPaired string
 	// result is the last Test's outcome, shown by the Test button until
 	// the next key.
-	result    string
-	asking    bool // "Unpair …? y/n"
-	askForget bool // the question is "Forget …?"
-	busy      string
-	testing   bool // busy is a Test: show the live indicator
-	started   time.Time
-	spin      spinner.Model
-	w, h      int
-	logo      logoChoice
-	memo      pairedMemo
-	fixed     *Parts
+	result string
+	asking     bool // "Unpair …? y/n"
+	askForget  bool // the question is "Forget …?"
+	busy       string
+	testing    bool // busy is a Test: show the live indicator
+	started    time.Time
+	spin       spinner.Model
+	w, h       int
+	logo       logoChoice
+	// mixed: the list holds more than one provider's pairings, so each row
+	// names its provider. SetPairings works it out once per list, not per
+	// frame.
+	mixed bool
+	// rev counts the changes to what the screen shows: every method that
+	// changes a field above calls changed. View draws again only when rev
+	// or the outside state (drawEnv) moved since the last drawing, so the
+	// frames Bubble Tea asks for after clock ticks and the other pane's
+	// messages cost a comparison, not a rendering.
+	rev   uint64
+	drawn struct {
+		ok  bool
+		rev uint64
+		env drawEnv
+		out string
+	}
 }
+
+// drawEnv is what a drawing depends on besides the screen's own fields: the
+// global colour state, the styles and, while a Test runs, the live
+// indicator, which follows the clock.
+type drawEnv struct {
+	profile termenv.Profile
+	dark    bool
+	styles  *theme.Styles
+	live    string
+}
+
+// changed records a change to what the screen shows.
+func (s *PairedScreen) changed() { s.rev++ }
 
 // NewPaired builds the screen. justPairedID ("" for none) marks a pairing
 // that was just made, for the success message.
@@ -70,10 +99,6 @@ func NewPaired(c Common, ps []providers.Pairing, justPairedID string) *PairedScr
 		},
 		justPaired: justPairedID,
 		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Info)),
-		fixed:      c.Parts,
-	}
-	if s.fixed == nil {
-		s.fixed = &Parts{}
 	}
 	d := s.desc()
 	s.keys.Unpair.SetEnabled(d.RemoteUnpair)
@@ -88,8 +113,10 @@ func NewPaired(c Common, ps []providers.Pairing, justPairedID string) *PairedScr
 	return s
 }
 
-// SetPairings replaces the list, keeping the selection on the same id.
+// SetPairings replaces the list, keeping the selection on the same id. The
+// screen keeps ps: to show a change to it, pass the list again.
 func (s *PairedScreen) SetPairings(ps []providers.Pairing) {
+	s.changed()
 	cur := s.Selected().ID
 	s.pairings = ps
 	s.sel = 0
@@ -99,6 +126,13 @@ func (s *PairedScreen) SetPairings(ps []providers.Pairing) {
 		}
 	}
 	s.busy, s.testing = "", false
+	s.mixed = false
+	for _, p := range ps {
+		if p.Provider != ps[0].Provider {
+			s.mixed = true
+			break
+		}
+	}
 }
 
 // Selected is the highlighted pairing (zero when none).
@@ -110,19 +144,25 @@ func (s *PairedScreen) Selected() providers.Pairing {
 }
 
 // Tested shows a successful Test's outcome beside the buttons.
-func (s *PairedScreen) Tested(line string) { s.result = line }
+func (s *PairedScreen) Tested(line string) {
+	s.result = line
+	s.changed()
+}
 
 // Done clears a busy note after Test or Unpair answers.
-func (s *PairedScreen) Done() { s.busy, s.testing = "", false }
+func (s *PairedScreen) Done() { s.busy, s.testing = "", false; s.changed() }
 
 // Testing reports whether a Test is in flight.
 func (s *PairedScreen) Testing() bool { return s.testing }
 
+// ID implements Screen.
+func (s *PairedScreen) ID() ID { return Paired }
+
 func (s *PairedScreen) Init() tea.Cmd    { return nil }
-func (s *PairedScreen) SetSize(w, h int) { s.w, s.h = w, h }
+func (s *PairedScreen) SetSize(w, h int) { s.w, s.h = w, h; s.changed() }
 
 // SetLogo implements LogoSetter.
-func (s *PairedScreen) SetLogo(full bool)         { s.logo = choiceOf(full) }
+func (s *PairedScreen) SetLogo(full bool)         { s.logo = choiceOf(full); s.changed() }
 func (s *PairedScreen) Asking() bool              { return s.asking }
 func (s *PairedScreen) Count() int                { return len(s.pairings) }
 func (s *PairedScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
@@ -143,12 +183,26 @@ func (s *PairedScreen) ShortHelp() []key.Binding {
 }
 
 func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case PairingsMsg:
+		if !msg.IfIdle || !s.testing && !s.asking {
+			s.SetPairings(msg.Pairings)
+		}
+		return s, nil
+	case TestedMsg:
+		s.Done()
+		return s, nil
+	case TestPassedMsg:
+		s.Tested(msg.Line)
+		return s, nil
+	}
 	if tick, ok := msg.(spinner.TickMsg); ok {
 		if !s.testing || s.c.StaticSpinner {
 			return s, nil
 		}
 		var cmd tea.Cmd
 		s.spin, cmd = s.spin.Update(tick)
+		s.changed()
 		return s, cmd
 	}
 	km, ok := msg.(tea.KeyMsg)
@@ -156,6 +210,7 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return s, nil
 	}
 	s.result = ""
+	s.changed()
 	sel := s.Selected()
 	if s.asking {
 		switch {
@@ -213,7 +268,7 @@ func orDash(s string) string {
 func (s *PairedScreen) details(p providers.Pairing) []string {
 	st := s.c.Styles
 	row := func(label, value string) string {
-		return s.fixed.get(&st.Label, fmt.Sprintf("%-18s", label)) + st.Value.Render(orDash(value))
+		return st.Label.Render(fmt.Sprintf("%-18s", label)) + st.Value.Render(orDash(value))
 	}
 	status := string(p.Status)
 	if !p.CheckedAt.IsZero() {
@@ -257,11 +312,24 @@ func (s *PairedScreen) details(p providers.Pairing) []string {
 	}
 }
 
-// render draws the screen; View reuses its result (paired_memo.go).
-func (s *PairedScreen) render() string {
+// View draws the screen, or returns the last drawing when nothing changed
+// since (rev, drawEnv). A drawing's cost follows the screen's height, not
+// the number of pairings: only the rows that fit are drawn (layout).
+func (s *PairedScreen) View() string {
+	env := drawEnv{profile: lipgloss.ColorProfile(), dark: lipgloss.HasDarkBackground(), styles: s.c.Styles}
+	if s.testing {
+		env.live = s.spinView() + s.elapsed()
+	}
+	if !s.drawn.ok || s.drawn.rev != s.rev || s.drawn.env != env {
+		s.drawn.ok, s.drawn.rev, s.drawn.env = true, s.rev, env
+		s.drawn.out = s.draw(s.layout)
+	}
+	return s.drawn.out
+}
+
+// draw renders the screen's parts and places them with layout.
+func (s *PairedScreen) draw(layout func(head, tail, actions []string) []string) string {
 	st := s.c.Styles
-	s.fixed.reset(st)
-	fx := s.fixed.get
 	w := max(s.w, 20)
 	var head []string
 	head = append(head, s.message(), "")
@@ -275,11 +343,11 @@ func (s *PairedScreen) render() string {
 		actions = append(actions, lipgloss.NewStyle().Width(w).Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "")
 		actions = append(actions, s.question("Forget", " "+ForgetWhere(s.c.Provider)+"? "))
 	case s.testing:
-		actions = append(actions, s.spinView()+fx(&st.Info, " "+s.busy+" ")+st.Value.Render(s.elapsed()))
+		actions = append(actions, s.spinView()+st.Info.Render(" "+s.busy+" ")+st.Value.Render(s.elapsed()))
 	case s.asking:
 		actions = append(actions, s.question("Unpair", "? "))
 	case s.busy != "":
-		actions = append(actions, fx(&st.Info, s.busy))
+		actions = append(actions, st.Info.Render(s.busy))
 	case !s.desc().RemoteUnpair:
 		actions = append(actions, s.actions()...)
 	default:
@@ -289,23 +357,23 @@ func (s *PairedScreen) render() string {
 		// The outcome by the button that asked for it.
 		actions = append(actions, widgets.Hang(st.Success, "✓ ", s.result, w))
 	}
-	return join(clipLines(linesOf(s.layout(head, tail, actions)), w)...)
+	return join(clipLines(linesOf(layout(head, tail, actions)), w)...)
 }
 
 // message is the line above the list: the success message belongs to the
 // pairing just made, so it shows only while that one is selected.
 func (s *PairedScreen) message() string {
-	st, fx := s.c.Styles, s.fixed.get
+	st := s.c.Styles
 	if w := s.statusWarning(s.Selected().Status); w != "" {
-		return fx(&st.Warning, w)
+		return st.Warning.Render(w)
 	}
 	if s.justPaired == "" || s.justPaired != s.Selected().ID {
-		return fx(&st.Success, "✓ Paired")
+		return st.Success.Render("✓ Paired")
 	}
 	if t := s.desc().Texts.JustPaired; t != "" {
-		return fx(&st.Success, t)
+		return st.Success.Render(t)
 	}
-	return fx(&st.Success, "✓ Paired")
+	return st.Success.Render("✓ Paired")
 }
 
 // StatusNeedsRepair is the status shown for a SmartConnect pairing made
@@ -336,8 +404,8 @@ func (s *PairedScreen) statusWarning(st providers.Status) string {
 // question asks about the selected pairing, its name cut to what the line
 // has room for after the verb, the rest of the question and y/n.
 func (s *PairedScreen) question(verb, rest string) string {
-	st, fx := s.c.Styles, s.fixed.get
-	yn := fx(&st.Key, "y") + fx(&st.Faint, " yes  ") + fx(&st.Key, "n") + fx(&st.Faint, " no")
+	st := s.c.Styles
+	yn := st.Key.Render("y") + st.Faint.Render(" yes  ") + st.Key.Render("n") + st.Faint.Render(" no")
 	room := max(s.w, 20) - lipgloss.Width(verb+" “”"+rest) - lipgloss.Width(yn)
 	name := ansi.Truncate(DisplayName(s.Selected()), max(room, 8), "…")
 	// A destructive question, in the danger role as its button is.
@@ -347,11 +415,11 @@ func (s *PairedScreen) question(verb, rest string) string {
 // list draws the pairings with at most rows of them: a window around the
 // selection, its header saying how many are above and below it.
 func (s *PairedScreen) list(rows int) []string {
-	st, fx := s.c.Styles, s.fixed.get
+	st := s.c.Styles
 	n := len(s.pairings)
 	rows = min(max(rows, 1), n)
 	first := min(max(s.sel-rows/2, 0), n-rows)
-	header := fx(&st.Label, fmt.Sprintf("Pairings (%d)", n))
+	header := st.Label.Render(fmt.Sprintf("Pairings (%d)", n))
 	if above, below := first, n-first-rows; above+below > 0 {
 		var more []string
 		if above > 0 {
@@ -367,11 +435,11 @@ func (s *PairedScreen) list(rows int) []string {
 		p := s.pairings[i]
 		marker, style := "  ", st.Text
 		if i == s.sel {
-			marker, style = fx(&st.Selected, "> "), st.Selected
+			marker, style = st.Selected.Render("> "), st.Selected
 		}
 		line := marker + style.Render(padCells(DisplayName(p), 20)) +
 			st.Faint.Render(" "+padCells(orDash(p.TID), 10)+" "+string(p.Status))
-		if s.mixed() {
+		if s.mixed {
 			line += st.Faint.Render("  " + ProductName(p.Provider))
 		}
 		out = append(out, line)
@@ -389,11 +457,17 @@ func (s *PairedScreen) list(rows int) []string {
 // supported minimum size, as SCIPAIRING02 wants the title and logo in the
 // paired state — the title, the logo and a plain "✓ Paired"; what still
 // does not fit is cut above the actions.
+//
+// The number of list rows is worked out from the height, not found by
+// trying every count: a frame draws at most a screen's worth of rows
+// whatever the number of pairings.
 func (s *PairedScreen) layout(head, tail, actions []string) []string {
-	st, fx := s.c.Styles, s.fixed.get
+	st := s.c.Styles
 	// The provider's wordmark, beside its mark where it has one.
-	title := fx(&st.Wordmark, s.c.Product)
+	title := st.Wordmark.Render(s.c.Product)
 	n := len(s.pairings)
+	// build lays out rows list rows (none when rows is 0 or there is
+	// only one pairing).
 	build := func(title, logo string, rows int, dense bool) []string {
 		var out []string
 		if title != "" {
@@ -406,7 +480,7 @@ func (s *PairedScreen) layout(head, tail, actions []string) []string {
 			out = append(out, "")
 		}
 		out = append(out, head...)
-		if n > 1 {
+		if n > 1 && rows > 0 {
 			out = append(out, s.list(rows)...)
 		}
 		out = append(append(out, tail...), actions...)
@@ -416,6 +490,30 @@ func (s *PairedScreen) layout(head, tail, actions []string) []string {
 		return out
 	}
 	fits := func(lines []string) bool { return s.h == 0 || linesHeight(lines) <= s.h }
+	// most is the most list rows a dense layout with this title and logo
+	// can hold: fit drops every blank line if it must, and the list adds
+	// its header and at least a line per row. Unsized, every row fits.
+	most := func(title, logo string) int {
+		if s.h == 0 {
+			return n
+		}
+		base := build(title, logo, 0, false)
+		return min(n, s.h-(linesHeight(base)-blanks(base))-1)
+	}
+	// dense is the dense layout with the most rows that fit, if any does.
+	// The first count tried fits unless a row spans several lines.
+	dense := func(title, logo string) ([]string, bool) {
+		if n <= 1 {
+			lines := build(title, logo, 0, true)
+			return lines, n == 1 && fits(lines)
+		}
+		for rows := most(title, logo); rows >= 1; rows-- {
+			if lines := build(title, logo, rows, true); fits(lines) {
+				return lines, true
+			}
+		}
+		return nil, false
+	}
 	compact := ""
 	if descriptor(s.c.Provider).Branding.Logo != "" {
 		full := BrandBlock(st, s.c.Provider, s.c.Product, max(s.w, 20), false)
@@ -424,20 +522,24 @@ func (s *PairedScreen) layout(head, tail, actions []string) []string {
 		case logoFull:
 			// The size allows the full logo (so the pairing form shows it
 			// too): blank lines go before it does.
-			if lines := build(title, full, n, true); fits(lines) {
-				return lines
+			if n <= 1 || most(title, full) >= n {
+				if lines := build(title, full, n, true); fits(lines) {
+					return lines
+				}
 			}
 		case logoAuto:
-			if lines := build(title, full, n, false); fits(lines) && lipgloss.Width(full) <= max(s.w, 20) {
-				return lines
+			// The spaced layout holds every row: more rows than lines
+			// cannot fit.
+			if s.h == 0 || n <= s.h {
+				if lines := build(title, full, n, false); fits(lines) && lipgloss.Width(full) <= max(s.w, 20) {
+					return lines
+				}
 			}
 		}
 		compact = BrandBlock(st, s.c.Provider, s.c.Product, max(s.w, 20), true)
 	}
-	for rows := n; rows >= 1; rows-- {
-		if lines := build(title, compact, rows, true); fits(lines) {
-			return lines
-		}
+	if lines, ok := dense(title, compact); ok {
+		return lines
 	}
 	if lines := build("", compact, 1, true); fits(lines) {
 		return lines
@@ -446,7 +548,7 @@ func (s *PairedScreen) layout(head, tail, actions []string) []string {
 	if fits(lines) {
 		return lines
 	}
-	if head[0] == fx(&st.Success, "✓ Paired") {
+	if head[0] == st.Success.Render("✓ Paired") {
 		// The plain tick says no more than the screen does.
 		head = nil
 		if lines = build("", "", 1, true); fits(lines) {
@@ -454,6 +556,17 @@ func (s *PairedScreen) layout(head, tail, actions []string) []string {
 		}
 	}
 	return cutAbove(lines, s.h, len(linesOf(actions)))
+}
+
+// blanks counts the blank lines fit may drop.
+func blanks(lines []string) int {
+	n := 0
+	for _, l := range lines {
+		if l == "" {
+			n++
+		}
+	}
+	return n
 }
 
 // linesOf splits rendered blocks into single lines.

@@ -15,17 +15,6 @@ import (
 
 func (s *PairedScreen) desc() *providers.Descriptor { return descriptor(s.c.Provider) }
 
-// mixed: the list holds more than one provider's pairings, so each row
-// names its provider.
-func (s *PairedScreen) mixed() bool {
-	for _, p := range s.pairings {
-		if p.Provider != s.pairings[0].Provider {
-			return true
-		}
-	}
-	return false
-}
-
 // ForgetHelp names the forget action in help and menus.
 func ForgetHelp(provider string) string { return descriptor(provider).Texts.ForgetHelp }
 

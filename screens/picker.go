@@ -68,6 +68,9 @@ func (s *PickerScreen) Selected() string {
 	return ""
 }
 
+// ID implements Screen.
+func (s *PickerScreen) ID() ID { return Picker }
+
 func (s *PickerScreen) Init() tea.Cmd    { return nil }
 func (s *PickerScreen) SetSize(w, h int) { s.w, s.h = w, h }
 func (s *PickerScreen) ShortHelp() []key.Binding {

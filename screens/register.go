@@ -73,6 +73,9 @@ func NewRegister(c Common, id providers.RegisterIdentity, exists bool) *Register
 	return s
 }
 
+// ID implements Screen.
+func (s *RegisterScreen) ID() ID { return Setup }
+
 func (s *RegisterScreen) Init() tea.Cmd    { return textinput.Blink }
 func (s *RegisterScreen) SetSize(w, h int) { s.w, s.h = w, h }
 
@@ -117,6 +120,14 @@ func (s *RegisterScreen) FullHelp() [][]key.Binding {
 }
 
 func (s *RegisterScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case SaveFailedMsg:
+		s.Failed(msg.Line)
+		return s, nil
+	case SavedMsg:
+		s.Saved(msg.Identity, msg.Reasons)
+		return s, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		var cmd tea.Cmd

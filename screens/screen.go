@@ -14,8 +14,12 @@ import (
 	"github.com/tillpair/tillpair/providers"
 )
 
-// Screen is one full-body view.
+// Screen is one full-body view: the root model's only contract with a
+// screen. It builds screens by ID, routes keys and the answers the screen
+// waits for (the update messages below) through Update, and sizes it.
 type Screen interface {
+	// ID is which screen this is.
+	ID() ID
 	Init() tea.Cmd
 	Update(tea.Msg) (Screen, tea.Cmd)
 	View() string
@@ -35,9 +39,16 @@ const (
 	Confirming
 	Paired
 	ErrorView
-	// Setup is SmartConnect's register identity form.
+	// Setup is the register identity form of a provider that has one.
 	Setup
+	// Picker lists the providers.
+	Picker
+	// ShowCode shows a code the POS obtained (code_from_pos pairing model).
+	ShowCodeView
 )
+
+// Pristiner is implemented by a form that can tell nothing was typed yet.
+type Pristiner interface{ Pristine() bool }
 
 // Common is what every screen shares.
 type Common struct {
@@ -49,16 +60,17 @@ type Common struct {
 	Provider string
 	// Caps are the provider's capabilities (which steps apply).
 	Caps providers.Capabilities
+	// ValidateCode is the pairing session's code check for the provider
+	// (pairing.Service.ValidateCode): the normalised code, or why it is
+	// refused. nil: codes are sent as typed.
+	ValidateCode func(raw string) (string, error)
 	// StaticSpinner freezes spinners on their first frame, for goldens.
 	StaticSpinner bool
-	// Parts, when set, shares the screens' fixed pieces (labels, buttons)
-	// between the screens of one model; nil: each screen keeps its own.
-	Parts *Parts
 }
 
 // Intent messages: a screen asks, the root acts.
 type (
-	// PairMsg asks to pair with a normalised code.
+	// PairMsg asks to pair with a code normalised by Common.ValidateCode.
 	PairMsg struct{ Code, Nickname string }
 	// CancelMsg cancels a pairing awaiting confirmation (unpairs it).
 	CancelMsg struct{ PairingID string }
@@ -79,6 +91,47 @@ type (
 	}
 	// PickProviderMsg switches to another provider ("" keeps the current one).
 	PickProviderMsg struct{ Provider string }
+)
+
+// Update messages: the root tells a screen what became of what it asked
+// for, or what changed around it.
+type (
+	// PairingsMsg replaces the paired screen's list and ends its busy
+	// note. IfIdle leaves a screen alone that is testing or asking.
+	PairingsMsg struct {
+		Pairings []providers.Pairing
+		IfIdle   bool
+	}
+	// TestedMsg ends a Test: the paired screen's busy note; the
+	// confirming screen shows Note (may be "").
+	TestedMsg struct{ Note string }
+	// TestPassedMsg: a Test found the pairing active; the paired screen
+	// shows Line by its Test button.
+	TestPassedMsg struct{ Line string }
+	// WaitingMsg: a confirmation poll said "not yet".
+	WaitingMsg struct{ Attempt int }
+	// WarnMsg shows a warning while the confirmation wait goes on.
+	WarnMsg struct{ Line string }
+	// TimedOutMsg: the confirm window passed; the wait has stopped.
+	TimedOutMsg struct{ Line string }
+	// CancelStartedMsg shows a cancel started elsewhere (quitting).
+	CancelStartedMsg struct{}
+	// CancelFailedMsg re-enables the confirming screen after a failed
+	// cancel.
+	CancelFailedMsg struct{}
+	// BusyMsg: a pair request from the form is in flight (or answered).
+	BusyMsg struct{ Busy bool }
+	// NoteMsg sets the line under the form's title ("" for none).
+	NoteMsg struct{ Note string }
+	// CanGoBackMsg enables the form's way back to the pairings.
+	CanGoBackMsg struct{ OK bool }
+	// SaveFailedMsg: the register identity was refused; Line says why.
+	SaveFailedMsg struct{ Line string }
+	// SavedMsg: the identity was saved but needs re-pairing, for Reasons.
+	SavedMsg struct {
+		Identity providers.RegisterIdentity
+		Reasons  []string
+	}
 )
 
 func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }

@@ -82,6 +82,9 @@ func NewUnpaired(c Common, spec providers.CodeSpec, canGoBack bool) *UnpairedScr
 	return &UnpairedScreen{c: c, spec: spec, keys: newUnpairedKeys(canGoBack), code: code, nick: nick}
 }
 
+// ID implements Screen.
+func (s *UnpairedScreen) ID() ID { return Unpaired }
+
 func (s *UnpairedScreen) Init() tea.Cmd { return textinput.Blink }
 
 // Typing: a field always has focus on this screen.
@@ -153,6 +156,17 @@ func editKeys() []key.Binding {
 }
 
 func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case BusyMsg:
+		s.SetBusy(msg.Busy)
+		return s, nil
+	case NoteMsg:
+		s.SetNote(msg.Note)
+		return s, nil
+	case CanGoBackMsg:
+		s.SetCanGoBack(msg.OK)
+		return s, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if ok && s.busy {
 		// Edits would be thrown away when the answer comes.
@@ -227,24 +241,6 @@ func (s *UnpairedScreen) allowedCodeRunes(rs []rune) []rune {
 	return out
 }
 
-// normalised strips the separators people type, as pairing.NormalizeCode
-// does; the service validates again, this is for instant feedback.
-func (s *UnpairedScreen) normalised() string {
-	return strings.NewReplacer(" ", "", "-", "").Replace(s.code.Value())
-}
-
-func (s *UnpairedScreen) rule() string {
-	what := "letters or digits"
-	if s.spec.Digits {
-		what = "digits"
-	}
-	n := fmt.Sprintf("%d", s.spec.MaxLen)
-	if s.spec.MinLen != s.spec.MaxLen {
-		n = fmt.Sprintf("%d–%d", s.spec.MinLen, s.spec.MaxLen)
-	}
-	return fmt.Sprintf("%s must be %s %s, as shown on the terminal", s.spec.Label, n, what)
-}
-
 // rejected says why a key was not taken into the code field. It is about
 // the key, never the code: what is typed so far may well be valid. The
 // keys people press expecting a command (? and q elsewhere) are told the
@@ -269,20 +265,29 @@ func (s *UnpairedScreen) rejected(rs []rune) string {
 	return fmt.Sprintf("%s is not part of a %s: it has %s only", k, s.spec.Label, what)
 }
 
+// submit checks the code with the pairing session's one code check
+// (Common.ValidateCode) and sends it normalised, or says why it was refused.
 func (s *UnpairedScreen) submit() tea.Cmd {
-	code := s.normalised()
-	if code == "" {
-		s.invalid = fmt.Sprintf("Enter the %s shown on the terminal", s.spec.Label)
-		s.setFocus(0)
-		return nil
-	}
-	if s.spec.MaxLen > 0 && (len(code) < s.spec.MinLen || len(code) > s.spec.MaxLen) {
-		s.invalid = s.rule()
-		s.setFocus(0)
-		return nil
+	code := s.code.Value()
+	if s.c.ValidateCode != nil {
+		var err error
+		if code, err = s.c.ValidateCode(code); err != nil {
+			s.invalid = refusal(err)
+			s.setFocus(0)
+			return nil
+		}
 	}
 	s.invalid = ""
 	return send(PairMsg{Code: code, Nickname: strings.TrimSpace(s.nick.Value())})
+}
+
+// refusal is why a code was refused before anything was sent: the check's
+// own message, which names the rule and what to check.
+func refusal(err error) string {
+	if pe, ok := providers.AsError(err); ok && pe.Message != "" {
+		return pe.Message
+	}
+	return Describe(err).Line
 }
 
 // instructions are the provider's numbered steps (SCIPAIRING09 for SCI);

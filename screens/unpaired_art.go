@@ -4,9 +4,17 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/tillpair/tillpair/internal/tui/theme"
 )
+
+// fixedEnv is the style state the art was drawn in.
+type fixedEnv struct {
+	styles  *theme.Styles
+	profile termenv.Profile
+	dark    bool
+}
 
 // unpairedArt is the part of the pairing form that no key press changes.
 // Rendering it is most of the form's cost (lipgloss measures every cell), so

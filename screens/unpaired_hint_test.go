@@ -15,7 +15,8 @@ import (
 func TestUnpairedHintWrapsIndented(t *testing.T) {
 	c := testCommon()
 	c.Provider, c.Product = providers.Helcim, "Helcim Smart Terminal"
-	s := NewUnpaired(c, providers.CodeSpec{Label: "Device Code", MinLen: 4, MaxLen: 4, Example: "DY6L"}, false)
+	spec := providers.CodeSpec{Label: "Device Code", MinLen: 4, MaxLen: 4, Example: "DY6L"}
+	s := NewUnpaired(checked(c, spec), spec, false)
 	s.SetSize(40, 30)
 	s.Update(runes("DY"))
 	s.Update(tea.KeyMsg{Type: tea.KeyEnter})

@@ -114,11 +114,13 @@ if command -v curl >/dev/null && command -v jq >/dev/null; then
   fi
   suite e2e-curl-square scripts/curl-square.sh
   suite e2e-curl-sumup scripts/curl-sumup.sh
+  suite e2e-curl-linkly scripts/curl-linkly.sh
 else
   record skip e2e-cli "curl/jq not installed"
   record skip e2e-curl "curl/jq not installed"
   record skip e2e-curl-square "curl/jq not installed"
   record skip e2e-curl-sumup "curl/jq not installed"
+  record skip e2e-curl-linkly "curl/jq not installed"
 fi
 
 # --- the certification pack in a real browser -----------------------------------

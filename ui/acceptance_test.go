@@ -112,10 +112,10 @@ func TestTooSmallIgnoresKeys(t *testing.T) {
 			t.Errorf("%q while too small returned a command", k.String())
 		}
 	}
-	if m.confirming == nil || m.confirming.Cancelling() || m.fullHelp || m.quitCancel != "" {
-		t.Fatalf("keys acted while too small: screen %T, fullHelp %v, quitCancel %q", m.screen, m.fullHelp, m.quitCancel)
+	if c, ok := m.screen.(*screens.ConfirmingScreen); !ok || c.Cancelling() || m.fullHelp || m.phase != phaseConfirming {
+		t.Fatalf("keys acted while too small: screen %T, fullHelp %v, phase %v", m.screen, m.fullHelp, m.phase)
 	}
-	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); cmd == nil || m.quitCancel != confirmingPairing().ID {
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); cmd == nil || m.phase != phaseQuitting || m.waiting != confirmingPairing().ID {
 		t.Fatalf("ctrl+c while too small should cancel the waiting pairing before quitting")
 	}
 
@@ -148,7 +148,7 @@ func TestRunesOfOneReadAreTypedIntoAField(t *testing.T) {
 	m, _ := newGoldenModel(newStubService(), nil)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.Update(keyRunes("12q?"))
-	if m.quitting || m.fullHelp {
+	if m.phase == phaseStopped || m.fullHelp {
 		t.Fatal("q or ? in a typed run acted as a command")
 	}
 }
@@ -180,7 +180,7 @@ func TestStaleResultsAfterProviderSwitchAreDropped(t *testing.T) {
 			m.Update(keyRunes("u"))
 			return pressKeyCall(t, m, keyRunes("y"))
 		}},
-		{"entry check", func(_ *testing.T, m *Model) tea.Cmd { return m.refreshCmd() }},
+		{"entry check", func(_ *testing.T, m *Model) tea.Cmd { return m.entryCmd() }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
@@ -192,7 +192,7 @@ func TestStaleResultsAfterProviderSwitchAreDropped(t *testing.T) {
 			defer func() { _ = rt.Close() }()
 			p := sciActive(t, rt)
 			m := New(Options{Service: rt.Service, Badges: rt.Badge, Context: ctx, StaticSpinner: true})
-			m.skipEntryCheck = true
+			m.env.skipEntryCheck = true
 			m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 			m.pairings = []providers.Pairing{p}
 			m.show(screens.NewPaired(m.c, m.active(), ""))
@@ -205,9 +205,9 @@ func TestStaleResultsAfterProviderSwitchAreDropped(t *testing.T) {
 			}
 			m.Update(call())
 			if _, ok := m.screen.(*screens.UnpairedScreen); !ok || m.Provider() != providers.Helcim {
-				t.Fatalf("the old provider's answer changed Helcim's screen to %T (status %q)", m.screen, m.status)
+				t.Fatalf("the old provider's answer changed Helcim's screen to %T (status %q)", m.screen, m.status.text)
 			}
-			if strings.Contains(m.View(), "Paired") || strings.Contains(m.status, "Unpaired") {
+			if strings.Contains(m.View(), "Paired") || strings.Contains(m.status.text, "Unpaired") {
 				t.Errorf("the old provider's answer is shown on Helcim:\n%s", m.View())
 			}
 		})
@@ -284,7 +284,7 @@ func TestFlowCancelFailureSaysRetryCancels(t *testing.T) {
 func TestPairingInFlightLocksTheForm(t *testing.T) {
 	m, _ := newGoldenModel(newStubService(), nil)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.form.SetValues("123456", "Front")
+	m.kept[screens.Unpaired].(*screens.UnpairedScreen).SetValues("123456", "Front")
 	if _, cmd := m.Update(keyEnter); cmd == nil {
 		t.Fatal("enter did not submit")
 	} else if _, pair := m.Update(cmd()); pair == nil {
@@ -294,11 +294,11 @@ func TestPairingInFlightLocksTheForm(t *testing.T) {
 		if _, cmd := m.Update(k); cmd != nil {
 			t.Errorf("%s while pairing returned a command", k.String())
 		}
-		if !strings.Contains(m.status, "Pairing…") {
-			t.Errorf("after %s while pairing the status is %q", k.String(), m.status)
+		if !strings.Contains(m.status.text, "Pairing…") {
+			t.Errorf("after %s while pairing the status is %q", k.String(), m.status.text)
 		}
 	}
-	if m.screen != m.form {
+	if m.screen != m.kept[screens.Unpaired] {
 		t.Fatalf("screen changed to %T while pairing", m.screen)
 	}
 	v := m.View()
@@ -358,11 +358,11 @@ func TestSecretMissingOffersForget(t *testing.T) {
 		t.Error("a missing Part A is taken for a missing pairing secret")
 	}
 	m := New(Options{Service: svc, Badges: rt.Badge, Context: ctx, StaticSpinner: true})
-	m.skipEntryCheck = true
+	m.env.skipEntryCheck = true
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	m.handleFlow(pairDoneMsg{p: p})
 	m.stopAwait()
-	m.Update(awaitDoneMsg{gen: m.awaitGen, p: p, err: missing})
+	m.Update(awaitDoneMsg{req: m.awaiting(), p: p, err: missing})
 	if _, ok := m.screen.(*screens.ErrorScreen); !ok {
 		t.Fatalf("screen %T, want the error screen", m.screen)
 	}
@@ -389,8 +389,8 @@ func TestSecretMissingOffersForget(t *testing.T) {
 	if ps, err := svc.List(); err != nil || len(ps) != 0 {
 		t.Fatalf("after f the records hold %+v (%v)", ps, err)
 	}
-	if !strings.Contains(m.status, "Forgot") {
-		t.Errorf("status after forget = %q", m.status)
+	if !strings.Contains(m.status.text, "Forgot") {
+		t.Errorf("status after forget = %q", m.status.text)
 	}
 }
 
@@ -406,11 +406,11 @@ func TestRegisterChangeShowsNeedsRepair(t *testing.T) {
 	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	m.Update(screens.PickProviderMsg{Provider: providers.SmartConnect})
 	m.pairings = []providers.Pairing{p}
-	m.register, m.hasRegister = reg, true
+	m.register = registerState{id: reg, ok: true}
 	next := reg
 	next.RegisterID = "0a9d3c55-8e21-4b7f-b0c4-6f1e2d3a4b5c"
 	m.show(screens.NewRegister(m.c, reg, true))
-	m.Update(registerSavedMsg{stamp: m.stamp(), change: pairing.RegisterChange{Identity: next, NeedsRepair: true,
+	m.Update(registerSavedMsg{req: m.asked(reqOther), change: pairing.RegisterChange{Identity: next, NeedsRepair: true,
 		Reasons: []string{"The register ID changed"}}})
 	m.Update(screens.NavigateMsg{To: screens.Paired})
 	v := m.View()

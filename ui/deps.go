@@ -8,19 +8,24 @@ import (
 	"github.com/tillpair/tillpair/providers"
 )
 
-// Service is what the TUI needs from *pairing.Service.
+// Service is what the TUI needs from *pairing.Service. Its rules are the
+// pairing session's (internal/pairing): ValidateCode is the one code
+// check, EntryCheck decides what entering a provider re-checks,
+// CancelUnconfirmed undoes a pairing that was never confirmed within the
+// one CancelTimeout.
 type Service interface {
 	Providers() []providers.Provider
 	Provider(id string) (providers.Provider, bool)
 	Register() (providers.RegisterIdentity, bool, error)
 	SaveRegister(in pairing.RegisterInput) (pairing.RegisterChange, error)
+	ValidateCode(id, raw string) (string, error)
 	Pair(ctx context.Context, in pairing.PairInput) (providers.Pairing, error)
 	AwaitConfirmation(ctx context.Context, pairingID string, notify func(pairing.Event)) (providers.Pairing, error)
-	Cancel(ctx context.Context, pairingID string) error
+	CancelUnconfirmed(ctx context.Context, pairingID string) error
+	EntryCheck(ctx context.Context, id string) ([]pairing.CheckResult, error)
 	Test(ctx context.Context, pairingID string) (providers.Pairing, error)
 	Unpair(ctx context.Context, pairingID string) error
 	Forget(ctx context.Context, pairingID string) error
-	RefreshWhere(ctx context.Context, keep func(providers.Pairing) bool) ([]pairing.CheckResult, error)
 	List() ([]providers.Pairing, error)
 }
 

@@ -21,10 +21,19 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		return m.navigate(msg.To), true
 	case screens.PairMsg:
 		m.setStatus(widgets.StatusInfo, "Pairing…")
-		m.pairsInFlight++
+		if m.phase == phaseIdle {
+			m.phase = phasePairing
+		}
 		return m.pairCmd(msg), true
 	case screens.CancelMsg:
 		m.stopAwait()
+		m.phase = phaseCancelling
+		return m.cancelCmd(msg.PairingID), true
+	case screens.ShowCodeCancelled:
+		// The cloud cannot withdraw a code the POS showed: the session's
+		// cancel forgets the pending pairing here.
+		m.stopAwait()
+		m.phase = phaseCancelling
 		return m.cancelCmd(msg.PairingID), true
 	case screens.TestMsg:
 		return m.testCmd(msg.PairingID), true
@@ -35,40 +44,36 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 	case screens.WaitAgainMsg:
 		return m.awaitCmd(msg.PairingID), true
 
-	case refreshedMsg:
-		if msg.gen != m.listGen {
-			return nil, true
-		}
+	case enteredMsg:
 		return m.applyRefresh(msg), true
 	case pairDoneMsg:
-		m.pairsInFlight--
 		return m.pairDone(msg), true
 	case awaitEventMsg:
-		if msg.gen != m.awaitGen {
-			return nil, true
-		}
-		if m.confirming != nil && m.confirming.PairingID() == msg.ev.PairingID {
+		if m.onAwaiting() && m.waiting == msg.ev.PairingID {
 			switch msg.ev.Type {
 			case pairing.EventWaiting:
-				m.confirming.Waiting(msg.ev.Attempt)
+				m.tell(screens.WaitingMsg{Attempt: msg.ev.Attempt})
 			case pairing.EventNetworkWarning:
-				m.confirming.Warn(screens.Describe(msg.ev.Err).Line)
+				m.tell(screens.WarnMsg{Line: screens.Describe(msg.ev.Err).Line})
 			}
 		}
-		return listen(m.ctx, m.awaitCh), true
+		return listen(m.env.ctx, m.await.ch), true
 	case awaitDoneMsg:
-		if msg.gen != m.awaitGen {
-			return nil, true
-		}
-		m.cancelAwait = nil
+		m.await.cancel = nil
 		return m.awaitDone(msg), true
 	case cancelDoneMsg:
 		if msg.err != nil {
 			return m.cancelFailed(msg), true
 		}
+		if p, ok := confirmedIn(msg.pairings, msg.id); ok {
+			// Confirmed on the terminal before the cancel reached it: the
+			// session leaves a confirmed pairing alone.
+			m.pairings = msg.pairings
+			return m.pairedNow(p), true
+		}
+		m.settle()
 		m.pairings = msg.pairings
-		m.form = screens.NewUnpaired(m.c, m.spec, len(m.active()) > 0)
-		cmd := m.show(m.form)
+		cmd := m.open(screens.Unpaired, screenArgs{})
 		m.setStatus(widgets.StatusInfo, "Pairing cancelled; nothing is left paired on the terminal")
 		return cmd, true
 	case testDoneMsg:
@@ -85,56 +90,61 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 		if len(m.active()) == 0 {
 			return m.navigate(screens.Unpaired)
 		}
-		if !checksOnEntry(m.desc()) {
-			return tea.Batch(m.show(screens.NewPaired(m.c, m.shownPairings(), m.justPaired)), m.listCmd())
-		}
-		// SCIPAIRING10: re-check pairing-info whenever the pairings are viewed.
-		// Back from an error keeps the success message of the pairing just
-		// made.
-		return tea.Batch(m.show(screens.NewPaired(m.c, m.shownPairings(), m.justPaired)), m.refreshCmd())
+		// SCIPAIRING10: the entry check re-checks pairing-info whenever
+		// the pairings are viewed. Back from an error keeps the success
+		// message of the pairing just made.
+		return tea.Batch(m.open(screens.Paired, screenArgs{justPaired: m.justPaired}), m.entryCmd())
 	case screens.Setup:
 		if m.desc().Register == nil {
 			return nil
 		}
 		return m.loadRegisterCmd(screens.Setup)
 	case screens.Confirming:
-		if c := m.confirmingBack; c != nil {
-			m.confirmingBack = nil
-			c.CancelFailed()
-			return tea.Batch(m.show(c), m.awaitCmd(c.PairingID()))
+		if c := m.kept[screens.Confirming]; c != nil && m.waiting != "" {
+			m.phase = phaseConfirming
+			c.Update(screens.CancelFailedMsg{})
+			return tea.Batch(m.show(c), m.awaitCmd(m.waiting))
 		}
 		return m.navigate(screens.Paired)
 	default:
-		if m.form == nil {
-			m.form = screens.NewUnpaired(m.c, m.spec, false)
+		f := m.kept[screens.Unpaired]
+		if f == nil {
+			return m.open(screens.Unpaired, screenArgs{})
 		}
-		m.form.SetCanGoBack(len(m.active()) > 0)
-		return m.show(m.form)
+		f.Update(screens.CanGoBackMsg{OK: len(m.active()) > 0})
+		return m.show(f)
 	}
 }
 
-// applyRefresh takes the entry check's outcome to the right screen.
-func (m *Model) applyRefresh(msg refreshedMsg) tea.Cmd {
+// backFromPairing is where an error about one pairing returns to: the
+// pairings while some are active, else the pairing form.
+func (m *Model) backFromPairing() screens.ID {
+	if len(m.active()) > 0 {
+		return screens.Paired
+	}
+	return screens.Unpaired
+}
+
+// applyRefresh takes the entry check's outcome to the right screen; only
+// the pairings it re-checked live can have been found gone.
+func (m *Model) applyRefresh(msg enteredMsg) tea.Cmd {
 	if msg.err != nil {
-		return m.show(screens.NewError(m.c, msg.err, nil, screens.Unpaired, ""))
+		return m.showError(screenArgs{err: msg.err, back: screens.Unpaired})
 	}
 	m.pairings = msg.pairings
 	for _, r := range msg.results {
-		if r.Pairing.Provider != m.provider {
+		if r.Pairing.Provider != m.c.Provider || !r.Checked {
 			continue
 		}
 		gone := r.Pairing.Status == providers.StatusUnpaired ||
 			(providers.KindOf(r.Err) == providers.KindNotPaired && r.Pairing.Status != providers.StatusAwaitingConfirmation)
 		if gone {
-			back := screens.Unpaired
-			if len(m.active()) > 0 {
-				back = screens.Paired
-			}
 			err := r.Err
 			if err == nil {
 				err = &providers.Error{Provider: r.Pairing.Provider, Kind: providers.KindNotPaired}
 			}
-			return m.show(screens.NewError(m.c, err, nil, back, r.Pairing.ID).About(screens.DisplayName(r.Pairing)))
+			return m.showError(screenArgs{err: err, back: m.backFromPairing(), pairingID: r.Pairing.ID,
+				about: screens.DisplayName(r.Pairing)})
 		}
 		switch providers.KindOf(r.Err) {
 		case providers.KindNetwork, providers.KindTimeout:
@@ -142,53 +152,73 @@ func (m *Model) applyRefresh(msg refreshedMsg) tea.Cmd {
 		}
 	}
 	for _, r := range msg.results {
-		if r.Pairing.Provider == m.provider && secretMissing(r.Err) {
+		if r.Pairing.Provider == m.c.Provider && r.Checked && secretMissing(r.Err) {
 			return m.cannotSign(r.Err, r.Pairing.ID)
 		}
 	}
-	if m.confirming == nil {
+	if !m.onAwaiting() {
 		for _, p := range m.pairings {
-			if p.Provider == m.provider && p.Status == providers.StatusAwaitingConfirmation {
+			if p.Provider == m.c.Provider && p.Status == providers.StatusAwaitingConfirmation {
 				// A pairing left waiting by an earlier run: resume it, so it is
 				// either confirmed or cancelled, never left half-made.
-				return tea.Batch(m.show(screens.NewConfirming(m.c, p, m.static)), m.awaitCmd(p.ID))
+				return m.confirm(p)
 			}
 		}
 	}
-	switch s := m.screen.(type) {
-	case *screens.PairedScreen:
+	switch {
+	case m.on(screens.Paired):
 		if len(m.active()) == 0 {
 			return m.navigate(screens.Unpaired)
 		}
-		s.SetPairings(m.shownPairings())
-		return nil
-	case *screens.UnpairedScreen:
-		if len(m.active()) > 0 && s == m.form && s.Pristine() {
-			return m.show(screens.NewPaired(m.c, m.shownPairings(), ""))
+		return m.tell(screens.PairingsMsg{Pairings: m.shownPairings()})
+	case m.on(screens.Unpaired):
+		if p, ok := m.screen.(screens.Pristiner); ok && len(m.active()) > 0 && m.screen == m.kept[screens.Unpaired] && p.Pristine() {
+			return m.open(screens.Paired, screenArgs{})
 		}
 	}
 	return nil
 }
 
+// confirmedIn finds pairing id active in ps.
+func confirmedIn(ps []providers.Pairing, id string) (providers.Pairing, bool) {
+	for _, p := range ps {
+		if p.ID == id && p.Status == providers.StatusActive {
+			return p, true
+		}
+	}
+	return providers.Pairing{}, false
+}
+
+// confirm shows pairing p awaiting confirmation and waits for it.
+func (m *Model) confirm(p providers.Pairing) tea.Cmd {
+	m.waiting = p.ID
+	if m.phase < phaseQuitting {
+		m.phase = phaseConfirming
+	}
+	return tea.Batch(m.open(screens.Confirming, screenArgs{pairing: p}), m.awaitCmd(p.ID))
+}
+
 func (m *Model) pairDone(msg pairDoneMsg) tea.Cmd {
 	m.setStatus(widgets.StatusNone, "")
-	if msg.err != nil {
-		return m.show(screens.NewError(m.c, msg.err, msg.in, screens.Unpaired, ""))
+	if m.phase == phasePairing && !m.pairingBusy() {
+		m.phase = phaseIdle
 	}
-	m.form = nil
+	if msg.err != nil {
+		return m.showError(screenArgs{err: msg.err, retry: msg.in, back: screens.Unpaired})
+	}
+	delete(m.kept, screens.Unpaired)
 	if msg.p.Status == providers.StatusAwaitingConfirmation {
-		return tea.Batch(m.show(screens.NewConfirming(m.c, msg.p, m.static)), m.awaitCmd(msg.p.ID))
+		return m.confirm(msg.p)
 	}
 	return m.pairedNow(msg.p)
 }
 
 // pairedNow shows the success screen for a pairing that just became active.
 func (m *Model) pairedNow(p providers.Pairing) tea.Cmd {
-	m.stopAwait()
-	m.confirmingBack = nil
+	m.settle()
 	m.upsert(p)
 	m.justPaired = p.ID
-	return m.show(screens.NewPaired(m.c, m.shownPairings(), p.ID))
+	return m.open(screens.Paired, screenArgs{justPaired: p.ID})
 }
 
 func (m *Model) upsert(p providers.Pairing) {
@@ -202,25 +232,24 @@ func (m *Model) upsert(p providers.Pairing) {
 }
 
 func (m *Model) awaitDone(msg awaitDoneMsg) tea.Cmd {
+	confirming := m.onAwaiting()
 	switch {
 	case msg.err == nil:
 		return m.pairedNow(msg.p)
 	case providers.KindOf(msg.err) == providers.KindCanceled:
 		return nil
-	case providers.KindOf(msg.err) == providers.KindTimeout && m.confirming != nil:
+	case providers.KindOf(msg.err) == providers.KindTimeout && confirming:
 		// The confirm window passed: the pairing is still waiting on the
 		// terminal; the merchant chooses to keep waiting or cancel.
 		line := "Not confirmed in time"
 		if pe, ok := providers.AsError(msg.err); ok && pe.Message != "" {
 			line = pe.Message
 		}
-		m.confirming.TimedOut(line)
-		return nil
-	case secretMissing(msg.err) && m.confirming != nil:
-		return m.cannotSign(msg.err, m.confirming.PairingID())
+		return m.tell(screens.TimedOutMsg{Line: line})
+	case secretMissing(msg.err) && confirming:
+		return m.cannotSign(msg.err, m.waiting)
 	default:
-		m.confirmingBack = m.confirming
-		return m.show(screens.NewError(m.c, msg.err, screens.WaitAgainMsg{PairingID: msg.p.ID}, screens.Confirming, ""))
+		return m.showError(screenArgs{err: msg.err, retry: screens.WaitAgainMsg{PairingID: msg.p.ID}, back: screens.Confirming})
 	}
 }
 
@@ -229,16 +258,14 @@ func (m *Model) awaitDone(msg awaitDoneMsg) tea.Cmd {
 // screen is shown) and says what failed: the pairing still waits on the
 // terminal and r tries the cancel again.
 func (m *Model) cancelFailed(msg cancelDoneMsg) tea.Cmd {
-	if m.confirming != nil {
-		m.confirmingBack = m.confirming
-	}
+	m.phase = phaseConfirming
 	if secretMissing(msg.err) {
 		return m.cannotSign(msg.err, msg.id)
 	}
-	es := screens.NewCancelFailed(m.c, msg.err, screens.CancelMsg{PairingID: msg.id}, screens.Confirming).About(m.nameOf(msg.id))
-	cmd := m.show(es)
+	cmd := m.showError(screenArgs{err: msg.err, retry: screens.CancelMsg{PairingID: msg.id}, back: screens.Confirming,
+		about: m.nameOf(msg.id), cancelFailed: true})
 	text := "Cancel failed: pairing still waiting on the terminal"
-	if es.Wording().Retry {
+	if screens.CancelFailedWording(msg.err).Retry {
 		text += " — r retries the cancel"
 	}
 	m.setStatus(widgets.StatusError, text)
@@ -259,33 +286,25 @@ func secretMissing(err error) bool {
 // cancel needs the same secret), so the screen does not return to the
 // confirming screen, and switching provider stays possible.
 func (m *Model) cannotSign(err error, id string) tea.Cmd {
-	m.stopAwait()
-	m.confirmingBack = nil
-	back := screens.Unpaired
-	if len(m.active()) > 0 {
-		back = screens.Paired
-	}
+	m.settle()
 	// The error's wording offers Forget for id, the way out.
-	return m.show(screens.NewError(m.c, err, nil, back, id).About(m.nameOf(id)))
+	return m.showError(screenArgs{err: err, back: m.backFromPairing(), pairingID: id, about: m.nameOf(id)})
 }
 
 func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
-	if m.confirming != nil && m.confirming.PairingID() == msg.id {
+	if m.onAwaiting() && m.waiting == msg.id {
 		switch {
 		case msg.err == nil && msg.p.Status == providers.StatusActive:
 			return m.pairedNow(msg.p)
 		case msg.err == nil || providers.KindOf(msg.err) == providers.KindNotPaired:
-			m.confirming.TestDone("Not confirmed on the terminal yet")
+			return m.tell(screens.TestedMsg{Note: "Not confirmed on the terminal yet"})
 		case secretMissing(msg.err):
 			return m.cannotSign(msg.err, msg.id)
 		default:
-			m.confirming.TestDone(screens.Describe(msg.err).Line)
+			return m.tell(screens.TestedMsg{Note: screens.Describe(msg.err).Line})
 		}
-		return nil
 	}
-	if ps, ok := m.screen.(*screens.PairedScreen); ok {
-		ps.Done()
-	}
+	m.tell(screens.TestedMsg{}, screens.Paired)
 	if secretMissing(msg.err) {
 		return m.cannotSign(msg.err, msg.id)
 	}
@@ -293,24 +312,21 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 		back := screens.Paired
 		if providers.KindOf(msg.err) == providers.KindNotPaired {
 			m.markUnpaired(msg.id)
-			if len(m.active()) == 0 {
-				back = screens.Unpaired
-			}
+			back = m.backFromPairing()
 		}
-		return m.show(screens.NewError(m.c, msg.err, screens.TestMsg{PairingID: msg.id}, back, msg.id).About(m.nameOf(msg.id)))
+		return m.showError(screenArgs{err: msg.err, retry: screens.TestMsg{PairingID: msg.id}, back: back,
+			pairingID: msg.id, about: m.nameOf(msg.id)})
 	}
 	m.upsert(msg.p)
 	var cmd tea.Cmd
-	ps, ok := m.screen.(*screens.PairedScreen)
-	if ok {
-		ps.SetPairings(m.shownPairings())
+	if m.on(screens.Paired) {
+		m.tell(screens.PairingsMsg{Pairings: m.shownPairings()})
 	} else {
 		// A Test retried from the error screen succeeded: leave the error.
-		ps = screens.NewPaired(m.c, m.shownPairings(), m.justPaired)
-		cmd = m.show(ps)
+		cmd = m.open(screens.Paired, screenArgs{justPaired: m.justPaired})
 	}
 	// The outcome shows by the Test button that asked for it.
-	ps.Tested(screens.TestedText(m.provider, m.clock.Now()))
+	m.tell(screens.TestPassedMsg{Line: screens.TestedText(m.c.Provider, m.env.clock.Now())}, screens.Paired)
 	return cmd
 }
 
@@ -338,20 +354,20 @@ func (m *Model) removed(msg removedMsg) tea.Cmd {
 		if msg.forgot {
 			retry = screens.ForgetMsg{PairingID: msg.id}
 		}
-		return m.show(screens.NewError(m.c, msg.err, retry, screens.Paired, msg.id).About(msg.name))
+		return m.showError(screenArgs{err: msg.err, retry: retry, back: screens.Paired, pairingID: msg.id, about: msg.name})
 	}
 	m.pairings = msg.pairings
-	m.listGen++
+	// A read started before the removal would bring the pairing back.
+	m.reqs.drop(reqRead)
 	verb := "Unpaired"
 	if msg.forgot {
 		verb = "Forgot"
 	}
 	var cmd tea.Cmd
 	if len(m.active()) > 0 {
-		cmd = m.show(screens.NewPaired(m.c, m.shownPairings(), ""))
+		cmd = m.open(screens.Paired, screenArgs{})
 	} else {
-		m.form = screens.NewUnpaired(m.c, m.spec, false)
-		cmd = m.show(m.form)
+		cmd = m.open(screens.Unpaired, screenArgs{})
 	}
 	m.setStatus(widgets.StatusSuccess, verb+" "+screens.Quote(msg.name))
 	return cmd

@@ -10,59 +10,41 @@ import (
 	"github.com/tillpair/tillpair/screens"
 )
 
-// Switching providers and SmartConnect's register setup.
+// Switching providers and a provider's register setup.
 
 type (
 	// registerMsg answers loadRegisterCmd; then is where to go when an
 	// identity exists.
 	registerMsg struct {
-		stamp
+		req
 		id   providers.RegisterIdentity
 		ok   bool
 		err  error
 		then screens.ID
 	}
 	registerSavedMsg struct {
-		stamp
+		req
 		change pairing.RegisterChange
 		err    error
-	}
-	// listedMsg answers listCmd: the pairings without a live check.
-	listedMsg struct {
-		stamp
-		gen      int
-		pairings []providers.Pairing
-		err      error
 	}
 )
 
 func (m *Model) loadRegisterCmd(then screens.ID) tea.Cmd {
-	svc, st := m.svc, m.stamp()
+	svc, r := m.env.svc, m.reqs.start(reqOther)
 	return func() tea.Msg {
 		id, ok, err := svc.Register()
-		return registerMsg{stamp: st, id: id, ok: ok, err: err, then: then}
+		return registerMsg{req: r, id: id, ok: ok, err: err, then: then}
 	}
 }
 
 func (m *Model) saveRegisterCmd(in screens.SaveRegisterMsg) tea.Cmd {
-	svc, st := m.svc, m.stamp()
+	svc, r := m.env.svc, m.reqs.start(reqOther)
 	return func() tea.Msg {
 		ch, err := svc.SaveRegister(pairing.RegisterInput{
 			RegisterName: in.RegisterName, BusinessName: in.BusinessName, VendorName: in.VendorName,
 			RegenerateID: in.RegenerateID,
 		})
-		return registerSavedMsg{stamp: st, change: ch, err: err}
-	}
-}
-
-// listCmd re-reads the pairings without asking the clouds: Helcim counts
-// every ping against a per-minute limit and SmartConnect's check waits on
-// the terminal, so only SCI re-checks whenever its pairings are viewed.
-func (m *Model) listCmd() tea.Cmd {
-	svc, gen, st := m.svc, m.listGen, m.stamp()
-	return func() tea.Msg {
-		ps, err := svc.List()
-		return listedMsg{stamp: st, gen: gen, pairings: ps, err: err}
+		return registerSavedMsg{req: r, change: ch, err: err}
 	}
 }
 
@@ -75,49 +57,37 @@ func (m *Model) handleProviderFlow(msg tea.Msg) (tea.Cmd, bool) {
 		return m.saveRegisterCmd(msg), true
 	case registerMsg:
 		if msg.err != nil {
-			return m.show(screens.NewError(m.c, msg.err, nil, screens.Unpaired, "")), true
+			return m.showError(screenArgs{err: msg.err, back: screens.Unpaired}), true
 		}
-		m.register, m.hasRegister = msg.id, msg.ok
-		if f, ok := m.screen.(*screens.UnpairedScreen); ok {
-			f.SetNote(m.registerNote())
-		}
-		if ps, ok := m.screen.(*screens.PairedScreen); ok && !ps.Testing() && !ps.Asking() {
-			// The pairings were drawn before the identity was known.
-			ps.SetPairings(m.shownPairings())
-		}
+		m.register = registerState{id: msg.id, ok: msg.ok}
+		// The pairings were drawn before the identity was known.
+		m.tell(screens.NoteMsg{Note: m.registerNote()}, screens.Unpaired)
+		m.tell(screens.PairingsMsg{Pairings: m.shownPairings(), IfIdle: true}, screens.Paired)
 		if m.desc().Register == nil {
 			return nil, true
 		}
 		if !msg.ok || msg.then == screens.Setup {
-			return m.show(screens.NewRegister(m.c, msg.id, msg.ok)), true
+			return m.open(screens.Setup, screenArgs{}), true
 		}
-		if _, onPicker := m.screen.(*screens.PickerScreen); onPicker || msg.then != screens.Unpaired {
+		if m.on(screens.Picker) || msg.then != screens.Unpaired {
 			return m.navigate(msg.then), true
 		}
 		return nil, true
 	case registerSavedMsg:
 		return m.registerSaved(msg), true
-	case listedMsg:
-		if msg.gen != m.listGen {
-			return nil, true
-		}
-		if msg.err != nil {
-			return m.show(screens.NewError(m.c, msg.err, nil, screens.Unpaired, "")), true
-		}
-		return m.applyRefresh(refreshedMsg{stamp: msg.stamp, gen: msg.gen, pairings: msg.pairings}), true
 	}
 	return nil, false
 }
 
 // pairingWaits: a pairing of this run awaits confirmation (on its screen,
 // or on an error screen that returns to it), so the provider stays put.
-func (m *Model) pairingWaits() bool { return m.waitingPairing() != "" }
+func (m *Model) pairingWaits() bool { return m.waiting != "" }
 
 // providerKey is the provider binding as the footer offers it: hidden where
 // pressing it is refused.
 func (m *Model) providerKey() key.Binding {
-	b := m.gkeys.Provider
-	if _, on := m.screen.(*screens.PickerScreen); on || m.pairingWaits() {
+	b := m.keys.global.Provider
+	if m.on(screens.Picker) || m.pairingWaits() {
 		b.SetEnabled(false)
 	}
 	return b
@@ -126,48 +96,43 @@ func (m *Model) providerKey() key.Binding {
 // openPicker shows the provider list; a pairing waiting for confirmation
 // must be finished or cancelled first, so none is left half made.
 func (m *Model) openPicker() tea.Cmd {
-	if _, on := m.screen.(*screens.PickerScreen); on {
+	if m.on(screens.Picker) {
 		return nil
 	}
 	if m.pairingWaits() {
 		m.setStatus(widgets.StatusWarning, "Finish or cancel this pairing before switching provider")
 		return nil
 	}
-	if m.pairsInFlight > 0 {
+	if m.pairingBusy() {
 		// Its answer may be a pairing awaiting confirmation, which must be
 		// shown (and confirmed or cancelled) on its own provider.
 		m.setStatus(widgets.StatusWarning, pairingBusyText)
 		return nil
 	}
-	var items []screens.PickerItem
-	for _, p := range m.svc.Providers() {
-		items = append(items, screens.PickerItem{ID: p.ID(), Badge: m.badges[p.ID()]})
-	}
-	m.pickerBack = m.screen
-	return m.show(screens.NewPicker(m.c, items))
+	m.kept[screens.Picker] = m.screen
+	return m.open(screens.Picker, screenArgs{})
 }
 
 func (m *Model) pickProvider(id string) tea.Cmd {
-	back := m.pickerBack
-	m.pickerBack = nil
-	if id == "" || id == m.provider {
+	back := m.kept[screens.Picker]
+	delete(m.kept, screens.Picker)
+	if id == "" || id == m.c.Provider {
 		if back == nil {
 			return m.navigate(screens.Unpaired)
 		}
 		return m.show(back)
 	}
 	m.setProvider(id)
-	m.stopAwait()
-	m.form = nil
-	m.confirmingBack = nil
+	m.settle()
+	delete(m.kept, screens.Unpaired)
 	m.cache = renderCache{}
 	m.setStatus(widgets.StatusInfo, "Provider: "+m.c.Product)
 	// What is known now is shown at once; the entry check then does what
 	// starting on this provider does: resume a pairing awaiting
-	// confirmation and re-check (SCI) or re-read the pairings.
+	// confirmation and re-check (silent checks) or re-read the pairings.
 	var show tea.Cmd
 	if len(m.active()) > 0 {
-		show = m.show(screens.NewPaired(m.c, m.shownPairings(), ""))
+		show = m.open(screens.Paired, screenArgs{})
 	} else {
 		show = m.navigate(screens.Unpaired)
 	}
@@ -180,18 +145,16 @@ func (m *Model) pickProvider(id string) tea.Cmd {
 }
 
 func (m *Model) registerSaved(msg registerSavedMsg) tea.Cmd {
-	rs, onSetup := m.screen.(*screens.RegisterScreen)
+	onSetup := m.on(screens.Setup)
 	if msg.err != nil {
 		if onSetup {
-			rs.Failed(screens.Describe(msg.err).Line)
-			return nil
+			return m.tell(screens.SaveFailedMsg{Line: screens.Describe(msg.err).Line})
 		}
-		return m.show(screens.NewError(m.c, msg.err, nil, screens.Setup, ""))
+		return m.showError(screenArgs{err: msg.err, back: screens.Setup})
 	}
-	m.register, m.hasRegister = msg.change.Identity, true
+	m.register = registerState{id: msg.change.Identity, ok: true}
 	if msg.change.NeedsRepair && onSetup {
-		rs.Saved(msg.change.Identity, msg.change.Reasons)
-		return nil
+		return m.tell(screens.SavedMsg{Identity: msg.change.Identity, Reasons: msg.change.Reasons})
 	}
 	cmd := m.navigate(screens.Paired)
 	m.setStatus(widgets.StatusSuccess, "Register identity saved")
@@ -207,8 +170,8 @@ func (m *Model) registerSaved(msg registerSavedMsg) tea.Cmd {
 // registerNote names the register identity the provider pairs with, and
 // how to change it, on the pairing form of a provider that has one.
 func (m *Model) registerNote() string {
-	if m.desc().Register == nil || !m.hasRegister {
+	if m.desc().Register == nil || !m.register.ok {
 		return ""
 	}
-	return "Register " + screens.Quote(m.register.RegisterName) + " of " + m.register.BusinessName + " — ctrl+e to change"
+	return "Register " + screens.Quote(m.register.id.RegisterName) + " of " + m.register.id.BusinessName + " — ctrl+e to change"
 }

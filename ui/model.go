@@ -1,10 +1,15 @@
-// Package ui is tillpair's root Bubble Tea model: it routes messages to the
-// active screen, runs every service call as a tea.Cmd, owns the global keys
-// and the status line, and lays out header, body (plus the sandbox's
-// virtual-terminal pane) and footer.
+// Package ui is tillpair's root Bubble Tea model. It routes: keys and the
+// screens' intents (screens.PairMsg, …) come in, every service call runs as
+// a tea.Cmd whose answer carries its request id (requests.go), and the
+// answer goes back, as an update message, to the screen that asked. The
+// model owns the global keys, the status line and the layout of header,
+// body (plus the sandbox's virtual-terminal pane) and footer; screens are
+// built from one table by screen id (table.go), and the run's state is one
+// explicit phase (idle, pairing, confirming, cancelling, quitting, stopped).
 //
 // Departure from design.md: pairings are re-checked live when viewed only
-// for SCI (SCIPAIRING10 requires it). A Helcim check is a ping the device
+// where the provider's check is a silent read of the cloud's own record
+// (SCI's pairing-info, SCIPAIRING10). A Helcim check is a ping the device
 // shows and a SmartConnect check runs on the terminal, so those are checked
 // only when the merchant presses Test; opening the app never disturbs a
 // device.
@@ -57,85 +62,55 @@ const (
 	MinHeight = 20
 )
 
+// phase is where the run stands. It decides which keys act, whether the
+// provider may change and what quitting must do first.
+type phase int
+
+const (
+	// phaseIdle: nothing of this run is in flight or waiting.
+	phaseIdle phase = iota
+	// phasePairing: a pair request is in flight; its answer may be a
+	// pairing awaiting confirmation.
+	phasePairing
+	// phaseConfirming: a pairing of this run (Model.waiting) awaits
+	// confirmation, on its screen or on an error screen that returns to it.
+	phaseConfirming
+	// phaseCancelling: that pairing is being cancelled.
+	phaseCancelling
+	// phaseQuitting: quitting waits for the pair request in flight
+	// (waiting "") or for the cancel of the waiting pairing; only a second
+	// ctrl+c acts.
+	phaseQuitting
+	// phaseStopped: the program has quit; late answers change nothing.
+	phaseStopped
+)
+
 // Model is the root model.
 type Model struct {
-	svc      Service
-	terms    Terminals
-	provider string
-	badge    string
-	badges   map[string]string
-	static   bool
-
-	ctx    context.Context
-	cancel context.CancelFunc
-	clock  clockwork.Clock
-	c      screens.Common
-	st     *theme.Styles
-	spec   providers.CodeSpec
-	caps   providers.Capabilities
-
-	gkeys    keys.Global
-	tkeys    keys.Terminal
+	env env
+	// c is the active provider and what every screen shares.
+	c        screens.Common
+	keys     keyMaps
 	help     help.Model
 	fullHelp bool
+	w, h     int
 
-	w, h int
-
-	screen     screens.Screen
-	form       *screens.UnpairedScreen
-	confirming *screens.ConfirmingScreen
-	// confirmingBack is the confirming screen an error screen returns to.
-	confirmingBack *screens.ConfirmingScreen
-	pairings       []providers.Pairing
-
-	status     string
-	statusKind widgets.StatusKind
-
-	// register is SmartConnect's register identity (hasRegister false: none
-	// set up yet); loaded by a Cmd when SmartConnect becomes active.
-	register    providers.RegisterIdentity
-	hasRegister bool
-	// pickerBack is the screen the provider picker returns to on esc.
-	pickerBack screens.Screen
-
-	views   []widgets.TerminalView
-	changes <-chan struct{}
-	unsub   func()
-
-	// skipEntryCheck leaves out the start-up Refresh (goldens set their
-	// state directly and must not race it).
-	skipEntryCheck bool
-	quitting       bool
-	// quitCancel is the pairing being cancelled before quitting ("": none).
-	// While it is set the program is still running, so the cancel's answer
-	// is handled (quitting itself ignores every late answer).
-	quitCancel string
-	// quitAfterPair: quitting waits for a pair request in flight, whose
-	// pairing may be left awaiting confirmation and need cancelling.
-	quitAfterPair bool
-	// pairsInFlight counts pair requests not yet answered.
-	pairsInFlight int
-	// quitNote is what the merchant must know after the program ends (a
-	// cancel-before-quit's outcome); "" when nothing.
-	quitNote string
-	// quitLeftWaiting: quitting may have left a pairing awaiting
-	// confirmation (the cancel failed or was not waited for), so the run
-	// did not end cleanly.
-	quitLeftWaiting bool
-
-	// gen counts provider switches. Every service call's answer carries
-	// the gen it was started in (stamp) and is dropped when the
-	// provider changed since: an answer about the old provider's pairings
-	// would otherwise be drawn as the new provider's.
-	gen int
-
-	awaitGen int
-	// listGen counts changes to the set of pairings made here (forget,
-	// unpair): a list or refresh answer started before the latest change is
-	// stale and would bring a removed pairing back on screen.
-	listGen     int
-	cancelAwait context.CancelFunc
-	awaitCh     <-chan tea.Msg
+	phase phase
+	// waiting is the pairing of this run awaiting confirmation ("": none).
+	waiting string
+	screen  screens.Screen
+	// kept are screens to return to, by id: the pairing form (its values
+	// survive an error), the confirming screen of the waiting pairing (an
+	// error screen returns to it) and, under Picker, the screen the
+	// provider picker returns to.
+	kept     map[screens.ID]screens.Screen
+	pairings []providers.Pairing
+	register registerState
+	status   statusLine
+	pane     paneFeed
+	reqs     requests
+	await    awaitRun
+	exit     exitNote
 
 	// cache keeps the frame's parts between messages (render_cache.go).
 	cache renderCache
@@ -145,13 +120,65 @@ type Model struct {
 		key  logoKey
 		full bool
 	}
-	// parts are the screens' fixed pieces, shared so a new screen's first
-	// frame does not draw them again.
-	parts *screens.Parts
 	// justPaired is the pairing made last in this run: the paired screen
 	// keeps its full success message when it is shown again (Back from an
 	// error).
 	justPaired string
+}
+
+// env is what the model was built with; it does not change.
+type env struct {
+	svc    Service
+	terms  Terminals
+	badges map[string]string
+	clock  clockwork.Clock
+	ctx    context.Context
+	cancel context.CancelFunc
+	static bool
+	// skipEntryCheck leaves out the start-up Refresh (goldens set their
+	// state directly and must not race it).
+	skipEntryCheck bool
+}
+
+type keyMaps struct {
+	global   keys.Global
+	terminal keys.Terminal
+}
+
+// registerState is the register identity of a provider that has one
+// (ok false: none set up yet), loaded by a Cmd when it becomes active.
+type registerState struct {
+	id providers.RegisterIdentity
+	ok bool
+}
+
+type statusLine struct {
+	text string
+	kind widgets.StatusKind
+}
+
+// paneFeed is the sandbox's virtual terminals as last seen, and their
+// change feed.
+type paneFeed struct {
+	views   []widgets.TerminalView
+	changes <-chan struct{}
+	unsub   func()
+}
+
+// awaitRun is the confirmation wait in progress: its cancel and the
+// channel its events arrive on.
+type awaitRun struct {
+	cancel context.CancelFunc
+	ch     <-chan tea.Msg
+}
+
+// exitNote is what the merchant must know after the program ends (a
+// cancel-before-quit's outcome; note "" when nothing). leftWaiting:
+// quitting may have left a pairing awaiting confirmation (the cancel
+// failed or was not waited for), so the run did not end cleanly.
+type exitNote struct {
+	note        string
+	leftWaiting bool
 }
 
 // New builds the root model. It subscribes to the sandbox's changes at once
@@ -176,55 +203,59 @@ func New(o Options) *Model {
 		badges[o.Provider] = o.Badge
 	}
 	m := &Model{
-		svc: o.Service, terms: o.Terminals, badges: badges, static: o.StaticSpinner,
-		ctx: ctx, cancel: cancel, clock: o.Clock, st: st,
-		gkeys: keys.NewGlobal(), tkeys: keys.NewTerminal(), help: widgets.NewHelp(st),
-		status: o.Notice, statusKind: widgets.StatusInfo, parts: &screens.Parts{},
+		env: env{svc: o.Service, terms: o.Terminals, badges: badges, clock: o.Clock, ctx: ctx, cancel: cancel,
+			static: o.StaticSpinner},
+		c:    screens.Common{Styles: st, Clock: o.Clock, StaticSpinner: o.StaticSpinner},
+		keys: keyMaps{global: keys.NewGlobal(), terminal: keys.NewTerminal()}, help: widgets.NewHelp(st),
+		status: statusLine{text: o.Notice, kind: widgets.StatusInfo},
+		kept:   map[screens.ID]screens.Screen{},
 	}
 	m.setProvider(o.Provider)
-	if m.terms != nil {
-		m.changes, m.unsub = m.terms.Changes()
+	if m.env.terms != nil {
+		m.pane.changes, m.pane.unsub = m.env.terms.Changes()
 		// The first frame shows the terminal; later changes arrive by the feed.
-		m.views = m.terms.Snapshot()
+		m.pane.views = m.env.terms.Snapshot()
 	}
-	m.form = screens.NewUnpaired(m.c, m.spec, false)
-	m.screen = m.form
+	m.open(screens.Unpaired, screenArgs{})
 	return m
 }
 
 // setProvider makes id the active provider: header, capabilities, code
-// spec and the wording of the terminal keys follow it.
+// spec and the wording of the terminal keys follow it. Every request in
+// flight is about the old provider, so none of their answers is taken.
 func (m *Model) setProvider(id string) {
-	m.gen++
-	m.provider, m.badge = id, m.badges[id]
-	m.caps = providers.Capabilities{}
-	if p, ok := m.svc.Provider(id); ok {
-		m.caps = p.Capabilities()
+	m.reqs.dropAll()
+	caps := providers.Capabilities{}
+	if p, ok := m.env.svc.Provider(id); ok {
+		caps = p.Capabilities()
 	}
-	m.spec = m.caps.Code
-	m.c = screens.Common{Styles: m.st, Clock: m.clock, Product: screens.ProductName(id), Provider: id,
-		Caps: m.caps, StaticSpinner: m.static, Parts: m.parts}
-	m.tkeys.ForProvider(m.desc())
-	if m.terms == nil {
-		m.tkeys.Disable()
+	m.c.Provider, m.c.Product, m.c.Caps = id, screens.ProductName(id), caps
+	svc := m.env.svc
+	m.c.ValidateCode = func(raw string) (string, error) { return svc.ValidateCode(id, raw) }
+	m.keys.terminal.ForProvider(m.desc())
+	if m.env.terms == nil {
+		m.keys.terminal.Disable()
 	}
-	m.gkeys.Setup.SetEnabled(m.desc().Register != nil)
-	m.gkeys.Provider.SetEnabled(len(m.svc.Providers()) > 1)
+	m.keys.global.Setup.SetEnabled(m.desc().Register != nil)
+	m.keys.global.Provider.SetEnabled(len(m.env.svc.Providers()) > 1)
 }
 
 // desc is the active provider's descriptor.
-func (m *Model) desc() *providers.Descriptor { return screens.Descriptor(m.provider) }
+func (m *Model) desc() *providers.Descriptor { return screens.Descriptor(m.c.Provider) }
+
+// badge is the active provider's environment label.
+func (m *Model) badge() string { return m.env.badges[m.c.Provider] }
 
 // Provider is the active provider id (tests inspect it).
-func (m *Model) Provider() string { return m.provider }
+func (m *Model) Provider() string { return m.c.Provider }
 
 // Screen is the active screen (tests inspect it).
 func (m *Model) Screen() screens.Screen { return m.screen }
 
 // Init starts the entry check, the sandbox's change feed and the clock tick.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.screen.Init(), tickCmd(m.ctx, m.clock)}
-	if !m.skipEntryCheck {
+	cmds := []tea.Cmd{m.screen.Init(), tickCmd(m.env.ctx, m.env.clock)}
+	if !m.env.skipEntryCheck {
 		cmds = append(cmds, m.entryCmd())
 		if m.desc().Register != nil {
 			cmds = append(cmds, m.loadRegisterCmd(screens.Unpaired))
@@ -233,7 +264,7 @@ func (m *Model) Init() tea.Cmd {
 	// No snapshot here: New took one after subscribing, and a second one
 	// racing the change feed could land after a newer picture and leave
 	// the pane showing a terminal state that has already passed.
-	if m.terms != nil {
+	if m.env.terms != nil {
 		cmds = append(cmds, m.watchCmd())
 	}
 	return tea.Batch(cmds...)
@@ -243,82 +274,70 @@ func (m *Model) Init() tea.Cmd {
 // cancelled first (SCIPAIRING07: nothing half-made is left, as the CLI and
 // accessible mode do): quitting resumes when the cancel answers.
 func (m *Model) quit() tea.Cmd {
-	if m.quitCancel != "" || m.quitAfterPair {
-		return nil // already cancelling; its answer quits
-	}
-	id := m.waitingPairing()
-	if id == "" && m.pairsInFlight > 0 {
-		m.quitAfterPair = true
+	switch {
+	case m.phase == phaseQuitting:
+		return nil // already waiting; its answer quits
+	case m.waiting != "":
+		return m.cancelBeforeQuit(m.waiting)
+	case m.pairingBusy():
+		m.phase = phaseQuitting
 		m.setStatus(widgets.StatusWarning, "Finishing the pairing request before quitting…")
 		return nil
 	}
-	if id == "" {
-		return m.stop()
-	}
-	return m.cancelBeforeQuit(id)
+	return m.stop()
 }
 
 // cancelBeforeQuit starts cancelling pairing id; its answer quits.
 func (m *Model) cancelBeforeQuit(id string) tea.Cmd {
-	m.quitCancel = id
+	cancelling := m.phase == phaseCancelling && m.onAwaiting()
+	m.phase, m.waiting = phaseQuitting, id
 	m.stopAwait()
 	m.setStatus(widgets.StatusWarning, "Cancelling the pairing before quitting…")
-	if m.confirming != nil {
-		if m.confirming.Cancelling() {
-			return nil // the cancel already in flight answers
-		}
-		m.confirming.StartCancel()
+	if cancelling {
+		return nil // the cancel already in flight answers
 	}
-	return m.quitCancelCmd(id)
+	return tea.Batch(m.tell(screens.CancelStartedMsg{}, awaitingScreens...), m.cancelCmd(id))
 }
 
-// waitingPairing is the pairing this run is confirming ("" if none): on
-// the confirming screen, or on an error screen that returns to it.
-func (m *Model) waitingPairing() string {
-	if m.confirming != nil {
-		return m.confirming.PairingID()
-	}
-	if m.confirmingBack != nil {
-		return m.confirmingBack.PairingID()
-	}
-	return ""
-}
-
-// whileQuitting handles a message while a pairing is being cancelled
-// before quitting: the cancel's answer, a resize, and a second ctrl+c,
-// which quits at once for a merchant who will not wait.
+// whileQuitting handles a message while quitting waits: the answer it
+// waits for, a resize, and a second ctrl+c, which quits at once for a
+// merchant who will not wait.
 func (m *Model) whileQuitting(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 	case tea.KeyMsg:
-		if key.Matches(msg, m.gkeys.ForceQuit) && m.quitAfterPair {
-			m.quitLeftWaiting = true
-			m.quitNote = "Quit before the pairing request finished: run tillpair status to check nothing was left waiting"
-			m.setStatus(widgets.StatusWarning, m.quitNote)
+		if key.Matches(msg, m.keys.global.ForceQuit) && m.waiting == "" {
+			m.exit.leftWaiting = true
+			m.exit.note = "Quit before the pairing request finished: run tillpair status to check nothing was left waiting"
+			m.setStatus(widgets.StatusWarning, m.exit.note)
 			return m.stop()
 		}
-		if key.Matches(msg, m.gkeys.ForceQuit) {
+		if key.Matches(msg, m.keys.global.ForceQuit) {
 			return m.quitCancelled(errQuitBeforeCancel)
 		}
 	case pairDoneMsg:
-		m.pairsInFlight--
-		if !m.quitAfterPair {
+		if m.waiting != "" {
 			return nil
 		}
 		if msg.err == nil && msg.p.Status == providers.StatusAwaitingConfirmation {
-			m.quitAfterPair = false
 			return m.cancelBeforeQuit(msg.p.ID)
 		}
-		if m.pairsInFlight <= 0 {
+		if !m.pairingBusy() {
 			// Refused, or paired outright (nothing to confirm): nothing is
 			// half-made, so quitting goes on.
 			return m.stop()
 		}
 	case cancelDoneMsg:
-		if msg.id == m.quitCancel {
-			return m.quitCancelled(msg.err)
+		if msg.id != m.waiting {
+			return nil
 		}
+		if p, ok := confirmedIn(msg.pairings, msg.id); ok && msg.err == nil {
+			m.exit.note = "Pairing " + screens.Quote(screens.DisplayName(p)) + " was confirmed before it could be cancelled; it stays paired"
+			m.setStatus(widgets.StatusInfo, m.exit.note)
+			return m.stop()
+		}
+		return m.quitCancelled(msg.err)
 	}
 	return nil
 }
@@ -329,76 +348,141 @@ var errQuitBeforeCancel = errors.New("quit before the cancel finished")
 // quitCancelled ends the program after a cancel-before-quit; err (may be
 // nil) is why the pairing may still be waiting, with how to remove it.
 func (m *Model) quitCancelled(err error) tea.Cmd {
-	id := m.quitCancel
-	m.quitCancel = ""
+	id := m.waiting
 	if err == nil {
-		m.quitNote = "Pairing cancelled before quitting; nothing is left paired on the terminal"
-		m.setStatus(widgets.StatusInfo, m.quitNote)
+		m.exit.note = "Pairing cancelled before quitting; nothing is left paired on the terminal"
+		m.setStatus(widgets.StatusInfo, m.exit.note)
 		return m.stop()
 	}
-	m.quitLeftWaiting = true
+	m.exit.leftWaiting = true
 	switch {
 	case errors.Is(err, errQuitBeforeCancel):
-		m.quitNote = "Quit before the cancel finished: pairing " + id + " may still be waiting; remove it with: tillpair unpair " + id
+		m.exit.note = "Quit before the cancel finished: pairing " + id + " may still be waiting; remove it with: tillpair unpair " + id
 	case errors.Is(err, context.DeadlineExceeded):
-		m.quitNote = "Could not cancel pairing " + id + " (the payment cloud did not answer in time); remove it with: tillpair unpair " + id
+		m.exit.note = "Could not cancel pairing " + id + " (the payment cloud did not answer in time); remove it with: tillpair unpair " + id
 	default:
-		m.quitNote = "Could not cancel pairing " + id + " (" + screens.Describe(err).Line + "); remove it with: tillpair unpair " + id
+		m.exit.note = "Could not cancel pairing " + id + " (" + screens.Describe(err).Line + "); remove it with: tillpair unpair " + id
 	}
 	// The status line is one row: the command goes first so it survives
 	// truncation; the confirming screen shows the whole note.
 	m.setStatus(widgets.StatusError, "Not cancelled — run: tillpair unpair "+id)
-	if m.confirming != nil {
-		m.confirming.Warn(m.quitNote)
-	}
+	m.tell(screens.WarnMsg{Line: m.exit.note}, awaitingScreens...)
 	return m.stop()
 }
 
 // QuitNote is what the merchant must know once the program has ended (the
 // alternate screen is gone by then): the outcome of cancelling a pairing
 // that awaited confirmation, or "" when quitting left nothing to report.
-func (m *Model) QuitNote() string { return m.quitNote }
+func (m *Model) QuitNote() string { return m.exit.note }
 
 // QuitLeftWaiting reports that quitting may have left a pairing awaiting
 // confirmation (QuitNote says which and how to remove it): the caller
 // exits non-zero, so a script or supervisor sees the run was interrupted.
-func (m *Model) QuitLeftWaiting() bool { return m.quitLeftWaiting }
+func (m *Model) QuitLeftWaiting() bool { return m.exit.leftWaiting }
 
-// stop ends background work and the program.
+// HalfMade is the pairing this run left awaiting confirmation when the
+// program ended without quitting through the model (a stop signal, a lost
+// terminal), or "" when there is none or quitting already dealt with it
+// (QuitNote says how). The caller cancels it before exiting.
+func (m *Model) HalfMade() string {
+	if m.phase == phaseQuitting || m.phase == phaseStopped {
+		return ""
+	}
+	return m.waiting
+}
+
+// stop ends the program: late answers change nothing from now on.
 func (m *Model) stop() tea.Cmd {
-	m.quitting = true
+	m.phase = phaseStopped
+	return m.halt()
+}
+
+// halt ends background work and the program.
+func (m *Model) halt() tea.Cmd {
 	m.stopAwait()
-	m.cancel()
-	if m.unsub != nil {
-		m.unsub()
-		m.unsub = nil
+	m.env.cancel()
+	if m.pane.unsub != nil {
+		m.pane.unsub()
+		m.pane.unsub = nil
 	}
 	return tea.Quit
 }
 
 func (m *Model) setStatus(kind widgets.StatusKind, text string) {
-	m.status, m.statusKind = text, kind
+	m.status = statusLine{text: text, kind: kind}
 }
 
 // show makes s the active screen at the current body size.
 func (m *Model) show(s screens.Screen) tea.Cmd {
 	m.screen = s
-	if f, ok := s.(*screens.UnpairedScreen); ok {
-		f.SetNote(m.registerNote())
-	}
-	if c, ok := s.(*screens.ConfirmingScreen); ok {
-		m.confirming = c
-	} else {
-		m.confirming = nil
+	switch s.ID() {
+	case screens.Unpaired:
+		s.Update(screens.NoteMsg{Note: m.registerNote()})
+	case screens.Confirming, screens.ShowCodeView:
+		// Kept under Confirming, the role: where an error screen returns.
+		m.kept[screens.Confirming] = s
 	}
 	m.layout()
 	return s.Init()
 }
 
+// awaitingScreens are the screens a pairing awaiting confirmation is shown
+// on: the terminal's confirmation code, or (code_from_pos) the code the
+// POS shows.
+var awaitingScreens = []screens.ID{screens.Confirming, screens.ShowCodeView}
+
+// onAwaiting reports whether the active screen shows the pairing awaiting
+// confirmation.
+func (m *Model) onAwaiting() bool {
+	for _, id := range awaitingScreens {
+		if m.on(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// on reports whether screen id is the active one.
+func (m *Model) on(id screens.ID) bool { return m.screen != nil && m.screen.ID() == id }
+
+// tell delivers an update message to the active screen if it is one of
+// ids (any screen when none is given).
+func (m *Model) tell(msg tea.Msg, ids ...screens.ID) tea.Cmd {
+	for _, id := range ids {
+		if m.on(id) {
+			return m.deliver(msg)
+		}
+	}
+	if len(ids) == 0 {
+		return m.deliver(msg)
+	}
+	return nil
+}
+
+func (m *Model) deliver(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	m.screen, cmd = m.screen.Update(msg)
+	return cmd
+}
+
+// settle ends the waiting pairing's part in the run: it was confirmed,
+// cancelled or cannot be used from here.
+func (m *Model) settle() {
+	m.stopAwait()
+	m.waiting = ""
+	delete(m.kept, screens.Confirming)
+	if m.phase < phaseQuitting {
+		m.phase = phaseIdle
+		if m.pairingBusy() {
+			m.phase = phasePairing
+		}
+	}
+}
+
 func (m *Model) active() []providers.Pairing {
 	var out []providers.Pairing
 	for _, p := range m.pairings {
-		if p.Provider == m.provider && p.Status == providers.StatusActive {
+		if p.Provider == m.c.Provider && p.Status == providers.StatusActive {
 			out = append(out, p)
 		}
 	}
@@ -406,9 +490,9 @@ func (m *Model) active() []providers.Pairing {
 }
 
 // shownPairings are the active pairings as the paired screen shows them: a
-// SmartConnect pairing made with a register identity this register no
-// longer sends is not reached by the terminal any more, so it shows as
-// needing re-pairing rather than active.
+// pairing made with a register identity this register no longer sends is
+// not reached by the terminal any more, so it shows as needing re-pairing
+// rather than active.
 func (m *Model) shownPairings() []providers.Pairing {
 	out := m.active()
 	for i, p := range out {
@@ -422,13 +506,13 @@ func (m *Model) shownPairings() []providers.Pairing {
 // needsRepair: p's provider knows this register by its identity and p was
 // made with an identity the register no longer sends.
 func (m *Model) needsRepair(p providers.Pairing) bool {
-	if d, ok := registry.All().Lookup(p.Provider); !ok || d.Register == nil || !m.hasRegister {
+	if d, ok := registry.All().Lookup(p.Provider); !ok || d.Register == nil || !m.register.ok {
 		return false
 	}
 	if p.Register == nil {
-		return p.ID != m.register.RegisterID
+		return p.ID != m.register.id.RegisterID
 	}
-	return pairing.IdentityChanged(*p.Register, m.register)
+	return pairing.IdentityChanged(*p.Register, m.register.id)
 }
 
 func (m *Model) typing() bool {
@@ -438,8 +522,8 @@ func (m *Model) typing() bool {
 
 // paneTerminal is the virtual terminal for the current provider.
 func (m *Model) paneTerminal() (widgets.TerminalView, bool) {
-	for _, v := range m.views {
-		if v.Provider == m.provider {
+	for _, v := range m.pane.views {
+		if v.Provider == m.c.Provider {
 			v.Kind = widgets.DeviceKindOf(m.desc())
 			return v, true
 		}
@@ -452,13 +536,14 @@ const pairingBusyText = "Pairing… waiting for the payment cloud's answer (ctrl
 
 // pairingBusy: a pair request is in flight, so the form's values are on
 // their way and the keys that would change or leave the form wait.
-func (m *Model) pairingBusy() bool { return m.pairsInFlight > 0 }
+func (m *Model) pairingBusy() bool { return m.reqs.count(reqPair) > 0 }
 
 // terminalKey is a key of the sandbox's virtual terminal: it acts on the
 // simulated device, not on the POS side, so it works at any time.
 func (m *Model) terminalKey(msg tea.KeyMsg) bool {
-	return key.Matches(msg, m.tkeys.Sleep) || key.Matches(msg, m.tkeys.NewCode) ||
-		key.Matches(msg, m.tkeys.Confirm) || key.Matches(msg, m.tkeys.Unpair)
+	t := m.keys.terminal
+	return key.Matches(msg, t.Sleep) || key.Matches(msg, t.NewCode) ||
+		key.Matches(msg, t.Confirm) || key.Matches(msg, t.Unpair)
 }
 
 // quitMsg stops the program like ctrl+c but keeps the status line, so a
@@ -471,24 +556,23 @@ func Quit() tea.Msg { return quitMsg{} }
 // Update routes one message, then re-applies the layout because help and
 // the status line may have changed the body's height.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if s, ok := msg.(stamped); ok && s.startedIn() != m.gen {
-		m.dropStale(msg)
-		return m, nil
-	}
-	if m.quitting {
+	if m.phase == phaseStopped {
 		// Late results of calls cut short by quitting change nothing.
 		return m, nil
 	}
+	if a, ok := msg.(answer); ok && !m.reqs.take(a) {
+		return m, nil // its request was dropped: the answer is stale
+	}
 	var cmd tea.Cmd
-	if m.quitCancel != "" || m.quitAfterPair {
+	if m.phase == phaseQuitting {
 		cmd = m.whileQuitting(msg)
 	} else {
 		cmd = m.update(msg)
 	}
-	// The in-flight count changes in several places; the form follows it
-	// here, once, so it can never show "Pair" while a request is out.
-	if m.form != nil {
-		m.form.SetBusy(m.pairingBusy())
+	// The requests in flight change in several places; the form follows
+	// them here, once, so it can never show "Pair" while a request is out.
+	if f := m.kept[screens.Unpaired]; f != nil {
+		f.Update(screens.BusyMsg{Busy: m.pairingBusy()})
 	}
 	m.layout()
 	return m, cmd
@@ -505,9 +589,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case quitMsg:
 		return m.quit()
 	case tickMsg:
-		return tickCmd(m.ctx, m.clock)
+		return tickCmd(m.env.ctx, m.env.clock)
 	case terminalsMsg:
-		m.views = msg.views
+		m.pane.views = msg.views
 		return m.watchCmd()
 	case terminalActionMsg:
 		if msg.err != nil {
@@ -518,9 +602,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if cmd, ok := m.handleFlow(msg); ok {
 		return cmd
 	}
-	var cmd tea.Cmd
-	m.screen, cmd = m.screen.Update(msg)
-	return cmd
+	return m.deliver(msg)
 }
 
 // handleKeys takes one key message. Bubble Tea delivers the runes of one
@@ -532,7 +614,7 @@ func (m *Model) handleKeys(msg tea.KeyMsg) tea.Cmd {
 	if m.w != 0 && m.tooSmall() {
 		// Nothing of the app is on screen, so nothing may change unseen:
 		// only quitting (which still cancels a waiting pairing) acts.
-		if key.Matches(msg, m.gkeys.ForceQuit) {
+		if key.Matches(msg, m.keys.global.ForceQuit) {
 			return m.quit()
 		}
 		return nil
@@ -542,7 +624,7 @@ func (m *Model) handleKeys(msg tea.KeyMsg) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	for i, r := range msg.Runes {
-		if m.typing() || m.quitting || m.quitCancel != "" || m.quitAfterPair {
+		if m.typing() || m.phase >= phaseQuitting {
 			rest := msg
 			rest.Runes = msg.Runes[i:]
 			if m.typing() {
@@ -560,8 +642,9 @@ func (m *Model) handleKeys(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	// The next key press clears the status line (pug/gh-dash convention).
 	m.setStatus(widgets.StatusNone, "")
+	g, t := m.keys.global, m.keys.terminal
 	switch {
-	case key.Matches(msg, m.gkeys.ForceQuit):
+	case key.Matches(msg, g.ForceQuit):
 		return m.quit()
 	case m.pairingBusy() && !m.terminalKey(msg):
 		// The form's values are being sent: edits would be thrown away
@@ -569,44 +652,42 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		// once the cloud may have acted on it.
 		m.setStatus(widgets.StatusWarning, pairingBusyText)
 		return nil
-	case key.Matches(msg, m.gkeys.Provider):
+	case key.Matches(msg, g.Provider):
 		return m.openPicker()
-	case key.Matches(msg, m.gkeys.Setup):
+	case key.Matches(msg, g.Setup):
 		return m.navigate(screens.Setup)
-	case key.Matches(msg, m.tkeys.Sleep):
+	case key.Matches(msg, t.Sleep):
 		v, ok := m.paneTerminal()
 		if !ok {
 			return nil
 		}
 		asleep := v.Screen != widgets.ScreenAsleep
-		return m.terminalCmd(func(id string) error { return m.terms.SetAsleep(id, asleep) }, v)
-	case key.Matches(msg, m.tkeys.NewCode), key.Matches(msg, m.tkeys.Confirm), key.Matches(msg, m.tkeys.Unpair):
+		return m.terminalCmd(func(id string) error { return m.env.terms.SetAsleep(id, asleep) }, v)
+	case key.Matches(msg, t.NewCode), key.Matches(msg, t.Confirm), key.Matches(msg, t.Unpair):
 		v, ok := m.paneTerminal()
 		if !ok {
 			m.setStatus(widgets.StatusError, "The sandbox has no virtual terminal for "+m.c.Product)
 			return nil
 		}
 		switch {
-		case key.Matches(msg, m.tkeys.NewCode):
-			return m.terminalCmd(m.terms.StartPairing, v)
-		case key.Matches(msg, m.tkeys.Confirm):
-			return m.terminalCmd(m.terms.Confirm, v)
+		case key.Matches(msg, t.NewCode):
+			return m.terminalCmd(m.env.terms.StartPairing, v)
+		case key.Matches(msg, t.Confirm):
+			return m.terminalCmd(m.env.terms.Confirm, v)
 		default:
-			return m.terminalCmd(m.terms.Unpair, v)
+			return m.terminalCmd(m.env.terms.Unpair, v)
 		}
 	}
 	// Where a field has focus, ? is typed: the help answers to ctrl+g/F1 there.
-	if key.Matches(msg, m.gkeys.HelpFor(m.typing(), m.fullHelp)) {
+	if key.Matches(msg, g.HelpFor(m.typing(), m.fullHelp)) {
 		m.fullHelp = !m.fullHelp
 		m.layout()
 		return nil
 	}
-	if !m.typing() && key.Matches(msg, m.gkeys.Quit) {
+	if !m.typing() && key.Matches(msg, g.Quit) {
 		return m.quit()
 	}
-	var cmd tea.Cmd
-	m.screen, cmd = m.screen.Update(msg)
-	return cmd
+	return m.deliver(msg)
 }
 
 // Help bindings: the screen's, the terminal's, then the globals.
@@ -622,9 +703,10 @@ func (m *Model) ShortHelp() []key.Binding {
 // provider key sits after the screen's first two, so a narrow footer
 // drops "a add pairing" before ctrl+t and ctrl+t before "tab next field".
 func (m *Model) shortHelpParts() (cut []key.Binding, rank []int, pinned []key.Binding) {
-	if m.quitCancel != "" || m.quitAfterPair {
-		// Only a second ctrl+c does anything until the cancel answers.
-		now := m.gkeys.ForceQuit
+	g := m.keys.global
+	if m.phase == phaseQuitting {
+		// Only a second ctrl+c does anything until the answer comes.
+		now := g.ForceQuit
 		now.SetHelp(now.Help().Key, "quit now, without waiting")
 		return nil, nil, []key.Binding{now}
 	}
@@ -639,9 +721,9 @@ func (m *Model) shortHelpParts() (cut []key.Binding, rank []int, pinned []key.Bi
 	cut, rank = append(cut, m.providerKey()), append(rank, 3)
 	if m.typing() {
 		// q and ? are typed into the field here.
-		return cut, rank, []key.Binding{m.gkeys.HelpFor(true, m.fullHelp), m.gkeys.ForceQuit}
+		return cut, rank, []key.Binding{g.HelpFor(true, m.fullHelp), g.ForceQuit}
 	}
-	return cut, rank, []key.Binding{m.gkeys.HelpFor(false, m.fullHelp), m.gkeys.Quit}
+	return cut, rank, []key.Binding{g.HelpFor(false, m.fullHelp), g.Quit}
 }
 
 // asking reports a y/n question on screen.
@@ -662,26 +744,27 @@ func (m *Model) FullHelp() [][]key.Binding {
 // and, in the sandbox, the virtual terminal's. Quit is one entry with both
 // its keys (q is typed into a field, so there it is ctrl+c alone).
 func (m *Model) helpGroups() []widgets.HelpGroup {
-	if m.quitCancel != "" || m.quitAfterPair || m.asking() {
+	g := m.keys.global
+	if m.phase == phaseQuitting || m.asking() {
 		_, _, pinned := m.shortHelpParts()
 		return []widgets.HelpGroup{{Title: "now", Keys: pinned}}
 	}
 	var out []widgets.HelpGroup
-	for i, g := range m.screen.FullHelp() {
+	for i, keys := range m.screen.FullHelp() {
 		title := "this screen"
 		if i > 0 {
 			title = "move and edit"
 		}
-		out = append(out, widgets.HelpGroup{Title: title, Keys: g})
+		out = append(out, widgets.HelpGroup{Title: title, Keys: keys})
 	}
-	quit := m.gkeys.Quit
+	quit := g.Quit
 	quit.SetHelp("q/ctrl+c", "quit")
 	if m.typing() {
-		quit = m.gkeys.ForceQuit
+		quit = g.ForceQuit
 	}
 	out = append(out, widgets.HelpGroup{Title: "app", Keys: []key.Binding{
-		m.providerKey(), m.gkeys.Setup, m.gkeys.HelpFor(m.typing(), m.fullHelp), quit}})
-	if m.terms != nil {
+		m.providerKey(), g.Setup, g.HelpFor(m.typing(), m.fullHelp), quit}})
+	if m.env.terms != nil {
 		out = append(out, widgets.HelpGroup{Title: "terminal (sandbox)", Keys: m.terminalHelp()})
 	}
 	return out

@@ -96,7 +96,7 @@ func (m *Model) footerKey(p paneMode) string {
 	b.WriteByte(0)
 	b.WriteString(strconv.FormatBool(m.fullHelp))
 	b.WriteByte(0)
-	b.WriteString(strconv.FormatBool(m.terms != nil))
+	b.WriteString(strconv.FormatBool(m.env.terms != nil))
 	writeBindings := func(bs []key.Binding) {
 		b.WriteByte(1)
 		for _, k := range bs {
@@ -118,7 +118,7 @@ func (m *Model) footerKey(p paneMode) string {
 		writeBindings(cut)
 		writeBindings(pinned)
 	}
-	if m.terms != nil {
+	if m.env.terms != nil {
 		writeBindings(m.terminalHelp())
 	}
 	return b.String()

@@ -9,6 +9,7 @@ import (
 	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
+	"github.com/tillpair/tillpair/providers/registry"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
 )
@@ -143,6 +144,30 @@ func (s *stubService) RefreshWhere(ctx context.Context, keep func(providers.Pair
 	}
 	return out, nil
 }
+func (s *stubService) ValidateCode(id, raw string) (string, error) {
+	p, _ := s.Provider(id)
+	return pairing.NormalizeCode(p.Capabilities().Code, raw)
+}
+
+// CancelUnconfirmed is Cancel detached from ctx and bounded by the
+// session's one timeout, as the service's is.
+func (s *stubService) CancelUnconfirmed(ctx context.Context, id string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), pairing.CancelTimeout)
+	defer cancel()
+	return s.Cancel(ctx, id)
+}
+
+// EntryCheck re-checks the provider's pairings where the descriptor's
+// check is silent, as the service's does.
+func (s *stubService) EntryCheck(ctx context.Context, id string) ([]pairing.CheckResult, error) {
+	d, _ := registry.All().Lookup(id)
+	res, err := s.RefreshWhere(ctx, func(p providers.Pairing) bool { return p.Provider == id })
+	for i := range res {
+		res[i].Checked = d != nil && d.SilentCheck && res[i].Pairing.Status != providers.StatusUnpaired
+	}
+	return res, err
+}
+
 func (s *stubService) List() ([]providers.Pairing, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -171,4 +196,19 @@ func activePairing(id, nick, tid, tnick string) providers.Pairing {
 		PairingNickname: nick, TID: tid, TerminalNickname: tnick,
 		CreatedAt: goldenNow.Add(-time.Hour), CheckedAt: goldenNow.Add(-5 * time.Second),
 	}
+}
+
+// asked records a request of kind k as its Cmd would, for an answer a test
+// sends itself.
+func (m *Model) asked(k reqKind) req { return m.reqs.start(k) }
+
+// awaiting is the confirmation wait in flight (zero: none).
+func (m *Model) awaiting() req {
+	r := req{}
+	for id, k := range m.reqs.pending {
+		if k == reqAwait && id > r.id {
+			r.id = id
+		}
+	}
+	return r
 }

@@ -26,8 +26,8 @@ func (m *Model) terminalErrorText(err error, v widgets.TerminalView) string {
 			}
 			return d.Short + " has no confirm step: " + how
 		}
-		return "Nothing to confirm on " + tid + ": " + m.tkeys.NewCode.Help().Key +
-			" for a code, pair here, then " + m.tkeys.Confirm.Help().Key
+		return "Nothing to confirm on " + tid + ": " + m.keys.terminal.NewCode.Help().Key +
+			" for a code, pair here, then " + m.keys.terminal.Confirm.Help().Key
 	}
 	text := err.Error()
 	if v.ID != "" && v.TID != "" {

@@ -37,7 +37,7 @@ func TestTerminalErrorFitsAndNamesTheTID(t *testing.T) {
 				t.Fatalf("confirm on an idle terminal did not fail: %#v", msg)
 			}
 			m.Update(msg)
-			text := m.status
+			text := m.status.text
 			if text == "" {
 				t.Fatal("no status line")
 			}

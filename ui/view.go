@@ -52,12 +52,12 @@ func (m *Model) frame() frame {
 	m.cache.check()
 	w := m.pageW()
 	f := frame{posW: w}
-	product := screens.ShortName(m.provider)
-	f.header = m.cache.header.get(headerKey{product: product, badge: m.badge, w: w}, func() string {
-		return widgets.Header{Product: product, Badge: m.badge}.Render(m.st, w)
+	product := screens.ShortName(m.c.Provider)
+	f.header = m.cache.header.get(headerKey{product: product, badge: m.badge(), w: w}, func() string {
+		return widgets.Header{Product: product, Badge: m.badge()}.Render(m.c.Styles, w)
 	})
 	bodyH := m.h - lipgloss.Height(f.header) - 1 // 1: the status line
-	if m.terms != nil {
+	if m.env.terms != nil {
 		switch {
 		case m.w >= besideMinWidth:
 			f.pane = paneBeside
@@ -91,22 +91,22 @@ func (m *Model) frame() frame {
 func (m *Model) footer(_ paneMode) string {
 	w := m.pageW()
 	if m.fullHelp {
-		return widgets.FullFooter(m.help, m.st.Heading, w, m.helpGroups())
+		return widgets.FullFooter(m.help, m.c.Styles.Heading, w, m.helpGroups())
 	}
 	cut, rank, pinned := m.shortHelpParts()
 	lines := []string{widgets.ShortFooterBy(m.help, w, cut, rank, pinned)}
-	if m.terms != nil && !m.asking() && m.quitCancel == "" && !m.quitAfterPair {
+	if m.env.terms != nil && !m.asking() && m.phase != phaseQuitting {
 		// The virtual terminal's keys are the footer's terminal group: a
 		// device shows no key hints of its own.
 		prefix := "terminal  "
-		lines = append(lines, m.st.Heading.Render(prefix)+
+		lines = append(lines, m.c.Styles.Heading.Render(prefix)+
 			widgets.Footer(m.help, w-len(prefix), m.terminalHelp(), nil, false))
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, lines...)
 }
 
 func (m *Model) terminalHelp() []key.Binding {
-	return m.tkeys.Bindings()
+	return m.keys.terminal.Bindings()
 }
 
 func (m *Model) tooSmall() bool { return m.w < MinWidth || m.h < MinHeight }
@@ -135,7 +135,7 @@ type logoKey struct {
 // the body is measured with the short help even while the full help is
 // open, so neither a status nor a screen change flips the logo.
 func (m *Model) fullLogo(f frame) bool {
-	k := logoKey{provider: m.provider, w: m.w, h: m.h}
+	k := logoKey{provider: m.c.Provider, w: m.w, h: m.h}
 	if m.logo.ok && m.logo.key == k {
 		return m.logo.full
 	}
@@ -165,9 +165,9 @@ func (m *Model) View() string {
 	body := pos
 	if f.pane != paneNone {
 		v, _ := m.paneTerminal()
-		pane := widgets.TerminalPane{View: v, Now: m.clock.Now()}
+		pane := widgets.TerminalPane{View: v, Now: m.env.clock.Now()}
 		rendered := m.cache.pane.get(sizedKey{in: pane.Key(), w: f.paneW, h: f.paneH}, func() string {
-			return pane.Render(m.st, f.paneW, f.paneH)
+			return pane.Render(m.c.Styles, f.paneW, f.paneH)
 		})
 		body = m.cache.body.get(bodyKey{pos: pos, pane: rendered, mode: f.pane}, func() string {
 			if f.pane == paneBeside {
@@ -176,7 +176,7 @@ func (m *Model) View() string {
 			return lipgloss.JoinVertical(lipgloss.Left, pos, rendered)
 		})
 	}
-	status := widgets.Status(m.st, m.statusKind, m.status, m.pageW())
+	status := widgets.Status(m.c.Styles, m.status.kind, m.status.text, m.pageW())
 	return m.cache.frame.get(frameKey{header: f.header, body: body, status: status, footer: f.footer}, func() string {
 		return lipgloss.NewStyle().Padding(0, pageMargin).Render(
 			lipgloss.JoinVertical(lipgloss.Left, f.header, body, status, f.footer))
@@ -184,7 +184,7 @@ func (m *Model) View() string {
 }
 
 func (m *Model) tooSmallView() string {
-	st := m.st
+	st := m.c.Styles
 	w, h := max(m.w, 1), max(m.h, 1)
 	wrap := lipgloss.NewStyle().Width(w).Align(lipgloss.Center)
 	// In reading order; keep says which go first when the height is short:

@@ -3,7 +3,8 @@
 // screen readers and TERM=dumb terminals can follow it. It uses the same
 // pairing service and the same wording as the screens.
 //
-// A session re-checks its SCI pairings on entry (offering to forget one that
+// A session runs the entry check of its provider's pairing session (live
+// where the descriptor says a check is silent, offering to forget one that
 // was unpaired elsewhere). Without pairings it asks whether to pair now, as
 // it always has; with pairings, and after every pairing made, it shows a
 // menu of one-letter choices: test, unpair (or, for providers that unpair
@@ -25,16 +26,23 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/tui/widgets"
+	"github.com/tillpair/tillpair/internal/wording"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/screens"
-	"github.com/tillpair/tillpair/ui"
 )
+
+// Terminals drives the sandbox's virtual terminals (app.Terminals
+// adapts *sandbox.Sandbox).
+type Terminals interface {
+	Snapshot() []widgets.TerminalView
+	StartPairing(id string) error
+	Confirm(id string) error
+}
 
 // Options configure Run.
 type Options struct {
-	Service   ui.Service
-	Terminals ui.Terminals // nil outside sandbox mode
-	Provider  string       // default providers.SCI
+	Service   *pairing.Service
+	Terminals Terminals // nil outside sandbox mode
+	Provider  string    // default: the registry's lead provider
 	Badge     string
 	// Badges are every provider's environment labels, for the question.
 	Badges map[string]string
@@ -50,12 +58,15 @@ type session struct {
 	o     Options
 	lines <-chan inputLine // one reader for the whole session (input.go)
 	out   io.Writer
+	// ps is the current provider's pairing session (nil when this runtime
+	// has no client for it).
+	ps *pairing.Session
 }
 
 func (s *session) printf(format string, a ...any) { fmt.Fprintf(s.out, format, a...) }
 
 func (s *session) fail(err error) error {
-	w := screens.Describe(err)
+	w := s.describe(err)
 	s.printf("Error: %s\n%s\n", w.Line, w.Next)
 	return err
 }
@@ -65,7 +76,7 @@ func (s *session) fail(err error) error {
 // exit code.
 func Run(ctx context.Context, o Options) error {
 	if o.Provider == "" {
-		o.Provider = providers.SCI
+		o.Provider = o.Service.Registry()[0].ID
 	}
 	lines, done := make(chan inputLine), make(chan struct{})
 	defer close(done)
@@ -126,10 +137,12 @@ func Run(ctx context.Context, o Options) error {
 // enter prints the provider's header (and the notice the first time) and
 // re-checks its pairings.
 func (s *session) enter(ctx context.Context, first bool) error {
-	if _, ok := s.o.Service.Provider(s.o.Provider); !ok {
+	ps, ok := s.o.Service.Session(s.o.Provider)
+	if !ok {
 		return s.fail(&providers.Error{Provider: s.o.Provider, Kind: providers.KindConfig})
 	}
-	s.printf("%s — tillpair", screens.ProductName(s.o.Provider))
+	s.ps = ps
+	s.printf("%s — tillpair", ps.Descriptor().Name)
 	if s.o.Badge != "" {
 		s.printf(" [%s]", s.o.Badge)
 	}
@@ -140,26 +153,16 @@ func (s *session) enter(ctx context.Context, first bool) error {
 	return s.report(ctx)
 }
 
-// report is the entry check, as on the screens: SCI pairings re-checked
-// live (SCIPAIRING10); Helcim and SmartConnect ones only listed, since
-// their check pings the device or runs on the terminal and is only sent
-// when asked (t).
+// report is the entry check, as on the screens: the pairing session
+// re-checks the pairings live where the descriptor says a check disturbs
+// nobody (SCIPAIRING10); the others are only listed, since their check
+// pings the device or runs on the terminal and is only sent when asked
+// (t).
 func (s *session) report(ctx context.Context) error {
-	mine := func(p providers.Pairing) bool { return p.Provider == s.o.Provider }
-	var res []pairing.CheckResult
-	var err error
-	if s.o.Provider == providers.SCI {
+	if s.ps.Descriptor().SilentCheck {
 		s.printf("Checking pairings…\n")
-		res, err = s.o.Service.RefreshWhere(ctx, mine)
-	} else {
-		var ps []providers.Pairing
-		ps, err = s.o.Service.List()
-		for _, p := range ps {
-			if mine(p) {
-				res = append(res, pairing.CheckResult{Pairing: p})
-			}
-		}
 	}
+	res, err := s.ps.EntryCheck(ctx)
 	if err != nil {
 		return s.fail(err)
 	}
@@ -169,14 +172,14 @@ func (s *session) report(ctx context.Context) error {
 		p := r.Pairing
 		switch {
 		case p.Status == providers.StatusUnpaired || providers.KindOf(r.Err) == providers.KindNotPaired && p.Status != providers.StatusAwaitingConfirmation:
-			s.printf("%s: %s\n", screens.DisplayName(p), screens.TextNoActive)
+			s.printf("%s: %s\n", wording.DisplayName(p), wording.TextNoActive)
 			if err := s.offerForget(ctx, p); err != nil {
 				return err
 			}
 		case r.Err != nil:
-			s.printf("%s: %s\n", screens.DisplayName(p), screens.Describe(r.Err).Line)
+			s.printf("%s: %s\n", wording.DisplayName(p), s.describe(r.Err).Line)
 		default:
-			s.printf("Paired: %s, Pairing ID %s, TID %s, status %s.\n", screens.DisplayName(p), p.ID, orNone(p.TID), p.Status)
+			s.printf("Paired: %s, Pairing ID %s, TID %s, status %s.\n", wording.DisplayName(p), p.ID, orNone(p.TID), p.Status)
 		}
 	}
 	if n == 0 {
@@ -192,10 +195,10 @@ func (s *session) offerForget(ctx context.Context, p providers.Pairing) error {
 	if err != nil || !ok {
 		return err
 	}
-	if err := s.o.Service.Forget(ctx, p.ID); err != nil {
+	if err := s.ps.Forget(ctx, p.ID); err != nil {
 		return s.fail(err)
 	}
-	s.printf("Forgot %s.\n", screens.DisplayName(p))
+	s.printf("Forgot %s.\n", wording.DisplayName(p))
 	return nil
 }
 
@@ -207,11 +210,11 @@ func interrupted(ctx context.Context, err error) bool {
 
 // message is a local error's own sentence (a code's format rules say what
 // is wrong more precisely than the kind's wording), else the wording.
-func message(err error) string {
+func (s *session) message(err error) string {
 	if pe, ok := providers.AsError(err); ok && pe.Message != "" && pe.HTTPStatus == 0 {
 		return pe.Message
 	}
-	return screens.Describe(err).Line
+	return s.describe(err).Line
 }
 
 // orNone words a missing value for a screen reader, which would read a
@@ -236,20 +239,19 @@ func (s *session) terminal() (widgets.TerminalView, bool) {
 }
 
 func (s *session) pair(ctx context.Context) error {
-	prov, _ := s.o.Service.Provider(s.o.Provider)
-	caps := prov.Capabilities()
-	if s.o.Provider == providers.SmartConnect {
+	d := s.ps.Descriptor()
+	if d.Register != nil {
 		if err := s.ensureRegister(ctx); err != nil {
 			return err
 		}
 	}
 	s.printf("How to pair:\n")
-	for i, step := range lineSteps(s.o.Provider) {
+	for i, step := range lineSteps(d) {
 		s.printf("  %d. %s\n", i+1, step)
 	}
-	if t, ok := s.terminal(); ok {
+	if t, ok := s.terminal(); ok && s.ps.TakesCode() {
 		question := "Start pairing on virtual terminal %s now? [Y/n] "
-		if s.o.Provider == providers.Helcim {
+		if d.Model == providers.DeviceCode {
 			question = "Switch virtual terminal %s to pairing mode now? [Y/n] "
 		}
 		start, err := s.yes(ctx, fmt.Sprintf(question, t.TID), true)
@@ -261,28 +263,21 @@ func (s *session) pair(ctx context.Context) error {
 				return s.fail(err)
 			}
 			if t, ok = s.terminal(); ok && t.PairingCode != "" {
-				s.printf("Virtual terminal %s shows %s %s.\n", t.TID, strings.ToLower(caps.Code.Label), t.PairingCode)
+				s.printf("Virtual terminal %s shows %s %s.\n", t.TID, strings.ToLower(codeLabel(d)), t.PairingCode)
 			}
 		}
 	}
-	label := caps.Code.Label
-	if label == "" {
-		label = "Pairing Code"
-	}
 	var code string
-	for tries := 0; ; tries++ {
-		raw, err := s.ask(ctx, label+": ")
+	for tries := 0; s.ps.TakesCode(); tries++ {
+		raw, err := s.ask(ctx, codeLabel(d)+": ")
 		if err != nil {
 			return err
 		}
-		code, err = pairing.NormalizeCode(caps.Code, raw)
+		code, err = s.ps.ValidateCode(raw)
 		if err == nil {
 			break
 		}
-		// Stamped as the service stamps its own, so the error returned
-		// names the provider ("sci pair: …") rather than starting ": ".
-		err = pairing.Stamp(err, s.o.Provider, providers.OpPair)
-		s.printf("%s\n", message(err))
+		s.printf("%s\n", s.message(err))
 		if tries == 2 {
 			return err
 		}
@@ -292,7 +287,7 @@ func (s *session) pair(ctx context.Context) error {
 		return err
 	}
 	s.printf("Pairing…\n")
-	p, err := s.o.Service.Pair(ctx, pairing.PairInput{Provider: s.o.Provider, Code: code, Nickname: nick})
+	p, err := s.ps.Pair(ctx, pairing.PairInput{Code: code, Nickname: nick})
 	if err != nil {
 		return s.fail(err)
 	}
@@ -301,23 +296,51 @@ func (s *session) pair(ctx context.Context) error {
 			return err
 		}
 	}
-	switch s.o.Provider {
-	case providers.Helcim:
-		s.printf("Paired. Check the terminal screen for the ping message.\nDevice Code: %s\nPairing Nickname: %s\n%s\n",
-			p.ID, orNone(p.PairingNickname), screens.UnpairSteps(providers.Helcim))
-	case providers.SmartConnect:
-		s.printf("Paired: this register is paired with the terminal.\nRegister ID: %s\nPairing Nickname: %s\n%s\n",
-			p.ID, orNone(p.PairingNickname), screens.UnpairSteps(providers.SmartConnect))
-	default:
-		s.printf("Pairing successful.\nPairing Nickname: %s\nPairing ID: %s\nTID: %s\nTerminal Nickname: %s\n",
-			orNone(p.PairingNickname), p.ID, orNone(p.TID), orNone(p.TerminalNickname))
+	s.printf("%s\n", justPaired(d))
+	fields := [][2]string{{"Pairing Nickname", orNone(p.PairingNickname)}, {label(d.Labels.PairingID, "Pairing ID"), p.ID}}
+	if d.Labels.TID != "" {
+		fields = append(fields, [2]string{d.Labels.TID, orNone(p.TID)})
+	}
+	if d.Labels.TerminalNickname != "" {
+		fields = append(fields, [2]string{d.Labels.TerminalNickname, orNone(p.TerminalNickname)})
+	}
+	for _, f := range fields {
+		s.printf("%s: %s\n", f[0], f[1])
+	}
+	if steps := wording.UnpairSteps(d); steps != "" {
+		s.printf("%s\n", steps)
 	}
 	return nil
 }
 
+// codeLabel names the code the operator types.
+func codeLabel(d *providers.Descriptor) string { return label(d.Code.Label, "Pairing Code") }
+
+func label(l, def string) string {
+	if l == "" {
+		return def
+	}
+	return l
+}
+
+// justPaired is the success line, without the screens' check mark, which
+// a screen reader would read aloud.
+func justPaired(d *providers.Descriptor) string {
+	return strings.TrimSpace(strings.TrimPrefix(wording.TextsOf(d).JustPaired, "✓"))
+}
+
 func (s *session) confirm(ctx context.Context, p providers.Pairing) (providers.Pairing, error) {
-	s.printf("Confirmation code: %s\n", p.ConfirmationCode)
-	s.printf("Check the terminal shows the same code, then confirm on the terminal.\n")
+	d := s.ps.Descriptor()
+	switch {
+	case d.Model == providers.CodeFromPOS:
+		s.printf("%s: %s\n", label(d.Labels.Confirmation, "Code"), p.ConfirmationCode)
+		s.printf("%s\n", strings.Join(d.Steps.Confirm, " "))
+	case p.ConfirmationCode != "":
+		s.printf("Confirmation code: %s\n", p.ConfirmationCode)
+		s.printf("Check the terminal shows the same code, then confirm on the terminal.\n")
+	default:
+		s.printf("%s\n", label(strings.Join(d.Steps.Confirm, " "), "Waiting for the terminal to confirm the pairing."))
+	}
 	for {
 		if t, ok := s.terminal(); ok {
 			now, err := s.yes(ctx, "Confirm on the virtual terminal now? [y/N] ", false)
@@ -358,10 +381,10 @@ func (s *session) confirm(ctx context.Context, p providers.Pairing) (providers.P
 func (s *session) await(ctx context.Context, p providers.Pairing) (providers.Pairing, error) {
 	s.printf("Waiting for confirmation on the terminal…\n")
 	lastLine := time.Duration(-1)
-	return s.o.Service.AwaitConfirmation(ctx, p.ID, func(ev pairing.Event) {
+	return s.ps.Await(ctx, func(ev pairing.Event) {
 		switch ev.Type {
 		case pairing.EventNetworkWarning:
-			s.printf("Warning: %s\n", screens.Describe(ev.Err).Line)
+			s.printf("Warning: %s\n", s.describe(ev.Err).Line)
 		case pairing.EventWaiting:
 			// A line every 10 s is progress without flooding a screen reader.
 			if step := ev.Elapsed.Truncate(10 * time.Second); step > lastLine {
@@ -379,11 +402,10 @@ type errNotConfirmed struct{ error }
 func (e errNotConfirmed) Unwrap() error { return e.error }
 
 // cancel unpairs a pairing that was not confirmed, so none is left half
-// made (SCIPAIRING07), and reports why.
-func (s *session) cancel(p providers.Pairing, cause error) error {
-	ctx, stop := context.WithTimeout(context.Background(), 30*time.Second)
-	defer stop()
-	if err := s.o.Service.Cancel(ctx, p.ID); err != nil {
+// made (SCIPAIRING07; the session's Abandon, bounded by
+// pairing.CancelTimeout even after Ctrl-C), and reports why.
+func (s *session) cancel(_ providers.Pairing, cause error) error {
+	if err := s.ps.Abandon(context.Background()); err != nil {
 		s.printf("Cancelling the pairing failed too.\n")
 		return s.fail(errors.Join(cause, err))
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/registry"
 	"github.com/tillpair/tillpair/screens"
 )
 
@@ -284,8 +285,9 @@ func TestAccessibleInputEndingMidPairingIsNoInput(t *testing.T) {
 }
 
 func TestLineStepsHaveNoPairButton(t *testing.T) {
-	for _, id := range []string{providers.SCI, providers.SmartConnect, providers.Helcim} {
-		steps := lineSteps(id)
+	for _, d := range registry.All() {
+		id := d.ID
+		steps := lineSteps(d)
 		if len(steps) < 2 {
 			t.Fatalf("%s: steps %q", id, steps)
 		}

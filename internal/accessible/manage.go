@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/tillpair/tillpair/internal/wording"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/screens"
 )
 
 // The menu's actions on one pairing: the paired screen's t, u and f.
@@ -13,8 +13,8 @@ import (
 // test checks a pairing live and prints the outcome; a pairing found
 // unpaired elsewhere is offered for forgetting, as on entry.
 func (s *session) test(ctx context.Context, p providers.Pairing) error {
-	s.printf("%s: %s\n", screens.DisplayName(p), screens.TestingText(p.Provider))
-	got, err := s.o.Service.Test(ctx, p.ID)
+	s.printf("%s: %s\n", wording.DisplayName(p), wording.TextsOf(s.descriptor(p.Provider)).Testing)
+	got, err := s.ps.Test(ctx, p.ID)
 	if err != nil {
 		_ = s.fail(err)
 		if providers.KindOf(err) == providers.KindNotPaired && p.Status != providers.StatusAwaitingConfirmation {
@@ -24,30 +24,30 @@ func (s *session) test(ctx context.Context, p providers.Pairing) error {
 		}
 		return err
 	}
-	s.printf("%s\n", testedLine(got))
+	s.printf("%s\n", s.testedLine(got))
 	return nil
 }
 
 // testedLine is a successful Test's outcome, in the paired screen's words.
-func testedLine(p providers.Pairing) string {
-	name := screens.DisplayName(p)
+func (s *session) testedLine(p providers.Pairing) string {
+	name := wording.DisplayName(p)
 	if p.Status != providers.StatusActive {
 		return fmt.Sprintf("%s is not active yet: its status is %s.", name, p.Status)
 	}
-	return fmt.Sprintf("%s: %s.", name, screens.TestedText(p.Provider, p.CheckedAt))
+	return fmt.Sprintf("%s: %s.", name, wording.Tested(s.descriptor(p.Provider), p.CheckedAt))
 }
 
 // unpair unpairs through the cloud after asking. Where the cloud has no
 // unpair (SmartConnect, Helcim) the service says so and the screens'
 // wording gives the steps on the terminal; nothing is asked or changed.
 func (s *session) unpair(ctx context.Context, p providers.Pairing) error {
-	name := screens.DisplayName(p)
+	name := wording.DisplayName(p)
 	if !s.remoteUnpair() {
-		err := s.o.Service.Unpair(ctx, p.ID)
+		err := s.ps.Unpair(ctx, p.ID)
 		if providers.KindOf(err) != providers.KindUnpairOnTerminal {
 			return s.fail(err)
 		}
-		w := screens.Describe(err)
+		w := s.describe(err)
 		s.printf("%s.\n%s\n", w.Line, w.Next)
 		return nil
 	}
@@ -60,7 +60,7 @@ func (s *session) unpair(ctx context.Context, p providers.Pairing) error {
 		return nil
 	}
 	s.printf("Unpairing %s…\n", name)
-	if err := s.o.Service.Unpair(ctx, p.ID); err != nil {
+	if err := s.ps.Unpair(ctx, p.ID); err != nil {
 		return s.fail(err)
 	}
 	s.printf("Unpaired %s.\n", name)
@@ -70,11 +70,11 @@ func (s *session) unpair(ctx context.Context, p providers.Pairing) error {
 // forget removes a pairing on this register only, after saying where it
 // must be ended on the terminal, as the paired screen does.
 func (s *session) forget(ctx context.Context, p providers.Pairing) error {
-	name := screens.DisplayName(p)
-	if steps := screens.UnpairSteps(p.Provider); steps != "" {
+	name := wording.DisplayName(p)
+	if steps := wording.UnpairSteps(s.descriptor(p.Provider)); steps != "" {
 		s.printf("%s\n", steps)
 	}
-	ok, err := s.yes(ctx, fmt.Sprintf("Forget \"%s\" %s? [y/N] ", name, screens.ForgetWhere(p.Provider)), false)
+	ok, err := s.yes(ctx, fmt.Sprintf("Forget \"%s\" on this register? [y/N] ", name), false)
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (s *session) forget(ctx context.Context, p providers.Pairing) error {
 		s.printf("Kept %s.\n", name)
 		return nil
 	}
-	if err := s.o.Service.Forget(ctx, p.ID); err != nil {
+	if err := s.ps.Forget(ctx, p.ID); err != nil {
 		return s.fail(err)
 	}
 	s.printf("Forgot %s.\n", name)

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tillpair/tillpair/internal/wording"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/screens"
 )
 
 // maxBadAnswers ends a session whose answers are never options (a script
@@ -49,27 +49,12 @@ func verb(word string) string {
 
 // pairings are the current provider's pairings, oldest first: the menu's
 // numbering.
-func (s *session) pairings() ([]providers.Pairing, error) {
-	all, err := s.o.Service.List()
-	if err != nil {
-		return nil, err
-	}
-	var out []providers.Pairing
-	for _, p := range all {
-		if p.Provider == s.o.Provider {
-			out = append(out, p)
-		}
-	}
-	return out, nil
-}
+func (s *session) pairings() ([]providers.Pairing, error) { return s.ps.Pairings() }
 
-// remoteUnpair: the register can unpair through the cloud (SCI). The
-// others are unpaired on the terminal, then forgotten here; the paired
-// screen decides the same way.
-func (s *session) remoteUnpair() bool {
-	prov, ok := s.o.Service.Provider(s.o.Provider)
-	return s.o.Provider == providers.SCI || ok && prov.Capabilities().RemoteUnpair
-}
+// remoteUnpair: the register can unpair through the cloud (the
+// descriptor's RemoteUnpair). The others are unpaired on the terminal,
+// then forgotten here; the paired screen decides the same way.
+func (s *session) remoteUnpair() bool { return s.ps.Descriptor().RemoteUnpair }
 
 func (s *session) options(ps []providers.Pairing) []string {
 	if len(ps) == 0 {
@@ -79,7 +64,7 @@ func (s *session) options(ps []providers.Pairing) []string {
 	if s.remoteUnpair() {
 		opts = append(opts, "u: unpair")
 	} else {
-		opts = append(opts, "u: how to unpair", "f: "+screens.ForgetHelp(s.o.Provider))
+		opts = append(opts, "u: how to unpair", "f: "+wording.TextsOf(s.ps.Descriptor()).ForgetHelp)
 	}
 	return append(opts, "p: pair another terminal", "q: quit")
 }
@@ -187,7 +172,7 @@ func (s *session) menu(ctx context.Context) error {
 func (s *session) do(ctx context.Context, c choice, ps []providers.Pairing) error {
 	switch {
 	case c.provider == s.o.Provider:
-		s.printf("Already using %s.\n", screens.ProductName(c.provider))
+		s.printf("Already using %s.\n", s.descriptor(c.provider).Name)
 		return nil
 	case c.provider != "":
 		s.o.Provider, s.o.Badge = c.provider, s.o.Badges[c.provider]
@@ -269,14 +254,14 @@ func byNumber(ps []providers.Pairing, a string) (providers.Pairing, bool) {
 // Pairing ID pid_0c1d2e3f…)"). Without a nickname the name is the ID.
 func pairingLabel(ps []providers.Pairing, i int) string {
 	p := ps[i]
-	name := screens.DisplayName(p)
+	name := wording.DisplayName(p)
 	var tags []string
 	if p.TID != "" {
 		tags = append(tags, "TID "+p.TID)
 	}
 	twin := false
 	for j, o := range ps {
-		twin = twin || j != i && screens.DisplayName(o) == name && o.TID == p.TID
+		twin = twin || j != i && wording.DisplayName(o) == name && o.TID == p.TID
 	}
 	if name != p.ID && (twin || p.TID == "") {
 		tags = append(tags, "Pairing ID "+shortID(ps, i))

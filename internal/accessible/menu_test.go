@@ -23,7 +23,7 @@ func (h *harness) pairSCI(t *testing.T, nickname string) string {
 	h.reply(t, "Pairing Code: ", h.terminal(t).PairingCode)
 	h.reply(t, "Pairing Nickname (optional): ", nickname)
 	h.reply(t, "Confirm on the virtual terminal now? [y/N] ", "y")
-	h.expect(t, "Pairing successful.")
+	h.expect(t, "Pairing successful")
 	h.expect(t, "Pairing ID: ")
 	id, _, _ := strings.Cut(h.out.String()[h.seen:], "\n")
 	if !strings.HasPrefix(id, "pid_") {

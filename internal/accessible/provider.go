@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/tillpair/tillpair/internal/pairing"
-	"github.com/tillpair/tillpair/screens"
 )
 
 // otherProviders names the providers besides the current one.
@@ -13,7 +12,7 @@ func (s *session) otherProviders() []string {
 	var out []string
 	for _, p := range s.o.Service.Providers() {
 		if p.ID() != s.o.Provider {
-			out = append(out, p.ID()+" ("+screens.ProductName(p.ID())+")")
+			out = append(out, p.ID()+" ("+s.descriptor(p.ID()).Name+")")
 		}
 	}
 	return out
@@ -29,8 +28,8 @@ func (s *session) matchProvider(a string) (string, bool) {
 	return "", false
 }
 
-// ensureRegister shows SmartConnect's register identity, or asks for one
-// when none is set up: SmartConnect pairs by it.
+// ensureRegister shows the register identity a provider pairs by
+// (SmartConnect's), or asks for one when none is set up.
 func (s *session) ensureRegister(ctx context.Context) error {
 	id, ok, err := s.o.Service.Register()
 	if err != nil {
@@ -40,7 +39,8 @@ func (s *session) ensureRegister(ctx context.Context) error {
 		s.printf("Register: %s (business %s, vendor %s), Register ID %s.\n", id.RegisterName, id.BusinessName, id.VendorName, id.RegisterID)
 		return nil
 	}
-	s.printf("This register has no SmartConnect identity yet. SmartConnect knows this register by these values.\n")
+	short := s.ps.Descriptor().Short
+	s.printf("This register has no %s identity yet. %s knows this register by these values.\n", short, short)
 	var in pairing.RegisterInput
 	for _, f := range []struct {
 		label string

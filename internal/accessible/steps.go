@@ -3,14 +3,15 @@ package accessible
 import (
 	"strings"
 
-	"github.com/tillpair/tillpair/screens"
+	"github.com/tillpair/tillpair/providers"
 )
 
-// lineSteps are the screens' pairing steps without "Choose Pair": line mode
-// has no Pair button, the questions that follow the steps take its place.
-func lineSteps(provider string) []string {
+// lineSteps are the descriptor's pairing steps without "Choose Pair": line
+// mode has no Pair button, the questions that follow the steps take its
+// place.
+func lineSteps(d *providers.Descriptor) []string {
 	var out []string
-	for _, step := range screens.PairSteps(provider) {
+	for _, step := range d.Steps.Pair {
 		if strings.EqualFold(strings.TrimSpace(step), "Choose Pair.") {
 			continue
 		}

@@ -99,6 +99,11 @@ type Options struct {
 	// can run unconfigured are listed in NeedsSetup): `tillpair setup
 	// smartconnect` uses it to store the register identity.
 	AllowUnconfigured bool
+	// RecordsOnly builds a runtime that can only read and edit the records:
+	// no credential is resolved, so the OS keyring (and D-Bus) is never
+	// asked, and no provider client exists. For commands that only list
+	// (status --no-check). ModeConfigured only.
+	RecordsOnly bool
 }
 
 // Runtime is what the TUI and the CLI run on.
@@ -124,6 +129,9 @@ type Runtime struct {
 	// with no client at all (SCI without credentials) is listed here too,
 	// but not in Providers.
 	NeedsSetup map[string]string
+	// RecordsOnly: built with Options.RecordsOnly, so Providers and
+	// NeedsSetup say nothing about what is configured.
+	RecordsOnly bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -146,6 +154,9 @@ func Build(ctx context.Context, opts Options) (*Runtime, error) {
 	}
 	if mode == ModeSandbox {
 		return buildSandbox(opts, "")
+	}
+	if opts.RecordsOnly {
+		return buildRecordsOnly(opts)
 	}
 	secrets := opts.Secrets
 	if secrets == nil {
@@ -174,6 +185,24 @@ func Build(ctx context.Context, opts Options) (*Runtime, error) {
 		return buildSandbox(opts, noticeFor(reason))
 	}
 	return buildConfigured(opts, secrets, recs, found, extra, missing)
+}
+
+// buildRecordsOnly is the runtime of Options.RecordsOnly: the records and
+// a service with no provider, built without asking the keyring.
+func buildRecordsOnly(opts Options) (*Runtime, error) {
+	dir, err := keystore.ConfigDir(opts.Getenv, opts.ConfigDir)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := keystore.OpenRecords(dir)
+	if err != nil {
+		return nil, err
+	}
+	rt := &Runtime{Mode: ModeConfigured, Badge: map[string]string{}, NeedsSetup: map[string]string{},
+		RecordsPath: recs.Path(), RecordsNotice: recs.Notice(), RecordsOnly: true}
+	rt.Service = pairing.New(pairing.Config{Records: recs, Logger: opts.Logger, Clock: opts.Clock})
+	opts.Logger.Info("app: records only", "records", recs.Path())
+	return rt, nil
 }
 
 // openSettings opens the records file and reads its settings: the
@@ -227,15 +256,18 @@ func buildSandbox(opts Options, notice string) (*Runtime, error) {
 	info := sb.Info()
 	rt := &Runtime{Sandbox: sb, Mode: ModeSandbox, Badge: map[string]string{}, Notice: notice, NeedsSetup: map[string]string{}}
 	var provs []providers.Provider
-	for _, spec := range providerSpecs() {
-		p, err := spec.sandboxed(opts, info, so.Clock)
+	for _, d := range descriptors() {
+		if _, ok := sb.Cloud(d.ID); !ok {
+			continue // no simulator for it yet
+		}
+		p, err := sandboxed(d, opts, info, so.Clock)
 		if err != nil {
 			_ = sb.Close()
 			return nil, err
 		}
 		provs = append(provs, codeRedacting{p})
-		rt.Providers = append(rt.Providers, spec.id)
-		rt.Badge[spec.id] = BadgeSandbox
+		rt.Providers = append(rt.Providers, d.ID)
+		rt.Badge[d.ID] = BadgeSandbox
 	}
 	records := keystore.NewMemoryRecords()
 	if err := records.Update(func(f *keystore.File) error {
@@ -264,10 +296,11 @@ func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.File
 	rt := &Runtime{Mode: ModeConfigured, Badge: map[string]string{}, NeedsSetup: map[string]string{}, RecordsPath: recs.Path(),
 		RecordsNotice: recs.Notice()}
 	all := append(append([]resolved(nil), found...), extra...)
-	// Keep providerSpecs order (SCI first) whatever was configured.
+	// Keep the registry's order (the lead provider first) whatever was
+	// configured.
 	order := map[string]int{}
-	for i, spec := range providerSpecs() {
-		order[spec.id] = i
+	for i, d := range descriptors() {
+		order[d.ID] = i
 	}
 	slices.SortStableFunc(all, func(a, b resolved) int { return order[a.provider.ID()] - order[b.provider.ID()] })
 	provs := make([]providers.Provider, 0, len(all))

@@ -10,23 +10,8 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/providers/sci"
+	"github.com/tillpair/tillpair/providers/registry"
 )
-
-// providerSpec knows how to build one provider's client, either from
-// configured credentials or pointed at the sandbox.
-type providerSpec struct {
-	id string
-	// configured returns the client and its badge, or a *missingCredentials
-	// when the provider is not configured. A missingCredentials may still
-	// carry a usable client (one that needs no credentials to be built),
-	// which joins a configured runtime so its Pair can say what to set up.
-	configured func(opts Options, src sources) (providers.Provider, string, error)
-	// sandboxed gets the sandbox's clock: SCI signatures carry a created
-	// time, and SmartConnect polls are rate limited, both on the sandbox's
-	// own clock.
-	sandboxed func(opts Options, info sandbox.Info, clock clockwork.Clock) (providers.Provider, error)
-}
 
 // sources is what configured builders read credentials and settings from.
 type sources struct {
@@ -34,14 +19,8 @@ type sources struct {
 	settings keystore.Settings
 }
 
-// providerSpecs lists the providers, SCI (the lead provider) first.
-func providerSpecs() []providerSpec {
-	return []providerSpec{
-		{id: providers.SCI, configured: configuredSCI, sandboxed: sandboxedSCI},
-		{id: providers.SmartConnect, configured: configuredSmartConnect, sandboxed: sandboxedSmartConnect},
-		{id: providers.Helcim, configured: configuredHelcim, sandboxed: sandboxedHelcim},
-	}
-}
+// descriptors lists the providers, the lead provider first: the registry.
+func descriptors() providers.Registry { return registry.All() }
 
 // missingCredentials: the provider is not (fully) configured.
 type missingCredentials struct {
@@ -94,8 +73,8 @@ type unconfigured struct {
 func resolveAll(opts Options, src sources) (found, extra []resolved, missing []unconfigured, reason string, err error) {
 	var reasons []string
 	var keyErr error
-	for _, spec := range providerSpecs() {
-		p, badge, err := spec.configured(opts, src)
+	for _, d := range descriptors() {
+		p, badge, err := configured(d, opts, src)
 		var miss *missingCredentials
 		var ke *keystore.Error
 		switch {
@@ -103,7 +82,7 @@ func resolveAll(opts Options, src sources) (found, extra []resolved, missing []u
 			found = append(found, resolved{provider: p, badge: badge})
 		case errors.As(err, &miss):
 			if miss.reason != "" {
-				opts.Logger.Warn("app: keyring unavailable", "provider", spec.id)
+				opts.Logger.Warn("app: keyring unavailable", "provider", d.ID)
 				reasons = append(reasons, miss.reason)
 			} else if miss.partial() {
 				reasons = append(reasons, miss.provider+": "+miss.Error())
@@ -111,12 +90,12 @@ func resolveAll(opts Options, src sources) (found, extra []resolved, missing []u
 			if miss.client != nil {
 				extra = append(extra, resolved{provider: miss.client, badge: miss.badge, setup: miss.setup})
 			} else if miss.setup != "" {
-				missing = append(missing, unconfigured{id: spec.id, setup: miss.setup})
+				missing = append(missing, unconfigured{id: d.ID, setup: miss.setup})
 			}
 		case errors.As(err, &ke):
-			opts.Logger.Warn("app: keyring unusable", "provider", spec.id, "err", err)
+			opts.Logger.Warn("app: keyring unusable", "provider", d.ID, "err", err)
 			reasons = append(reasons, keyringReason(ke))
-			missing = append(missing, unconfigured{id: spec.id, setup: capitalize(keyringReason(ke)) + ": " + ke.Fix() + "."})
+			missing = append(missing, unconfigured{id: d.ID, setup: capitalize(keyringReason(ke)) + ": " + ke.Fix() + "."})
 			if keyErr == nil {
 				keyErr = err
 			}
@@ -173,34 +152,71 @@ func dedupe(ss []string) []string {
 const recordsUnreadable = "the records file could not be read"
 
 // noticeFor turns resolveAll's reason into the one short line the UI shows
-// when it falls back to the sandbox: the first cause it knows a short name
-// for, else a pointer to the setup help.
+// when it falls back to the sandbox. Sandbox mode is the expected start, so
+// a keyring with nothing to give (none, locked, denied, unreadable) is not
+// the newcomer's problem and the line says neutrally that nothing is
+// configured; the keyring's state is in the --debug log (Build logs the
+// reason) and `tillpair setup` reports it with its fix. An unreadable
+// records file, or credentials only partly set, are named.
 func noticeFor(reason string) string {
-	for _, c := range []struct{ long, short string }{
-		{recordsUnreadable, recordsUnreadable},
-		{keyringReason(&keystore.Error{Kind: keystore.KindNoService}), "no OS keyring available"},
-		{keyringReason(&keystore.Error{Kind: keystore.KindLocked}), "the OS keyring is locked"},
-		{keyringReason(&keystore.Error{Kind: keystore.KindDenied}), "the OS keyring denied access"},
-		{keyringReason(&keystore.Error{}), "the OS keyring could not be read"},
-	} {
-		if strings.Contains(reason, c.long) {
-			return "Sandbox mode: no provider is configured (" + c.short + ")."
+	if strings.Contains(reason, recordsUnreadable) {
+		return "Sandbox mode: no provider is configured (" + recordsUnreadable + ")."
+	}
+	for _, r := range strings.Split(reason, "; ") {
+		if r != "" && !isKeyringReason(r) {
+			return "Sandbox mode: no provider is fully configured; see `tillpair setup --help`."
 		}
 	}
-	if reason != "" {
-		return "Sandbox mode: no provider is fully configured; see `tillpair setup --help`."
-	}
-	return "Sandbox mode: no provider is configured; see `tillpair setup --help`."
+	return "Sandbox mode: no provider is configured yet; see `tillpair setup --help`."
 }
 
-// setupHint names every way to configure a provider.
-const setupHint = "run `tillpair setup sci`, `tillpair setup smartconnect` or `tillpair setup helcim` " +
-	"(or set " + EnvSCIAPIKey + " and " + EnvSCISigningPartA + ", or " + EnvHelcimAPIToken + ")"
+// isKeyringReason reports a reason keyringReason wrote.
+func isKeyringReason(r string) bool {
+	for _, k := range []keystore.ErrorKind{keystore.KindNoService, keystore.KindLocked, keystore.KindDenied, keystore.KindTimeout, keystore.KindUnknown} {
+		if r == keyringReason(&keystore.Error{Kind: k}) {
+			return true
+		}
+	}
+	return false
+}
+
+// setupHint names every way to configure a provider: its setup command,
+// or the environment variables of its secrets.
+func setupHint() string {
+	var setups, envs []string
+	for _, d := range descriptors() {
+		setups = append(setups, "`tillpair setup "+d.ID+"`")
+		if e := secretEnvs(d); len(e) > 0 {
+			envs = append(envs, strings.Join(e, " and "))
+		}
+	}
+	return "run " + orList(setups) + " (or set " + orList(envs) + ")"
+}
+
+// secretEnvs are the environment variables of a provider's required
+// secrets.
+func secretEnvs(d *providers.Descriptor) []string {
+	var out []string
+	for _, c := range d.Credentials {
+		if c.Secret && !c.Optional {
+			out = append(out, c.Env())
+		}
+	}
+	return out
+}
+
+// orList joins items as "a, b or c".
+func orList(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
 
 func notConfigured(reason string) error {
-	msg := "No provider is configured: " + setupHint + "."
+	msg := "No provider is configured: " + setupHint() + "."
 	if reason != "" {
-		msg = "No provider is configured (" + reason + "): " + setupHint + "."
+		msg = "No provider is configured (" + reason + "): " + setupHint() + "."
 	}
 	return &providers.Error{Kind: providers.KindConfig, Message: msg, Err: ErrNotConfigured}
 }
@@ -217,58 +233,137 @@ func keystoreErr(err error) *keystore.Error {
 	return ke
 }
 
-func configuredSCI(opts Options, src sources) (providers.Provider, string, error) {
-	secrets := src.secrets
-	key, kerr := keystore.Credential(opts.Getenv, secrets, EnvSCIAPIKey, keystore.SCIAPIKey)
-	partA, aerr := keystore.Credential(opts.Getenv, secrets, EnvSCISigningPartA, keystore.SCISigningPartA)
-	miss := &missingCredentials{provider: "SCI", of: 2}
-	for _, c := range []struct {
-		err  error
-		what string
-	}{{kerr, "the Pairing API key"}, {aerr, "the signing secret Part A"}} {
+// configured builds provider d's client from the environment, the OS
+// keyring and the records file's settings, as its descriptor says:
+// each credential from its environment variable, else its keyring item
+// (secrets) or the stored setting; each endpoint from its environment
+// variable, else the environment's default.
+//
+// A provider missing a required credential, or the register identity it
+// requires, is not configured: a *missingCredentials saying what to set up.
+// Its client is still built and offered (to list and forget its pairings,
+// and so that its Pair says what to set up), unless the provider hands out
+// per-pairing secrets (SCI): those are signed with the very credentials
+// that are missing, so such a client could do nothing.
+func configured(d *providers.Descriptor, opts Options, src sources) (providers.Provider, string, error) {
+	cfg := providers.Config{URLs: map[string]string{}, Credentials: map[string]providers.Secret{},
+		HTTPClient: httpClient(opts), Clock: opts.Clock, Timeout: opts.RequestTimeout}
+	for _, e := range d.Endpoints {
+		if v := strings.TrimSpace(opts.Getenv(e.Env())); v != "" {
+			cfg.URLs[e.Name] = v
+		}
+	}
+	miss := &missingCredentials{provider: d.Short}
+	var from []string // where the settings came from, for a refusal
+	for _, c := range d.Credentials {
+		if !c.Optional {
+			miss.of++
+		}
+		if !c.Secret {
+			v, where := strings.TrimSpace(opts.Getenv(c.Env())), c.Env()
+			if v == "" {
+				v, where = src.settings.Value(c.Name), "the stored "+strings.ToLower(c.Label)+" (`tillpair setup "+d.ID+"`)"
+			}
+			switch {
+			case v != "":
+				cfg.Credentials[c.Name] = providers.NewSecret(v)
+				from = append(from, where)
+			case !c.Optional:
+				miss.what = append(miss.what, "the "+c.Label)
+			}
+			continue
+		}
+		v, err := keystore.Credential(opts.Getenv, src.secrets, c.Env(), c.Item)
 		switch {
-		case c.err == nil:
-		case keystore.IsNotFound(c.err):
-			miss.what = append(miss.what, c.what)
-		case keyringUnavailable(c.err):
-			miss.what = append(miss.what, c.what)
-			miss.reason = keyringReason(keystoreErr(c.err))
+		case err == nil:
+			cfg.Credentials[c.Name] = v
+		case keystore.IsNotFound(err) && c.Optional:
+		case keystore.IsNotFound(err):
+			miss.what = append(miss.what, "the "+c.Label)
+		case keyringUnavailable(err):
+			if !c.Optional {
+				miss.what = append(miss.what, "the "+c.Label)
+				miss.reason = keyringReason(keystoreErr(err))
+			}
 		default:
-			return nil, "", fmt.Errorf("reading the SCI credentials: %w", c.err)
+			return nil, "", fmt.Errorf("reading the %s credentials: %w", d.Short, err)
 		}
 	}
-	if len(miss.what) > 0 {
-		miss.setup = capitalize(miss.Error()) + ": run `tillpair setup sci`, or set " + EnvSCIAPIKey + " and " + EnvSCISigningPartA + "."
-		if miss.reason != "" {
-			miss.setup = noKeyringSetup("the SCI credentials", EnvSCIAPIKey+" and "+EnvSCISigningPartA)
-		}
-		return nil, "", miss
+	env, named := environmentOf(d, cfg)
+	if named {
+		cfg.Environment = env.Name
 	}
-	c, err := sci.New(sci.Config{
-		PairingURL:         opts.Getenv(EnvSCIPairingURL),
-		APIKey:             key,
-		SigningSecretPartA: partA,
-		HTTPClient:         httpClient(opts),
-		Clock:              opts.Clock,
-		Timeout:            opts.RequestTimeout,
-	})
+	badge := env.Badge
+	if d.Badge != nil {
+		badge = d.Badge(cfg)
+	}
+	client, err := d.New(cfg)
 	if err != nil {
+		if pe, ok := providers.AsError(err); ok && len(from) > 0 && pe.Kind == providers.KindConfig {
+			c := *pe
+			c.Message = strings.TrimSuffix(pe.Message, ".") + " (set by " + strings.Join(from, " and ") + ")."
+			return nil, "", &c
+		}
 		return nil, "", err
 	}
-	badge := BadgeTest
-	if strings.HasPrefix(key.Reveal(), "live_") {
-		badge = BadgeLive
+	switch {
+	case len(miss.what) > 0:
+		envs := secretEnvs(d)
+		miss.setup = capitalize(miss.Error()) + ": run `tillpair setup " + d.ID + "`"
+		if len(envs) > 0 {
+			miss.setup += ", or set " + strings.Join(envs, " and ")
+		}
+		miss.setup += "."
+		if miss.reason != "" {
+			miss.setup = noKeyringSetup("the "+d.Short+" credentials", strings.Join(envs, " and "))
+		}
+	case d.Register != nil && d.Register.Required && (src.settings.Register == nil || src.settings.Register.RegisterID == ""):
+		miss.what, miss.of = []string{"the register identity"}, 1
+		miss.setup = "Set up this register first: run `tillpair setup " + d.ID + "` (or open Setup in the app)."
+	default:
+		return client, badge, nil
 	}
-	return c, badge, nil
+	if d.PairingSecret == "" {
+		miss.client, miss.badge = client, badge
+	}
+	return nil, "", miss
 }
 
-func sandboxedSCI(opts Options, info sandbox.Info, clock clockwork.Clock) (providers.Provider, error) {
-	return sci.New(sci.Config{
-		PairingURL:         info.URL("sci_pairing_url"),
-		APIKey:             providers.NewSecret(info.Credential("sci_api_key")),
-		SigningSecretPartA: providers.NewSecret(info.Credential("sci_signing_secret_part_a")),
-		HTTPClient:         httpClient(opts),
-		Clock:              clock,
-		Timeout:            opts.RequestTimeout,
-	})
+// environmentOf is the environment d runs in: the one a setting names
+// (SmartConnect's dev or production; named true), else its first, the
+// default, and the client decides (it refuses a setting it does not know).
+func environmentOf(d *providers.Descriptor, cfg providers.Config) (providers.Environment, bool) {
+	if len(d.Environments) == 0 {
+		return providers.Environment{}, false
+	}
+	for _, c := range d.Credentials {
+		if c.Secret {
+			continue
+		}
+		v := cfg.Credentials[c.Name].Reveal()
+		for _, e := range d.Environments {
+			if strings.EqualFold(v, e.Name) {
+				return e, true
+			}
+		}
+	}
+	return d.Environments[0], false
+}
+
+// sandboxed builds provider d's client against the sandbox: its endpoints
+// and credentials by the names the sandbox's Info uses. It gets the
+// sandbox's clock: SCI signatures carry a created time, and SmartConnect
+// polls are rate limited, both on the sandbox's own clock.
+func sandboxed(d *providers.Descriptor, opts Options, info sandbox.Info, clock clockwork.Clock) (providers.Provider, error) {
+	cfg := providers.Config{Environment: "sandbox", URLs: map[string]string{}, Credentials: map[string]providers.Secret{},
+		HTTPClient: httpClient(opts), Clock: clock, Timeout: opts.RequestTimeout}
+	for _, e := range d.Endpoints {
+		cfg.URLs[e.Name] = info.URL(e.Name)
+	}
+	for _, c := range d.Credentials {
+		if v := info.Credential(c.Name); v != "" {
+			cfg.Credentials[c.Name] = providers.NewSecret(v)
+		}
+	}
+	return d.New(cfg)
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"github.com/tillpair/tillpair/providers"
 )
 
 // noArgs replaces cobra.NoArgs on leaf commands, whose "unknown command"
@@ -15,7 +13,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	if cmd.HasParent() && cmd.Parent().Name() == "setup" && cmd.Name() != "smartconnect" {
+	if d, ok := lookup(cmd.Name()); ok && d.Register == nil && cmd.HasParent() && cmd.Parent().Name() == "setup" {
 		// Not echoed: the word may be a pasted credential.
 		return usagef("%s takes no arguments: credentials are never read from the command line, where the shell history would keep them; run %s and paste them at the prompt, or pipe them on stdin", cmd.CommandPath(), cmd.CommandPath())
 	}
@@ -34,8 +32,8 @@ func noArgs(cmd *cobra.Command, args []string) error {
 func pairFlags(args []string, haveCode bool) (string, bool) {
 	var provider, code string
 	for _, a := range args {
-		switch strings.ToLower(a) {
-		case providers.SCI, providers.SmartConnect, providers.Helcim:
+		switch _, isProvider := lookup(a); {
+		case isProvider:
 			if provider != "" {
 				return "", false
 			}

@@ -18,7 +18,7 @@ import (
 // the token comes from `setup helcim` (the mock keyring), not the env.
 func newHelcimCLIWorld(t *testing.T) (*sandbox.Sandbox, sandbox.Terminal) {
 	t.Helper()
-	keyring.MockInit()
+	keystore.MockInit()
 	sb := testkit.StartSandbox(t, sandbox.Options{Seed: 13})
 	t.Setenv("TILLPAIR_CONFIG_DIR", newConfigDir(t))
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
@@ -61,7 +61,7 @@ func TestCLIHelcimEndToEnd(t *testing.T) {
 	}
 	code := shown.PairingCode
 	r = runCLI(ctx, "", "pair", "--provider", "helcim", "--code", strings.ToLower(code))
-	want := "Paired with Helcim device " + code + ". Check the terminal screen for the ping message.\n"
+	want := "Helcim Payment Hardware pairing " + code + ": active. Ping sent — check the terminal screen.\n"
 	if r.code != ExitOK || r.stdout != want {
 		t.Fatalf("pair: exit %d stdout %q (want %q) stderr %q", r.code, r.stdout, want, r.stderr)
 	}
@@ -76,7 +76,7 @@ func TestCLIHelcimEndToEnd(t *testing.T) {
 		t.Fatalf("status: exit %d %+v", r.code, sj)
 	}
 	r = runCLI(ctx, "", "test", code)
-	if r.code != ExitOK || !strings.Contains(r.stdout, "answered the ping") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "Ping sent — check the terminal screen") {
 		t.Fatalf("test: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	if _, err := sb.Sleep(term.ID); err != nil {
@@ -92,7 +92,7 @@ func TestCLIHelcimEndToEnd(t *testing.T) {
 		t.Fatalf("unpair: exit %d %q", r.code, r.stderr)
 	}
 	r = runCLI(ctx, "", "unpair", code, "--forget", "--yes")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "Forgot Helcim pairing "+code) || !strings.Contains(r.stderr, "standalone") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "Forgot Helcim Payment Hardware pairing "+code) || !strings.Contains(r.stderr, "standalone") {
 		t.Fatalf("forget: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
 	if r = runCLI(ctx, "", "status", "--json", "--no-check"); r.code != ExitNoPairing {

@@ -254,21 +254,7 @@ func genericMessage(err error, pe *providers.Error, local bool) string {
 // only SCI signs requests.
 func setupID(id string) string {
 	if id == "" {
-		return providers.SCI
-	}
-	return id
-}
-
-func providerName(id string) string {
-	switch id {
-	case providers.SCI:
-		return "mx51 SCI"
-	case providers.SmartConnect:
-		return "SmartConnect"
-	case providers.Helcim:
-		return "Helcim"
-	case "":
-		return "The provider"
+		return leadProvider().ID
 	}
 	return id
 }

@@ -88,12 +88,12 @@ func TestHelcimServerErrorSaysItOnce(t *testing.T) {
 	pe := &providers.Error{Provider: providers.Helcim, Op: providers.OpCheck, Kind: providers.KindServer, HTTPStatus: 500,
 		Message: "Helcim had a server problem; try again shortly (Helcim: Internal Server Error: upstream timeout)"}
 	got := messageOf(pe)
-	want := "Helcim had a server problem (Internal Server Error: upstream timeout, HTTP 500). Try again in a few minutes."
+	want := "Helcim Payment Hardware had a server problem (Internal Server Error: upstream timeout, HTTP 500). Try again in a few minutes."
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 	pe.Message = "Helcim had a server problem; try again shortly"
-	if got, want := messageOf(pe), "Helcim had a server problem (HTTP 500). Try again in a few minutes."; got != want {
+	if got, want := messageOf(pe), "Helcim Payment Hardware had a server problem (HTTP 500). Try again in a few minutes."; got != want {
 		t.Errorf("without Helcim's words: got %q, want %q", got, want)
 	}
 }

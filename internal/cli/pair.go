@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,11 +14,8 @@ import (
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/registry"
 )
-
-// cancelTimeout bounds the unpair that cancels an unconfirmed pairing after
-// Ctrl-C or the end of the wait; the user's context is already done then.
-const cancelTimeout = 20 * time.Second
 
 // progressEvery spaces the "still waiting" lines.
 const progressEvery = 15 * time.Second
@@ -43,7 +40,7 @@ type pairJSON struct {
 func newPairCmd(e *env) *cobra.Command {
 	var o pairOptions
 	cmd := &cobra.Command{
-		Use:   "pair --code CODE [--provider sci|smartconnect|helcim] [--nickname NAME] [--wait DUR | --no-wait] [--json]",
+		Use:   "pair --code CODE [--provider " + strings.Join(registry.All().IDs(), "|") + "] [--nickname NAME] [--wait DUR | --no-wait] [--json]",
 		Short: "Pair with a terminal using the code it shows",
 		Long: `Pair this register with a terminal. Start pairing on the terminal first; it
 shows a pairing code (Helcim: switch it to pairing mode; it shows a
@@ -56,8 +53,9 @@ looks the device up on the token's account and pings it: the terminal shows a
 message so you can see the right one answered.
 
 For SCI the terminal then shows a confirmation code: check it matches the one
-printed here and confirm on the terminal. pair waits for that (--wait, default
-2m). If the wait ends or you press Ctrl-C, the pairing is cancelled: it is
+printed here and confirm on the terminal (a SumUp Solo confirms by itself).
+pair waits for that (--wait, by default the provider's window: 2m, SumUp 5m).
+If the wait ends or you press Ctrl-C, the pairing is cancelled: it is
 unpaired in the cloud and removed here. With --no-wait it is left awaiting
 confirmation; confirm on the terminal, then run 'tillpair test PAIRING'.
 
@@ -79,10 +77,13 @@ the terminal is not listening; 6 keyring or records store; 1 interrupted.`,
 			if cmd.Flags().Changed("wait") && o.noWait {
 				return usagef("--wait and --no-wait cannot be used together; choose one")
 			}
-			if o.wait <= 0 {
+			if cmd.Flags().Changed("wait") && o.wait <= 0 {
 				return usagef("--wait must be a positive duration such as 2m or 90s")
 			}
-			if !cmd.Flags().Changed("code") {
+			if !cmd.Flags().Changed("wait") {
+				o.wait = 0 // the provider's own window
+			}
+			if d, ok := lookup(o.provider); !cmd.Flags().Changed("code") && (!ok || d.Model != providers.CodeFromPOS) {
 				return usagef("--code is required: start pairing on the terminal and pass the code it shows, e.g. %s", pairExample(o.provider))
 			}
 			if err := checkPairInput(o); err != nil {
@@ -94,10 +95,10 @@ the terminal is not listening; 6 keyring or records store; 1 interrupted.`,
 	// Use lists the flags already: no "[flags]" after them.
 	cmd.DisableFlagsInUseLine = true
 	f := cmd.Flags()
-	f.StringVar(&o.provider, "provider", providers.SCI, "provider: sci, smartconnect or helcim")
+	f.StringVar(&o.provider, "provider", leadProvider().ID, "provider: "+providerChoices())
 	f.StringVar(&o.code, "code", "", "the pairing code the terminal shows (required)")
 	f.StringVar(&o.nickname, "nickname", "", fmt.Sprintf("pairing nickname, up to %d characters (optional)", pairing.MaxNicknameRunes))
-	f.DurationVar(&o.wait, "wait", pairing.DefaultConfirmWindow, "how long to wait for confirmation on the terminal")
+	f.DurationVar(&o.wait, "wait", pairing.DefaultConfirmWindow, "how long to wait for confirmation on the terminal (default: the provider's window)")
 	f.BoolVar(&o.noWait, "no-wait", false, "do not wait for confirmation; leave the pairing awaiting_confirmation")
 	f.BoolVar(&o.json, "json", false, "print the result as one JSON object")
 	return cmd
@@ -112,32 +113,61 @@ func runPair(e *env, o pairOptions) error {
 	}
 	defer done()
 	svc := rt.Service
-	if _, ok := svc.Provider(o.provider); ok {
-		// The terminal's code works once: a config dir that cannot hold
-		// the pairing must fail before the provider sees it.
-		if err := checkRecordsWritable(rt.RecordsPath); err != nil {
-			return err
-		}
+	sess, ok := svc.Session(o.provider)
+	if !ok {
+		// Pair says why: not configured here (and how to), or unknown.
+		_, err := svc.Pair(e.ctx, pairing.PairInput{Provider: o.provider, Code: o.code, Nickname: o.nickname})
+		return describe(err)
 	}
-	p, err := svc.Pair(e.ctx, pairing.PairInput{Provider: o.provider, Code: o.code, Nickname: o.nickname})
+	// The terminal's code works once: a config dir that cannot hold the
+	// pairing must fail before the provider sees it.
+	if err := checkRecordsWritable(rt.RecordsPath); err != nil {
+		return err
+	}
+	p, err := sess.Pair(e.ctx, pairing.PairInput{Code: o.code, Nickname: o.nickname})
 	if err != nil {
 		return describe(err)
 	}
 	if p.Status == providers.StatusAwaitingConfirmation {
-		fmt.Fprintf(e.stderr, "Confirmation code: %s — check the terminal shows the same code, then confirm on the terminal.\n", p.ConfirmationCode)
+		fmt.Fprintln(e.stderr, awaitingLine(sess.Descriptor(), p))
 		if o.noWait {
 			fmt.Fprintf(e.stderr, "Pairing %s is awaiting confirmation. After confirming on the terminal, run `tillpair test %s` to finish.\n", p.ID, p.ID)
 			return printPair(e, o, p)
 		}
-		fmt.Fprintf(e.stderr, "Waiting up to %s for the confirmation (Ctrl-C cancels the pairing)…\n", pairing.Duration(o.wait))
-		confirmed, err := svc.AwaitConfirmation(e.ctx, p.ID, progressPrinter(e))
+		fmt.Fprintf(e.stderr, "Waiting up to %s for the confirmation (Ctrl-C cancels the pairing)…\n", pairing.Duration(sess.ConfirmWindow()))
+		confirmed, err := sess.Await(e.ctx, progressPrinter(e))
 		if err != nil {
-			return pairWaitFailed(e, svc, p, err)
+			return pairWaitFailed(e, sess, p, err)
 		}
 		fmt.Fprintln(e.stderr, "Confirmed on the terminal.")
 		p = confirmed
 	}
 	return printPair(e, o, p)
+}
+
+// awaitingLine says what the merchant does while a pairing awaits
+// confirmation, in the pairing model's terms: a code shown on both the
+// terminal and here, a code shown here to type on the terminal, or only
+// the provider's steps.
+func awaitingLine(d *providers.Descriptor, p providers.Pairing) string {
+	steps := strings.Join(d.Steps.Confirm, " ")
+	switch {
+	case d.Model == providers.CodeFromPOS:
+		label := d.Labels.Confirmation
+		if label == "" {
+			label = "Code"
+		}
+		line := fmt.Sprintf("%s: %s — %s", label, p.ConfirmationCode, steps)
+		if !p.ExpiresAt.IsZero() {
+			line += fmt.Sprintf(" It expires at %s.", p.ExpiresAt.Local().Format("15:04:05"))
+		}
+		return line
+	case p.ConfirmationCode != "":
+		return fmt.Sprintf("Confirmation code: %s — check the terminal shows the same code, then confirm on the terminal.", p.ConfirmationCode)
+	case steps != "":
+		return "Waiting for the terminal to confirm: " + steps
+	}
+	return "Waiting for the terminal to confirm the pairing."
 }
 
 // progressPrinter reports waiting on stderr: the first poll, then every
@@ -184,18 +214,16 @@ func problemKey(err error) string {
 // pairWaitFailed handles a wait that ended without confirmation. Timeout and
 // Ctrl-C cancel the pairing (SCIPAIRING07: nothing half-made is left);
 // other failures leave it awaiting and say how to continue.
-func pairWaitFailed(e *env, svc *pairing.Service, p providers.Pairing, err error) error {
+func pairWaitFailed(e *env, sess *pairing.Session, p providers.Pairing, err error) error {
 	kind := providers.KindOf(err)
 	if kind != providers.KindTimeout && kind != providers.KindCanceled {
 		return &userError{err: err, msg: fmt.Sprintf("%s Pairing %s is kept awaiting confirmation: run `tillpair test %s` once fixed, or `tillpair unpair %s`.", messageOf(err), p.ID, p.ID, p.ID)}
 	}
-	why := fmt.Sprintf("Not confirmed within %s", pairing.Duration(svc.ConfirmWindow()))
+	why := fmt.Sprintf("Not confirmed within %s", pairing.Duration(sess.ConfirmWindow()))
 	if kind == providers.KindCanceled {
 		why = "Interrupted"
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(e.ctx), cancelTimeout)
-	defer cancel()
-	if cerr := svc.Cancel(ctx, p.ID); cerr != nil {
+	if cerr := sess.Abandon(e.ctx); cerr != nil {
 		return &userError{err: errors.Join(err, cerr), msg: fmt.Sprintf("%s, and cancelling the pairing failed: %s It is kept awaiting confirmation; run `tillpair unpair %s` when that is fixed.", why, messageOf(cerr), p.ID)}
 	}
 	return &userError{err: err, msg: why + ": the pairing was cancelled (unpaired in the cloud and removed here). Start pairing on the terminal again."}
@@ -208,19 +236,11 @@ func printPair(e *env, o pairOptions, p providers.Pairing) error {
 			TID: p.TID, PairingNickname: p.PairingNickname, TerminalNickname: p.TerminalNickname,
 		})
 	}
-	var err error
-	switch p.Provider {
-	case providers.Helcim:
-		_, err = fmt.Fprintf(e.stdout, "Paired with Helcim device %s%s. Check the terminal screen for the ping message.\n", p.ID, nickSuffix(p))
-	case providers.SmartConnect:
-		reg := p.PairingNickname
-		if p.Register != nil {
-			reg = p.Register.RegisterName
-		}
-		_, err = fmt.Fprintf(e.stdout, "Paired with SmartConnect: register %q (register ID %s) is active. The terminal now lists this register.\n", reg, p.ID)
-	default:
-		_, err = fmt.Fprintf(e.stdout, "%s pairing %s%s with terminal %s: %s\n", providerName(p.Provider), p.ID, nickSuffix(p), terminalName(p), p.Status)
+	line := fmt.Sprintf("%s pairing %s%s%s: %s", providerName(p.Provider), p.ID, nickSuffix(p), withTerminal(" with", p), p.Status)
+	if note := testedNote(p); note != "" && p.Status == providers.StatusActive {
+		line += "." + note
 	}
+	_, err := fmt.Fprintln(e.stdout, line)
 	return err
 }
 
@@ -246,6 +266,17 @@ func nickSuffix(p providers.Pairing) string {
 	return " (" + p.PairingNickname + ")"
 }
 
+// withTerminal is " <prep> terminal <name>", or "" when the pairing does
+// not name its terminal (a Helcim device is named by its pairing id).
+func withTerminal(prep string, p providers.Pairing) string {
+	if t := terminalName(p); t != "" {
+		return prep + " terminal " + t
+	}
+	return ""
+}
+
+// terminalName is the pairing's terminal by TID and nickname, "" if the
+// cloud named neither.
 func terminalName(p providers.Pairing) string {
 	switch {
 	case p.TID != "" && p.TerminalNickname != "":
@@ -254,8 +285,6 @@ func terminalName(p providers.Pairing) string {
 		return p.TID
 	case p.TerminalNickname != "":
 		return p.TerminalNickname
-	case p.Provider == providers.Helcim:
-		return "device " + p.ID
 	}
-	return "(unknown)"
+	return ""
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zalando/go-keyring"
+	"github.com/tillpair/tillpair/keystore"
 )
 
 // unconfiguredCLI is a till with nothing set up: an empty keyring (or none
@@ -16,11 +16,11 @@ import (
 // config dir, which it returns.
 func unconfiguredCLI(t *testing.T, noKeyring bool) string {
 	t.Helper()
-	keyring.MockInit()
+	keystore.MockInit()
 	if noKeyring {
-		keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+		keystore.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
 	}
-	t.Cleanup(keyring.MockInit)
+	t.Cleanup(keystore.MockInit)
 	dir := t.TempDir()
 	t.Setenv("TILLPAIR_CONFIG_DIR", dir)
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)

@@ -8,17 +8,16 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/creack/pty"
 	"github.com/zalando/go-keyring"
 
+	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/keystore"
 )
 
@@ -33,14 +32,34 @@ type ptyScreen struct {
 	changed chan struct{} // one pending wake-up is enough
 }
 
-func watchPty(ptmx *os.File) *ptyScreen {
+func watchPty(ptmx *os.File) *ptyScreen { return watchPtyAnswering(ptmx, false) }
+
+// terminalReplies are what a real terminal (xterm, VTE) answers at once to
+// the queries termenv makes (background colour, cursor position, device
+// attributes); unanswered, each costs termenv's 5-second timeout.
+var terminalReplies = []struct{ query, reply string }{
+	{"\x1b]11;?", "\x1b]11;rgb:0000/0000/0000\x1b\\"},
+	{"\x1b[6n", "\x1b[1;1R"},
+	{"\x1b[c", "\x1b[?62;22c"},
+}
+
+// watchPtyAnswering is watchPty that, when answer is set, also replies to
+// the program's terminal queries as a real terminal would.
+func watchPtyAnswering(ptmx *os.File, answer bool) *ptyScreen {
 	s := &ptyScreen{changed: make(chan struct{}, 1)}
 	go func() {
 		b := make([]byte, 4096)
+		answered := make([]int, len(terminalReplies))
 		for {
 			n, err := ptmx.Read(b)
 			s.mu.Lock()
 			s.buf.Write(b[:n])
+			for i, r := range terminalReplies {
+				for answer && bytes.Count(s.buf.Bytes(), []byte(r.query)) > answered[i] {
+					answered[i]++
+					_, _ = ptmx.WriteString(r.reply)
+				}
+			}
 			s.mu.Unlock()
 			select {
 			case s.changed <- struct{}{}:
@@ -167,7 +186,7 @@ func TestSetupSCICtrlDAtTheHiddenPromptIsEndOfInput(t *testing.T) {
 }
 
 func TestSetupHelcimFromATerminalStoresWithoutEcho(t *testing.T) {
-	keyring.MockInit()
+	keystore.MockInit()
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", "")
 	t.Setenv("TILLPAIR_CONFIG_DIR", newConfigDir(t))
@@ -215,15 +234,16 @@ func TestSetupSmartConnectCtrlCAtAPromptSavesNothing(t *testing.T) {
 // helperEnv names the command line TestSetupPtyHelperProcess runs.
 const helperEnv = "TILLPAIR_CLI_PTY_HELPER"
 
-// TestSetupPtyHelperProcess is the child of TestSetupSCIRealCtrlC: the
-// tillpair main (main.go) in the test binary, keyring in memory.
+// TestSetupPtyHelperProcess is the child of TestSetupSCIRealCtrlC and the
+// stop-signal tests: the tillpair main (main.go) in the test binary,
+// keyring in memory.
 func TestSetupPtyHelperProcess(t *testing.T) {
 	args := os.Getenv(helperEnv)
 	if args == "" {
 		t.Skip("only runs as TestSetupSCIRealCtrlC's child process")
 	}
-	keyring.MockInit()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	keystore.MockInit()
+	ctx, stop := app.NotifyStop(context.Background())
 	code := Execute(ctx, Build{Version: "test"}, strings.Fields(args), os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -247,7 +267,7 @@ func TestSetupSCIRealCtrlC(t *testing.T) {
 		<-exited
 		ptmx.Close()
 	})
-	screen := watchPty(ptmx)
+	screen := watchPtyAnswering(ptmx, true) // as a real terminal, which answers at once
 	screen.waitFor(t, "SCI Pairing API key: ")
 	typeKeys(t, ptmx, "\x03")
 	screen.waitFor(t, "Cancelled; nothing was stored.")

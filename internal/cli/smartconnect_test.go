@@ -8,10 +8,10 @@ import (
 	"testing"
 
 	"github.com/jonboulle/clockwork"
-	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/testkit"
+	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/smartconnect"
 )
@@ -29,7 +29,7 @@ type scCLIWorld struct {
 
 func newSCCLIWorld(t *testing.T) *scCLIWorld {
 	t.Helper()
-	keyring.MockInit()
+	keystore.MockInit()
 	w := &scCLIWorld{sbClock: clockwork.NewFakeClock(), cliClock: clockwork.NewFakeClock()}
 	w.sb = testkit.StartSandbox(t, sandbox.Options{Seed: 12, Clock: w.sbClock})
 	w.term = testkit.Terminal(t, w.sb, providers.SmartConnect).ID
@@ -107,7 +107,7 @@ func TestCLISmartConnectEndToEnd(t *testing.T) {
 		t.Fatalf("status: exit %d %+v stderr %q", r.code, sj, r.stderr)
 	}
 	r = w.run(t, "", "test", regID[:8])
-	if r.code != ExitOK || !strings.Contains(r.stdout, "answered the status request") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "is active: the terminal answered") {
 		t.Fatalf("test: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
 
@@ -130,7 +130,7 @@ func TestCLISmartConnectEndToEnd(t *testing.T) {
 		t.Fatalf("forget without --yes and no terminal: exit %d %q", r.code, r.stderr)
 	}
 	r = w.run(t, "", "unpair", regID, "--forget", "--yes")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "Forgot SmartConnect pairing") || !strings.Contains(r.stderr, "Reminder: SmartConnect has no unpair") {
+	if r.code != ExitOK || !strings.Contains(r.stdout, "Forgot Smartpay SmartConnect pairing") || !strings.Contains(r.stderr, "Reminder: SmartConnect has no unpair") {
 		t.Fatalf("forget: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
 	r = w.run(t, "", "status", "--json")

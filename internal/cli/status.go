@@ -15,6 +15,7 @@ import (
 	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/registry"
 )
 
 type statusJSON struct {
@@ -87,7 +88,14 @@ func runStatus(e *env, asJSON, noCheck bool, m *metricsOut) error {
 	if err := m.validate(asJSON, noCheck); err != nil {
 		return err
 	}
-	rt, done, err := e.openRecordsRuntime()
+	open := e.openRecordsRuntime
+	if noCheck {
+		// Listing reads the records file alone: no keyring, no D-Bus.
+		open = func() (*app.Runtime, func(), error) {
+			return e.buildRuntime(app.Options{AllowUnconfigured: true, RecordsOnly: true})
+		}
+	}
+	rt, done, err := open()
 	if err != nil {
 		return err
 	}
@@ -260,14 +268,27 @@ func noPairingsError(rt *app.Runtime) error {
 // firstPairingStep says how to make the first pairing: with a configured
 // provider, the pair command; with none, setting one up first.
 func firstPairingStep(rt *app.Runtime) string {
+	if rt.RecordsOnly {
+		// Built without looking at the credentials: say both steps.
+		return "Start pairing on the terminal, then run `tillpair pair --code CODE` (with --provider for " +
+			"SmartConnect or Helcim); if no provider is configured yet, run `tillpair setup sci` (or smartconnect, " +
+			"helcim) first."
+	}
 	if hint, ok := pairHint(rt); ok {
 		return fmt.Sprintf("Start pairing on the terminal, then run `%s`.", hint)
 	}
-	others := "For SmartConnect or Helcim, run `tillpair setup smartconnect` or `tillpair setup helcim`."
-	if setup := rt.NeedsSetup[providers.SCI]; setup != "" {
+	all := registry.All()
+	lead := all[0]
+	var names, setups []string
+	for _, d := range all[1:] {
+		names = append(names, d.Short)
+		setups = append(setups, "`tillpair setup "+d.ID+"`")
+	}
+	others := "For " + orList(names) + ", run " + orList(setups) + "."
+	if setup := rt.NeedsSetup[lead.ID]; setup != "" {
 		return "No provider is configured yet. " + setup + " " + others
 	}
-	return "No provider is configured yet: run `tillpair setup sci` first. " + others
+	return "No provider is configured yet: run `tillpair setup " + lead.ID + "` first. " + others
 }
 
 // missingDirNote says when the config dir does not exist: a fresh install,
@@ -281,17 +302,14 @@ func missingDirNote(recordsPath string) string {
 }
 
 // pairHint is the pair command for a provider this runtime can pair with:
-// plain `--code` only when that default (SCI) is configured. ok is false
+// plain `--code` only when that default (the lead provider) is configured. ok is false
 // when none is configured.
 func pairHint(rt *app.Runtime) (hint string, ok bool) {
 	for _, id := range rt.Providers {
 		if _, needs := rt.NeedsSetup[id]; needs {
 			continue
 		}
-		if id == providers.SCI {
-			return "tillpair pair --code CODE", true
-		}
-		return "tillpair pair --provider " + id + " --code CODE", true
+		return "tillpair pair" + pairFlagFor(id) + " --code CODE", true
 	}
 	return "tillpair pair --code CODE", false
 }

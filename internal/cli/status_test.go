@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,6 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
-	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
@@ -100,7 +100,7 @@ func TestCLIStatusAndForgetWithoutCredentials(t *testing.T) {
 		t.Errorf("unpair: exit %d %q", r.code, r.stderr)
 	}
 	r = runCLI(ctx, "", "unpair", id, "--forget", "--yes")
-	if r.code != ExitOK || !strings.Contains(r.stdout, "Forgot mx51 SCI pairing "+id) ||
+	if r.code != ExitOK || !strings.Contains(r.stdout, "Forgot Simple Cloud Integration pairing "+id) ||
 		!strings.Contains(r.stderr, "may still be active") || !strings.Contains(r.stderr, "Manage POS pairing") {
 		t.Fatalf("forget: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
@@ -163,7 +163,7 @@ func TestCLIServerErrorsAreTransient(t *testing.T) {
 	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sci.RouteProgressPairing, Status: 503, Count: 1})
 	r := runCLI(context.Background(), "", "pair", "--code", w.startCode(t))
 	line := strings.TrimSpace(r.stderr)
-	if r.code != ExitNetwork || !strings.Contains(line, "mx51 SCI had a server problem (") || !strings.Contains(line, "HTTP 503") {
+	if r.code != ExitNetwork || !strings.Contains(line, "Simple Cloud Integration had a server problem (") || !strings.Contains(line, "HTTP 503") {
 		t.Fatalf("pair under 503: exit %d %q", r.code, line)
 	}
 	if strings.Count(line, "injected fault") != 1 || strings.Count(line, "Try again") != 1 || maxNesting(line) > 1 {
@@ -195,7 +195,7 @@ func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
 	}
 	r := runCLI(ctx, "", "test", code)
 	line := strings.TrimSpace(r.stderr)
-	want := "tillpair: Helcim had a server problem (injected fault: status 500 on helcim ping, HTTP 500). Try again in a few minutes."
+	want := "tillpair: Helcim Payment Hardware had a server problem (injected fault: status 500 on helcim ping, HTTP 500). Try again in a few minutes."
 	if r.code != ExitNetwork || line != want {
 		t.Errorf("test under 500: exit %d\n got %q\nwant %q", r.code, line, want)
 	}
@@ -294,10 +294,12 @@ func TestCLIForgetRefusalWording(t *testing.T) {
 	}
 }
 
-// Without $HOME there is no default config dir: a configuration problem
-// (exit 2) whose fix is --config-dir or TILLPAIR_CONFIG_DIR.
+// Without $HOME (%APPDATA% on Windows) there is no default config dir: a
+// configuration problem (exit 2) whose fix is --config-dir or
+// TILLPAIR_CONFIG_DIR.
 func TestCLINoHomeIsAUsageError(t *testing.T) {
 	t.Setenv("HOME", "")
+	t.Setenv("APPDATA", "")
 	t.Setenv("XDG_CONFIG_HOME", "")
 	t.Setenv("TILLPAIR_CONFIG_DIR", "")
 	for _, args := range [][]string{{"status"}, {"--debug", "status", "--no-check"}, {"unpair", "x", "--forget", "--yes"}} {
@@ -311,7 +313,10 @@ func TestCLINoHomeIsAUsageError(t *testing.T) {
 // A config dir or records file other users can read is reported once per
 // command, on stderr and in the debug log, and never changed.
 func TestCLIReportsLoosePermissions(t *testing.T) {
-	keyring.MockInit()
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows has no Unix permission bits to be loose: the user profile's ACL guards the config dir")
+	}
+	keystore.MockInit()
 	dir := newConfigDir(t)
 	t.Setenv("TILLPAIR_CONFIG_DIR", dir)
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
@@ -487,7 +492,7 @@ func TestCLIStatusMetrics(t *testing.T) {
 		if v, _, _ := sampleOf(mfs, "tillpair_pairing_last_check_success_timestamp_seconds", id); v < float64(before.Unix()) {
 			t.Errorf("last success %v, before %v", v, before.Unix())
 		}
-		if fi, err := os.Stat(textfile); err != nil || fi.Mode().Perm() != 0o644 {
+		if fi, err := os.Stat(textfile); err != nil || runtime.GOOS != "windows" && fi.Mode().Perm() != 0o644 {
 			t.Errorf("textfile mode %v %v", fi.Mode(), err)
 		}
 	})
@@ -535,7 +540,9 @@ func TestCLIStatusMetricsUsage(t *testing.T) {
 		{[]string{"--textfile", filepath.Join(t.TempDir(), "missing")}, "it does not exist"},
 		{[]string{"--textfile", file}, "not a directory"},
 	}
-	if os.Geteuid() != 0 { // root writes anywhere
+	// Root writes anywhere, and on Windows mode 0500 on a directory does
+	// not stop writes into it.
+	if os.Geteuid() != 0 && runtime.GOOS != "windows" {
 		cases = append(cases, struct {
 			args []string
 			want string

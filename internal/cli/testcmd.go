@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -12,10 +13,10 @@ func newTestCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "test PAIRING",
 		Short: "Check one pairing live (id, short id or nickname)",
-		Long: `Check one pairing live with its provider: SCI pairing-info; SmartConnect the
-Terminal.GetStatus request (polled; takes a few seconds); Helcim a ping (the
-terminal shows a message). PAIRING is the pairing id, at least 4 characters of
-it, or the pairing nickname.
+		Long: `Check one pairing live with its provider (SCI pairing-info; SmartConnect the
+Terminal.GetStatus request, polled, takes a few seconds; Helcim a ping the
+terminal shows; SumUp the reader and its status). PAIRING is the pairing id,
+at least 4 characters of it, or the pairing nickname.
 
 Exit codes: 0 active; 3 not active (not confirmed yet, or unpaired on the
 terminal); 5 network, timeout or server error, or the terminal is not
@@ -39,21 +40,32 @@ func runTest(e *env, ref string) error {
 		return err
 	case providers.KindOf(err) == providers.KindNotPaired && p.Status == providers.StatusAwaitingConfirmation:
 		return &userError{err: err, msg: fmt.Sprintf("Pairing %s is not confirmed yet: check the terminal shows the confirmation code %s, confirm on the terminal, then run `tillpair test %s` again.", p.ID, p.ConfirmationCode, p.ID)}
-	case providers.KindOf(err) == providers.KindNotPaired && p.Provider == providers.SCI:
-		return &userError{err: err, msg: fmt.Sprintf("No active pairings found: pairing %s was unpaired on the terminal or elsewhere. Pair again, or remove it here with `tillpair unpair %s`.", p.ID, p.ID)}
 	case providers.KindOf(err) == providers.KindNotPaired:
-		return &userError{err: err, msg: fmt.Sprintf("%s Or remove it here with `tillpair unpair %s --forget`.", messageOf(err), p.ID)}
+		remove := "`tillpair unpair " + p.ID + " --forget`"
+		if d, ok := lookup(p.Provider); ok && d.RemoteUnpair {
+			remove = "`tillpair unpair " + p.ID + "`"
+		}
+		return &userError{err: err, msg: fmt.Sprintf("%s Or remove it here with %s.", messageOf(err), remove)}
 	}
 	return describe(err)
 }
 
-// testedLine says what answered, in each provider's terms.
+// testedLine says what answered, with the provider's own word on what a
+// test does where it has one (a Helcim test is a ping the terminal shows).
 func testedLine(p providers.Pairing) string {
-	switch p.Provider {
-	case providers.Helcim:
-		return fmt.Sprintf("Helcim pairing %s%s is active: device %s answered the ping. Check the terminal screen for the ping message.", p.ID, nickSuffix(p), p.ID)
-	case providers.SmartConnect:
-		return fmt.Sprintf("SmartConnect pairing %s%s is active: the terminal answered the status request.", p.ID, nickSuffix(p))
+	line := fmt.Sprintf("%s pairing %s%s is active: the terminal answered.", providerName(p.Provider), p.ID, nickSuffix(p))
+	if t := terminalName(p); t != "" {
+		line = fmt.Sprintf("%s pairing %s%s is active: terminal %s answered.", providerName(p.Provider), p.ID, nickSuffix(p), t)
 	}
-	return fmt.Sprintf("%s pairing %s%s is active: terminal %s answered.", providerName(p.Provider), p.ID, nickSuffix(p), terminalName(p))
+	return line + testedNote(p)
+}
+
+// testedNote is the provider's own word on what its live check did, where
+// it says more than "active" (a Helcim check is a ping the terminal
+// shows): " Ping sent — check the terminal screen.", else "".
+func testedNote(p providers.Pairing) string {
+	if d, ok := lookup(p.Provider); ok && d.Texts.Tested != "" && !strings.Contains(d.Texts.Tested, "%") {
+		return " " + d.Texts.Tested + "."
+	}
+	return ""
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/tillpair/tillpair/internal/accessible"
 	"github.com/tillpair/tillpair/internal/app"
+	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/screens"
 	"github.com/tillpair/tillpair/ui"
 )
 
@@ -64,7 +64,7 @@ func runTUI(e *env) error {
 	notice := rt.Notice
 	if setup := rt.NeedsSetup[provider]; setup != "" && notice == "" && e.g.provider != "" {
 		// Asked for by name: say at once what pairing it will need.
-		notice = screens.ProductName(provider) + " is not set up yet. " + setup
+		notice = providerName(provider) + " is not set up yet. " + setup
 	}
 	var terms ui.Terminals
 	if rt.Sandbox != nil {
@@ -84,10 +84,20 @@ func runTUI(e *env) error {
 		Service: rt.Service, Terminals: terms, Provider: provider,
 		Badge: rt.Badge[provider], Badges: rt.Badge, Notice: notice, Context: e.ctx,
 	})
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(e.ctx),
+	// Stop signals reach the program through e.ctx (app.NotifyStop), which
+	// kills it; Bubble Tea's own handler would quit it on SIGTERM without
+	// the model knowing, so it is off.
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(e.ctx), tea.WithoutSignalHandler(),
 		tea.WithInput(e.stdin), tea.WithOutput(e.stdout))
-	if _, err := p.Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
-		return err
+	_, runErr := p.Run()
+	// A stop signal or a lost terminal (SIGHUP, then EIO on input) ends the
+	// program without the model's quit, which would have cancelled a
+	// pairing awaiting confirmation: cancel it here, as pair --wait does.
+	if id := m.HalfMade(); id != "" {
+		return cancelOnStop(e, rt.Service, id)
+	}
+	if runErr != nil && !errors.Is(runErr, tea.ErrProgramKilled) {
+		return runErr
 	}
 	// The alt screen takes the last status line with it; what quitting did
 	// to a pairing awaiting confirmation must outlive it.
@@ -103,17 +113,29 @@ func runTUI(e *env) error {
 	return nil
 }
 
+// cancelOnStop cancels pairing id, left awaiting confirmation by screens
+// that were stopped, and says so on stderr; the run exits 1 (interrupted)
+// either way, with the command that removes the pairing if the cancel failed.
+func cancelOnStop(e *env, svc *pairing.Service, id string) error {
+	if err := svc.CancelUnconfirmed(e.ctx, id); err != nil {
+		return withExit(ExitUnexpected, &userError{err: err, msg: fmt.Sprintf(
+			"Interrupted, and cancelling pairing %s failed: %s It is kept awaiting confirmation; run `tillpair unpair %s` when that is fixed.", id, messageOf(err), id)})
+	}
+	return withExit(ExitUnexpected, &userError{msg: fmt.Sprintf(
+		"Interrupted: pairing %s was cancelled (unpaired in the cloud and removed here). Start pairing on the terminal again.", id)})
+}
+
 // checkProviderFlag refuses an unknown --provider before anything is opened.
 func checkProviderFlag(id string) error {
-	switch id {
-	case "", providers.SCI, providers.SmartConnect, providers.Helcim:
+	if _, ok := lookup(id); ok || id == "" {
 		return nil
 	}
-	return usagef("unknown provider %q for --provider; choose sci, smartconnect or helcim (e.g. tillpair --provider helcim)", id)
+	return usagef("unknown provider %q for --provider; choose %s (e.g. tillpair --provider %s)", id, providerChoices(), lastProvider().ID)
 }
 
 // initialProvider is the provider the screens open on: --provider when it is
-// available in this runtime, else sci, else the first available one.
+// available in this runtime, else the lead provider, else the first
+// available one.
 func initialProvider(flag string, available []providers.Provider) (string, error) {
 	ids := make([]string, 0, len(available))
 	for _, p := range available {
@@ -126,8 +148,8 @@ func initialProvider(flag string, available []providers.Provider) (string, error
 		return "", usagef("--provider %s is not configured here (available: %s); run 'tillpair setup %s' to configure it, or add --sandbox to try it against the built-in sandbox",
 			flag, strings.Join(ids, ", "), flag)
 	}
-	if slices.Contains(ids, providers.SCI) || len(ids) == 0 {
-		return providers.SCI, nil
+	if lead := leadProvider().ID; slices.Contains(ids, lead) || len(ids) == 0 {
+		return lead, nil
 	}
 	return ids[0], nil
 }

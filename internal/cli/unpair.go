@@ -81,7 +81,7 @@ func runUnpair(e *env, ref string, yes, forget bool) error {
 			err: &providers.Error{Provider: p.Provider, Op: providers.OpUnpair, Kind: providers.KindUnpairOnTerminal},
 			msg: fmt.Sprintf("%s Nothing was changed. To remove it from this register, run `tillpair unpair %s --forget`.", onTerminalSteps(p.Provider), p.ID)})
 	}
-	question := fmt.Sprintf("Unpair %s pairing %s%s from terminal %s? [y/N] ", providerName(p.Provider), p.ID, nickSuffix(p), terminalName(p))
+	question := fmt.Sprintf("Unpair %s pairing %s%s%s? [y/N] ", providerName(p.Provider), p.ID, nickSuffix(p), withTerminal(" from", p))
 	action := "unpair"
 	if forget {
 		question = fmt.Sprintf("Forget %s pairing %s%s on this register (the cloud is not told)? [y/N] ", providerName(p.Provider), p.ID, nickSuffix(p))
@@ -127,30 +127,6 @@ func runUnpair(e *env, ref string, yes, forget bool) error {
 	}
 	_, err = fmt.Fprintf(e.stdout, "Unpaired %s pairing %s%s.\n", providerName(p.Provider), p.ID, nickSuffix(p))
 	return err
-}
-
-// onTerminalSteps is the on-terminal unpair guidance: the only way for
-// providers without a register-side unpair, and for SCI the way left when
-// the cloud cannot be asked.
-func onTerminalSteps(provider string) string {
-	switch provider {
-	case providers.SmartConnect:
-		return "SmartConnect has no unpair from the register: unpair on the terminal " +
-			"(Smartpay terminals: MENU → CONFIG → POS INTEGRATIONS; PAX A920: Smartpay/SmartConnect app → Settings)."
-	case providers.Helcim:
-		return "Helcim devices are unpaired on the device: switch the terminal back to standalone (Helcim POS) mode " +
-			"from its menu, so it stops listening for this register."
-	}
-	return "To end it on the terminal, " + terminalUnpair(provider) + "."
-}
-
-// terminalUnpair is the on-terminal unpair step of a provider that also
-// unpairs from the register, as a clause.
-func terminalUnpair(provider string) string {
-	if provider == providers.SCI {
-		return "open \"Manage POS pairing\" on the terminal and unpair this POS"
-	}
-	return "unpair it on the terminal"
 }
 
 // confirm asks a yes/no question on stderr. Without a terminal on stdin it

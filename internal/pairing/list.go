@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -87,11 +88,13 @@ func idFragment(id, ref string) bool {
 	return false
 }
 
-// Refresh checks every pairing live, a few at a time, and records the
-// outcomes: active pairings the cloud no longer knows become unpaired
-// (unpaired externally); pairings awaiting confirmation stay awaiting until
-// confirmed; network failures never change a status. The error is only for
-// failing to read the records; per-pairing failures are in CheckResult.Err.
+// Refresh checks every pairing live, several at a time, and records the
+// outcomes in one write of the records: active pairings the cloud no
+// longer knows become unpaired (unpaired externally); pairings awaiting
+// confirmation stay awaiting until confirmed; network failures never
+// change a status. The error is only for failing to read the records;
+// per-pairing failures (a failed write of the outcomes included) are in
+// CheckResult.Err.
 func (s *Service) Refresh(ctx context.Context) ([]CheckResult, error) {
 	return s.RefreshWhere(ctx, nil)
 }
@@ -107,20 +110,68 @@ func (s *Service) RefreshWhere(ctx context.Context, keep func(providers.Pairing)
 	if keep != nil {
 		all = slices.DeleteFunc(all, func(p providers.Pairing) bool { return !keep(p) })
 	}
-	out := make([]CheckResult, len(all))
+	found := make([]probed, len(all))
 	sem := make(chan struct{}, maxConcurrentChecks)
 	var wg sync.WaitGroup
 	for i, p := range all {
-		wg.Go(func() {
-			select {
-			case sem <- struct{}{}:
+		select {
+		case sem <- struct{}{}:
+			wg.Go(func() {
 				defer func() { <-sem }()
-				out[i] = s.check(ctx, p)
-			case <-ctx.Done():
-				out[i] = CheckResult{Pairing: p, Err: canceled(p, ctx.Err())}
-			}
-		})
+				found[i] = s.probe(ctx, p)
+			})
+		case <-ctx.Done():
+			found[i] = probed{rec: p, err: canceled(p, ctx.Err())}
+		}
 	}
 	wg.Wait()
-	return out, nil
+	return s.recordAll(found), nil
+}
+
+// recordAll records the checks' outcomes in one update of the records: a
+// hundred checks were a hundred rewrites of the whole file.
+func (s *Service) recordAll(found []probed) []CheckResult {
+	out := make([]CheckResult, len(found))
+	updated := make([]providers.Pairing, len(found))
+	gone := make([]bool, len(found))
+	edits := 0
+	for i, o := range found {
+		updated[i] = o.rec
+		if o.edit != nil {
+			edits++
+		}
+	}
+	var uerr error
+	if edits > 0 {
+		uerr = s.cfg.Records.Update(func(f *keystore.File) error {
+			now := s.clock.Now()
+			for i, o := range found {
+				if o.edit == nil {
+					continue
+				}
+				j := indexOf(f, o.rec.Provider, o.rec.ID)
+				if j < 0 {
+					gone[i] = true
+					continue
+				}
+				o.edit(&f.Pairings[j])
+				f.Pairings[j].UpdatedAt = now
+				updated[i] = f.Pairings[j]
+			}
+			return nil
+		})
+	}
+	for i, o := range found {
+		switch {
+		case o.edit == nil:
+			out[i] = o.result(o.rec, nil)
+		case uerr != nil:
+			out[i] = o.result(o.rec, uerr)
+		case gone[i]:
+			out[i] = o.result(o.rec, goneErr(o.rec))
+		default:
+			out[i] = o.result(updated[i], nil)
+		}
+	}
+	return out
 }

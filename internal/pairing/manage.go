@@ -3,6 +3,7 @@ package pairing
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/tillpair/tillpair/providers"
 )
@@ -118,51 +119,83 @@ func (s *Service) Test(ctx context.Context, pairingID string) (providers.Pairing
 }
 
 // check runs one live check and records its outcome.
-func (s *Service) check(ctx context.Context, rec providers.Pairing) (res CheckResult) {
+func (s *Service) check(ctx context.Context, rec providers.Pairing) CheckResult {
+	o := s.probe(ctx, rec)
+	if o.edit == nil {
+		return o.result(rec, nil)
+	}
+	updated, uerr := s.updateRecord(rec, o.edit)
+	return o.result(updated, uerr)
+}
+
+// probed is what one live check found, before anything is recorded: the
+// change it makes to the record (nil: none) and the check's own failure.
+// Refresh records many in one write (recordAll); Test records one.
+type probed struct {
+	rec      providers.Pairing
+	edit     func(*providers.Pairing)
+	err      error
+	duration time.Duration
+	// unpaired: the cloud no longer knows an active pairing, so a failure
+	// to record it must not hide the check's own error.
+	unpaired bool
+}
+
+// result is the CheckResult once the edit was recorded as updated (or
+// failed to be, uerr).
+func (o probed) result(updated providers.Pairing, uerr error) CheckResult {
+	res := CheckResult{Pairing: updated, Err: o.err, Duration: o.duration}
+	switch {
+	case uerr != nil && o.unpaired:
+		res.Pairing = o.rec
+		res.Err = fmt.Errorf("%w (and saving the unpaired status failed: %v)", o.err, uerr)
+	case uerr != nil:
+		res.Err = uerr
+	}
+	return res
+}
+
+// probe runs one live check and decides what it changes in the record.
+func (s *Service) probe(ctx context.Context, rec providers.Pairing) probed {
 	log := s.log.With("provider", rec.Provider, "pairing_id", rec.ID)
 	prov, ok := s.Provider(rec.Provider)
 	if !ok {
-		return CheckResult{Pairing: rec, Err: s.unknownProvider(rec.Provider)}
+		return probed{rec: rec, err: s.unknownProvider(rec.Provider)}
 	}
 	secret, err := s.loadSecret(rec)
 	if err != nil {
-		return CheckResult{Pairing: rec, Err: err}
+		return probed{rec: rec, err: err}
 	}
 	start := s.clock.Now()
 	cr, err := prov.Check(ctx, s.checkTarget(rec), secret)
 	st := cr.Status
 	now := s.clock.Now()
-	defer func() { res.Duration = now.Sub(start) }()
+	o := probed{rec: rec, duration: now.Sub(start)}
 	switch {
 	case err == nil && st == providers.StatusActive:
-		updated, uerr := s.updateRecord(rec, func(p *providers.Pairing) {
+		log.Info("check: active")
+		o.edit = func(p *providers.Pairing) {
 			learn(p, cr)
 			p.Status = providers.StatusActive
 			p.CheckedAt = now
-		})
-		log.Info("check: active")
-		return CheckResult{Pairing: updated, Err: uerr}
+		}
 	case err == nil:
 		log.Info("check: not active", "status", st)
-		if cr.Learned == nil {
-			return CheckResult{Pairing: rec}
+		if cr.Learned != nil {
+			o.edit = func(p *providers.Pairing) { learn(p, cr) }
 		}
-		updated, uerr := s.updateRecord(rec, func(p *providers.Pairing) { learn(p, cr) })
-		return CheckResult{Pairing: updated, Err: uerr}
 	case providers.KindOf(err) == providers.KindNotPaired && rec.Status != providers.StatusAwaitingConfirmation:
-		updated, uerr := s.updateRecord(rec, func(p *providers.Pairing) {
+		log.Info("check: unpaired externally")
+		o.err, o.unpaired = err, true
+		o.edit = func(p *providers.Pairing) {
 			p.Status = providers.StatusUnpaired
 			p.CheckedAt = now
-		})
-		if uerr != nil {
-			return CheckResult{Pairing: rec, Err: fmt.Errorf("%w (and saving the unpaired status failed: %v)", err, uerr)}
 		}
-		log.Info("check: unpaired externally")
-		return CheckResult{Pairing: updated, Err: err}
 	default:
 		log.Info("check: failed; status kept", "err", err)
-		return CheckResult{Pairing: rec, Err: err}
+		o.err = err
 	}
+	return o
 }
 
 // checkTarget is the pairing as the provider should check it. A provider
@@ -202,7 +235,7 @@ func learn(p *providers.Pairing, cr providers.CheckResult) {
 	}{
 		{&p.TID, l.TID}, {&p.TerminalNickname, l.TerminalNickname}, {&p.Serial, l.Serial}, {&p.Model, l.Model},
 		{&p.KeyID, l.KeyID}, {&p.BaseURL, l.BaseURL}, {&p.ConfirmationCode, l.ConfirmationCode},
-		{&p.PairingNickname, l.PairingNickname},
+		{&p.PairingNickname, l.PairingNickname}, {&p.Location, l.Location},
 	} {
 		if f.src != "" {
 			*f.dst = f.src

@@ -49,6 +49,11 @@ type PairInput struct {
 	// Inputs are the descriptor's PairInputs by name, for this pairing
 	// only: never stored.
 	Inputs map[string]providers.Secret
+	// Attempt names the pairing attempt (providers.PairRequest.Attempt):
+	// a Pair repeated after a failure with the same Attempt cannot make a
+	// second code where the provider's create is idempotent (Square).
+	// Session.Pair fills it in; "" lets the provider make one per call.
+	Attempt string
 }
 
 // EventType names a step of a long-running flow.
@@ -82,6 +87,9 @@ type CheckResult struct {
 	// Duration is how long the provider took to answer the check (or to
 	// fail); 0 when no check was sent (no client or secret for it).
 	Duration time.Duration
+	// Checked: EntryCheck re-checked this pairing live; false for a
+	// pairing it only listed, whose Status is the stored one.
+	Checked bool
 }
 
 // Defaults for Config's zero values.
@@ -101,8 +109,9 @@ const (
 	// cut off the request the client still allows. It replaces the TUI's
 	// 15 s, the CLI's 20 s and accessible mode's 30 s.
 	CancelTimeout = 15 * time.Second
-	// maxConcurrentChecks bounds Refresh's parallel checks.
-	maxConcurrentChecks = 4
+	// maxConcurrentChecks bounds Refresh's parallel checks: enough that 100
+	// pairings cost a few round trips, few enough not to flood a cloud.
+	maxConcurrentChecks = 16
 )
 
 // Service runs the pairing flows. It is safe for concurrent use; the records

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -16,16 +18,31 @@ import (
 // provider whose pairing model is providers.CodeFromPOS takes no code
 // (the cloud makes one for the POS to show): "" and no error.
 func (s *Service) ValidateCode(id, raw string) (string, error) {
-	prov, ok := s.Provider(id)
+	d, ok := s.Descriptor(id)
 	if !ok {
 		return "", s.unknownProvider(id)
 	}
-	if s.describe(id).Model == providers.CodeFromPOS {
+	if prov, ok := s.Provider(id); ok {
+		// The client's own spec, where it has one: it is what it sends.
+		if c := prov.Capabilities().Code; c != (providers.CodeSpec{}) {
+			dc := *d
+			dc.Code = c
+			d = &dc
+		}
+	}
+	return ValidateCode(d, raw)
+}
+
+// ValidateCode is the code check of provider d without a Service (a
+// command line checking its flags before anything is opened): the same
+// rules and words as Service.ValidateCode.
+func ValidateCode(d *providers.Descriptor, raw string) (string, error) {
+	if d.Model == providers.CodeFromPOS {
 		return "", nil
 	}
-	code, err := NormalizeCode(prov.Capabilities().Code, raw)
+	code, err := NormalizeCode(d.Code, raw)
 	if err != nil {
-		return "", Stamp(err, id, providers.OpPair)
+		return "", Stamp(err, d.ID, providers.OpPair)
 	}
 	return code, nil
 }
@@ -60,7 +77,7 @@ func (s *Service) CancelUnconfirmed(ctx context.Context, pairingID string) error
 // or runs (a SmartConnect status transaction) is only sent when the user
 // asks (Test). Pairings already unpaired are not re-checked. The results
 // are this provider's pairings, oldest first, each with its check's
-// outcome (Err nil and Duration 0 when it was not checked).
+// outcome (Checked false, Err nil and Duration 0 when it was not checked).
 func (s *Service) EntryCheck(ctx context.Context, id string) ([]CheckResult, error) {
 	mine := func(p providers.Pairing) bool { return p.Provider == id }
 	var checked []CheckResult
@@ -85,6 +102,7 @@ func (s *Service) EntryCheck(ctx context.Context, id string) ([]CheckResult, err
 		r := CheckResult{Pairing: p}
 		if i := slices.IndexFunc(checked, func(c CheckResult) bool { return c.Pairing.ID == p.ID }); i >= 0 {
 			r = checked[i]
+			r.Checked = true
 		}
 		out = append(out, r)
 	}
@@ -103,6 +121,10 @@ type Session struct {
 
 	mu      sync.Mutex
 	pending string // the pairing awaiting confirmation, "" if none
+	// attempt names the pairing attempt in progress: kept across failed
+	// Pairs (a retry after a lost answer must not mint a second code),
+	// replaced after a successful one (the next Pair wants a new code).
+	attempt string
 }
 
 // Session starts a session with provider id; ok is false when this
@@ -135,11 +157,36 @@ func (ss *Session) ValidateCode(raw string) (string, error) {
 // is the code to show the operator, valid until ExpiresAt.
 func (ss *Session) Pair(ctx context.Context, in PairInput) (providers.Pairing, error) {
 	in.Provider = ss.desc.ID
+	if in.Attempt == "" {
+		in.Attempt = ss.currentAttempt()
+	}
 	p, err := ss.svc.Pair(ctx, in)
+	if err == nil {
+		ss.endAttempt(in.Attempt)
+	}
 	if err == nil && p.Status == providers.StatusAwaitingConfirmation {
 		ss.setPending(p.ID)
 	}
 	return p, err
+}
+
+// currentAttempt is the attempt in progress, started if there is none.
+func (ss *Session) currentAttempt() string {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.attempt == "" {
+		ss.attempt = uuid.NewString()
+	}
+	return ss.attempt
+}
+
+// endAttempt: the attempt made its pairing; the next Pair is a new one.
+func (ss *Session) endAttempt(a string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.attempt == a {
+		ss.attempt = ""
+	}
 }
 
 // Resume adopts a pairing found awaiting confirmation (left by an earlier

@@ -114,9 +114,14 @@ func (s *Service) updateRecord(p providers.Pairing, fn func(*providers.Pairing))
 		return nil
 	})
 	if errors.Is(err, errRecordGone) {
-		return p, notFound("Pairing %s was removed meanwhile (by another tillpair?). Run `tillpair status` to see the pairings.", p.ID)
+		return p, goneErr(p)
 	}
 	return out, err
+}
+
+// goneErr: the record of p was removed while it was being worked on.
+func goneErr(p providers.Pairing) error {
+	return notFound("Pairing %s was removed meanwhile (by another tillpair?). Run `tillpair status` to see the pairings.", p.ID)
 }
 
 func (s *Service) deleteRecord(p providers.Pairing) error {

@@ -7,6 +7,9 @@ package wording
 
 import (
 	"errors"
+	"fmt"
+	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -185,4 +188,56 @@ func rolledBack(rb *pairing.RollbackError) providers.Wording {
 	}
 	w.Next = cause + ". The pairing was undone, so nothing is left half-made. Fix the problem, then start pairing on the terminal again and enter the new code."
 	return w
+}
+
+// Common texts, for a provider whose descriptor has none of its own.
+var commonTexts = providers.Texts{
+	Testing:    "Testing…",
+	Tested:     "Pairing is active — checked %s",
+	JustPaired: "✓ Paired — this register is paired with the terminal",
+	ForgetHelp: "forget on this register",
+}
+
+// TextsOf is d's own texts, with the common ones where it has none.
+func TextsOf(d *providers.Descriptor) providers.Texts {
+	t := d.Texts
+	for _, f := range []struct {
+		dst *string
+		def string
+	}{
+		{&t.Testing, commonTexts.Testing}, {&t.Tested, commonTexts.Tested},
+		{&t.JustPaired, commonTexts.JustPaired}, {&t.ForgetHelp, commonTexts.ForgetHelp},
+	} {
+		if *f.dst == "" {
+			*f.dst = f.def
+		}
+	}
+	return t
+}
+
+// Tested is a successful Test's outcome for d, checked at at.
+func Tested(d *providers.Descriptor, at time.Time) string {
+	t := TextsOf(d).Tested
+	if strings.Contains(t, "%s") {
+		return fmt.Sprintf(t, at.Format(time.TimeOnly))
+	}
+	return t
+}
+
+// UnpairSteps is what to do on the terminal for a provider without a
+// register-side unpair, then forgetting it here; "" for those that unpair
+// remotely.
+func UnpairSteps(d *providers.Descriptor) string {
+	if d.Steps.Unpair == "" {
+		return ""
+	}
+	return d.Steps.Unpair + ", then forget it here."
+}
+
+// DisplayName names a pairing: its nickname, else its id.
+func DisplayName(p providers.Pairing) string {
+	if p.PairingNickname != "" {
+		return p.PairingNickname
+	}
+	return p.ID
 }

@@ -60,11 +60,11 @@ type Env struct {
 // began. A step that goes back to the pairings waits for it: a list still
 // on its way would otherwise land during a later step and undo what that
 // step showed (a Forget, say).
-func (e *Env) Listed() bool { return e.deliveredSince(ui.AnswerListed) > 0 }
+func (e *Env) Listed() bool { return e.deliveredSince(ui.AnswerEntryCheck) > 0 }
 
-// Refreshed is Listed for SCI's pairing-info re-check, whose answer also
-// sets the "checked" times on screen.
-func (e *Env) Refreshed() bool { return e.deliveredSince(ui.AnswerRefreshed) > 0 }
+// Refreshed is Listed for SCI, whose entry check re-checks pairing-info
+// live and sets the "checked" times on screen.
+func (e *Env) Refreshed() bool { return e.deliveredSince(ui.AnswerEntryCheck) > 0 }
 
 func (e *Env) deliveredSince(kind ui.Answer) int {
 	return e.Session.delivered[kind] - e.delivered[kind]

@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/exec"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/creack/pty"
@@ -127,9 +126,7 @@ loop:
 	if !drawn {
 		return res, fmt.Errorf("%s exited without drawing %q", bin, marker)
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		res.maxRSSKB = ru.Maxrss // kilobytes on Linux
-	}
+	res.maxRSSKB = maxRSSKB(cmd.ProcessState)
 	return res, nil
 }
 
