@@ -12,8 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
-	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/internal/tui/theme"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -41,15 +41,15 @@ type PairedScreen struct {
 	justPaired string
 	// result is the last Test's outcome, shown by the Test button until
 	// the next key.
-	result string
-	asking     bool // "Unpair …? y/n"
-	askForget  bool // the question is "Forget …?"
-	busy       string
-	testing    bool // busy is a Test: show the live indicator
-	started    time.Time
-	spin       spinner.Model
-	w, h       int
-	logo       logoChoice
+	result    string
+	asking    bool // "Unpair …? y/n"
+	askForget bool // the question is "Forget …?"
+	busy      string
+	testing   bool // busy is a Test: show the live indicator
+	started   time.Time
+	spin      spinner.Model
+	w, h      int
+	logo      logoChoice
 	// mixed: the list holds more than one provider's pairings, so each row
 	// names its provider. SetPairings works it out once per list, not per
 	// frame.
