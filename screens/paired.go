@@ -14,6 +14,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/tui/theme"
 	"github.com/tillpair/tillpair/internal/tui/widgets"
+	"github.com/tillpair/tillpair/internal/wording"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -28,6 +29,8 @@ type PairedKeys struct {
 	Forget  key.Binding
 	Setup   key.Binding
 	Yes, No key.Binding
+	// Refresh re-checks the pairings now (as entering the screen does).
+	Refresh key.Binding
 }
 
 // PairedScreen shows the pairings: one in detail, several as a list with
@@ -44,12 +47,15 @@ type PairedScreen struct {
 	result    string
 	asking    bool // "Unpair …? y/n"
 	askForget bool // the question is "Forget …?"
-	busy      string
-	testing   bool // busy is a Test: show the live indicator
-	started   time.Time
-	spin      spinner.Model
-	w, h      int
-	logo      logoChoice
+	// askMove: the question is whether to pair this register elsewhere
+	// (a provider with one pairing per register, wording.MovesRegister).
+	askMove bool
+	busy    string
+	testing bool // busy is a Test: show the live indicator
+	started time.Time
+	spin    spinner.Model
+	w, h    int
+	logo    logoChoice
 	// mixed: the list holds more than one provider's pairings, so each row
 	// names its provider. SetPairings works it out once per list, not per
 	// frame.
@@ -87,15 +93,16 @@ func NewPaired(c Common, ps []providers.Pairing, justPairedID string) *PairedScr
 	s := &PairedScreen{
 		c: c,
 		keys: PairedKeys{
-			Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "select")),
-			Down:   key.NewBinding(key.WithKeys("down", "j")),
-			Test:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")),
-			Unpair: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unpair")),
-			Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add pairing")),
-			Forget: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", ForgetHelp(c.Provider))),
-			Setup:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "register setup")),
-			Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, unpair")),
-			No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
+			Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "select")),
+			Down:    key.NewBinding(key.WithKeys("down", "j")),
+			Test:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")),
+			Unpair:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unpair")),
+			Add:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add pairing")),
+			Forget:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", ForgetHelp(c.Provider))),
+			Setup:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "register setup")),
+			Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+			Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, unpair")),
+			No:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 		},
 		justPaired: justPairedID,
 		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Info)),
@@ -162,16 +169,25 @@ func (s *PairedScreen) Init() tea.Cmd    { return nil }
 func (s *PairedScreen) SetSize(w, h int) { s.w, s.h = w, h; s.changed() }
 
 // SetLogo implements LogoSetter.
-func (s *PairedScreen) SetLogo(full bool)         { s.logo = choiceOf(full); s.changed() }
-func (s *PairedScreen) Asking() bool              { return s.asking }
-func (s *PairedScreen) Count() int                { return len(s.pairings) }
-func (s *PairedScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+func (s *PairedScreen) SetLogo(full bool) { s.logo = choiceOf(full); s.changed() }
+func (s *PairedScreen) Asking() bool      { return s.asking }
+func (s *PairedScreen) Count() int        { return len(s.pairings) }
+func (s *PairedScreen) FullHelp() [][]key.Binding {
+	if s.asking {
+		return [][]key.Binding{s.ShortHelp()}
+	}
+	// Refresh is for the full help only: the footer keeps its room.
+	return [][]key.Binding{append(s.ShortHelp(), s.keys.Refresh)}
+}
 
 func (s *PairedScreen) ShortHelp() []key.Binding {
 	if s.asking {
 		yes := s.keys.Yes
-		if s.askForget {
+		switch {
+		case s.askForget:
 			yes.SetHelp("y", "yes, forget")
+		case s.askMove:
+			yes.SetHelp("y", "yes, pair elsewhere")
 		}
 		return []key.Binding{yes, s.keys.No}
 	}
@@ -214,6 +230,9 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	sel := s.Selected()
 	if s.asking {
 		switch {
+		case key.Matches(km, s.keys.Yes) && s.askMove:
+			s.asking, s.askMove = false, false
+			return s, send(NavigateMsg{To: Unpaired})
 		case key.Matches(km, s.keys.Yes) && s.askForget:
 			s.asking, s.askForget = false, false
 			s.busy = "Forgetting…"
@@ -223,7 +242,7 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.busy = "Unpairing…"
 			return s, send(UnpairMsg{PairingID: sel.ID})
 		case key.Matches(km, s.keys.No):
-			s.asking, s.askForget = false, false
+			s.asking, s.askForget, s.askMove = false, false, false
 		}
 		return s, nil
 	}
@@ -244,8 +263,13 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.asking, s.askForget = true, true
 	case key.Matches(km, s.keys.Setup):
 		return s, send(NavigateMsg{To: Setup})
+	case key.Matches(km, s.keys.Add) && wording.MovesRegister(s.desc()) != "" && len(s.pairings) > 0:
+		// One register, one terminal: say so before the form.
+		s.asking, s.askMove = true, true
 	case key.Matches(km, s.keys.Add):
 		return s, send(NavigateMsg{To: Unpaired})
+	case key.Matches(km, s.keys.Refresh):
+		return s, send(RefreshMsg{})
 	}
 	return s, nil
 }
@@ -338,6 +362,10 @@ func (s *PairedScreen) draw(layout func(head, tail, actions []string) []string) 
 	tail = append(tail, "")
 	var actions []string
 	switch {
+	case s.asking && s.askMove:
+		actions = append(actions, widgets.Para(st.Warning, wording.MovesRegister(s.desc()), w), "")
+		actions = append(actions, st.Warning.Render("Pair this register with another terminal? ")+
+			st.Key.Render("y")+st.Faint.Render(" yes  ")+st.Key.Render("n")+st.Faint.Render(" no"))
 	case s.asking && s.askForget:
 		// Forgetting leaves the pairing on the terminal: say where to end it.
 		actions = append(actions, lipgloss.NewStyle().Width(w).Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "")
@@ -419,7 +447,7 @@ func (s *PairedScreen) list(rows int) []string {
 	n := len(s.pairings)
 	rows = min(max(rows, 1), n)
 	first := min(max(s.sel-rows/2, 0), n-rows)
-	header := st.Label.Render(fmt.Sprintf("Pairings (%d)", n))
+	header := st.Heading.Render(fmt.Sprintf("Pairings (%d)", n))
 	if above, below := first, n-first-rows; above+below > 0 {
 		var more []string
 		if above > 0 {

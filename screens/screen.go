@@ -89,6 +89,8 @@ type (
 		RegisterName, BusinessName, VendorName string
 		RegenerateID                           bool
 	}
+	// RefreshMsg re-checks the pairings now, as entering them does.
+	RefreshMsg struct{}
 	// PickProviderMsg switches to another provider ("" keeps the current one).
 	PickProviderMsg struct{ Provider string }
 )
@@ -123,6 +125,9 @@ type (
 	BusyMsg struct{ Busy bool }
 	// NoteMsg sets the line under the form's title ("" for none).
 	NoteMsg struct{ Note string }
+	// BannerMsg shows the form with an error it is shown for (Line) and
+	// what to do (Next), until a pair request is sent.
+	BannerMsg struct{ Line, Next string }
 	// CanGoBackMsg enables the form's way back to the pairings.
 	CanGoBackMsg struct{ OK bool }
 	// SaveFailedMsg: the register identity was refused; Line says why.

@@ -49,9 +49,13 @@ type UnpairedScreen struct {
 	// are shown dimmed and take no keys until the answer comes.
 	busy bool
 	note string // a line under the title, e.g. SmartConnect's register
-	w, h int
-	art  unpairedArt // rendered logo and steps, reused between frames
-	logo logoChoice
+	// banner is an error the form is shown for (a pairing unpaired on the
+	// terminal: "No active pairings found") with what to do; it stays
+	// until a pair request is sent.
+	banner, bannerNext string
+	w, h               int
+	art                unpairedArt // rendered logo and steps, reused between frames
+	logo               logoChoice
 }
 
 // NewUnpaired builds the form. canGoBack shows "esc pairings" when other
@@ -162,6 +166,9 @@ func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return s, nil
 	case NoteMsg:
 		s.SetNote(msg.Note)
+		return s, nil
+	case BannerMsg:
+		s.banner, s.bannerNext = msg.Line, msg.Next
 		return s, nil
 	case CanGoBackMsg:
 		s.SetCanGoBack(msg.OK)
@@ -277,7 +284,7 @@ func (s *UnpairedScreen) submit() tea.Cmd {
 			return nil
 		}
 	}
-	s.invalid = ""
+	s.invalid, s.banner, s.bannerNext = "", "", ""
 	return send(PairMsg{Code: code, Nickname: strings.TrimSpace(s.nick.Value())})
 }
 
@@ -383,6 +390,15 @@ func (s *UnpairedScreen) view() string {
 	if s.note != "" {
 		note := widgets.Para(st.Faint, s.note, max(s.w, 20))
 		full, compact = join(full, note), join(compact, note)
+	}
+	if s.banner != "" {
+		// The error this form is shown for, under the brand, above the
+		// fields it asks to fill in again.
+		b := widgets.Hang(st.Error, "✗ ", s.banner, max(s.w, 20))
+		if s.bannerNext != "" {
+			b = join(b, widgets.Hang(st.Text, "  ", s.bannerNext, max(s.w, 20)))
+		}
+		full, compact = join(full, "", b), join(compact, b)
 	}
 	form := s.formView()
 	steps, brief := art.steps, join(s.instructions(true)...)
