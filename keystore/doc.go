@@ -59,6 +59,12 @@
 // scripts/with-keyring.sh) or supply credentials through TILLPAIR_*
 // environment variables (see Credential).
 //
+// With no session bus (no DBUS_SESSION_BUS_ADDRESS and no socket in
+// /run/user/<uid>), the keyring is not asked at all and reports
+// KindNoService: go-keyring's D-Bus library would otherwise run dbus-launch
+// and leave a dbus-daemon and a gnome-keyring-daemon behind on every run.
+// Tests use MockInit, not keyring.MockInit, so the mock needs no bus.
+//
 // Every keyring call has a deadline (Keyring.Timeout, a minute by default):
 // go-keyring waits without limit for an unlock prompt, and on a till reached
 // over SSH that prompt may sit on a screen nobody watches. A call that runs

@@ -57,6 +57,9 @@ func (k *Keyring) Get(name string) (providers.Secret, error) {
 	if err := k.checkName("read secret", name); err != nil {
 		return providers.Secret{}, err
 	}
+	if err := k.noSessionBus("read secret", name); err != nil {
+		return providers.Secret{}, err
+	}
 	var v string
 	err := k.call("read secret", name, func() (err error) {
 		v, err = keyring.Get(k.service, name)
@@ -79,6 +82,9 @@ func (k *Keyring) Set(name string, value providers.Secret) error {
 	if value.Len() > MaxSecretBytes {
 		return &Error{Kind: KindTooBig, Op: op, Item: name, Service: k.service}
 	}
+	if err := k.noSessionBus(op, name); err != nil {
+		return err
+	}
 	err := k.call(op, name, func() error { return keyring.Set(k.service, name, value.Reveal()) })
 	if err != nil {
 		return k.mapErr(op, name, err, value.Reveal())
@@ -88,6 +94,9 @@ func (k *Keyring) Set(name string, value providers.Secret) error {
 
 func (k *Keyring) Delete(name string) error {
 	if err := k.checkName("delete secret", name); err != nil {
+		return err
+	}
+	if err := k.noSessionBus("delete secret", name); err != nil {
 		return err
 	}
 	err := k.call("delete secret", name, func() error { return keyring.Delete(k.service, name) })

@@ -49,7 +49,7 @@ func TestKeyringErrorMapping(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			keyring.MockInitWithError(c.err)
+			MockInitWithError(c.err)
 			k := NewKeyring("tillpair-test")
 
 			_, err := k.Get(SCIAPIKey)
@@ -88,7 +88,7 @@ func TestKeyringErrorMapping(t *testing.T) {
 func TestKeyringScrubsSecretFromBackendError(t *testing.T) {
 	skipIfRealKeyring(t)
 	const value = "hunter2-very-secret"
-	keyring.MockInitWithError(errors.New("backend echoed " + value + " back"))
+	MockInitWithError(errors.New("backend echoed " + value + " back"))
 	err := NewKeyring("").Set(HelcimAPIToken, providers.NewSecret(value))
 	if err == nil {
 		t.Fatal("Set succeeded against a failing backend")
@@ -105,7 +105,7 @@ func TestKeyringScrubsSecretFromBackendError(t *testing.T) {
 
 func TestKeyringRefusesBeforeCallingBackend(t *testing.T) {
 	skipIfRealKeyring(t)
-	keyring.MockInit()
+	MockInit()
 	k := NewKeyring("tillpair-test")
 	err := k.Set(SCIAPIKey, providers.NewSecret(strings.Repeat("x", MaxSecretBytes+1)))
 	wantKind(t, err, KindTooBig)

@@ -120,6 +120,11 @@ type Credential struct {
 	// Item is the keyring item of a stored secret ("sci/api-key").
 	Item     string
 	Optional bool
+	// Warn, when set, looks at a value being set up, with the other
+	// credentials given (by Name), and returns a warning for the user, ""
+	// for none. source names where the value came from ("the API key", an
+	// environment variable). It never quotes any part of a value.
+	Warn func(v Secret, given map[string]Secret, source string) string
 }
 
 // Env is the environment variable that supplies the credential.

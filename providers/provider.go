@@ -65,11 +65,14 @@ type Capabilities struct {
 
 // CodeSpec describes the code the merchant copies from the terminal.
 type CodeSpec struct {
-	Label   string // field label, e.g. "Pairing Code"
-	Digits  bool   // only 0-9 (else letters and digits)
-	MinLen  int
-	MaxLen  int
-	Example string // shown as a placeholder
+	Label  string // field label, e.g. "Pairing Code"
+	Digits bool   // only 0-9 (else letters and digits)
+	// KeepCase: letters are sent as typed, not upper-cased (an opaque
+	// code whose case may matter: Linkly's).
+	KeepCase bool
+	MinLen   int
+	MaxLen   int
+	Example  string // shown as a placeholder
 }
 
 // PairRequest is what the merchant typed, already normalised by the pairing

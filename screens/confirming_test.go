@@ -1,11 +1,18 @@
 package screens
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/jonboulle/clockwork"
 
+	"github.com/tillpair/tillpair/internal/tui/theme"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -50,5 +57,58 @@ func TestConfirmingDropsSpacingBeforeContent(t *testing.T) {
 	}
 	if strings.TrimSpace(short[1]) != "" {
 		t.Errorf("the gap under the title went before the one above the buttons:\n%s", strings.Join(short, "\n"))
+	}
+}
+
+// A long timeout note and a nickname used to push the confirming screen's
+// buttons off a 60×20 terminal: the way to cancel must stay.
+func TestConfirmingKeepsActionsAtMinimumSize(t *testing.T) {
+	s := NewConfirming(testCommon(), providers.Pairing{ID: "p-1", ConfirmationCode: "4821", PairingNickname: wideName}, true)
+	s.TimedOut("The terminal was not confirmed within 2 minutes. Check the terminal shows the confirmation code 4821, then confirm on the terminal — or cancel and start again.")
+	for _, h := range []int{minBodyH, 9, 5} {
+		s.SetSize(minBodyW, h)
+		v := s.View()
+		fitsIn(t, fmt.Sprintf("timed out at %d×%d", minBodyW, h), v, minBodyW, h)
+		for _, want := range []string{"[ Keep waiting ] r", "[ Cancel ] esc"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("at %d×%d: %q missing:\n%s", minBodyW, h, want, v)
+			}
+		}
+	}
+}
+
+// The footer drops the screen's keys from the end when narrow; once the
+// wait stopped, cancel must outlast Test now.
+func TestConfirmingFooterKeepsCancelWhenNarrow(t *testing.T) {
+	s := NewConfirming(testCommon(), providers.Pairing{ID: "p-1", ConfirmationCode: "4821"}, true)
+	s.TimedOut("Not confirmed in time")
+	h := widgets.NewHelp(theme.New(theme.Default()))
+	pinned := []key.Binding{
+		key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "all keys")),
+		key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+	}
+	ctrlT := key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "provider"))
+	line := ansi.Strip(widgets.ShortFooter(h, 60, append(s.ShortHelp(), ctrlT), pinned))
+	if !strings.Contains(line, "esc/c cancel") || !strings.Contains(line, "r keep waiting") {
+		t.Errorf("60-column footer lost a primary key: %q", line)
+	}
+}
+
+// "Not confirmed on the terminal yet" describes one Test now; it used to
+// stay for as long as the wait went on.
+func TestConfirmingTestNoteExpires(t *testing.T) {
+	c := testCommon()
+	clock := clockwork.NewFakeClock()
+	c.Clock = clock
+	s := NewConfirming(c, providers.Pairing{ID: "p-1", ConfirmationCode: "4821"}, true)
+	s.SetSize(80, 0)
+	s.Update(runes("t"))
+	s.TestDone("Not confirmed on the terminal yet")
+	if !strings.Contains(s.View(), "Not confirmed on the terminal yet") {
+		t.Fatalf("the Test now finding is not shown:\n%s", s.View())
+	}
+	clock.Advance(noteTTL + time.Second)
+	if v := s.View(); strings.Contains(v, "Not confirmed on the terminal yet") {
+		t.Errorf("%s after Test now, its finding is still shown:\n%s", noteTTL+time.Second, v)
 	}
 }

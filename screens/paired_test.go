@@ -10,9 +10,11 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/jonboulle/clockwork"
 	"github.com/muesli/termenv"
 
+	"github.com/tillpair/tillpair/assets"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -297,5 +299,268 @@ func TestPairedViewReusesUnchangedDrawing(t *testing.T) {
 	s.Update(tea.KeyMsg{Type: tea.KeyDown})
 	if s.View() == first {
 		t.Fatal("moving the selection did not change the drawing")
+	}
+}
+
+func firstLine(art string) string { return strings.TrimSpace(strings.SplitN(art, "\n", 2)[0]) }
+
+// The height decides between the full and the compact logo: after a resize
+// the screen must draw exactly what a screen created at that size draws,
+// and the sizes must reach both logos.
+func TestPairedLogoFollowsHeight(t *testing.T) {
+	colour(t)
+	s := pairedSample(t)
+	_ = s.View()
+	full, compact := false, false
+	// Below 12 lines the actions need the logo's line (TestPairedKeepsActionsAtMinimum).
+	for _, h := range []int{40, 18, 17, 16, 12, 40, 17} {
+		s.SetSize(80, h)
+		fresh := NewPaired(s.c, samplePairings(), "")
+		fresh.SetSize(80, h)
+		got, want := s.View(), fresh.View()
+		if got != want {
+			t.Errorf("at height %d after a resize:\n%s\nfresh:\n%s", h, got, want)
+		}
+		hasFull := strings.Contains(got, firstLine(assets.Logo()))
+		hasCompact := strings.Contains(got, firstLine(assets.LogoCompact()))
+		if hasFull == hasCompact {
+			t.Errorf("at height %d want exactly one logo, full %t compact %t:\n%s", h, hasFull, hasCompact, got)
+		}
+		full, compact = full || hasFull, compact || hasCompact
+	}
+	if !full || !compact {
+		t.Errorf("full logo drawn %t, compact %t: the heights must reach both", full, compact)
+	}
+}
+
+// The full logo is chosen only when the whole spaced layout fits; a
+// screen just too short for it gets the compact logo, still spaced.
+func TestPairedFullLogoOnlyWhenItFits(t *testing.T) {
+	s := pairedSample(t)
+	s.SetSize(80, 0)
+	tall := s.View()
+	if !strings.Contains(tall, firstLine(assets.Logo())) {
+		t.Fatalf("an unsized screen draws the full logo:\n%s", tall)
+	}
+	n := strings.Count(tall, "\n") + 1
+	s.SetSize(80, n)
+	if got := s.View(); got != tall {
+		t.Errorf("at exactly its height (%d) the full layout must stay:\n%s", n, got)
+	}
+	s.SetSize(80, n-1)
+	short := s.View()
+	if !strings.Contains(short, firstLine(assets.LogoCompact())) || strings.Contains(short, firstLine(assets.Logo())) {
+		t.Errorf("one line short (%d) the compact logo must replace the full one:\n%s", n-1, short)
+	}
+	if lines := strings.Count(short, "\n") + 1; lines > n-1 || !hasBlankLine(short) {
+		t.Errorf("one line short (%d) the compact layout must fit and keep its spacing (%d lines):\n%s", n-1, lines, short)
+	}
+}
+
+// A screen too narrow for the full logo would cut it off mid-letter; it
+// gets the compact one even with height to spare.
+func TestPairedCompactLogoWhenTooNarrow(t *testing.T) {
+	s := pairedSample(t)
+	s.SetSize(lipgloss.Width(assets.Logo())-1, 0)
+	got := s.View()
+	if !strings.Contains(got, firstLine(assets.LogoCompact())) || strings.Contains(got, firstLine(assets.Logo())) {
+		t.Errorf("too narrow for the full logo, the compact one must stand in:\n%s", got)
+	}
+}
+
+func hasBlankLine(s string) bool {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.TrimSpace(l) == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// Finding 13: the heading above a pairing that no longer works warns and
+// names the way out with the key this provider offers, instead of a green
+// "✓ Paired" that contradicts the status row.
+func TestPairedHeadingFollowsSelectedStatus(t *testing.T) {
+	for _, tc := range []struct {
+		provider string
+		status   providers.Status
+		want     string
+	}{
+		{providers.SmartConnect, StatusNeedsRepair, "! Re-pairing needed — pair this register again, or forget it (f)"},
+		{providers.SmartConnect, providers.StatusUnpaired, "! Unpaired on the terminal — forget it (f), then pair again"},
+		{providers.Helcim, providers.StatusUnpaired, "! Unpaired on the terminal — forget it (f), then pair again"},
+		{providers.SCI, providers.StatusUnpaired, "! Unpaired on the terminal — unpair it here (u), then pair again"},
+		{providers.SCI, providers.StatusAwaitingConfirmation, "! Not confirmed on the terminal yet — test it (t), or unpair it here (u)"},
+	} {
+		t.Run(tc.provider+"/"+string(tc.status), func(t *testing.T) {
+			bad := providers.Pairing{Provider: tc.provider, ID: "p1", PairingNickname: "Front", Status: tc.status}
+			good := providers.Pairing{Provider: tc.provider, ID: "p2", PairingNickname: "Back", Status: providers.StatusActive}
+			// Just paired or not, a pairing that does not work is not "Paired".
+			s := NewPaired(providerCommon(tc.provider), []providers.Pairing{bad, good}, "p1")
+			s.SetSize(100, 40)
+			v := ansi.Strip(s.View())
+			if !strings.Contains(v, tc.want) || strings.Contains(v, "✓") {
+				t.Errorf("want heading %q and no tick:\n%s", tc.want, v)
+			}
+			// The heading is the selected pairing's: the working one is Paired.
+			s.Update(runes("j"))
+			v = ansi.Strip(s.View())
+			if !strings.Contains(v, "✓ Paired") || strings.Contains(v, "!") {
+				t.Errorf("an active pairing selected: want ✓ Paired and no warning:\n%s", v)
+			}
+		})
+	}
+}
+
+// At the smallest sizes the plain "✓ Paired" may give way, but a warning
+// says something the rest of the screen does not: it stays.
+func TestPairedWarningSurvivesSmallSize(t *testing.T) {
+	p := providers.Pairing{Provider: providers.SmartConnect, ID: "p1", Status: StatusNeedsRepair}
+	s := NewPaired(providerCommon(providers.SmartConnect), []providers.Pairing{p}, "")
+	s.SetSize(60, 12)
+	if v := ansi.Strip(s.View()); !strings.Contains(v, "! Re-pairing needed") {
+		t.Errorf("60x12 lost the warning:\n%s", v)
+	}
+}
+
+// Every provider's paired screen labels the add button the same, and the
+// unpair prompt quotes the name as the status lines do.
+func TestPairedWordingIsUniform(t *testing.T) {
+	for _, provider := range []string{providers.SCI, providers.SmartConnect, providers.Helcim} {
+		t.Run(provider, func(t *testing.T) {
+			c := testCommon()
+			c.Provider = provider
+			p := providers.Pairing{Provider: provider, ID: "p1", PairingNickname: "Front Bar", Status: providers.StatusActive}
+			s := NewPaired(c, []providers.Pairing{p}, "")
+			s.SetSize(80, 40)
+			if v := ansi.Strip(s.View()); !strings.Contains(v, "[ Add pairing ] a") {
+				t.Errorf("no [ Add pairing ] a button:\n%s", v)
+			}
+		})
+	}
+	s := NewPaired(testCommon(), []providers.Pairing{{Provider: providers.SCI, ID: "p1", PairingNickname: "Front Bar", Status: providers.StatusActive}}, "")
+	s.SetSize(80, 40)
+	s.Update(runes("u"))
+	v := ansi.Strip(s.View())
+	if !strings.Contains(v, "Unpair "+Quote("Front Bar")+"?") || strings.Contains(v, `"Front Bar"`) {
+		t.Errorf("unpair prompt does not quote the name as %s:\n%s", Quote("Front Bar"), v)
+	}
+}
+
+func TestPairedListNamesProviderWhenMixed(t *testing.T) {
+	ps := []providers.Pairing{
+		{Provider: providers.SCI, ID: "pid_1", PairingNickname: "Front", Status: providers.StatusActive},
+		{Provider: providers.Helcim, ID: "DY6L", PairingNickname: "Reader", Status: providers.StatusActive},
+	}
+	mixed := NewPaired(testCommon(), ps, "")
+	mixed.SetSize(100, 30)
+	view := mixed.View()
+	if !strings.Contains(view, "Helcim Payment Hardware") {
+		t.Errorf("a mixed list does not name each row's provider:\n%s", view)
+	}
+	one := NewPaired(testCommon(), ps[:1], "")
+	one.SetSize(100, 30)
+	single := one.View()
+	if strings.Contains(single, "Helcim") {
+		t.Errorf("a one-provider list names providers:\n%s", single)
+	}
+}
+
+// With five pairings at the minimum size the paired screen used to run
+// past its height, and the root cut the actions off: Unpair is an SCI
+// certification item, so the list shrinks and the logo goes first.
+func TestPairedKeepsActionsAtMinimumSize(t *testing.T) {
+	for _, tc := range []struct {
+		provider string
+		button   string
+	}{
+		{providers.SCI, "[ Unpair ] u"},
+		{providers.SmartConnect, "[ Forget ] f"},
+		{providers.Helcim, "[ Forget ] f"},
+	} {
+		for _, sel := range []int{0, 2, 4} {
+			s := NewPaired(providerCommon(tc.provider), fivePairings(tc.provider), "")
+			for range sel {
+				s.Update(tea.KeyMsg{Type: tea.KeyDown})
+			}
+			for _, h := range []int{minBodyH, minBodyH - 2, 6} {
+				s.SetSize(minBodyW, h)
+				v := s.View()
+				what := fmt.Sprintf("%s sel %d at %d×%d", tc.provider, sel, minBodyW, h)
+				fitsIn(t, what, v, minBodyW, h)
+				if !strings.Contains(v, tc.button) || !strings.Contains(v, "[ Add pairing ] a") {
+					t.Errorf("%s: action row missing:\n%s", what, v)
+				}
+				if h >= minBodyH-2 && !strings.Contains(v, "> ") {
+					t.Errorf("%s: the selected pairing is not in the list:\n%s", what, v)
+				}
+			}
+			s.SetSize(minBodyW, minBodyH)
+			v := s.View()
+			if tc.provider == providers.SCI {
+				for _, want := range []string{"Terminal Nickname", "Status", "more"} {
+					if !strings.Contains(v, want) {
+						t.Errorf("%s sel %d at the minimum: %q missing:\n%s", tc.provider, sel, want, v)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Names with wide characters (two cells each) used to be padded by runes,
+// pushing the TID column right; every row's TID must start in one column.
+func TestPairedListAlignsWideNames(t *testing.T) {
+	s := NewPaired(testCommon(), fivePairings(providers.SCI), "")
+	s.SetSize(80, 0)
+	col := -1
+	for _, l := range strings.Split(ansi.Strip(s.View()), "\n") {
+		i := strings.Index(l, "T-10")
+		if i < 0 || strings.HasPrefix(l, "TID") {
+			continue
+		}
+		c := ansi.StringWidth(l[:i])
+		if col >= 0 && c != col {
+			t.Errorf("TID at column %d, want %d:\n%s", c, col, s.View())
+		}
+		col = c
+	}
+	if col < 0 {
+		t.Fatalf("no list rows:\n%s", s.View())
+	}
+	// Cut to 20 cells, the name keeps its mark of being cut.
+	if !strings.Contains(s.View(), "…") {
+		t.Errorf("the wide name was cut without an ellipsis:\n%s", s.View())
+	}
+}
+
+// A value longer than the screen is cut with "…", not silently.
+func TestPairedLongValueIsMarkedCut(t *testing.T) {
+	c := providerCommon(providers.SmartConnect)
+	long := strings.Repeat("Register", 8) // 64 characters, the field's limit
+	p := providers.Pairing{Provider: providers.SmartConnect, ID: "r1", Status: providers.StatusActive,
+		Register: &providers.RegisterIdentity{RegisterName: long, RegisterID: "r1"}}
+	s := NewPaired(c, []providers.Pairing{p}, "")
+	s.SetSize(minBodyW, 0)
+	v := ansi.Strip(s.View())
+	for _, l := range strings.Split(v, "\n") {
+		if strings.HasPrefix(l, "Register name") && !strings.Contains(l, "…") {
+			t.Errorf("64-character register name cut without a mark: %q", l)
+		}
+	}
+}
+
+// The success message belongs to the pairing just made, not to whichever
+// pairing is selected later.
+func TestPairedSuccessOnlyForTheJustPairedOne(t *testing.T) {
+	ps := fivePairings(providers.SCI)
+	s := NewPaired(testCommon(), ps, ps[2].ID)
+	s.SetSize(80, 0)
+	if v := s.View(); !strings.Contains(v, "Pairing successful") {
+		t.Fatalf("just paired: no success message:\n%s", v)
+	}
+	s.Update(tea.KeyMsg{Type: tea.KeyUp})
+	if v := s.View(); strings.Contains(v, "Pairing successful") {
+		t.Errorf("an older pairing selected, still says the success:\n%s", v)
 	}
 }

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -109,5 +110,51 @@ func TestSecretMissingHasOwnWording(t *testing.T) {
 		Message: "the SCI signing secret Part A is not configured"}
 	if pa := Describe(partA); pa.Title == want.Title || pa.Forget {
 		t.Errorf("a missing Part A is worded as a missing pairing secret: %+v", pa)
+	}
+}
+
+func TestProviderWordingUsesCodeNotText(t *testing.T) {
+	e := &providers.Error{Provider: providers.Helcim, Kind: providers.KindCredentials, Code: "forbidden", Message: "unauthorized"}
+	if w := Describe(e); !strings.Contains(w.Line, "lacks permission") {
+		t.Errorf("403 line = %q", w.Line)
+	}
+	e.Code = "unauthorized"
+	if w := Describe(e); !strings.Contains(w.Line, "missing or invalid") {
+		t.Errorf("401 line = %q", w.Line)
+	}
+	sci := &providers.Error{Provider: providers.SCI, Kind: providers.KindNotPaired}
+	if w := Describe(sci); w.Line != TextNoActive {
+		t.Errorf("SCI keeps its certified text, got %q", w.Line)
+	}
+}
+
+var tillWord = regexp.MustCompile(`\btill\b`)
+
+// design.md calls this POS "the register"; Helcim's forget said "till".
+func TestRegisterIsTheWordEverywhere(t *testing.T) {
+	for _, p := range []string{providers.SCI, providers.SmartConnect, providers.Helcim} {
+		if w := ForgetWhere(p); strings.Contains(w, "till") {
+			t.Errorf("%s: ForgetWhere %q", p, w)
+		}
+		ps := fivePairings(p)
+		s := NewPaired(providerCommon(p), ps, ps[0].ID)
+		s.SetSize(80, 0)
+		if v := s.View(); tillWord.MatchString(v) {
+			t.Errorf("%s paired screen says till:\n%s", p, v)
+		}
+	}
+	for k := providers.Kind(0); k < 40; k++ {
+		w := KindWording(k, nil)
+		if tillWord.MatchString(w.Line + " " + w.Next) {
+			t.Errorf("kind %v: %q / %q says till", k, w.Line, w.Next)
+		}
+	}
+}
+
+// An expired SCI code and a used one share a Kind; the title must not
+// claim the one it cannot tell from the other.
+func TestCodeUsedTitleCoversExpired(t *testing.T) {
+	if w := KindWording(providers.KindCodeUsed, nil); !strings.Contains(w.Title, "expired") {
+		t.Errorf("code used title %q does not cover an expired code", w.Title)
 	}
 }

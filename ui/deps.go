@@ -15,7 +15,6 @@ import (
 // one CancelTimeout.
 type Service interface {
 	Providers() []providers.Provider
-	Provider(id string) (providers.Provider, bool)
 	Register() (providers.RegisterIdentity, bool, error)
 	SaveRegister(in pairing.RegisterInput) (pairing.RegisterChange, error)
 	ValidateCode(id, raw string) (string, error)
@@ -27,11 +26,6 @@ type Service interface {
 	Unpair(ctx context.Context, pairingID string) error
 	Forget(ctx context.Context, pairingID string) error
 	List() ([]providers.Pairing, error)
-
-	// Cancel and RefreshWhere are accessible mode's, which shares this
-	// interface until it drives the pairing session too.
-	Cancel(ctx context.Context, pairingID string) error
-	RefreshWhere(ctx context.Context, keep func(providers.Pairing) bool) ([]pairing.CheckResult, error)
 }
 
 // Terminals drives the sandbox's virtual terminals for the pane

@@ -29,6 +29,12 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		m.stopAwait()
 		m.phase = phaseCancelling
 		return m.cancelCmd(msg.PairingID), true
+	case screens.ShowCodeCancelled:
+		// The cloud cannot withdraw a code the POS showed: the session's
+		// cancel forgets the pending pairing here.
+		m.stopAwait()
+		m.phase = phaseCancelling
+		return m.cancelCmd(msg.PairingID), true
 	case screens.TestMsg:
 		return m.testCmd(msg.PairingID), true
 	case screens.UnpairMsg:
@@ -43,7 +49,7 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 	case pairDoneMsg:
 		return m.pairDone(msg), true
 	case awaitEventMsg:
-		if m.on(screens.Confirming) && m.waiting == msg.ev.PairingID {
+		if m.onAwaiting() && m.waiting == msg.ev.PairingID {
 			switch msg.ev.Type {
 			case pairing.EventWaiting:
 				m.tell(screens.WaitingMsg{Attempt: msg.ev.Attempt})
@@ -149,7 +155,7 @@ func (m *Model) applyRefresh(msg enteredMsg) tea.Cmd {
 			return m.cannotSign(r.Err, r.Pairing.ID)
 		}
 	}
-	if !m.on(screens.Confirming) {
+	if !m.onAwaiting() {
 		for _, p := range m.pairings {
 			if p.Provider == m.c.Provider && p.Status == providers.StatusAwaitingConfirmation {
 				// A pairing left waiting by an earlier run: resume it, so it is
@@ -224,7 +230,7 @@ func (m *Model) upsert(p providers.Pairing) {
 }
 
 func (m *Model) awaitDone(msg awaitDoneMsg) tea.Cmd {
-	confirming := m.on(screens.Confirming)
+	confirming := m.onAwaiting()
 	switch {
 	case msg.err == nil:
 		return m.pairedNow(msg.p)
@@ -284,7 +290,7 @@ func (m *Model) cannotSign(err error, id string) tea.Cmd {
 }
 
 func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
-	if m.on(screens.Confirming) && m.waiting == msg.id {
+	if m.onAwaiting() && m.waiting == msg.id {
 		switch {
 		case msg.err == nil && msg.p.Status == providers.StatusActive:
 			return m.pairedNow(msg.p)

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -12,8 +13,11 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/tillpair/tillpair/internal/app"
+	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/screens"
 )
 
 // flow drives the real UI against the real pairing service and the
@@ -213,5 +217,217 @@ func TestFlowResizeMovesPane(t *testing.T) {
 	}
 	if !strings.Contains(lines[2], "╭") {
 		t.Errorf("at 100 columns the pane should sit beside the form, first body line: %q", lines[2])
+	}
+}
+
+// With two pairings, an error about one of them names it.
+func TestFlowErrorNamesThePairing(t *testing.T) {
+	f := newFlow(t, 100, 30)
+	f.pairThroughUI()
+	second, err := f.rt.Sandbox.AddTerminal(providers.SCI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.typeText("a")
+	f.waitText("How to pair")
+	shown, err := f.rt.Sandbox.StartPairing(second.ID)
+	if err != nil || shown.PairingCode == "" {
+		t.Fatalf("second terminal shows no code: %+v, %v", shown, err)
+	}
+	f.typeText(shown.PairingCode)
+	f.key(tea.KeyMsg{Type: tea.KeyTab})
+	f.typeText("Back office")
+	f.key(tea.KeyMsg{Type: tea.KeyEnter})
+	f.waitText("Confirm the pairing")
+	if _, err := f.rt.Sandbox.Confirm(second.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.waitText("Pairing successful")
+	if _, err := f.rt.Sandbox.UnpairFromTerminal(second.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.typeText("t") // the just-paired "Back office" is selected
+	f.waitText("No active pairings found")
+	view := f.finish()
+	if !strings.Contains(view, "Pairing  Back office") {
+		t.Errorf("the error screen does not name the pairing:\n%s", view)
+	}
+}
+
+// switchProvider opens the picker with ctrl+t and chooses by number, as a
+// user with a field focused would.
+func (f *flow) switchProvider(id string) {
+	f.t.Helper()
+	f.key(tea.KeyMsg{Type: tea.KeyCtrlT})
+	f.waitText("Choose the payment provider")
+	for i, p := range f.rt.Service.Providers() {
+		if p.ID() == id {
+			f.typeText(strconv.Itoa(i + 1))
+			return
+		}
+	}
+	f.t.Fatalf("the runtime offers no %s provider", id)
+}
+
+// waitTexts waits until everything drawn since the call holds every text.
+func (f *flow) waitTexts(texts ...string) {
+	f.t.Helper()
+	var since bytes.Buffer
+	teatest.WaitFor(f.t, f.tm.Output(), func(b []byte) bool {
+		f.mu.Lock()
+		f.seen.Write(b)
+		f.mu.Unlock()
+		since.Write(b)
+		for _, text := range texts {
+			if !bytes.Contains(since.Bytes(), []byte(text)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+func TestFlowSmartConnectPairTestForget(t *testing.T) {
+	f := newFlow(t, 80, 24)
+	f.waitText("Pairing Code")
+	f.switchProvider(providers.SmartConnect)
+	f.waitText("Smartpay SmartConnect")
+	if got := f.model.Provider(); got != providers.SmartConnect {
+		t.Fatalf("active provider = %q after choosing SmartConnect", got)
+	}
+	f.key(tea.KeyMsg{Type: tea.KeyCtrlP})
+	term := f.waitTerminalOf(providers.SmartConnect, func(t sandbox.Terminal) bool { return t.PairingCode != "" })
+	f.typeText(term.PairingCode)
+	f.key(tea.KeyMsg{Type: tea.KeyEnter})
+	f.waitText("this register is paired with the terminal")
+	term = f.waitTerminalOf(providers.SmartConnect, func(t sandbox.Terminal) bool { return len(t.Pairings) == 1 })
+	ps, err := f.rt.Service.List()
+	if err != nil || len(ps) != 1 || ps[0].Provider != providers.SmartConnect || ps[0].ID != term.Pairings[0].PairingID {
+		t.Fatalf("service pairings = %+v, %v; terminal = %+v", ps, err, term.Pairings)
+	}
+
+	f.typeText("t")
+	f.waitText("Testing… (asking the terminal)")
+	f.waitText("Terminal reachable")
+
+	f.typeText("f")
+	f.waitText("on this register?")
+	f.typeText("y")
+	f.waitText("Forgot")
+	if ps, err := f.rt.Service.List(); err != nil || len(ps) != 0 {
+		t.Errorf("after forget the service still lists %+v (%v)", ps, err)
+	}
+	if view := f.finish(); !strings.Contains(view, "Pairing Code") || !strings.Contains(view, "Smartpay SmartConnect") {
+		t.Errorf("forget did not return to SmartConnect's pairing form:\n%s", view)
+	}
+}
+
+func TestFlowHelcimPairPingAsleep(t *testing.T) {
+	f := newFlow(t, 80, 24)
+	f.waitText("Pairing Code")
+	f.switchProvider(providers.Helcim)
+	f.waitText("Device Code")
+	f.key(tea.KeyMsg{Type: tea.KeyCtrlP})
+	term := f.waitTerminalOf(providers.Helcim, func(t sandbox.Terminal) bool { return t.PairingCode != "" })
+	f.typeText(strings.ToLower(term.PairingCode))
+	f.key(tea.KeyMsg{Type: tea.KeyEnter})
+	// The pane shows what the device shows; the ping lands during Pair, so
+	// both may arrive in one frame.
+	f.waitTexts("Check the terminal screen for the ping message", helcim.PingMessage)
+	ps, err := f.rt.Service.List()
+	if err != nil || len(ps) != 1 || ps[0].ID != term.PairingCode {
+		t.Fatalf("service pairings = %+v, %v; device code %s", ps, err, term.PairingCode)
+	}
+
+	// ctrl+w puts the device to sleep from the pane; a Test then finds it
+	// not listening.
+	f.key(tea.KeyMsg{Type: tea.KeyCtrlW})
+	f.waitTerminalOf(providers.Helcim, func(t sandbox.Terminal) bool { return t.Screen == helcim.ScreenAsleep })
+	f.typeText("t")
+	f.waitText("The terminal is not listening")
+	view := f.finish()
+	if !strings.Contains(view, "Terminal not listening") {
+		t.Errorf("final view lacks the not-listening error:\n%s", view)
+	}
+}
+
+// A Test now's finding stays on screen through the polls that follow, until
+// a network warning (or the next Test now) replaces it.
+func TestConfirmingTestNoteOutlivesPolls(t *testing.T) {
+	m, clock := newGoldenModel(newStubService(), nil)
+	showConfirming(m, clock)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	id := confirmingPairing().ID
+	const note = "Not confirmed on the terminal yet"
+
+	m.Update(keyRunes("t"))
+	m.Update(testDoneMsg{req: m.asked(reqOther), id: id, err: &providers.Error{Kind: providers.KindNotPaired}})
+	if !strings.Contains(m.View(), note) {
+		t.Fatalf("Test now's result not shown:\n%s", m.View())
+	}
+	for attempt := 2; attempt < 6; attempt++ {
+		clock.Advance(300 * time.Millisecond)
+		m.Update(awaitEventMsg{req: m.awaiting(), ev: pairing.Event{Type: pairing.EventWaiting, PairingID: id, Attempt: attempt}})
+		if !strings.Contains(m.View(), note) {
+			t.Fatalf("poll %d wiped Test now's result:\n%s", attempt, m.View())
+		}
+	}
+	m.Update(awaitEventMsg{req: m.awaiting(), ev: pairing.Event{Type: pairing.EventNetworkWarning, PairingID: id,
+		Err: &providers.Error{Kind: providers.KindNetwork}}})
+	v := m.View()
+	if strings.Contains(v, note) || !strings.Contains(v, screens.TextNetwork) {
+		t.Errorf("a network warning should replace Test now's result:\n%s", v)
+	}
+
+	m.Update(testDoneMsg{req: m.asked(reqOther), id: id, err: &providers.Error{Kind: providers.KindNotPaired}})
+	m.Update(keyRunes("t"))
+	if strings.Contains(m.View(), note) {
+		t.Errorf("a new Test now should clear the previous result:\n%s", m.View())
+	}
+}
+
+// A Test that failed, retried from the error screen and then succeeded
+// must leave the error screen for the paired screen.
+func TestTestRetrySuccessLeavesErrorScreen(t *testing.T) {
+	one := activePairing("b7c1e0f2-5d4a-4f3e-9a61-2c8d0e4f7a19", "Front counter", "T-1001", "Counter 1")
+	m, _ := newGoldenModel(newStubService(one), nil)
+	m.pairings = []providers.Pairing{one}
+	m.show(screens.NewPaired(m.c, m.active(), ""))
+
+	m.handleFlow(testDoneMsg{id: one.ID, err: &providers.Error{Provider: providers.SCI, Kind: providers.KindNetwork}})
+	if _, ok := m.screen.(*screens.PairedScreen); ok {
+		t.Fatal("a failed Test should show the error screen")
+	}
+	m.handleFlow(testDoneMsg{id: one.ID, p: one})
+	if _, ok := m.screen.(*screens.PairedScreen); !ok {
+		t.Fatalf("after a successful retry the screen is %T, want the paired screen", m.screen)
+	}
+}
+
+// Test now on the confirming screen checks at once (issue 17): the key runs
+// the service's Test without waiting for the clock (the next poll), and an
+// active answer shows the paired screen.
+func TestConfirmingTestNowChecksAtOnce(t *testing.T) {
+	m, clock := newGoldenModel(newStubService(), nil)
+	showConfirming(m, clock)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	call := pressKeyCall(t, m, keyRunes("t"))
+	answered := make(chan tea.Msg, 1)
+	go func() { answered <- call() }() // the clock stays where it is
+	var msg tea.Msg
+	select {
+	case msg = <-answered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Test now did not check until the clock moved")
+	}
+	done, ok := msg.(testDoneMsg)
+	if !ok {
+		t.Fatalf("Test now answered %T, want the service's Test", msg)
+	}
+	done.p = confirmingPairing()
+	done.p.Status = providers.StatusActive
+	m.Update(done)
+	if v := m.View(); !strings.Contains(v, "Pairing successful") {
+		t.Errorf("an active answer to Test now did not show the paired screen:\n%s", v)
 	}
 }

@@ -216,16 +216,12 @@ func New(o Options) *Model {
 	return m
 }
 
-// setProvider makes id the active provider: header, capabilities, code
+// setProvider makes id the active provider: header, descriptor, code
 // spec and the wording of the terminal keys follow it. Every request in
 // flight is about the old provider, so none of their answers is taken.
 func (m *Model) setProvider(id string) {
 	m.reqs.dropAll()
-	caps := providers.Capabilities{}
-	if p, ok := m.env.svc.Provider(id); ok {
-		caps = p.Capabilities()
-	}
-	m.c.Provider, m.c.Product, m.c.Caps = id, screens.ProductName(id), caps
+	m.c.Provider, m.c.Product = id, screens.ProductName(id)
 	svc := m.env.svc
 	m.c.ValidateCode = func(raw string) (string, error) { return svc.ValidateCode(id, raw) }
 	m.keys.terminal.ForProvider(m.desc())
@@ -285,14 +281,14 @@ func (m *Model) quit() tea.Cmd {
 
 // cancelBeforeQuit starts cancelling pairing id; its answer quits.
 func (m *Model) cancelBeforeQuit(id string) tea.Cmd {
-	cancelling := m.phase == phaseCancelling && m.on(screens.Confirming)
+	cancelling := m.phase == phaseCancelling && m.onAwaiting()
 	m.phase, m.waiting = phaseQuitting, id
 	m.stopAwait()
 	m.setStatus(widgets.StatusWarning, "Cancelling the pairing before quitting…")
 	if cancelling {
 		return nil // the cancel already in flight answers
 	}
-	return tea.Batch(m.tell(screens.CancelStartedMsg{}, screens.Confirming), m.cancelCmd(id))
+	return tea.Batch(m.tell(screens.CancelStartedMsg{}, awaitingScreens...), m.cancelCmd(id))
 }
 
 // whileQuitting handles a message while quitting waits: the answer it
@@ -362,7 +358,7 @@ func (m *Model) quitCancelled(err error) tea.Cmd {
 	// The status line is one row: the command goes first so it survives
 	// truncation; the confirming screen shows the whole note.
 	m.setStatus(widgets.StatusError, "Not cancelled — run: tillpair unpair "+id)
-	m.tell(screens.WarnMsg{Line: m.exit.note}, screens.Confirming)
+	m.tell(screens.WarnMsg{Line: m.exit.note}, awaitingScreens...)
 	return m.stop()
 }
 
@@ -414,11 +410,28 @@ func (m *Model) show(s screens.Screen) tea.Cmd {
 	switch s.ID() {
 	case screens.Unpaired:
 		s.Update(screens.NoteMsg{Note: m.registerNote()})
-	case screens.Confirming:
+	case screens.Confirming, screens.ShowCodeView:
+		// Kept under Confirming, the role: where an error screen returns.
 		m.kept[screens.Confirming] = s
 	}
 	m.layout()
 	return s.Init()
+}
+
+// awaitingScreens are the screens a pairing awaiting confirmation is shown
+// on: the terminal's confirmation code, or (code_from_pos) the code the
+// POS shows.
+var awaitingScreens = []screens.ID{screens.Confirming, screens.ShowCodeView}
+
+// onAwaiting reports whether the active screen shows the pairing awaiting
+// confirmation.
+func (m *Model) onAwaiting() bool {
+	for _, id := range awaitingScreens {
+		if m.on(id) {
+			return true
+		}
+	}
+	return false
 }
 
 // on reports whether screen id is the active one.

@@ -32,7 +32,7 @@ type builder func(m *Model, a screenArgs) screens.Screen
 // screen's constructor.
 var screenTable = map[screens.ID]builder{
 	screens.Unpaired: func(m *Model, _ screenArgs) screens.Screen {
-		return screens.NewUnpaired(m.c, m.c.Caps.Code, len(m.active()) > 0)
+		return screens.NewUnpaired(m.c, m.desc().Code, len(m.active()) > 0)
 	},
 	screens.Paired: func(m *Model, a screenArgs) screens.Screen {
 		return screens.NewPaired(m.c, m.shownPairings(), a.justPaired)
@@ -66,7 +66,11 @@ var screenTable = map[screens.ID]builder{
 // default (the terminal's confirmation code): a code_from_pos provider's
 // "show code" screen goes here. The entry is keyed by pairing model, so
 // the flow names no provider.
-var confirmingByModel = map[providers.PairingModel]builder{}
+var confirmingByModel = map[providers.PairingModel]builder{
+	providers.CodeFromPOS: func(m *Model, a screenArgs) screens.Screen {
+		return screens.NewShowCode(m.c, m.desc(), a.pairing)
+	},
+}
 
 // build makes screen id.
 func (m *Model) build(id screens.ID, a screenArgs) screens.Screen { return screenTable[id](m, a) }

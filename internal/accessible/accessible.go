@@ -30,7 +30,7 @@ import (
 	"github.com/tillpair/tillpair/providers"
 )
 
-// Terminals drives the sandbox's virtual terminals (ui.FromSandbox
+// Terminals drives the sandbox's virtual terminals (app.Terminals
 // adapts *sandbox.Sandbox).
 type Terminals interface {
 	Snapshot() []widgets.TerminalView

@@ -1,8 +1,10 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -83,18 +85,44 @@ func TestForcedSandboxHasNoNotice(t *testing.T) {
 	}
 }
 
-func TestAutoWithoutKeyringSaysWhy(t *testing.T) {
-	rt := build(t, Options{Secrets: noKeyring{}, Getenv: envOf(map[string]string{"TILLPAIR_CONFIG_DIR": t.TempDir()})})
-	if rt.Mode != ModeSandbox || !strings.Contains(rt.Notice, "no OS keyring") {
-		t.Fatalf("mode %v notice %q", rt.Mode, rt.Notice)
-	}
-	// It is one status line: the how-to is in `tillpair setup --help`.
-	if len(rt.Notice) > maxNoticeLen {
-		t.Errorf("notice is %d bytes (max %d): %q", len(rt.Notice), maxNoticeLen, rt.Notice)
+// lockedKeyring is a desktop keyring that is locked, as a newcomer's often is.
+type lockedKeyring struct{}
+
+func (lockedKeyring) Get(name string) (providers.Secret, error) {
+	return providers.Secret{}, &keystore.Error{Kind: keystore.KindLocked, Op: "read secret", Item: name, Service: "tillpair"}
+}
+func (lockedKeyring) Set(name string, _ providers.Secret) error {
+	return &keystore.Error{Kind: keystore.KindLocked, Op: "store secret", Item: name, Service: "tillpair"}
+}
+func (lockedKeyring) Delete(string) error { return nil }
+
+// Sandbox mode is the expected start: with nothing configured, a keyring
+// that is absent or locked does not reach the first screen, which says
+// neutrally that nothing is configured. The keyring's state is in the
+// --debug log.
+func TestAutoWithoutKeyringIsNeutral(t *testing.T) {
+	for name, secrets := range map[string]keystore.Secrets{"no keyring": noKeyring{}, "locked": lockedKeyring{}} {
+		var log bytes.Buffer
+		rt := build(t, Options{Secrets: secrets, Logger: slog.New(slog.NewTextHandler(&log, nil)),
+			Getenv: envOf(map[string]string{"TILLPAIR_CONFIG_DIR": t.TempDir()})})
+		if rt.Mode != ModeSandbox || rt.Notice != "Sandbox mode: no provider is configured yet; see `tillpair setup --help`." {
+			t.Errorf("%s: mode %v notice %q", name, rt.Mode, rt.Notice)
+		}
+		if len(rt.Notice) > maxNoticeLen {
+			t.Errorf("%s: notice is %d bytes (max %d): %q", name, len(rt.Notice), maxNoticeLen, rt.Notice)
+		}
+		if !strings.Contains(log.String(), "OS keyring") {
+			t.Errorf("%s: the debug log does not say why:\n%s", name, log.String())
+		}
 	}
 	partial := build(t, Options{Secrets: noKeyring{}, Getenv: envOf(map[string]string{"TILLPAIR_CONFIG_DIR": t.TempDir(), EnvSCIAPIKey: "k"})})
-	if partial.Mode != ModeSandbox || len(partial.Notice) > maxNoticeLen || !strings.Contains(partial.Notice, "Sandbox mode") {
+	if partial.Mode != ModeSandbox || len(partial.Notice) > maxNoticeLen || !strings.Contains(partial.Notice, "Sandbox mode") || strings.Contains(partial.Notice, "keyring") {
 		t.Errorf("partial credentials: mode %v notice %q", partial.Mode, partial.Notice)
+	}
+	// Credentials only partly set in a working keyring are named.
+	half := build(t, Options{Secrets: keystore.NewMemorySecrets(), Getenv: envOf(map[string]string{"TILLPAIR_CONFIG_DIR": t.TempDir(), EnvSCIAPIKey: "k"})})
+	if half.Notice != "Sandbox mode: no provider is fully configured; see `tillpair setup --help`." {
+		t.Errorf("partly configured: notice %q", half.Notice)
 	}
 }
 

@@ -152,24 +152,32 @@ func dedupe(ss []string) []string {
 const recordsUnreadable = "the records file could not be read"
 
 // noticeFor turns resolveAll's reason into the one short line the UI shows
-// when it falls back to the sandbox: the first cause it knows a short name
-// for, else a pointer to the setup help.
+// when it falls back to the sandbox. Sandbox mode is the expected start, so
+// a keyring with nothing to give (none, locked, denied, unreadable) is not
+// the newcomer's problem and the line says neutrally that nothing is
+// configured; the keyring's state is in the --debug log (Build logs the
+// reason) and `tillpair setup` reports it with its fix. An unreadable
+// records file, or credentials only partly set, are named.
 func noticeFor(reason string) string {
-	for _, c := range []struct{ long, short string }{
-		{recordsUnreadable, recordsUnreadable},
-		{keyringReason(&keystore.Error{Kind: keystore.KindNoService}), "no OS keyring available"},
-		{keyringReason(&keystore.Error{Kind: keystore.KindLocked}), "the OS keyring is locked"},
-		{keyringReason(&keystore.Error{Kind: keystore.KindDenied}), "the OS keyring denied access"},
-		{keyringReason(&keystore.Error{}), "the OS keyring could not be read"},
-	} {
-		if strings.Contains(reason, c.long) {
-			return "Sandbox mode: no provider is configured (" + c.short + ")."
+	if strings.Contains(reason, recordsUnreadable) {
+		return "Sandbox mode: no provider is configured (" + recordsUnreadable + ")."
+	}
+	for _, r := range strings.Split(reason, "; ") {
+		if r != "" && !isKeyringReason(r) {
+			return "Sandbox mode: no provider is fully configured; see `tillpair setup --help`."
 		}
 	}
-	if reason != "" {
-		return "Sandbox mode: no provider is fully configured; see `tillpair setup --help`."
+	return "Sandbox mode: no provider is configured yet; see `tillpair setup --help`."
+}
+
+// isKeyringReason reports a reason keyringReason wrote.
+func isKeyringReason(r string) bool {
+	for _, k := range []keystore.ErrorKind{keystore.KindNoService, keystore.KindLocked, keystore.KindDenied, keystore.KindTimeout, keystore.KindUnknown} {
+		if r == keyringReason(&keystore.Error{Kind: k}) {
+			return true
+		}
 	}
-	return "Sandbox mode: no provider is configured; see `tillpair setup --help`."
+	return false
 }
 
 // setupHint names every way to configure a provider: its setup command,

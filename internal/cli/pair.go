@@ -236,7 +236,11 @@ func printPair(e *env, o pairOptions, p providers.Pairing) error {
 			TID: p.TID, PairingNickname: p.PairingNickname, TerminalNickname: p.TerminalNickname,
 		})
 	}
-	_, err := fmt.Fprintf(e.stdout, "%s pairing %s%s%s: %s\n", providerName(p.Provider), p.ID, nickSuffix(p), withTerminal(" with", p), p.Status)
+	line := fmt.Sprintf("%s pairing %s%s%s: %s", providerName(p.Provider), p.ID, nickSuffix(p), withTerminal(" with", p), p.Status)
+	if note := testedNote(p); note != "" && p.Status == providers.StatusActive {
+		line += "." + note
+	}
+	_, err := fmt.Fprintln(e.stdout, line)
 	return err
 }
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zalando/go-keyring"
+	"github.com/tillpair/tillpair/keystore"
 )
 
 // unconfiguredCLI is a till with nothing set up: an empty keyring (or none
@@ -16,11 +16,11 @@ import (
 // config dir, which it returns.
 func unconfiguredCLI(t *testing.T, noKeyring bool) string {
 	t.Helper()
-	keyring.MockInit()
+	keystore.MockInit()
 	if noKeyring {
-		keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+		keystore.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
 	}
-	t.Cleanup(keyring.MockInit)
+	t.Cleanup(keystore.MockInit)
 	dir := t.TempDir()
 	t.Setenv("TILLPAIR_CONFIG_DIR", dir)
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
@@ -104,7 +104,7 @@ func TestCLIPairUsageErrors(t *testing.T) {
 		{[]string{"pair", "Helcim", "DY6L"}, "takes its values as flags: tillpair pair --provider helcim --code DY6L"},
 		{[]string{"pair", "--code", "123456", "Front bar"}, `takes its values as flags: tillpair pair --code … --nickname "Front bar"`},
 		{[]string{"pair", "1234", "5678"}, `tillpair pair takes no arguments, but got "1234" "5678"; give values with their flags`},
-		{[]string{"pair", "--provider", "nosuch", "--code", "1"}, `unknown provider "nosuch"; choose sci, smartconnect or helcim`},
+		{[]string{"pair", "--provider", "nosuch", "--code", "1"}, `unknown provider "nosuch"; choose sci, smartconnect, helcim or sumup`},
 	} {
 		r := runCLI(context.Background(), "", tc.args...)
 		if r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "Run 'tillpair pair --help' for usage.") {

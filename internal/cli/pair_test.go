@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ const testKeyringService = "tillpair-cli-test"
 
 func newCLIWorld(t *testing.T) *cliWorld {
 	t.Helper()
-	keyring.MockInit()
+	keystore.MockInit()
 	sb := testkit.StartSandbox(t, sandbox.Options{Seed: 11})
 	info := sb.Info()
 	w := &cliWorld{sb: sb, dir: newConfigDir(t)}
@@ -181,7 +182,9 @@ func TestCLIFullSCIPairing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.Mode().Perm() != 0o600 {
+	// Windows has no Unix permission bits: the user profile's ACL guards
+	// the file there.
+	if runtime.GOOS != "windows" && info.Mode().Perm() != 0o600 {
 		t.Errorf("log mode %v", info.Mode().Perm())
 	}
 	logData, _ := os.ReadFile(logPath)
@@ -319,8 +322,8 @@ func TestCLIExitCodes(t *testing.T) {
 		{name: "no keyring", want: ExitNoPairing, stderr: "No OS keyring",
 			setup: func(t *testing.T) {
 				t.Setenv("TILLPAIR_SCI_API_KEY", "")
-				keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
-				t.Cleanup(keyring.MockInit)
+				keystore.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+				t.Cleanup(keystore.MockInit)
 			}, args: []string{"status"}},
 	}
 	for _, tc := range cases {
@@ -341,8 +344,8 @@ func TestCLIExitCodes(t *testing.T) {
 
 func TestCLIKeyringWriteFailureRollsBack(t *testing.T) {
 	w := newCLIWorld(t)
-	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
-	t.Cleanup(keyring.MockInit)
+	keystore.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	t.Cleanup(keystore.MockInit)
 	r := runCLI(context.Background(), "", "pair", "--code", w.startCode(t))
 	if r.code != ExitStore || !strings.Contains(r.stderr, "undone") {
 		t.Fatalf("exit %d stderr %q", r.code, r.stderr)
@@ -401,8 +404,8 @@ func TestCLIPairChecksTheConfigDirFirst(t *testing.T) {
 // says the keyring is needed, not the env vars.
 func TestCLINoKeyringPartBAdvice(t *testing.T) {
 	w := newCLIWorld(t)
-	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
-	t.Cleanup(keyring.MockInit)
+	keystore.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	t.Cleanup(keystore.MockInit)
 	r := runCLI(context.Background(), "", "pair", "--code", w.startCode(t))
 	if r.code != ExitStore || !strings.Contains(r.stderr, "with-keyring.sh") || strings.Contains(r.stderr, "TILLPAIR_SCI_API_KEY") {
 		t.Fatalf("exit %d stderr %q", r.code, r.stderr)

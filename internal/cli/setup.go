@@ -16,92 +16,43 @@ import (
 	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/registry"
 )
 
 // maxCredentialLine caps one line of piped credentials.
 const maxCredentialLine = 4096
 
 func newSetupCmd(e *env) *cobra.Command {
+	var list strings.Builder
+	for _, d := range registry.All() {
+		what := "credentials (OS keyring)"
+		if d.Register != nil {
+			what = "register identity (records file; no secrets)"
+		}
+		fmt.Fprintf(&list, "  %-13s %s %s\n", d.ID, d.Short, what)
+	}
 	cmd := &cobra.Command{
 		Use:   "setup PROVIDER",
-		Short: "Configure a provider: sci, smartconnect or helcim",
-		Long: `Configure a provider.
-
-  sci           SCI Pairing API key and signing secret Part A (OS keyring)
-  smartconnect  register identity for SmartConnect (records file; no secrets)
-  helcim        Helcim API token (OS keyring)
-
+		Short: "Configure a provider: " + providerChoices(),
+		Long: "Configure a provider.\n\n" + list.String() + `
 Credentials are never printed. Run 'tillpair setup PROVIDER --help' for
 details.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usagef("name a provider: tillpair setup sci, tillpair setup smartconnect or tillpair setup helcim")
+				return usagef("name a provider: tillpair setup %s", orList(registry.All().IDs()))
 			}
-			return usagef("unknown provider %q; choose sci, smartconnect or helcim (e.g. tillpair setup sci)", args[0])
+			return usagef("unknown provider %q; choose %s (e.g. tillpair setup %s)", args[0], providerChoices(), leadProvider().ID)
 		},
 	}
-	cmd.AddCommand(newSetupSCICmd(e), newSetupSmartConnectCmd(e), newSetupHelcimCmd(e))
+	for _, d := range registry.All() {
+		if d.Register != nil {
+			cmd.AddCommand(newSetupRegisterCmd(e, d))
+		} else {
+			cmd.AddCommand(newSetupCredentialsCmd(e, d))
+		}
+	}
 	return cmd
-}
-
-func newSetupSCICmd(e *env) *cobra.Command {
-	return &cobra.Command{
-		Use:   "sci",
-		Short: "Store the SCI Pairing API key and signing secret Part A in the OS keyring",
-		Long: `Store the SCI credentials in the OS keyring. They are never printed.
-
-Asks for the SCI Pairing API key and the signing secret Part A without echoing
-them when stdin is a terminal. Otherwise it reads them as two lines from
-stdin:
-
-  printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci
-
-When TILLPAIR_SCI_API_KEY and TILLPAIR_SCI_SIGNING_SECRET_PART_A are both set,
-tillpair uses them and nothing needs storing: stdin is not read, and anything
-piped in is ignored (a note on stderr says so).
-
-SCI API keys start with test_ or live_. A key that does not is stored anyway,
-with a warning: it is most often the signing secret Part A pasted in its place.
-
-Ctrl-C at a prompt cancels, and Ctrl-D at an empty one ends the input: either
-way nothing is stored.
-
-Exit codes: 0 stored (or env vars in use); 1 cancelled (Ctrl-C); 2 bad or
-missing input; 6 keyring failure.`,
-		Args: noArgs,
-		RunE: func(*cobra.Command, []string) error { return runSetupSCI(e) },
-	}
-}
-
-func runSetupSCI(e *env) error {
-	if strings.TrimSpace(e.getenv(app.EnvSCIAPIKey)) != "" && strings.TrimSpace(e.getenv(app.EnvSCISigningPartA)) != "" {
-		_, err := fmt.Fprintf(e.stdout, "%s and %s are set: tillpair uses them, and nothing needs storing.\n", app.EnvSCIAPIKey, app.EnvSCISigningPartA)
-		e.noteStdinUnread(app.EnvSCIAPIKey + " and " + app.EnvSCISigningPartA)
-		warnSCIKey(e, providers.NewSecret(strings.TrimSpace(e.getenv(app.EnvSCIAPIKey))), providers.NewSecret(strings.TrimSpace(e.getenv(app.EnvSCISigningPartA))), app.EnvSCIAPIKey)
-		return err
-	}
-	read, extra := e.credentialReader("tillpair setup sci", `pipe the API key and Part A as two lines, e.g. printf '%s\n%s\n' "$KEY" "$PART_A" | tillpair setup sci`)
-	key, err := read("SCI Pairing API key")
-	if err != nil {
-		return err
-	}
-	partA, err := read("SCI signing secret Part A")
-	if err != nil {
-		return err
-	}
-	warnExtraLines(e, extra, "two lines (the API key, then Part A)")
-	service, err := e.storeCredentials(keyringItem{keystore.SCIAPIKey, key}, keyringItem{keystore.SCISigningPartA, partA})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "SCI credentials stored in the OS keyring (service %q): Pairing API key and signing secret Part A.\n", service)
-	warnSCIKey(e, key, partA, "the API key")
-	if strings.TrimSpace(e.getenv(app.EnvSCIAPIKey)+e.getenv(app.EnvSCISigningPartA)) != "" {
-		fmt.Fprintf(e.stderr, "Note: %s or %s is set and takes precedence over the stored value.\n", app.EnvSCIAPIKey, app.EnvSCISigningPartA)
-	}
-	_, err = fmt.Fprintln(e.stdout, "Next: start pairing on the terminal, then run `tillpair pair --code CODE`.")
-	return err
 }
 
 // keyringItem is one credential for storeCredentials.

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -17,7 +18,7 @@ import (
 // With the environment supplying the credentials, piped values are not
 // read: setup must say so, not just "nothing needs storing".
 func TestSetupWithEnvSaysPipedValuesWereIgnored(t *testing.T) {
-	keyring.MockInit()
+	keystore.MockInit()
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "test_pak_env==")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "envparta")
@@ -60,8 +61,12 @@ func TestMayHoldInput(t *testing.T) {
 	}
 	defer devNull.Close()
 	dir := t.TempDir()
+	n := 0
 	file := func(content string) *os.File {
-		p := filepath.Join(dir, "f"+content)
+		// Numbered, not named after the content: Windows forbids a
+		// newline in a file name.
+		n++
+		p := filepath.Join(dir, fmt.Sprintf("f%d", n))
 		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +102,7 @@ func TestMayHoldInput(t *testing.T) {
 
 // Provider names are accepted in any case wherever they are read.
 func TestProviderNamesInAnyCase(t *testing.T) {
-	keyring.MockInit()
+	keystore.MockInit()
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "test_pak_env==")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "envparta")

@@ -32,7 +32,7 @@ func TestSetupSCIWarnsAboutAThirdLine(t *testing.T) {
 }
 
 func TestSetupRejectsAnOverlongLine(t *testing.T) {
-	keyring.MockInit()
+	keystore.MockInit()
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", "")
 	r := runCLI(context.Background(), strings.Repeat("a", maxCredentialLine+10)+"\n", "setup", "helcim")

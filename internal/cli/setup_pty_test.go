@@ -186,7 +186,7 @@ func TestSetupSCICtrlDAtTheHiddenPromptIsEndOfInput(t *testing.T) {
 }
 
 func TestSetupHelcimFromATerminalStoresWithoutEcho(t *testing.T) {
-	keyring.MockInit()
+	keystore.MockInit()
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_HELCIM_API_TOKEN", "")
 	t.Setenv("TILLPAIR_CONFIG_DIR", newConfigDir(t))
@@ -242,7 +242,7 @@ func TestSetupPtyHelperProcess(t *testing.T) {
 	if args == "" {
 		t.Skip("only runs as TestSetupSCIRealCtrlC's child process")
 	}
-	keyring.MockInit()
+	keystore.MockInit()
 	ctx, stop := app.NotifyStop(context.Background())
 	code := Execute(ctx, Build{Version: "test"}, strings.Fields(args), os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -15,7 +15,7 @@ func TestSetupSCIWarnsAboutAKeyWithoutAnEnvironmentPrefix(t *testing.T) {
 	for _, tc := range []struct {
 		name, key, part, want string
 	}{
-		{"part A pasted as key", "a1b2c3d4e5f60718293a4b5c6d7e8f90", partA, "the API key does not look like an SCI API key (they start with test_ or live_): check you pasted the Pairing API key, not the signing secret Part A"},
+		{"part A pasted as key", "a1b2c3d4e5f60718293a4b5c6d7e8f90", partA, "the SCI Pairing API key does not look like an SCI API key (they start with test_ or live_): check you pasted the Pairing API key, not the signing secret Part A"},
 		{"docs-style key", "pak_c2VjcmV0a2V5==", partA, "does not look like an SCI API key"},
 		{"swapped", partA, "live_pak_c2VjcmV0a2V5==", "the two look swapped"},
 		{"test key", "test_pak_c2VjcmV0a2V5==", partA, ""},

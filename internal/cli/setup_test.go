@@ -16,7 +16,7 @@ import (
 // the environment, so setup sci reads them from stdin.
 func sciSetupFromStdin(t *testing.T) {
 	t.Helper()
-	keyring.MockInit()
+	keystore.MockInit()
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
@@ -65,7 +65,7 @@ func TestSetupSCIRejectsBadInput(t *testing.T) {
 }
 
 func TestSetupSCIWithEnvStoresNothing(t *testing.T) {
-	keyring.MockInit()
+	keystore.MockInit()
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "k")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "a")
@@ -79,8 +79,8 @@ func TestSetupSCIWithEnvStoresNothing(t *testing.T) {
 }
 
 func TestSetupSCIKeyringFailureExits6(t *testing.T) {
-	keyring.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
-	t.Cleanup(keyring.MockInit)
+	keystore.MockInitWithError(errors.New("The name org.freedesktop.secrets was not provided by any .service files"))
+	t.Cleanup(keystore.MockInit)
 	t.Setenv("TILLPAIR_SCI_API_KEY", "")
 	t.Setenv("TILLPAIR_SCI_SIGNING_SECRET_PART_A", "")
 	r := runCLI(context.Background(), "key\nparta\n", "setup", "sci")

@@ -8,10 +8,10 @@ import (
 	"testing"
 
 	"github.com/jonboulle/clockwork"
-	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/testkit"
+	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/smartconnect"
 )
@@ -29,7 +29,7 @@ type scCLIWorld struct {
 
 func newSCCLIWorld(t *testing.T) *scCLIWorld {
 	t.Helper()
-	keyring.MockInit()
+	keystore.MockInit()
 	w := &scCLIWorld{sbClock: clockwork.NewFakeClock(), cliClock: clockwork.NewFakeClock()}
 	w.sb = testkit.StartSandbox(t, sandbox.Options{Seed: 12, Clock: w.sbClock})
 	w.term = testkit.Terminal(t, w.sb, providers.SmartConnect).ID
@@ -163,7 +163,7 @@ func TestCLISmartConnectBadCodeAndEnvironment(t *testing.T) {
 	// A code the cloud never issued: the vendor's refusal, with the hint
 	// that codes refresh.
 	r = w.run(t, "", "pair", "--provider", "smartconnect", "--code", "99999999")
-	if r.code != ExitRejected || !strings.Contains(r.stderr, "Codes refresh on the terminal") {
+	if r.code != ExitRejected || !strings.Contains(r.stderr, "codes refresh on the terminal") {
 		t.Fatalf("unknown code: exit %d %q", r.code, r.stderr)
 	}
 	before := w.sb.RequestCount(providers.SmartConnect, "pairing")

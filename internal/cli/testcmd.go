@@ -57,8 +57,15 @@ func testedLine(p providers.Pairing) string {
 	if t := terminalName(p); t != "" {
 		line = fmt.Sprintf("%s pairing %s%s is active: terminal %s answered.", providerName(p.Provider), p.ID, nickSuffix(p), t)
 	}
+	return line + testedNote(p)
+}
+
+// testedNote is the provider's own word on what its live check did, where
+// it says more than "active" (a Helcim check is a ping the terminal
+// shows): " Ping sent — check the terminal screen.", else "".
+func testedNote(p providers.Pairing) string {
 	if d, ok := lookup(p.Provider); ok && d.Texts.Tested != "" && !strings.Contains(d.Texts.Tested, "%") {
-		line += " " + d.Texts.Tested + "."
+		return " " + d.Texts.Tested + "."
 	}
-	return line
+	return ""
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/tillpair/tillpair/internal/syncbuf"
 	"io"
 	"os"
 	"strings"
@@ -12,10 +11,11 @@ import (
 	"time"
 
 	"github.com/creack/pty"
-	"github.com/zalando/go-keyring"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
+	"github.com/tillpair/tillpair/internal/syncbuf"
+	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -23,7 +23,7 @@ import (
 // in-memory keyring.
 func sandboxEnv(t *testing.T) {
 	t.Helper()
-	keyring.MockInit()
+	keystore.MockInit()
 	t.Setenv("TILLPAIR_CONFIG_DIR", t.TempDir())
 	t.Setenv("TILLPAIR_KEYRING_SERVICE", testKeyringService)
 }
@@ -59,7 +59,7 @@ func TestRootProviderFlagRefusesUnknownProvider(t *testing.T) {
 	if r.code != ExitUsage {
 		t.Fatalf("exit %d, want %d (usage)\nstderr:\n%s", r.code, ExitUsage, r.stderr)
 	}
-	for _, want := range []string{`"square"`, "--provider", "sci, smartconnect or helcim"} {
+	for _, want := range []string{`"square"`, "--provider", "sci, smartconnect, helcim or sumup"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}

@@ -235,7 +235,7 @@ func learn(p *providers.Pairing, cr providers.CheckResult) {
 	}{
 		{&p.TID, l.TID}, {&p.TerminalNickname, l.TerminalNickname}, {&p.Serial, l.Serial}, {&p.Model, l.Model},
 		{&p.KeyID, l.KeyID}, {&p.BaseURL, l.BaseURL}, {&p.ConfirmationCode, l.ConfirmationCode},
-		{&p.PairingNickname, l.PairingNickname},
+		{&p.PairingNickname, l.PairingNickname}, {&p.Location, l.Location},
 	} {
 		if f.src != "" {
 			*f.dst = f.src

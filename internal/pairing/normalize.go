@@ -17,7 +17,7 @@ const MaxNicknameRunes = 40
 // NormalizeCode turns what the merchant typed into the code the provider
 // expects: surrounding space trimmed, inner spaces and dashes removed (codes
 // are often read out in groups), letters upper-cased where letters are
-// allowed. Problems come back as *providers.Error of KindInvalidCode with
+// allowed (unless spec.KeepCase). Problems come back as *providers.Error of KindInvalidCode with
 // HTTPStatus 0 (rejected before any request) and a message that names the
 // problem and what to check.
 func NormalizeCode(spec providers.CodeSpec, raw string) (string, error) {
@@ -32,6 +32,8 @@ func NormalizeCode(spec providers.CodeSpec, raw string) (string, error) {
 		case r == '-' || unicode.IsSpace(r):
 			continue
 		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case !spec.Digits && r < utf8.RuneSelf && unicode.IsLetter(r) && spec.KeepCase:
 			b.WriteRune(r)
 		case !spec.Digits && r < utf8.RuneSelf && unicode.IsLetter(r):
 			b.WriteRune(unicode.ToUpper(r))

@@ -26,6 +26,7 @@ func TestNormalizeCode(t *testing.T) {
 		{"letter in digits", sci, "12a456", "", "digits only"},
 		{"empty", sci, "  - ", "", "Enter the pairing code"},
 		{"letters upper-cased", helcim, "ab-1c", "AB1C", ""},
+		{"case kept", providers.CodeSpec{KeepCase: true}, " test-Code ", "testCode", ""},
 		{"non-ascii letter", helcim, "abçd", "", "letters A–Z and digits"},
 		{"punctuation", helcim, "ab.c", "", "not allowed"},
 		{"range low", ranged, "123", "", "at least 4 digits"},

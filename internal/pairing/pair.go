@@ -32,7 +32,7 @@ func (s *Service) Pair(ctx context.Context, in PairInput) (providers.Pairing, er
 	if err != nil {
 		return providers.Pairing{}, Stamp(err, prov.ID(), providers.OpPair)
 	}
-	req := providers.PairRequest{Code: code, Nickname: nick, Inputs: in.Inputs}
+	req := providers.PairRequest{Code: code, Nickname: nick, Inputs: in.Inputs, Attempt: in.Attempt}
 	if d.Register != nil {
 		if req.Register, err = s.registerIdentity(d); err != nil {
 			return providers.Pairing{}, err

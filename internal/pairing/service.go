@@ -49,6 +49,11 @@ type PairInput struct {
 	// Inputs are the descriptor's PairInputs by name, for this pairing
 	// only: never stored.
 	Inputs map[string]providers.Secret
+	// Attempt names the pairing attempt (providers.PairRequest.Attempt):
+	// a Pair repeated after a failure with the same Attempt cannot make a
+	// second code where the provider's create is idempotent (Square).
+	// Session.Pair fills it in; "" lets the provider make one per call.
+	Attempt string
 }
 
 // EventType names a step of a long-running flow.

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -119,6 +121,10 @@ type Session struct {
 
 	mu      sync.Mutex
 	pending string // the pairing awaiting confirmation, "" if none
+	// attempt names the pairing attempt in progress: kept across failed
+	// Pairs (a retry after a lost answer must not mint a second code),
+	// replaced after a successful one (the next Pair wants a new code).
+	attempt string
 }
 
 // Session starts a session with provider id; ok is false when this
@@ -151,11 +157,36 @@ func (ss *Session) ValidateCode(raw string) (string, error) {
 // is the code to show the operator, valid until ExpiresAt.
 func (ss *Session) Pair(ctx context.Context, in PairInput) (providers.Pairing, error) {
 	in.Provider = ss.desc.ID
+	if in.Attempt == "" {
+		in.Attempt = ss.currentAttempt()
+	}
 	p, err := ss.svc.Pair(ctx, in)
+	if err == nil {
+		ss.endAttempt(in.Attempt)
+	}
 	if err == nil && p.Status == providers.StatusAwaitingConfirmation {
 		ss.setPending(p.ID)
 	}
 	return p, err
+}
+
+// currentAttempt is the attempt in progress, started if there is none.
+func (ss *Session) currentAttempt() string {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.attempt == "" {
+		ss.attempt = uuid.NewString()
+	}
+	return ss.attempt
+}
+
+// endAttempt: the attempt made its pairing; the next Pair is a new one.
+func (ss *Session) endAttempt(a string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.attempt == a {
+		ss.attempt = ""
+	}
 }
 
 // Resume adopts a pairing found awaiting confirmation (left by an earlier

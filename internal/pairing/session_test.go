@@ -302,6 +302,8 @@ type posProvider struct {
 	clock    clockwork.Clock
 	signedIn chan struct{}
 	codes    []string // what Pair was sent
+	attempts []string // the attempts Pair was sent
+	fail     int      // how many Pairs fail (a lost answer) before one succeeds
 }
 
 func (p *posProvider) ID() string { return "pos" }
@@ -312,6 +314,11 @@ func (p *posProvider) Capabilities() providers.Capabilities {
 
 func (p *posProvider) Pair(_ context.Context, req providers.PairRequest) (providers.Pairing, providers.Secret, error) {
 	p.codes = append(p.codes, req.Code)
+	p.attempts = append(p.attempts, req.Attempt)
+	if p.fail > 0 {
+		p.fail--
+		return providers.Pairing{}, providers.Secret{}, &providers.Error{Provider: "pos", Op: providers.OpPair, Kind: providers.KindNetwork}
+	}
 	return providers.Pairing{ID: "dc_1", ConfirmationCode: "EBCARJ", ExpiresAt: p.clock.Now().Add(5 * time.Minute)}, providers.Secret{}, nil
 }
 
@@ -320,7 +327,7 @@ func (p *posProvider) Check(context.Context, providers.Pairing, providers.Secret
 	case <-p.signedIn:
 		online := true
 		return providers.CheckResult{Status: providers.StatusActive, Health: providers.Health{Online: &online},
-			Learned: &providers.Pairing{TID: "907CS13101300122", Serial: "907CS13101300122"}}, nil
+			Learned: &providers.Pairing{TID: "907CS13101300122", Serial: "907CS13101300122", Location: "B5E4484SHHNYH"}}, nil
 	default:
 		return providers.CheckResult{Status: providers.StatusAwaitingConfirmation}, nil
 	}
@@ -379,7 +386,7 @@ func TestSessionCodeFromPOS(t *testing.T) {
 		}
 	})
 	if err != nil || got.Status != providers.StatusActive || got.TID != "907CS13101300122" || got.Serial != "907CS13101300122" ||
-		got.ConfirmationCode != "EBCARJ" || got.Health == nil || got.Health.Online == nil || !*got.Health.Online {
+		got.Location != "B5E4484SHHNYH" || got.ConfirmationCode != "EBCARJ" || got.Health == nil || got.Health.Online == nil || !*got.Health.Online {
 		t.Fatalf("Await = %+v, %v", got, err)
 	}
 	if list, _ := svc.List(); len(list) != 1 || list[0].TID != got.TID || list[0].Health == nil {
@@ -432,5 +439,34 @@ func TestConfirmWindowOf(t *testing.T) {
 	set := pairing.New(pairing.Config{Registry: providers.Registry{posDescriptor}, ConfirmWindow: time.Minute})
 	if got := set.ConfirmWindowOf("pos"); got != time.Minute {
 		t.Errorf("configured window = %v", got)
+	}
+}
+
+// A Pair retried after a failure is the same attempt (the provider's
+// idempotent create gives the same code back); after a success the next
+// Pair is a new attempt (a new code).
+func TestSessionPairAttempts(t *testing.T) {
+	svc, prov, _ := newPOSWorld(t)
+	ctx := testCtx(t)
+	s, _ := svc.Session("pos")
+	prov.fail = 2
+	for range 2 {
+		if _, err := s.Pair(ctx, pairing.PairInput{}); providers.KindOf(err) != providers.KindNetwork {
+			t.Fatalf("Pair = %v; want the network failure", err)
+		}
+	}
+	if _, err := s.Pair(ctx, pairing.PairInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pair(ctx, pairing.PairInput{}); err != nil {
+		t.Fatal(err)
+	}
+	a := prov.attempts
+	if len(a) != 4 || a[0] == "" || a[0] != a[1] || a[1] != a[2] || a[3] == a[2] || a[3] == "" {
+		t.Fatalf("attempts = %q; want three alike (two failures and the retry that made it), then a new one", a)
+	}
+	// A caller's own attempt is passed as it is.
+	if _, err := s.Pair(ctx, pairing.PairInput{Attempt: "mine"}); err != nil || prov.attempts[4] != "mine" {
+		t.Fatalf("own attempt: %q, %v", prov.attempts, err)
 	}
 }

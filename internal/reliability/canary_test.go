@@ -150,7 +150,7 @@ func TestSecretCanary(t *testing.T) {
 }
 
 func canaryCLI(t *testing.T, sc *scanner) {
-	keyring.MockInit()
+	keystore.MockInit()
 	sb := clouds.New(sandbox.Options{Seed: 31, Credentials: canaryCredentials()})
 	if err := sb.Start(""); err != nil {
 		t.Fatal(err)

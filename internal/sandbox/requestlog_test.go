@@ -200,3 +200,23 @@ func TestRequestLogPublicCredentialsAndGluedSchemes(t *testing.T) {
 		}
 	}
 }
+
+// A member or parameter named as a password is redacted wherever it is,
+// even a value that is no credential of the sandbox (a wrong one typed).
+func TestRequestLogRedactsPasswords(t *testing.T) {
+	sink := newLogSink()
+	h := sandboxtest.New(t, sandbox.Options{RequestLog: sink.add}, clouds.All()...)
+	req := h.NewRequest(http.MethodPost, strings.TrimSuffix(h.Info.ControlURL(), "/control")+"/nowhere?user=ann&Password=typed-in-query", []byte(`{"username":"ann","password":"typed-in-body","newPassword":"another-one"}`))
+	h.Send(req)
+	sink.wait(t, 1)
+	e := sink.all()[0]
+	text := entryText(e)
+	for _, v := range []string{"typed-in-query", "typed-in-body", "another-one"} {
+		if strings.Contains(text, v) {
+			t.Errorf("%q leaked into the log entry:\n%s", v, text)
+		}
+	}
+	if !strings.Contains(e.RequestBody, `"username":"ann"`) || !strings.Contains(e.Target, "user=ann") {
+		t.Errorf("the log lost what is not a secret:\n%s", text)
+	}
+}

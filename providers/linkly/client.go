@@ -127,9 +127,11 @@ type Client struct {
 	tokens map[string]cachedToken // by the secret's SHA-256, never the secret itself
 }
 
-// cachedToken is a bearer token and when to renew it.
+// cachedToken is a bearer token, the posId it was bought for and when to
+// renew it.
 type cachedToken struct {
 	value     providers.Secret
+	posID     string
 	expiry    time.Duration // as Linkly gave it
 	refreshAt time.Time
 }
@@ -231,12 +233,13 @@ func secretKey(s providers.Secret) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// cached is the secret's token if it does not need renewing yet.
-func (c *Client) cached(s providers.Secret) (cachedToken, bool) {
+// cached is the secret's token for posID if it does not need renewing
+// yet.
+func (c *Client) cached(s providers.Secret, posID string) (cachedToken, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t, ok := c.tokens[secretKey(s)]
-	if !ok || !c.clock.Now().Before(t.refreshAt) {
+	if !ok || t.posID != posID || !c.clock.Now().Before(t.refreshAt) {
 		return cachedToken{}, false
 	}
 	return t, true

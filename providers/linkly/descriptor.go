@@ -51,7 +51,7 @@ var Descriptor = &providers.Descriptor{
 	Model: providers.CodeFromTerminal,
 	// Opaque: 6 digits in every example, "testcode" in a vendor test;
 	// no format check beyond non-empty [reference §7.9].
-	Code: providers.CodeSpec{Label: "Pair Code", MinLen: 1, MaxLen: maxCodeLen, Example: "123456"},
+	Code: providers.CodeSpec{Label: "Pair Code", KeepCase: true, MinLen: 1, MaxLen: maxCodeLen, Example: "123456"},
 	// The 200 with the secret is the whole handshake [CODE S60, S61].
 	Confirms:     false,
 	RemoteUnpair: false,
@@ -68,7 +68,12 @@ var Descriptor = &providers.Descriptor{
 		{Name: InputPassword, Label: "Linkly Cloud password", Secret: true,
 			Help: "typed without echo (or TILLPAIR_LINKLY_PASSWORD); used for this pairing only and never stored"},
 	},
-	Register: &providers.RegisterSpec{GeneratedID: GeneratedPosID, Required: true},
+	// The posId: no fields to ask, and not Required, so a pairing does
+	// not wait for SmartConnect's register names. The pairing service
+	// passes the register identity when there is one (its RegisterID, a
+	// version 4 UUID, is the posId); else Config.PosID; else the client
+	// answers KindConfig no_pos_id.
+	Register: &providers.RegisterSpec{GeneratedID: GeneratedPosID},
 	Endpoints: []providers.Endpoint{
 		{Name: EndpointAuth, Label: "Linkly Auth API"},
 		{Name: EndpointPOS, Label: "Linkly POS API"},

@@ -17,6 +17,9 @@ func TestDescriptorMatchesClient(t *testing.T) {
 		!d.CanTest || !caps.CanTest || d.SilentCheck || d.Model != providers.CodeFromTerminal {
 		t.Fatalf("descriptor %+v disagrees with capabilities %+v", d, caps)
 	}
+	if !d.Code.KeepCase || d.Code.Digits || d.Code.MinLen != 1 {
+		t.Fatalf("code spec %+v: an opaque code, sent as typed", d.Code)
+	}
 	if len(d.PairInputs) != 2 {
 		t.Fatalf("pair inputs %+v", d.PairInputs)
 	}
@@ -29,7 +32,7 @@ func TestDescriptorMatchesClient(t *testing.T) {
 			t.Errorf("credential %s is a secret; Linkly's only secrets are per pairing", c.Name)
 		}
 	}
-	if d.Register == nil || d.Register.GeneratedID != linkly.GeneratedPosID || !d.Register.Required {
+	if d.Register == nil || d.Register.GeneratedID != linkly.GeneratedPosID || d.Register.Required || len(d.Register.Fields) != 0 {
 		t.Fatalf("register %+v", d.Register)
 	}
 	if d.PairingSecret != "linkly/%s/secret" {

@@ -156,7 +156,7 @@ func (c *Client) posIDFor(op string, reg *providers.RegisterIdentity) (string, e
 // renewal, else a new one from the Auth API. 401 means the secret no
 // longer works (KindNotPaired): the PIN pad was re-paired or unpaired.
 func (c *Client) token(ctx context.Context, op string, secret providers.Secret, posID string) (cachedToken, error) {
-	if t, ok := c.cached(secret); ok {
+	if t, ok := c.cached(secret, posID); ok {
 		return t, nil
 	}
 	body := tokenBody{Secret: secret.Reveal(), PosName: PosName, PosVersion: c.posVersion, PosID: posID, PosVendorID: PosVendorID}
@@ -175,7 +175,7 @@ func (c *Client) token(ctx context.Context, op string, secret providers.Secret, 
 	if err != nil {
 		return cachedToken{}, protocolError(op, resp.Status, "Linkly answered the token request with an unusable token: "+err.Error(), nil)
 	}
-	t := cachedToken{value: tok, expiry: expiry, refreshAt: refreshAt(c.clock.Now(), expiry)}
+	t := cachedToken{value: tok, posID: posID, expiry: expiry, refreshAt: refreshAt(c.clock.Now(), expiry)}
 	c.keep(secret, t)
 	return t, nil
 }

@@ -310,9 +310,19 @@ func TestPosIDRequired(t *testing.T) {
 	other := "0b7a3c1e-1111-4abc-8def-0123456789ab"
 	req := e.request(e.showCode(e.pad), e.password())
 	req.Register = &providers.RegisterIdentity{RegisterID: other}
-	p, _, err := e.client.Pair(context.Background(), req)
+	p, s, err := e.client.Pair(context.Background(), req)
 	if err != nil || p.Register.RegisterID != other {
 		t.Fatalf("Pair with a register identity = %+v, %v", p.Register, err)
+	}
+	// A token is bought for one posId: another posId buys its own.
+	tokens := func() int { return e.sb.RequestCount(linkly.ID, simlinkly.RouteToken) }
+	n := tokens()
+	if _, err := e.check(p, s); err != nil || tokens() != n {
+		t.Fatalf("check with the pairing's posId: %v, %d→%d tokens", err, n, tokens())
+	}
+	p.Register = &providers.RegisterIdentity{RegisterID: posID}
+	if _, err := e.check(p, s); err != nil || tokens() != n+1 {
+		t.Fatalf("check with another posId: %v, %d→%d tokens", err, n, tokens())
 	}
 }
 

@@ -43,7 +43,7 @@ var Descriptor = &providers.Descriptor{
 
 	Credentials: []providers.Credential{
 		{Name: CredAPIKey, Label: "SCI Pairing API key", Secret: true, Item: ItemAPIKey,
-			Help: "from mx51; it starts with test_ or live_"},
+			Help: "from mx51; it starts with test_ or live_", Warn: warnAPIKey},
 		{Name: CredPartA, Label: "SCI signing secret Part A", Secret: true, Item: ItemPartA,
 			Help: "from mx51, beside the API key"},
 	},
@@ -98,4 +98,31 @@ var Descriptor = &providers.Descriptor{
 		}
 		return cl, nil
 	},
+}
+
+// looksLikeAPIKey: SCI Pairing API keys seen in use start with the
+// environment they pair in (reference §1.2: test_pak_…== / live_pak_…==,
+// [OBS]; mx51's own example is only "pak_xxx=="). A value without either
+// prefix is most often the signing secret Part A pasted in the key's place.
+func looksLikeAPIKey(s providers.Secret) bool {
+	v := s.Reveal()
+	return strings.HasPrefix(v, "test_") || strings.HasPrefix(v, "live_")
+}
+
+// warnAPIKey warns about a key that does not look like an SCI Pairing API
+// key. It is only a warning (the prefix is observed, not documented), and
+// it never quotes any part of either value.
+//
+// There is nothing to compare the prefix with: SCI has one pairing host
+// for test and live, and the key alone decides the environment (reference
+// §1.1). A test key meeting a live terminal is refused at pairing time
+// (test_api_key_forbidden_for_live_pairing), and that message says so.
+func warnAPIKey(key providers.Secret, given map[string]providers.Secret, source string) string {
+	if looksLikeAPIKey(key) {
+		return ""
+	}
+	if looksLikeAPIKey(given[CredPartA]) {
+		return source + " does not look like an SCI API key, but the signing secret Part A does (SCI API keys start with test_ or live_): the two look swapped. Run `tillpair setup sci` again with the API key first."
+	}
+	return source + " does not look like an SCI API key (they start with test_ or live_): check you pasted the Pairing API key, not the signing secret Part A. If it is right, pairing will work; otherwise run `tillpair setup sci` again."
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jonboulle/clockwork"
@@ -39,6 +40,10 @@ const DefaultTimeout = 15 * time.Second
 // minutes in every vendor example and cannot be changed [DOC S50, OBS
 // T52]. The client trusts pair_by and uses this only when it is missing.
 const CodeTTL = 5 * time.Minute
+
+// ConfirmWindow bounds the wait for a sign-in (Descriptor.ConfirmWindow):
+// longer than CodeTTL, since the code's expiry ends the wait itself.
+const ConfirmWindow = CodeTTL + time.Minute
 
 // ProductTerminalAPI is the product type of a Terminal API device code,
 // the only one the spec lists [DOC S50].
@@ -92,6 +97,9 @@ type Client struct {
 	http     *http.Client
 	clock    clockwork.Clock
 	timeout  time.Duration
+
+	mu   sync.Mutex
+	sent map[string]time.Time // firstSent: idempotency key → first sent
 }
 
 var _ providers.Provider = (*Client)(nil)

@@ -34,10 +34,12 @@ var Descriptor = &providers.Descriptor{
 	// The code shown, displayed verbatim: 6 letters in every example,
 	// once 12 digits [reference §6.4, §6.8].
 	Code: providers.CodeSpec{Label: "Device code", MinLen: CodeMinLen, MaxLen: CodeMaxLen, Example: "EBCARJ"},
-	// The pairing awaits the sign-in until the code's pair_by, five
-	// minutes after it was made.
+	// The pairing awaits the sign-in until the code's expiry (ExpiresAt,
+	// five minutes after it was made), which ends the wait; the window
+	// is only a bound above it, a minute longer so that the code's own
+	// expiry, not a window started a moment late, decides.
 	Confirms:      true,
-	ConfirmWindow: CodeTTL,
+	ConfirmWindow: ConfirmWindow,
 	// No API to revoke a code or unpair a Terminal [DOC S50; OBS T53]:
 	// unpairing is signing out on the Terminal, cancelling is letting the
 	// code expire.
@@ -62,7 +64,7 @@ var Descriptor = &providers.Descriptor{
 	Labels: providers.Labels{
 		PairingID:        "Device code ID",
 		TID:              "Device ID",
-		TerminalNickname: "Device code name",
+		TerminalNickname: "Terminal name",
 		Confirmation:     "Device code",
 	},
 	Branding: providers.Branding{LogoCompact: "Square"},

@@ -27,9 +27,11 @@
 //     like UNPAIRED.
 //   - Expiry is judged by this machine's clock: ExpiresAt is pair_by,
 //     moved by the clock difference when this clock is more than 30 s off
-//     Square's (created_at is a moment ago), so a wrong system clock
-//     neither expires every code at once nor shows a countdown minutes
-//     off.
+//     Square's (created_at against when the create was first sent; a
+//     repeated attempt, which Square answers with its first answer, is
+//     measured from the first send), so a wrong system clock neither
+//     expires every code at once nor shows a countdown minutes off. Check
+//     judges expiry by the pairing's ExpiresAt.
 //   - Check while awaiting: GET /v2/devices/codes/{id}. UNPAIRED before
 //     pair_by → awaiting; PAIRED → active, Learned carries device_id (the
 //     Terminal's serial) as TID and Serial, and the location; EXPIRED, or
@@ -61,7 +63,8 @@
 //	IDEMPOTENCY_KEY_REUSED                                          → KindProtocol, retryable
 //	INVALID_SQUARE_VERSION_FORMAT                                   → KindProtocol
 //	RATE_LIMITED, 429 (Retry-After in the message)                  → KindRateLimited, retryable
-//	NOT_FOUND, 404                                                  → KindNotFound (see Check)
+//	NOT_FOUND, 404 on create (the route: a wrong base URL)          → KindConfig
+//	NOT_FOUND, 404 elsewhere                                        → KindNotFound (see Check)
 //	5xx, API_ERROR                                                  → KindServer, retryable
 //	400 on create about device_code.location_id                     → KindConfig bad_location
 //	400 on create about device_code.name                            → KindInvalidInput

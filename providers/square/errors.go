@@ -71,6 +71,10 @@ func httpError(op string, resp *transport.Response) *providers.Error {
 	case first.Code == CodeRateLimited || first.Code == "" && status == http.StatusTooManyRequests:
 		say(providers.KindRateLimited, CodeRateLimited, "Square is rate-limiting; try again in "+retryAfter(resp.Header))
 		e.Retryable = true
+	case op == providers.OpPair && (first.Code == CodeNotFound || first.Code == "" && status == http.StatusNotFound):
+		// Create names nothing that could be unknown: the route itself
+		// is, so the base URL is wrong.
+		say(providers.KindConfig, CodeNotFound, "Square has no device code route at this address; check "+baseURLLabel)
 	case first.Code == CodeNotFound || first.Code == "" && status == http.StatusNotFound:
 		say(providers.KindNotFound, CodeNotFound, "Square does not know it (another account or environment?)")
 	case status >= 500 || first.Category == "API_ERROR":

@@ -56,18 +56,23 @@ func (c *Client) Pair(ctx context.Context, in providers.PairRequest) (providers.
 	}
 	body := createBody{DeviceCode: createCode{Name: name, LocationID: location, ProductType: ProductTerminalAPI}}
 	body.IdempotencyKey = idempotencyKey(in.Attempt, body.DeviceCode)
+	sent := c.clock.Now().UTC()
+	if in.Attempt != "" {
+		sent = c.firstSent(body.IdempotencyKey, sent)
+	}
 	d, status, err := c.create(ctx, op, body)
 	if pe, ok := providers.AsError(err); ok && pe.Code == CodeIdempotencyReuse {
 		// Square says the key was used with another body: a fresh key,
 		// once [reference §6.12].
 		body.IdempotencyKey = uuid.NewString()
+		sent = c.clock.Now().UTC()
 		d, status, err = c.create(ctx, op, body)
 	}
 	if err != nil {
 		return providers.Pairing{}, providers.Secret{}, err
 	}
 	now := c.clock.Now().UTC()
-	p := c.pairing(d, name, now)
+	p := c.pairing(d, name, sent)
 	p.CreatedAt, p.UpdatedAt = now, now
 	switch st, known := codeStatus(d, p.ExpiresAt, now); {
 	case st == StatusUnpaired || !known && st != StatusExpired:
@@ -135,15 +140,48 @@ func (c *Client) create(ctx context.Context, op string, body createBody) (Device
 	return DeviceCode{}, 0, lastErr
 }
 
-// pairing is the record of device code d, created under name and
-// received at now.
-func (c *Client) pairing(d DeviceCode, name string, now time.Time) providers.Pairing {
+// firstSent is when this client first sent the create with key (now, the
+// first time), so that a create repeated for the same attempt minutes
+// later, which Square answers with the first answer, is not mistaken for
+// a clock minutes off. Entries are dropped after sentTTL.
+func (c *Client) firstSent(key string, now time.Time) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sent == nil {
+		c.sent = map[string]time.Time{}
+	}
+	if at, ok := c.sent[key]; ok && now.Sub(at) < sentTTL {
+		return at
+	}
+	if len(c.sent) >= maxSent {
+		for k, at := range c.sent {
+			if now.Sub(at) >= sentTTL {
+				delete(c.sent, k)
+			}
+		}
+	}
+	if len(c.sent) < maxSent {
+		c.sent[key] = now
+	}
+	return now
+}
+
+// Bounds of firstSent's memory: a code lasts five minutes, so an attempt
+// repeated an hour later gets an expired code whatever the clock says.
+const (
+	sentTTL = time.Hour
+	maxSent = 256
+)
+
+// pairing is the record of device code d, created under name and sent
+// at sent (this machine's clock).
+func (c *Client) pairing(d DeviceCode, name string, sent time.Time) providers.Pairing {
 	p := providers.Pairing{
 		Provider:         ID,
 		ID:               d.ID,
 		PairingNickname:  d.Name,
 		ConfirmationCode: d.Code,
-		ExpiresAt:        localExpiry(d, now),
+		ExpiresAt:        localExpiry(d, sent),
 		TID:              d.DeviceID,
 		Serial:           d.DeviceID,
 		Location:         d.LocationID,
@@ -162,23 +200,23 @@ func (c *Client) pairing(d DeviceCode, name string, now time.Time) providers.Pai
 // the countdown is corrected for it.
 const maxSkew = 30 * time.Second
 
-// localExpiry is when a code just received at now expires by this
-// machine's clock: pair_by, moved by the clock difference when this
+// localExpiry is when a code whose create was sent at sent expires by
+// this machine's clock: pair_by, moved by the clock difference when this
 // clock is more than maxSkew off Square's (created_at is when Square made
-// the code, a moment ago), so a wrong system clock neither expires every
-// new code at once nor shows a countdown minutes off. Without pair_by
-// [DOC S50: always sent] the code is taken to last CodeTTL.
-func localExpiry(d DeviceCode, now time.Time) time.Time {
+// the code, a moment after sent), so a wrong system clock neither expires
+// every new code at once nor shows a countdown minutes off. Without
+// pair_by [DOC S50: always sent] the code is taken to last CodeTTL.
+func localExpiry(d DeviceCode, sent time.Time) time.Time {
 	switch {
 	case d.PairBy.IsZero() && d.CreatedAt.IsZero():
-		return now.Add(CodeTTL)
+		return sent.Add(CodeTTL)
 	case d.PairBy.IsZero():
 		d.PairBy = d.CreatedAt.Add(CodeTTL)
 	}
 	if d.CreatedAt.IsZero() {
 		return d.PairBy
 	}
-	if skew := now.Sub(d.CreatedAt); skew > maxSkew || skew < -maxSkew {
+	if skew := sent.Sub(d.CreatedAt); skew > maxSkew || skew < -maxSkew {
 		return d.PairBy.Add(skew)
 	}
 	return d.PairBy
@@ -256,9 +294,7 @@ func (c *Client) Check(ctx context.Context, p providers.Pairing, _ providers.Sec
 		return res, &providers.Error{Provider: ID, Op: op, Kind: providers.KindNotPaired, Code: CodeSignedInOther,
 			Message: "the Square Terminal " + serial + " has since signed in with another device code; forget this pairing here"}
 	}
-	if dev.Location != "" && dev.Location != p.Location {
-		res.Learned = &providers.Pairing{Location: dev.Location}
-	}
+	learnDevice(&res, p, dev)
 	return res, nil
 }
 
@@ -290,14 +326,11 @@ func (c *Client) checkCode(ctx context.Context, op string, p providers.Pairing) 
 	if d.ID != p.ID {
 		return unknown, protocolError(op, resp.Status, fmt.Sprintf("Square answered for device code %s when asked for %s", d.ID, p.ID))
 	}
-	// pair_by by this machine's clock, with the clock difference seen
-	// when the code was made (p.CreatedAt is when it arrived here).
-	expiry := d.PairBy
-	switch {
-	case !p.CreatedAt.IsZero():
-		expiry = localExpiry(d, p.CreatedAt)
-	case expiry.IsZero():
-		expiry = p.ExpiresAt
+	// The expiry Pair worked out by this machine's clock (pair_by for a
+	// record without one); Square saying EXPIRED ends it anyway.
+	expiry := p.ExpiresAt
+	if expiry.IsZero() {
+		expiry = d.PairBy
 	}
 	st, known := codeStatus(d, expiry, c.clock.Now())
 	switch {
@@ -330,11 +363,30 @@ func (c *Client) checkCode(ctx context.Context, op string, p providers.Pairing) 
 		res.Health.Detail = "Terminal status unavailable just now (" + providers.KindOf(err).String() + ")"
 	default:
 		res.Health = health(dev)
-		if res.Learned != nil && res.Learned.Location == "" {
-			res.Learned.Location = dev.Location
-		}
+		learnDevice(&res, p, dev)
 	}
 	return res, nil
+}
+
+// learnDevice adds to res.Learned what the device says and p does not
+// hold yet: the Terminal's name ("Square Terminal 0122") and its
+// location.
+func learnDevice(res *providers.CheckResult, p providers.Pairing, dev Device) {
+	set := func(dst *string, have, v string) {
+		if v == "" || v == have || *dst != "" {
+			return
+		}
+		*dst = v
+	}
+	l := res.Learned
+	if l == nil {
+		l = &providers.Pairing{}
+	}
+	set(&l.TerminalNickname, p.TerminalNickname, dev.Name)
+	set(&l.Location, p.Location, dev.Location)
+	if *l != (providers.Pairing{}) {
+		res.Learned = l
+	}
 }
 
 // device reads GET /v2/devices/device%3A{serial}: the colon must be sent

@@ -135,6 +135,9 @@ func learn(p providers.Pairing, res providers.CheckResult) providers.Pairing {
 		if l.TID != "" {
 			p.TID, p.Serial = l.TID, l.Serial
 		}
+		if l.TerminalNickname != "" {
+			p.TerminalNickname = l.TerminalNickname
+		}
 		if l.Location != "" {
 			p.Location = l.Location
 		}
@@ -218,7 +221,7 @@ func TestPairSignInCheck(t *testing.T) {
 	e.signIn(e.term.ID, strings.ToLower(p.ConfirmationCode))
 	res, err = e.check(p)
 	if err != nil || res.Status != providers.StatusActive || res.Learned == nil || res.Learned.TID != e.term.TID ||
-		res.Learned.Serial != e.term.TID || len(e.term.TID) != 16 {
+		res.Learned.Serial != e.term.TID || len(e.term.TID) != 16 || res.Learned.TerminalNickname != "Square Terminal "+e.term.TID[12:] {
 		t.Fatalf("check after sign-in = %+v (learned %+v), %v; terminal %s", res, res.Learned, err, e.term.TID)
 	}
 	if h := res.Health; h.Online == nil || !*h.Online || h.State != square.CategoryAvailable || h.Battery == nil || *h.Battery != 100 {
@@ -226,9 +229,10 @@ func TestPairSignInCheck(t *testing.T) {
 	}
 	p = learn(p, res)
 
-	// Active: the device route, with the colon escaped.
+	// Active: the device route, with the colon escaped; nothing new to
+	// learn.
 	res, err = e.check(p)
-	if err != nil || res.Status != providers.StatusActive || res.Health.State != square.CategoryAvailable || !strings.HasPrefix(res.Health.Detail, "Terminal available as of 18:46 UTC") {
+	if err != nil || res.Status != providers.StatusActive || res.Learned != nil || res.Health.State != square.CategoryAvailable || !strings.HasPrefix(res.Health.Detail, "Terminal available as of 18:46 UTC") {
 		t.Fatalf("active check = %+v, %v", res, err)
 	}
 	if n := e.sb.RequestCount(square.ID, simsquare.RouteGetDevice); n != 2 {
@@ -300,7 +304,11 @@ func TestCodeExpires(t *testing.T) {
 	if fresh.ID == p.ID || fresh.ConfirmationCode == p.ConfirmationCode {
 		t.Fatalf("a new attempt reused the expired code: %+v", fresh)
 	}
-	// The expire-code action ends a code early.
+	// The expire-code action ends a code early (Square says EXPIRED once
+	// the lag is gone).
+	if err := simsquare.Configure(e.sb, simsquare.Settings{PageSize: 2}); err != nil {
+		t.Fatal(err)
+	}
 	if st := e.control(e.term.ID, sandbox.ActionExpireCode, `{"code":"`+fresh.ConfirmationCode+`"}`); st != http.StatusOK {
 		t.Fatalf("expire-code = %d", st)
 	}
@@ -321,6 +329,13 @@ func TestIdempotentCreate(t *testing.T) {
 	again, err := e.pair(e.client, "Counter 1", "attempt-1")
 	if err != nil || again.ID != a.ID || again.ConfirmationCode != a.ConfirmationCode || !again.ExpiresAt.Equal(a.ExpiresAt) {
 		t.Fatalf("repeated attempt = %+v, %v; first %+v", again, err, a)
+	}
+	// Two minutes later Square replays the first answer: its countdown is
+	// the first one's, not mistaken for a clock two minutes off.
+	e.clock.Advance(2 * time.Minute)
+	later, err := e.pair(e.client, "Counter 1", "attempt-1")
+	if err != nil || later.ID != a.ID || !later.ExpiresAt.Equal(a.ExpiresAt) {
+		t.Fatalf("attempt repeated 2 minutes later = %+v, %v; first %+v", later, err, a)
 	}
 	// Another nickname under the same attempt is another request, not
 	// IDEMPOTENCY_KEY_REUSED.
@@ -440,6 +455,12 @@ func TestErrors(t *testing.T) {
 	pe = requireKind(t, second(e.pair(other, "x", "")), providers.KindConfig, "INVALID_VALUE")
 	if w, ok := square.Descriptor.Wording(pe); ok {
 		t.Fatalf("a Square code kept the generic config wording? %+v", w)
+	}
+	// A base URL that is not Square's API root: the route is 404.
+	wrongURL := e.newClient(func(c *square.Config) { c.BaseURL = e.info.URL(square.EndpointURL) + "/v1" })
+	pe = requireKind(t, second(e.pair(wrongURL, "x", "")), providers.KindConfig, square.CodeNotFound)
+	if !strings.Contains(pe.Message, "TILLPAIR_SQUARE_URL") {
+		t.Fatalf("wrong URL = %+v", pe)
 	}
 	// No location: Square's main one, learned at sign-in.
 	noLoc := e.newClient(func(c *square.Config) { c.LocationID = "" })
@@ -616,5 +637,86 @@ func TestClockSkew(t *testing.T) {
 			clk.Advance(time.Second)
 		}
 		requireKind(t, second(c.Check(context.Background(), p, providers.Secret{})), providers.KindCodeUsed, square.CodeExpired)
+	}
+}
+
+// The fault matrix: every injectable answer on every route the client
+// uses, and what it becomes. A create absorbs one lost or failed answer
+// (idempotent retry); two are reported.
+func TestFaultMatrix(t *testing.T) {
+	e := newEnv(t)
+	active := e.mustPair("Counter 1")
+	e.signIn(e.term.ID, active.ConfirmationCode)
+	active = learn(active, must(e.check(active)))
+	awaiting := e.mustPair("Counter 2")
+
+	type outcome struct {
+		kind      providers.Kind
+		code      string
+		retryable bool
+		status    providers.Status // for checks
+	}
+	ok := outcome{kind: providers.KindUnknown}
+	cases := []struct {
+		route string
+		fault sandbox.Fault
+		want  outcome
+	}{
+		{simsquare.RouteCreateCode, sandbox.Fault{Status: 429}, outcome{providers.KindRateLimited, "RATE_LIMITED", true, ""}},
+		{simsquare.RouteCreateCode, sandbox.Fault{Status: 500}, ok},
+		{simsquare.RouteCreateCode, sandbox.Fault{Status: 500, Count: 2}, outcome{providers.KindServer, "INTERNAL_SERVER_ERROR", true, ""}},
+		{simsquare.RouteCreateCode, sandbox.Fault{Status: 504, Count: 2}, outcome{providers.KindServer, "GATEWAY_TIMEOUT", true, ""}},
+		{simsquare.RouteCreateCode, sandbox.Fault{Status: 401}, outcome{providers.KindCredentials, "UNAUTHORIZED", false, ""}},
+		{simsquare.RouteCreateCode, sandbox.Fault{Status: 403}, outcome{providers.KindCredentials, "FORBIDDEN", false, ""}},
+		{simsquare.RouteCreateCode, sandbox.Fault{Status: 404}, outcome{providers.KindConfig, "NOT_FOUND", false, ""}},
+		{simsquare.RouteCreateCode, sandbox.Fault{Status: 400}, outcome{providers.KindProtocol, "BAD_REQUEST", false, ""}},
+		{simsquare.RouteCreateCode, sandbox.Fault{Reset: true}, ok},
+		{simsquare.RouteCreateCode, sandbox.Fault{Reset: true, Count: 2}, outcome{providers.KindNetwork, "", true, ""}},
+		{simsquare.RouteCreateCode, sandbox.Fault{Malformed: true}, outcome{providers.KindProtocol, square.CodeUnexpected, false, ""}},
+
+		{simsquare.RouteGetCode, sandbox.Fault{Status: 429}, outcome{providers.KindRateLimited, "RATE_LIMITED", true, providers.StatusUnknown}},
+		{simsquare.RouteGetCode, sandbox.Fault{Status: 503}, outcome{providers.KindServer, "SERVICE_UNAVAILABLE", true, providers.StatusUnknown}},
+		{simsquare.RouteGetCode, sandbox.Fault{Status: 401}, outcome{providers.KindCredentials, "UNAUTHORIZED", false, providers.StatusUnknown}},
+		{simsquare.RouteGetCode, sandbox.Fault{Status: 404}, outcome{providers.KindNotFound, "NOT_FOUND", false, providers.StatusUnpaired}},
+		{simsquare.RouteGetCode, sandbox.Fault{Status: 400}, outcome{providers.KindProtocol, "BAD_REQUEST", false, providers.StatusUnknown}},
+		{simsquare.RouteGetCode, sandbox.Fault{Malformed: true}, outcome{providers.KindProtocol, square.CodeUnexpected, false, providers.StatusUnknown}},
+
+		{simsquare.RouteGetDevice, sandbox.Fault{Status: 429}, outcome{providers.KindRateLimited, "RATE_LIMITED", true, providers.StatusUnknown}},
+		{simsquare.RouteGetDevice, sandbox.Fault{Status: 500}, outcome{providers.KindServer, "INTERNAL_SERVER_ERROR", true, providers.StatusUnknown}},
+		{simsquare.RouteGetDevice, sandbox.Fault{Status: 403}, outcome{providers.KindCredentials, "FORBIDDEN", false, providers.StatusUnknown}},
+		// Not listed (yet): the code says the pairing stands.
+		{simsquare.RouteGetDevice, sandbox.Fault{Status: 404}, outcome{providers.KindUnknown, "", false, providers.StatusActive}},
+		{simsquare.RouteGetDevice, sandbox.Fault{Malformed: true}, outcome{providers.KindProtocol, square.CodeUnexpected, false, providers.StatusUnknown}},
+	}
+	for _, c := range cases {
+		name := fmt.Sprintf("%s %+v", c.route, c.fault)
+		e.sb.ClearFaults()
+		f := c.fault
+		f.Route = c.route
+		if f.Count == 0 {
+			f.Count = 1
+		}
+		e.fault(f)
+		var err error
+		var res providers.CheckResult
+		switch c.route {
+		case simsquare.RouteCreateCode:
+			_, err = e.pair(e.client, "Matrix", "")
+		case simsquare.RouteGetCode:
+			res, err = e.check(awaiting)
+		default:
+			res, err = e.check(active)
+		}
+		if c.want.kind == providers.KindUnknown {
+			if err != nil || c.want.status != "" && res.Status != c.want.status {
+				t.Errorf("%s: %+v, %v; want success", name, res, err)
+			}
+			continue
+		}
+		pe, isPE := providers.AsError(err)
+		if !isPE || pe.Kind != c.want.kind || pe.Code != c.want.code || pe.Retryable != c.want.retryable ||
+			c.want.status != "" && res.Status != c.want.status {
+			t.Errorf("%s: %+v, %v; want %+v", name, res, err, c.want)
+		}
 	}
 }

@@ -1,14 +1,18 @@
 package ui
 
 import (
+	"context"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/jonboulle/clockwork"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
 )
@@ -156,5 +160,118 @@ func TestQuitWhilePairRequestRefused(t *testing.T) {
 	defer svc.mu.Unlock()
 	if svc.cancels != 0 {
 		t.Errorf("Cancel called %d times for a refused pair", svc.cancels)
+	}
+}
+
+// SmartConnect's "code not accepted" screen names the key for Setup: it
+// must be the key that opens Setup there.
+func TestSmartConnectCodeErrorNamesRealSetupKey(t *testing.T) {
+	m, _ := newGoldenModel(newStubService(), nil)
+	m.setProvider(providers.SmartConnect)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	err := &providers.Error{Provider: providers.SmartConnect, Op: providers.OpPair, Kind: providers.KindCodeUsed}
+	m.show(screens.NewError(m.c, err, screens.PairMsg{Code: "123456"}, screens.Unpaired, ""))
+	setup := m.keys.global.Setup.Help().Key
+	if v := m.View(); !strings.Contains(v, "Setup ("+setup+")") {
+		t.Fatalf("the error screen does not name %s for Setup:\n%s", setup, v)
+	}
+	cmd := m.handleKey(tea.KeyMsg{Type: tea.KeyCtrlE})
+	if cmd == nil {
+		t.Fatalf("%s does nothing on the error screen", setup)
+	}
+	m.Update(cmd())
+	if _, ok := m.Screen().(*screens.RegisterScreen); !ok {
+		t.Errorf("%s led to %T, want the register setup screen", setup, m.Screen())
+	}
+}
+
+// countingTerminals counts snapshots; its change feed is already closed,
+// so the feed's command returns at once.
+type countingTerminals struct {
+	stubTerminals
+	snapshots *atomic.Int32
+}
+
+func (t countingTerminals) Snapshot() []widgets.TerminalView {
+	t.snapshots.Add(1)
+	return t.stubTerminals.Snapshot()
+}
+
+func (countingTerminals) Changes() (<-chan struct{}, func()) {
+	ch := make(chan struct{})
+	close(ch)
+	return ch, func() {}
+}
+
+// runAll runs a command tree to the end, batches included.
+func runAll(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	if b, ok := cmd().(tea.BatchMsg); ok {
+		for _, c := range b {
+			runAll(c)
+		}
+	}
+}
+
+// Start-up takes one picture of the terminals, in New. A second one from
+// Init ran concurrently with the change feed and could be delivered after
+// a newer picture, leaving the pane on a state that had already passed (the
+// demo once waited 20 s for a pairing code the sandbox was showing).
+func TestStartupTakesOneTerminalSnapshot(t *testing.T) {
+	var n atomic.Int32
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the clock tick ends at once
+	m := New(Options{Service: newStubService(), Terminals: countingTerminals{snapshots: &n},
+		Clock: clockwork.NewFakeClockAt(goldenNow), StaticSpinner: true, Context: ctx})
+	m.env.skipEntryCheck = true
+	runAll(m.Init())
+	if got := n.Load(); got != 1 {
+		t.Fatalf("start-up took %d terminal snapshots, want 1 (New's)", got)
+	}
+}
+
+// The provider key is refused while a pairing is being confirmed, so the
+// footer must not offer it there; elsewhere it is offered.
+func TestProviderKeyHiddenWhereRefused(t *testing.T) {
+	offered := func(m *Model) (short, full bool) {
+		for _, b := range m.ShortHelp() {
+			if b.Enabled() && b.Help().Key == "ctrl+t" {
+				short = true
+			}
+		}
+		for _, col := range m.FullHelp() {
+			for _, b := range col {
+				if b.Enabled() && b.Help().Key == "ctrl+t" {
+					full = true
+				}
+			}
+		}
+		return short, full
+	}
+	m, clock := newGoldenModel(newStubService(), nil)
+	m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	if s, f := offered(m); !s || !f {
+		t.Errorf("pairing form: ctrl+t offered short=%v full=%v, want both", s, f)
+	}
+	showConfirming(m, clock)
+	if s, f := offered(m); s || f {
+		t.Errorf("confirming: ctrl+t offered short=%v full=%v, want neither", s, f)
+	}
+	if strings.Contains(m.View(), "ctrl+t") {
+		t.Errorf("confirming footer shows ctrl+t:\n%s", m.View())
+	}
+	// An error while waiting returns to the confirming screen: still refused.
+	m.Update(awaitDoneMsg{req: m.awaiting(), p: confirmingPairing(), err: &providers.Error{Kind: providers.KindServer}})
+	if _, ok := m.Screen().(*screens.ErrorScreen); !ok {
+		t.Fatalf("expected the error screen, got %T", m.Screen())
+	}
+	if s, f := offered(m); s || f {
+		t.Errorf("error screen of a waiting pairing: ctrl+t offered short=%v full=%v", s, f)
+	}
+	m.Update(tea.KeyMsg{Type: tea.KeyCtrlT})
+	if _, ok := m.Screen().(*screens.PickerScreen); ok {
+		t.Error("ctrl+t opened the picker while a pairing awaits confirmation")
 	}
 }

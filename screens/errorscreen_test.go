@@ -57,3 +57,23 @@ func TestCancelFailedScreenKeepsActionsOverDetail(t *testing.T) {
 		t.Errorf("r sent %#v; want the cancel again", got)
 	}
 }
+
+func TestErrorScreenKeepsActionsAndAgreesWithFooter(t *testing.T) {
+	err := &providers.Error{Kind: providers.KindNotPaired, Provider: providers.SCI}
+	s := NewError(testCommon(), err, TestMsg{PairingID: "p"}, Paired, "p").About(wideName)
+	for _, h := range []int{minBodyH, 6, 3} {
+		s.SetSize(minBodyW, h)
+		v := s.View()
+		fitsIn(t, fmt.Sprintf("error at %d×%d", minBodyW, h), v, minBodyW, h)
+		if !strings.Contains(v, "[ Back ] enter") {
+			t.Errorf("at %d×%d the buttons are gone:\n%s", minBodyW, h, v)
+		}
+	}
+	for _, b := range s.ShortHelp() {
+		if b.Enabled() && b.Help().Key == "f" && !strings.Contains(s.View(), "[ "+upperFirst(b.Help().Desc)+" ]") {
+			t.Errorf("footer says %q, the button says otherwise:\n%s", b.Help().Desc, s.View())
+		}
+	}
+}
+
+func upperFirst(s string) string { return strings.ToUpper(s[:1]) + s[1:] }

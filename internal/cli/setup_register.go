@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,7 +14,6 @@ import (
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
-	"github.com/tillpair/tillpair/providers/smartconnect"
 )
 
 // maxPromptLine caps one answered prompt line.
@@ -24,49 +24,54 @@ type registerFlags struct {
 	regenerateID                                        bool
 }
 
-func newSetupSmartConnectCmd(e *env) *cobra.Command {
+// newSetupRegisterCmd is `tillpair setup <id>` for a provider that knows
+// this register by an identity (SmartConnect): the register fields, the
+// environment, and the register ID made once.
+func newSetupRegisterCmd(e *env, d *providers.Descriptor) *cobra.Command {
 	var f registerFlags
+	var envNames []string
+	for _, en := range d.Environments {
+		envNames = append(envNames, en.Name)
+	}
 	cmd := &cobra.Command{
-		Use:   "smartconnect [flags]",
-		Short: "Set this register's SmartConnect identity (no secrets)",
-		Long: `Set the register identity SmartConnect knows this register by. SmartConnect
-has no credentials: the register ID, business name and vendor name identify
-the register on every request, so they must stay the same after pairing.
+		Use:   d.ID + " [flags]",
+		Short: "Set this register's " + d.Short + " identity (no secrets)",
+		Long: wrap("Set the register identity "+d.Short+" knows this register by. "+d.Short+
+			" has no credentials: the register ID, business name and vendor name identify the register on every request, so they must stay the same after pairing.", helpColumns) + `
 
   --register-name   shown on the terminal so staff can tell registers apart
   --business-name   the store's name (changing it needs a new pairing)
   --vendor-name     the POS software vendor (changing it needs a new pairing)
-  --environment     dev (testing, Virtual Terminal; the default) or production
+  --environment     ` + orList(envNames) + ` (the first is the default)
   --regenerate-id   make a new register ID (needs a new pairing)
 
-The register ID is generated the first time and kept; support may ask for it.
-With no flags and a terminal on stdin, asks for each field (Enter keeps the
-value shown). Otherwise only the flags are used; the first time, all three
-names are required. The identity is stored in the records file
-(pairings.json), not the keyring. TILLPAIR_SMARTCONNECT_ENV overrides the
-stored environment.
+` + wrap("The register ID is generated the first time and kept; support may ask for it. With no flags and a terminal on stdin, asks for each field (Enter keeps the value shown). Otherwise only the flags are used; the first time, all three names are required. The identity is stored in the records file (pairings.json), not the keyring. "+envSettingEnv(d)+" overrides the stored environment.", helpColumns) + `
 
 Ctrl-C at a prompt cancels, and nothing is saved.
 
 Exit codes: 0 saved; 1 cancelled (Ctrl-C); 2 missing or invalid field;
 6 records store.`,
-		Example: `  tillpair setup smartconnect --register-name "Main Register" --business-name "Toys Shop" --vendor-name "Till2Go"
-  tillpair setup smartconnect --environment production`,
+		Example: `  tillpair setup ` + d.ID + ` --register-name "Main Register" --business-name "Toys Shop" --vendor-name "Till2Go"
+  tillpair setup ` + d.ID + ` --environment ` + envNames[len(envNames)-1],
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runSetupSmartConnect(e, cmd, f) },
+		RunE: func(cmd *cobra.Command, _ []string) error { return runSetupRegister(e, d, cmd, f) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.registerName, "register-name", "", "register name shown on the terminal")
 	fl.StringVar(&f.businessName, "business-name", "", "business (store) name")
 	fl.StringVar(&f.vendorName, "vendor-name", "", "POS software vendor name")
-	fl.StringVar(&f.environment, "environment", "", "dev or production")
+	fl.StringVar(&f.environment, "environment", "", orList(envNames))
 	fl.BoolVar(&f.regenerateID, "regenerate-id", false, "generate a new register ID (the terminal must be paired again)")
 	return cmd
 }
 
-func runSetupSmartConnect(e *env, cmd *cobra.Command, f registerFlags) error {
-	if f.environment != "" && f.environment != smartconnect.EnvDev && f.environment != smartconnect.EnvProduction {
-		return usagef("--environment must be dev or production, not %q", f.environment)
+func runSetupRegister(e *env, d *providers.Descriptor, cmd *cobra.Command, f registerFlags) error {
+	var envNames []string
+	for _, en := range d.Environments {
+		envNames = append(envNames, en.Name)
+	}
+	if f.environment != "" && !slices.Contains(envNames, f.environment) {
+		return usagef("--environment must be %s, not %q", orList(envNames), f.environment)
 	}
 	// In-memory secrets: this setup stores no secret, and must not make
 	// the OS keyring ask to be unlocked just to read the records file.
@@ -111,7 +116,7 @@ func runSetupSmartConnect(e *env, cmd *cobra.Command, f registerFlags) error {
 			}
 		}
 		if len(missing) > 0 {
-			return usagef("this register has no SmartConnect identity yet: give %s (stdin is not a terminal, so tillpair cannot ask)", strings.Join(missing, ", "))
+			return usagef("this register has no %s identity yet: give %s (stdin is not a terminal, so tillpair cannot ask)", d.Short, strings.Join(missing, ", "))
 		}
 	}
 	change, err := svc.SaveRegister(in)
@@ -132,23 +137,29 @@ func runSetupSmartConnect(e *env, cmd *cobra.Command, f registerFlags) error {
 		verb = "saved"
 	}
 	id := change.Identity
-	envNow := app.SmartConnectEnvironment(e.getenv, stored)
-	fmt.Fprintf(e.stdout, "SmartConnect register identity %s in %s:\n", verb, rt.RecordsPath)
+	envNow := stored
+	if v := strings.TrimSpace(e.getenv(envSettingEnv(d))); v != "" {
+		envNow = strings.ToLower(v)
+	}
+	if envNow == "" {
+		envNow = envNames[0]
+	}
+	fmt.Fprintf(e.stdout, "%s register identity %s in %s:\n", d.Short, verb, rt.RecordsPath)
 	fmt.Fprintf(e.stdout, "  Register ID:    %s (read-only; support may ask for it)\n", id.RegisterID)
 	fmt.Fprintf(e.stdout, "  Register name:  %s\n", id.RegisterName)
 	fmt.Fprintf(e.stdout, "  Business name:  %s\n", id.BusinessName)
 	fmt.Fprintf(e.stdout, "  Vendor name:    %s\n", id.VendorName)
 	fmt.Fprintf(e.stdout, "  Environment:    %s\n", envNow)
-	if v := strings.TrimSpace(e.getenv(app.EnvSmartConnectEnv)); v != "" {
-		fmt.Fprintf(e.stderr, "Note: %s=%s overrides the stored environment.\n", app.EnvSmartConnectEnv, v)
+	if v := strings.TrimSpace(e.getenv(envSettingEnv(d))); v != "" {
+		fmt.Fprintf(e.stderr, "Note: %s=%s overrides the stored environment.\n", envSettingEnv(d), v)
 	}
 	for _, r := range change.Reasons {
 		fmt.Fprintf(e.stderr, "Warning: %s\n", r)
 	}
 	if change.NeedsRepair {
-		fmt.Fprintln(e.stderr, "Warning: existing SmartConnect pairings stop working until you pair again: start pairing on the terminal, then run `tillpair pair --provider smartconnect --code CODE`.")
+		fmt.Fprintf(e.stderr, "Warning: existing %s pairings stop working until you pair again: start pairing on the terminal, then run `%s`.\n", d.Short, pairExampleWith(d, "CODE"))
 	}
-	_, err = fmt.Fprintln(e.stdout, "Next: start pairing on the terminal (it shows a pairing code), then run `tillpair pair --provider smartconnect --code CODE` promptly: the code refreshes.")
+	_, err = fmt.Fprintf(e.stdout, "Next: start pairing on the terminal (it shows a pairing code), then run `%s` promptly: the code refreshes.\n", pairExampleWith(d, "CODE"))
 	return err
 }
 
@@ -168,7 +179,7 @@ func prompt(e *env, rd *bufio.Reader, label, current string) (string, error) {
 		return "", interrupted(e.ctx)
 	}
 	if err != nil && line == "" {
-		return "", usagef("no answer for %s; run again, or pass the values as flags (see tillpair setup smartconnect --help)", strings.ToLower(label))
+		return "", usagef("no answer for %s; run again, or pass the values as flags (see tillpair setup PROVIDER --help)", strings.ToLower(label))
 	}
 	if len(line) > maxPromptLine {
 		return "", withExit(ExitUsage, &userError{msg: fmt.Sprintf("The %s is too long; the limit is %d characters.", strings.ToLower(label), pairing.MaxRegisterFieldRunes),
@@ -178,4 +189,15 @@ func prompt(e *env, rd *bufio.Reader, label, current string) (string, error) {
 		return v, nil
 	}
 	return current, nil
+}
+
+// envSettingEnv is the environment variable of the setting that picks
+// d's environment (TILLPAIR_SMARTCONNECT_ENV), "" when it has none.
+func envSettingEnv(d *providers.Descriptor) string {
+	for _, c := range d.Credentials {
+		if !c.Secret && c.Optional {
+			return c.Env()
+		}
+	}
+	return ""
 }

@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# Runs tillpair as a Windows till would, under Wine on this Linux machine
+# (issue 14; docs/windows.md says what this proves and what it cannot):
+#   1. cross-builds tillpair.exe and walks the CLI through every registered
+#      provider against the Linux `tillpair sandbox`: setup through stdin,
+#      pair, status, test, unpair, exit codes, secrets in the real (Wine)
+#      Credential Manager, records in %APPDATA%\tillpair\pairings.json;
+#   2. runs the GOOS=windows test binaries (go test -c) under Wine, and the
+#      real-keyring tests against the Credential Manager;
+#   3. checks the TUI starts and shows its first screen in Wine's console
+#      (wine in tmux), takes a key and quits with exit 0.
+# Everything Wine needs (the prefix, a ProcessPrng DLL, a test-only overlay
+# of Go's Deleteat) lives in a temp dir; nothing here reaches the product.
+#
+# Usage: scripts/wine.sh
+# Exit: 0 passed, 1 failed, 77 skipped (Wine or mingw-w64 missing and not
+# root to install them); the reason is the last line: "wine: skipped: ...".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NAME=wine
+. scripts/lib/common.sh
+
+SKIP=77
+skip() { echo "$NAME: skipped: $*"; exit "$SKIP"; }
+t0=$SECONDS lap_at=$SECONDS
+lap() { echo "$NAME: [time] $1: $((SECONDS - lap_at))s (total $((SECONDS - t0))s)"; lap_at=$SECONDS; }
+
+# --- packages ------------------------------------------------------------------
+# Debian 12's Wine 8.0 is wine64 at /usr/lib/wine (the wine package with
+# /usr/bin/wine is only a recommend and is not needed).
+WINE=/usr/lib/wine/wine64
+WINESERVER=/usr/lib/wine/wineserver
+need=()
+[ -x "$WINE" ] && [ -x "$WINESERVER" ] || need+=(wine64)
+command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(mingw-w64)
+command -v tmux >/dev/null || need+=(tmux)
+command -v jq >/dev/null || need+=(jq)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    skip "${need[*]} not installed, and not root with apt-get to install them (apt-get install --no-install-recommends ${need[*]})"
+  fi
+  echo "$NAME: installing ${need[*]}"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"; } >/dev/null \
+    || skip "apt-get install ${need[*]} failed"
+fi
+lap packages
+
+# --- a private Wine prefix -------------------------------------------------------
+work=$(mktemp -d)
+export WINEPREFIX=$work/prefix WINEARCH=win64 WINEDEBUG=-all
+# No Mono or Gecko download prompts; no X: console programs only.
+export WINEDLLOVERRIDES="mscoree,mshtml="
+unset DISPLAY WAYLAND_DISPLAY
+# Wine links the prefix's user folders to $HOME's: keep them private, but
+# keep Go's caches where they are.
+GOPATH=$(go env GOPATH) GOCACHE=$(go env GOCACHE) GOMODCACHE=$(go env GOMODCACHE)
+export GOPATH GOCACHE GOMODCACHE
+export HOME=$work/home
+mkdir -p "$HOME"
+SOCK=wine-$$
+cleanup() {
+  local rc=$?
+  set +e
+  [ -z "${SANDBOX_PID:-}" ] || kill "$SANDBOX_PID" 2>/dev/null
+  tmux -L "$SOCK" kill-server 2>/dev/null
+  WINEPREFIX=$work/prefix "$WINESERVER" -k 2>/dev/null
+  wait 2>/dev/null
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap "exit 130" INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+step() { echo "--- $*"; }
+
+"$WINE" wineboot -i >"$work/wineboot.log" 2>&1 || { cat "$work/wineboot.log" >&2; fail "wineboot could not create the prefix"; }
+# Go >= 1.22 needs ProcessPrng from bcryptprimitives.dll, which Wine 8.0
+# lacks ("fatal error: bcryptprimitives.dll not found"): a tiny stand-in
+# that calls BCryptGenRandom.
+cat >"$work/prng.c" <<'EOF'
+#include <windows.h>
+#include <bcrypt.h>
+__declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len) {
+	while (len > 0) {
+		ULONG n = len > 0x40000000 ? 0x40000000 : (ULONG)len;
+		if (BCryptGenRandom(NULL, data, n, BCRYPT_USE_SYSTEM_PREFERRED_RNG) != 0) return FALSE;
+		data += n;
+		len -= n;
+	}
+	return TRUE;
+}
+EOF
+x86_64-w64-mingw32-gcc -O2 -shared -Wl,--kill-at -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" "$work/prng.c" -lbcrypt
+# A persistent wineserver, started before any test: otherwise Wine's
+# background services, started by the first program, inherit and hold
+# open the pipes the caller reads output from.
+"$WINESERVER" -p
+lap "prefix"
+
+# --- builds ------------------------------------------------------------------------
+EXE=$work/tillpair.exe
+GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -o "$EXE" .
+tillpair_bin "" "$work" # the Linux binary, for `tillpair sandbox`
+W() { "$WINE" "$EXE" "$@"; }
+# The warm-up run: starts Wine's services once, outside any pipe.
+W version >"$work/warmup.out" 2>&1 </dev/null || { cat "$work/warmup.out" >&2; fail "tillpair.exe does not start under Wine"; }
+grep -q "windows/amd64" "$work/warmup.out" || fail "tillpair.exe version: $(cat "$work/warmup.out")"
+lap "build tillpair.exe + warm-up"
+
+# --- 1. the CLI walkthrough, as a Windows till ---------------------------------------
+expect_exit() { # want cmd...
+  local want=$1; shift; local got=0
+  "$@" || got=$?
+  [ "$got" = "$want" ] || fail "$* exited $got, want $want"
+}
+# creds: the Credential Manager's generic credentials ("tillpair:ITEM"), as
+# Windows' own reg.exe lists them.
+creds() { "$WINE" reg query 'HKCU\Software\Wine\Credential Manager' /s 2>/dev/null | tr -d '\r' | sed -n 's/^HKEY_CURRENT_USER.*\\Generic: //p'; }
+has_cred() { creds | grep -qxF "tillpair:$1"; }
+
+step "registered providers"
+covered="sci smartconnect helcim"
+registered=$(W pair --help | tr -d '\r' | grep -oE -- '--provider [a-z|]+' | head -n1 | cut -d' ' -f2 | tr '|' ' ')
+[ -n "$registered" ] || fail "could not read the providers from tillpair pair --help"
+for p in $registered; do
+  [[ " $covered " == *" $p "* ]] || fail "provider $p is registered but this walkthrough does not cover it: add its steps to scripts/wine.sh"
+done
+echo "$registered"
+
+step "the Linux sandbox, and the Windows config dir"
+start_sandbox
+unset TILLPAIR_CONFIG_DIR XDG_CONFIG_HOME TILLPAIR_SCI_API_KEY TILLPAIR_SCI_SIGNING_SECRET_PART_A TILLPAIR_HELCIM_API_TOKEN TILLPAIR_KEYRING_SERVICE
+S=$work/sandbox.json
+CONTROL=$(jq -r .control_url "$S")
+appdata=$("$WINE" cmd /c 'echo %APPDATA%' | tr -d '\r')
+[[ $appdata == 'C:\users\'*'\AppData\Roaming' ]] || fail "%APPDATA% is $appdata"
+RECS=$("$WINE" winepath -u "$appdata\\tillpair\\pairings.json" 2>/dev/null | tr -d '\r')
+[ -n "$RECS" ] || fail "winepath gave no Unix path for %APPDATA%"
+
+step "the Winsock errors: port in use (exit 2) and a refused connection (exit 5)"
+port=$(jq -r .control_url "$S" | sed -E 's#^https?://[^:]+:([0-9]+).*#\1#')
+expect_exit 2 W sandbox --listen "127.0.0.1:$port" 2>"$work/inuse.err"
+grep -q "port $port is already in use" "$work/inuse.err" || fail "sandbox on a taken port: $(cat "$work/inuse.err")"
+
+step "SCI: setup through stdin into the Credential Manager"
+export TILLPAIR_SCI_PAIRING_URL=$(jq -r .sci_pairing_url "$S")
+SCI_KEY=$(jq -r .credentials.sci_api_key "$S")
+SCI_PARTA=$(jq -r .credentials.sci_signing_secret_part_a "$S")
+printf '%s\n%s\n' "$SCI_KEY" "$SCI_PARTA" | W setup sci >"$work/sci-setup.out"
+has_cred sci/api-key && has_cred sci/signing-secret-part-a || fail "setup sci stored no Credential Manager items: $(creds)"
+
+step "SCI: pair without waiting, test (exit 3), confirm, test, status"
+TERM_ID=$(curl -sf "$CONTROL/terminals" | jq -r '.terminals[] | select(.provider=="sci") | .id' | head -n1)
+CODE=$(curl -sf -X POST "$CONTROL/terminals/$TERM_ID/pairing-code" | jq -r .pairing_code)
+W pair --code "$CODE" --nickname "Front Bar" --no-wait --json >"$work/pair.json" 2>"$work/pair.err"
+jq -e '.status == "awaiting_confirmation" and .pairing_nickname == "Front Bar"' "$work/pair.json" >/dev/null || fail "pair --json: $(cat "$work/pair.json")"
+PID_SCI=$(jq -r .pairing_id "$work/pair.json")
+CONF=$(jq -r .confirmation_code "$work/pair.json")
+[ "$(curl -sf "$CONTROL/terminals/$TERM_ID" | jq -r .confirmation_code)" = "$CONF" ] || fail "terminal shows another code"
+has_cred "sci/$PID_SCI/signing-secret-part-b" || fail "Part B is not in the Credential Manager: $(creds)"
+[ -s "$RECS" ] || fail "no records file at %APPDATA%\\tillpair\\pairings.json"
+jq -e --arg id "$PID_SCI" '.pairings | map(select(.pairing_id == $id)) | length == 1' "$RECS" >/dev/null || fail "records: $(cat "$RECS")"
+expect_exit 3 W test "Front Bar"
+curl -sf -X POST "$CONTROL/terminals/$TERM_ID/confirm" >/dev/null
+W test "Front Bar" | grep -q "is active" || fail "test after confirm (Part B read back from the Credential Manager)"
+W status --json >"$work/status.json"
+jq -e '.pairings | length == 1 and .[0].status == "active"' "$work/status.json" >/dev/null || fail "status: $(cat "$work/status.json")"
+for secret in "$SCI_KEY" "$SCI_PARTA"; do
+  ! grep -qF "$secret" "$work/status.json" "$work/pair.json" "$work/sci-setup.out" "$RECS" || fail "an SCI secret leaked"
+done
+
+step "SCI: unpair deletes Part B from the Credential Manager"
+W unpair "Front Bar" --yes | grep -q "Unpaired" || fail "unpair"
+! has_cred "sci/$PID_SCI/signing-secret-part-b" || fail "Part B left in the Credential Manager after unpair"
+expect_exit 3 W status --json
+expect_exit 2 W pair --code 12ab --no-wait 2>/dev/null
+
+step "SCI: pair and wait for the confirmation (the records lock held across the wait)"
+CODE=$(curl -sf -X POST "$CONTROL/terminals/$TERM_ID/pairing-code" | jq -r .pairing_code)
+W pair --code "$CODE" --json >"$work/wait.json" 2>"$work/wait.err" &
+PAIR_PID=$!
+for _ in $(seq 400); do
+  [ "$(curl -sf "$CONTROL/terminals/$TERM_ID" | jq -r .screen)" = confirm ] && break
+  sleep 0.05
+done
+curl -sf -X POST "$CONTROL/terminals/$TERM_ID/confirm" >/dev/null
+wait "$PAIR_PID" || fail "pair --wait exited $?: $(cat "$work/wait.err")"
+jq -e '.status == "active"' "$work/wait.json" >/dev/null || fail "pair --wait: $(cat "$work/wait.json")"
+W unpair "$(jq -r .pairing_id "$work/wait.json")" --yes >/dev/null
+
+step "SmartConnect: register identity (no secrets), pair, test, unpair on the terminal, forget"
+export TILLPAIR_SMARTCONNECT_URL=$(jq -r .smartconnect_url "$S")
+W setup smartconnect --register-name "Main Register" --business-name "Toys Shop" --vendor-name "Till2Go" >"$work/sc-setup.out"
+REG_ID=$(tr -d '\r' <"$work/sc-setup.out" | sed -n 's/^  Register ID: *\([0-9a-f-]\{36\}\).*/\1/p')
+[ -n "$REG_ID" ] || fail "setup smartconnect printed no register ID: $(cat "$work/sc-setup.out")"
+jq -e --arg id "$REG_ID" '.settings.smartconnect_register.register_id == $id' "$RECS" >/dev/null || fail "identity not in %APPDATA%\\tillpair\\pairings.json"
+SC_ID=$(curl -sf "$CONTROL/terminals" | jq -r '.terminals[] | select(.provider=="smartconnect") | .id' | head -n1)
+SC_CODE=$(curl -sf -X POST "$CONTROL/terminals/$SC_ID/pairing-code" | jq -r .pairing_code)
+W pair --provider smartconnect --code "$SC_CODE" --json >"$work/sc-pair.json"
+jq -e --arg id "$REG_ID" '.provider == "smartconnect" and .status == "active" and .pairing_id == $id' "$work/sc-pair.json" >/dev/null || fail "pair smartconnect: $(cat "$work/sc-pair.json")"
+W test "$REG_ID" | grep -q "is active" || fail "test smartconnect"
+expect_exit 2 W unpair "$REG_ID" --yes 2>/dev/null
+curl -sf -X POST "$CONTROL/terminals/$SC_ID/unpair" >/dev/null
+expect_exit 3 W test "$REG_ID"
+W unpair "$REG_ID" --forget --yes | grep -q "Forgot SmartConnect pairing" || fail "forget smartconnect"
+
+step "Helcim: token through stdin into the Credential Manager, pair, test, asleep (exit 5), refused (exit 5), forget"
+export TILLPAIR_HELCIM_URL=$(jq -r .helcim_url "$S")
+HELCIM_TOKEN=$(jq -r .credentials.helcim_api_token "$S")
+printf '%s\n' "$HELCIM_TOKEN" | W setup helcim >"$work/helcim-setup.out"
+has_cred helcim/api-token || fail "setup helcim stored no Credential Manager item: $(creds)"
+HC_ID=$(curl -sf "$CONTROL/terminals" | jq -r '.terminals[] | select(.provider=="helcim") | .id' | head -n1)
+HC_CODE=$(curl -sf -X POST "$CONTROL/terminals/$HC_ID/pairing-code" | jq -r .pairing_code)
+W pair --provider helcim --code "${HC_CODE,,}" | grep -q "Paired with Helcim device $HC_CODE" || fail "pair helcim"
+W test "$HC_CODE" | grep -q "is active" || fail "test helcim"
+curl -sf -X POST "$CONTROL/terminals/$HC_ID/sleep" >/dev/null
+expect_exit 5 W test "$HC_CODE"
+# A closed port: WSAECONNREFUSED must read as a refused connection.
+closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo 9)
+TILLPAIR_HELCIM_URL=http://127.0.0.1:$closed expect_exit 5 W test "$HC_CODE" 2>"$work/refused.err" >/dev/null
+grep -qi "refused" "$work/refused.err" || fail "a refused connection is not called refused: $(cat "$work/refused.err")"
+W unpair "$HC_CODE" --forget --yes 2>/dev/null | grep -q "Forgot Helcim pairing $HC_CODE" || fail "forget helcim"
+! grep -qF "$HELCIM_TOKEN" "$RECS" "$work/helcim-setup.out" || fail "the Helcim token leaked"
+expect_exit 3 W status --json
+! grep -rqF "$SCI_PARTA" "$WINEPREFIX/user.reg" 2>/dev/null || fail "Part A stored in clear in the registry"
+unset TILLPAIR_SCI_PAIRING_URL TILLPAIR_SMARTCONNECT_URL TILLPAIR_HELCIM_URL
+echo "$NAME: CLI walkthrough passed"
+lap "CLI walkthrough"
+
+# --- 2. the Go tests, built for Windows ------------------------------------------------
+# Go's os.RemoveAll deletes with FileDispositionInformationEx, which Wine
+# 8.0 does not implement ("unlinkat ...: Invalid function." in t.TempDir
+# clean-up). The overlay, for test builds here only, makes Deleteat take
+# its own fallback for older Windows at once.
+at=$(go env GOROOT)/src/internal/syscall/windows/at_windows.go
+sed 's/^var TestDeleteatFallback bool$/var TestDeleteatFallback = true/' "$at" >"$work/at_windows.go"
+grep -q '^var TestDeleteatFallback = true$' "$work/at_windows.go" || fail "$at changed: update the Deleteat overlay in scripts/wine.sh"
+printf '{"Replace":{"%s":"%s"}}\n' "$at" "$work/at_windows.go" >"$work/overlay.json"
+# Packages whose tests need a Unix terminal (none so far: pseudo-terminal
+# tests skip themselves on Windows) would be listed here.
+no_windows=()
+mapfile -t pkgs < <(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}}{{end}}' ./... | grep .)
+mkdir -p "$work/tests"
+for line in "${pkgs[@]}"; do
+  pkg=${line%% *}
+  for skip_pkg in "${no_windows[@]}"; do [ "$pkg" = "$skip_pkg" ] && continue 2; done
+  echo "$line" >>"$work/tests/list"
+done
+while read -r pkg dir; do
+  n=$(echo "${pkg#*/tillpair/tillpair}" | tr / _)
+  echo "${n:-root} $dir" >>"$work/tests/names"
+  GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -overlay "$work/overlay.json" -o "$work/tests/${n:-root}.test.exe" "$pkg" \
+    || fail "go test -c $pkg for windows"
+done <"$work/tests/list"
+lap "build $(wc -l <"$work/tests/names") test binaries for windows"
+
+# run_test NAME DIR: one test binary in its package dir, as go test would;
+# the log keeps its output for the summary.
+run_test() {
+  local n=$1 dir=$2 rc=0 s=$SECONDS
+  (cd "$dir" && timeout 240 "$WINE" "$work/tests/$n.test.exe" -test.timeout=200s -test.short >"$work/tests/$n.log" 2>&1) || rc=$?
+  echo "$rc $n $((SECONDS - s))s" >"$work/tests/$n.rc"
+}
+export -f run_test
+export WINE work
+# Two at a time: the machine has two cores.
+xargs -P 2 -L 1 bash -c 'run_test "$0" "$1"' <"$work/tests/names"
+failed=0
+while read -r n _; do
+  read -r rc _ secs <"$work/tests/$n.rc"
+  if [ "$rc" = 0 ]; then echo "ok   $n ($secs)"; else
+    echo "FAIL $n ($secs, exit $rc)"; grep -E -- '^(---|    |panic|FAIL)' "$work/tests/$n.log" | head -40
+    failed=$((failed + 1))
+  fi
+done <"$work/tests/names"
+[ "$failed" = 0 ] || fail "$failed test binaries failed under Wine"
+
+# The real-keyring tests, against the Credential Manager (the
+# Secret-Service-only ones are not named).
+(cd keystore && TILLPAIR_KEYRING_REAL=1 "$WINE" "$work/tests/_keystore.test.exe" -test.v \
+  -test.run '^TestRealKeyring(Lifecycle|DesignItemNames|TooBigRefused|CredentialPrefersEnv)$' >"$work/credman.log" 2>&1) \
+  || { cat "$work/credman.log" >&2; fail "real-keyring tests against the Credential Manager"; }
+[ "$(grep -c -- '^--- PASS' "$work/credman.log")" = 4 ] || { cat "$work/credman.log" >&2; fail "not all 4 Credential Manager tests ran"; }
+echo "ok   Credential Manager: TestRealKeyring{Lifecycle,DesignItemNames,TooBigRefused,CredentialPrefersEnv}"
+lap "run the Windows tests under Wine"
+
+# --- 3. the TUI in Wine's console --------------------------------------------------------
+# Wine gives a console program started from a terminal its console through
+# that terminal (no X needed); tmux is the terminal.
+export TILLPAIR_CONFIG_DIR='C:\tillpair-tui'
+printf '%s\n' "set -g status off" "set -g default-terminal xterm-256color" >"$work/tmux.conf"
+t() { tmux -L "$SOCK" -u -f "$work/tmux.conf" "$@"; }
+screen() { t capture-pane -p -t tui; }
+wait_text() { # text seconds
+  local i
+  for ((i = 0; i < $2 * 4; i++)); do screen | grep -qF "$1" && return 0; sleep 0.25; done
+  echo "--- screen:" >&2; screen >&2; return 1
+}
+t new-session -d -s tui -x 80 -y 24 "'$WINE' '$EXE' --sandbox; echo \$? >'$work/tui.exit'; sleep 600"
+wait_text "Pairing Code" 30 || fail "the TUI showed no first screen in 30 s"
+for want in "Simple Cloud Integration" "[ Pair ]" "Terminal " "ctrl+t provider"; do
+  screen | grep -qF "$want" || { screen >&2; fail "the first screen lacks \"$want\""; }
+done
+screen >"$work/tui-first.txt"
+t send-keys -t tui C-t
+wait_text "Choose the payment provider" 10 || fail "ctrl+t did not open the provider list"
+t send-keys -t tui q
+for _ in $(seq 80); do [ -s "$work/tui.exit" ] && break; sleep 0.25; done
+[ "$(cat "$work/tui.exit" 2>/dev/null)" = 0 ] || fail "the TUI did not quit with exit 0 on q (exit: $(cat "$work/tui.exit" 2>/dev/null || echo none))"
+echo "$NAME: TUI first screen in Wine's console:"
+sed 's/^/    | /' "$work/tui-first.txt"
+lap "TUI"
+echo "$NAME: all passed in $((SECONDS - t0))s"
