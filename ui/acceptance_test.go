@@ -34,7 +34,7 @@ func newFlowOn(t *testing.T, w, h int, provider string, prep func(*app.Runtime))
 	}
 	m := New(Options{Service: rt.Service, Terminals: app.Terminals(rt.Sandbox), Provider: provider,
 		Badges: rt.Badge, Context: ctx})
-	f := &flow{t: t, rt: rt, model: m}
+	f := &flow{t: t, rt: rt}
 	f.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	return f
 }
