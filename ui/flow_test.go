@@ -23,12 +23,12 @@ import (
 // flow drives the real UI against the real pairing service and the
 // in-process sandbox over loopback HTTP.
 type flow struct {
-	t     *testing.T
-	rt    *app.Runtime
-	tm    *teatest.TestModel
-	mu    sync.Mutex
-	seen  bytes.Buffer // all output, for the secrets check
-	keys  int          // keystrokes sent, for the key-count budget
+	t    *testing.T
+	rt   *app.Runtime
+	tm   *teatest.TestModel
+	mu   sync.Mutex
+	seen bytes.Buffer // all output, for the secrets check
+	keys int          // keystrokes sent, for the key-count budget
 }
 
 func newFlow(t *testing.T, w, h int) *flow {
