@@ -52,9 +52,9 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		if m.onAwaiting() && m.waiting == msg.ev.PairingID {
 			switch msg.ev.Type {
 			case pairing.EventWaiting:
-				m.tell(screens.WaitingMsg{Attempt: msg.ev.Attempt})
+				m.reply(msg.req, screens.WaitingMsg{Attempt: msg.ev.Attempt})
 			case pairing.EventNetworkWarning:
-				m.tell(screens.WarnMsg{Line: screens.Describe(msg.ev.Err).Line})
+				m.reply(msg.req, screens.WarnMsg{Line: screens.Describe(msg.ev.Err).Line})
 			}
 		}
 		return listen(m.env.ctx, m.await.ch), true
@@ -243,7 +243,7 @@ func (m *Model) awaitDone(msg awaitDoneMsg) tea.Cmd {
 		if pe, ok := providers.AsError(msg.err); ok && pe.Message != "" {
 			line = pe.Message
 		}
-		return m.tell(screens.TimedOutMsg{Line: line})
+		return m.reply(msg.req, screens.TimedOutMsg{Line: line})
 	case secretMissing(msg.err) && confirming:
 		return m.cannotSign(msg.err, m.waiting)
 	default:
@@ -295,14 +295,14 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 		case msg.err == nil && msg.p.Status == providers.StatusActive:
 			return m.pairedNow(msg.p)
 		case msg.err == nil || providers.KindOf(msg.err) == providers.KindNotPaired:
-			return m.tell(screens.TestedMsg{Note: "Not confirmed on the terminal yet"})
+			return m.reply(msg.req, screens.TestedMsg{Note: "Not confirmed on the terminal yet"})
 		case secretMissing(msg.err):
 			return m.cannotSign(msg.err, msg.id)
 		default:
-			return m.tell(screens.TestedMsg{Note: screens.Describe(msg.err).Line})
+			return m.reply(msg.req, screens.TestedMsg{Note: screens.Describe(msg.err).Line})
 		}
 	}
-	m.tell(screens.TestedMsg{}, screens.Paired)
+	m.reply(msg.req, screens.TestedMsg{})
 	if secretMissing(msg.err) {
 		return m.cannotSign(msg.err, msg.id)
 	}
