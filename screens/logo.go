@@ -41,5 +41,5 @@ func FullLogoFits(c Common, w, h int) bool {
 	if lipgloss.Width(art.logo) > max(w, 20) {
 		return false
 	}
-	return s.fixedHeight()+lipgloss.Height(art.logo)+lipgloss.Height(art.steps)+2 <= h
+	return s.fitsFull(h)
 }

@@ -107,7 +107,9 @@ func Generic(k providers.Kind, pe *providers.Error) providers.Wording {
 		if vendor == "" {
 			vendor = title
 		}
-		return W{Title: title, Line: TextNotFoundStart + vendor,
+		// The line quotes the vendor's words (required); the heading says
+		// it in other words, so "Pairing not found" is not read three times.
+		return W{Title: "Code not recognised", Line: TextNotFoundStart + vendor,
 			Next: "Check the code on the terminal and type it again."}
 	case providers.KindNotPaired:
 		return W{Title: "Unpaired on the terminal", Line: TextNoActive,
@@ -233,6 +235,32 @@ func UnpairSteps(d *providers.Descriptor) string {
 		return ""
 	}
 	return d.Steps.Unpair + ", then forget it here."
+}
+
+// MovesRegister is the warning before adding a pairing for a provider whose
+// register holds one pairing at most (d.OnePerRegister): pairing again
+// moves this register to the new terminal, and a second terminal needs a
+// second register identity. "" for other providers.
+func MovesRegister(d *providers.Descriptor) string {
+	if !d.OnePerRegister {
+		return ""
+	}
+	name := d.Short
+	if name == "" {
+		name = d.Name
+	}
+	return "One register, one terminal: " + name + " pairs this register with one terminal at a time, " +
+		"so a new pairing moves it from its terminal to the new one. " +
+		"To use a second terminal as well, pair it from a second register identity " +
+		"(another register, with its own register name and ID)."
+}
+
+// RepairFromTerminal is the prompt under "No active pairings found" when a
+// pairing was removed on the terminal or in the cloud: the stale record
+// is gone here too, and pairing again starts on the terminal.
+func RepairFromTerminal(name string) string {
+	return "“" + name + "” was unpaired on the terminal or in the cloud, so this register no longer " +
+		"has it. To pair again, start a new pairing on the terminal and enter the code it shows."
 }
 
 // DisplayName names a pairing: its nickname, else its id.

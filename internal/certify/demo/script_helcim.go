@@ -168,9 +168,13 @@ func pinged(e *Env, view string) bool {
 // hcFieldShows: the Device Code field holds code (upper case: the form
 // normalises as it is typed).
 func hcFieldShows(view, code string) bool {
-	for _, l := range strings.Split(view, "\n") {
-		if f := strings.Fields(l); len(f) >= 4 && f[1] == "Device" && f[2] == "Code" && f[3] == code {
-			return true
+	// The field is its label over its value: the value is the first word
+	// on the line under "Device Code".
+	lines := strings.Split(view, "\n")
+	for i, l := range lines {
+		if f := strings.Fields(l); i+1 < len(lines) && len(f) >= 2 && f[0] == "Device" && f[1] == "Code" {
+			v := strings.Fields(lines[i+1])
+			return len(v) > 0 && v[0] == code
 		}
 	}
 	return false

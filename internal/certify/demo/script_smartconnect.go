@@ -49,7 +49,7 @@ func SmartConnectScript() Script {
 				Do: func(*Env) ([]tea.Msg, error) { return keys(tea.KeyCtrlE), nil },
 				Until: func(e *Env, view string) bool {
 					id, ok, err := e.Session.Service.Register()
-					return err == nil && ok && strings.Contains(view, "register setup") && strings.Contains(view, id.RegisterID)
+					return err == nil && ok && strings.Contains(view, "Register setup") && strings.Contains(view, id.RegisterID)
 				},
 				Expect: "the register setup screen with the register ID", Shows: []string{ReqSCRegister},
 			},
