@@ -81,7 +81,7 @@ func (m *Model) handleProviderFlow(msg tea.Msg) (tea.Cmd, bool) {
 
 // pairingWaits: a pairing of this run awaits confirmation (on its screen,
 // or on an error screen that returns to it), so the provider stays put.
-func (m *Model) pairingWaits() bool { return m.waiting != "" }
+func (m *Model) pairingWaits() bool { return m.run.waiting != "" }
 
 // providerKey is the provider binding as the footer offers it: hidden where
 // pressing it is refused.
