@@ -35,7 +35,7 @@ func choiceOf(full bool) logoChoice {
 // row reserved and the short help, so the answer depends on the terminal
 // size alone.
 func FullLogoFits(c Common, w, h int) bool {
-	s := NewUnpaired(c, c.Caps.Code, false)
+	s := NewUnpaired(c, descriptor(c.Provider).Code, false)
 	s.SetSize(w, h)
 	art := s.rendered()
 	if lipgloss.Width(art.logo) > max(w, 20) {

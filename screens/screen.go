@@ -58,8 +58,6 @@ type Common struct {
 	Product string
 	// Provider is the provider id (sci, smartconnect, helcim).
 	Provider string
-	// Caps are the provider's capabilities (which steps apply).
-	Caps providers.Capabilities
 	// ValidateCode is the pairing session's code check for the provider
 	// (pairing.Service.ValidateCode): the normalised code, or why it is
 	// refused. nil: codes are sent as typed.

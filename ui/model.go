@@ -220,16 +220,12 @@ func New(o Options) *Model {
 	return m
 }
 
-// setProvider makes id the active provider: header, capabilities, code
+// setProvider makes id the active provider: header, descriptor, code
 // spec and the wording of the terminal keys follow it. Every request in
 // flight is about the old provider, so none of their answers is taken.
 func (m *Model) setProvider(id string) {
 	m.reqs.dropAll()
-	caps := providers.Capabilities{}
-	if p, ok := m.env.svc.Provider(id); ok {
-		caps = p.Capabilities()
-	}
-	m.c.Provider, m.c.Product, m.c.Caps = id, screens.ProductName(id), caps
+	m.c.Provider, m.c.Product = id, screens.ProductName(id)
 	svc := m.env.svc
 	m.c.ValidateCode = func(raw string) (string, error) { return svc.ValidateCode(id, raw) }
 	m.keys.terminal.ForProvider(m.desc())

@@ -66,11 +66,11 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), *within+time.Minute)
 	defer cancel()
 
-	before := sb.RequestCount(providers.SCI, simsci.RoutePairingInfo)
+	before := sb.RequestCount(sci.Descriptor.ID, simsci.RoutePairingInfo)
 	results := make([]outcome, *n)
 	var wg sync.WaitGroup
 	for i := range results {
-		term, err := sb.AddTerminal(providers.SCI)
+		term, err := sb.AddTerminal(sci.Descriptor.ID)
 		if err != nil {
 			fail(err)
 		}
@@ -82,7 +82,7 @@ func main() {
 		}()
 	}
 	wg.Wait()
-	total := sb.RequestCount(providers.SCI, simsci.RoutePairingInfo) - before
+	total := sb.RequestCount(sci.Descriptor.ID, simsci.RoutePairingInfo) - before
 
 	var lat []time.Duration
 	var waited time.Duration
@@ -111,7 +111,7 @@ func pairOne(ctx context.Context, sb *sandbox.Sandbox, svc *pairing.Service, ter
 	if err != nil {
 		return outcome{err: err}
 	}
-	p, err := svc.Pair(ctx, pairing.PairInput{Provider: providers.SCI, Code: shown.PairingCode})
+	p, err := svc.Pair(ctx, pairing.PairInput{Provider: sci.Descriptor.ID, Code: shown.PairingCode})
 	if err != nil {
 		return outcome{err: fmt.Errorf("pair: %w", err)}
 	}
