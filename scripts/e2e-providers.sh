@@ -65,7 +65,7 @@ helcim() {
   code=$(screen | grep -oE 'pairing mode, code [A-Z0-9]{4}' | head -n1 | awk '{print $4}')
   # Typed in lower case: the form shows it upper-case and pairing works.
   text "$(tr 'A-Z' 'a-z' <<<"$code")"
-  wait_for "Device Code      $code"
+  wait_re "^ +$code( |\$)" # the field's value, under its label
   keys Enter
   wait_for "Check the terminal screen for the ping message"
   wait_for "Ping received from API"
