@@ -22,7 +22,8 @@ choose() {
   n=$(screen | grep -F -- "$1" | grep -oE '[0-9]+\.' | head -n1 | tr -dc 0-9)
   [ -n "$n" ] || fail "the picker does not list $1"
   text "$n"
-  wait_re "tillpair │ $1"
+  # The header names the provider in short; the body's wordmark in full.
+  wait_for "Provider: $1"
 }
 
 # --- scenarios -----------------------------------------------------------------
