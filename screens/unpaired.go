@@ -50,7 +50,7 @@ type UnpairedScreen struct {
 	busy bool
 	note string // a line under the title, e.g. SmartConnect's register
 	// banner is an error the form is shown for (a pairing unpaired on the
-	// terminal: the catalogue's no-active-pairings line) with what to do; it stays
+	// terminal: wording.TextNoActive) with what to do; it stays
 	// until a pair request is sent.
 	banner, bannerNext string
 	w, h               int

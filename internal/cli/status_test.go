@@ -25,7 +25,7 @@ import (
 // newConfigDir is a config dir that does not exist yet, as on a fresh
 // install: tillpair creates it 0700. t.TempDir's own dirs are 0755 under
 // the usual umask, which tillpair rightly reports as too open.
-func newConfigDir(t *testing.T) string {
+func newConfigDir(t testing.TB) string {
 	t.Helper()
 	return filepath.Join(t.TempDir(), "tillpair")
 }
