@@ -43,18 +43,22 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		return m.removeCmd(msg.PairingID, true), true
 	case screens.WaitAgainMsg:
 		return m.awaitCmd(msg.PairingID), true
+	case screens.RefreshMsg:
+		// The refresh key: the entry check, as entering the pairings does.
+		m.setStatus(widgets.StatusInfo, checkingText)
+		return m.entryCmd(), true
 
 	case enteredMsg:
 		return m.applyRefresh(msg), true
 	case pairDoneMsg:
 		return m.pairDone(msg), true
 	case awaitEventMsg:
-		if m.onAwaiting() && m.waiting == msg.ev.PairingID {
+		if m.onAwaiting() && m.run.waiting == msg.ev.PairingID {
 			switch msg.ev.Type {
 			case pairing.EventWaiting:
-				m.tell(screens.WaitingMsg{Attempt: msg.ev.Attempt})
+				m.reply(msg.req, screens.WaitingMsg{Attempt: msg.ev.Attempt})
 			case pairing.EventNetworkWarning:
-				m.tell(screens.WarnMsg{Line: screens.Describe(msg.ev.Err).Line})
+				m.reply(msg.req, screens.WarnMsg{Line: screens.Describe(msg.ev.Err).Line})
 			}
 		}
 		return listen(m.env.ctx, m.await.ch), true
@@ -91,18 +95,19 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 			return m.navigate(screens.Unpaired)
 		}
 		// SCIPAIRING10: the entry check re-checks pairing-info whenever
-		// the pairings are viewed.
-		return tea.Batch(m.open(screens.Paired, screenArgs{}), m.entryCmd())
+		// the pairings are viewed. Back from an error keeps the success
+		// message of the pairing just made.
+		return tea.Batch(m.open(screens.Paired, screenArgs{justPaired: m.run.justPaired}), m.entryCmd())
 	case screens.Setup:
 		if m.desc().Register == nil {
 			return nil
 		}
 		return m.loadRegisterCmd(screens.Setup)
 	case screens.Confirming:
-		if c := m.kept[screens.Confirming]; c != nil && m.waiting != "" {
+		if c := m.kept[screens.Confirming]; c != nil && m.run.waiting != "" {
 			m.phase = phaseConfirming
 			c.Update(screens.CancelFailedMsg{})
-			return tea.Batch(m.show(c), m.awaitCmd(m.waiting))
+			return tea.Batch(m.show(c), m.awaitCmd(m.run.waiting))
 		}
 		return m.navigate(screens.Paired)
 	default:
@@ -142,8 +147,7 @@ func (m *Model) applyRefresh(msg enteredMsg) tea.Cmd {
 			if err == nil {
 				err = &providers.Error{Provider: r.Pairing.Provider, Kind: providers.KindNotPaired}
 			}
-			return m.showError(screenArgs{err: err, back: m.backFromPairing(), pairingID: r.Pairing.ID,
-				about: screens.DisplayName(r.Pairing)})
+			return m.unpairedExternally(r.Pairing.ID, err)
 		}
 		switch providers.KindOf(r.Err) {
 		case providers.KindNetwork, providers.KindTimeout:
@@ -163,6 +167,9 @@ func (m *Model) applyRefresh(msg enteredMsg) tea.Cmd {
 				return m.confirm(p)
 			}
 		}
+	}
+	if m.status.text == checkingText {
+		m.setStatus(widgets.StatusSuccess, "Pairings checked")
 	}
 	switch {
 	case m.on(screens.Paired):
@@ -190,7 +197,7 @@ func confirmedIn(ps []providers.Pairing, id string) (providers.Pairing, bool) {
 
 // confirm shows pairing p awaiting confirmation and waits for it.
 func (m *Model) confirm(p providers.Pairing) tea.Cmd {
-	m.waiting = p.ID
+	m.run.waiting = p.ID
 	if m.phase < phaseQuitting {
 		m.phase = phaseConfirming
 	}
@@ -216,6 +223,7 @@ func (m *Model) pairDone(msg pairDoneMsg) tea.Cmd {
 func (m *Model) pairedNow(p providers.Pairing) tea.Cmd {
 	m.settle()
 	m.upsert(p)
+	m.run.justPaired = p.ID
 	return m.open(screens.Paired, screenArgs{justPaired: p.ID})
 }
 
@@ -243,9 +251,9 @@ func (m *Model) awaitDone(msg awaitDoneMsg) tea.Cmd {
 		if pe, ok := providers.AsError(msg.err); ok && pe.Message != "" {
 			line = pe.Message
 		}
-		return m.tell(screens.TimedOutMsg{Line: line})
+		return m.reply(msg.req, screens.TimedOutMsg{Line: line})
 	case secretMissing(msg.err) && confirming:
-		return m.cannotSign(msg.err, m.waiting)
+		return m.cannotSign(msg.err, m.run.waiting)
 	default:
 		return m.showError(screenArgs{err: msg.err, retry: screens.WaitAgainMsg{PairingID: msg.p.ID}, back: screens.Confirming})
 	}
@@ -290,29 +298,27 @@ func (m *Model) cannotSign(err error, id string) tea.Cmd {
 }
 
 func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
-	if m.onAwaiting() && m.waiting == msg.id {
+	if m.onAwaiting() && m.run.waiting == msg.id {
 		switch {
 		case msg.err == nil && msg.p.Status == providers.StatusActive:
 			return m.pairedNow(msg.p)
 		case msg.err == nil || providers.KindOf(msg.err) == providers.KindNotPaired:
-			return m.tell(screens.TestedMsg{Note: "Not confirmed on the terminal yet"})
+			return m.reply(msg.req, screens.TestedMsg{Note: "Not confirmed on the terminal yet"})
 		case secretMissing(msg.err):
 			return m.cannotSign(msg.err, msg.id)
 		default:
-			return m.tell(screens.TestedMsg{Note: screens.Describe(msg.err).Line})
+			return m.reply(msg.req, screens.TestedMsg{Note: screens.Describe(msg.err).Line})
 		}
 	}
-	m.tell(screens.TestedMsg{}, screens.Paired)
+	m.reply(msg.req, screens.TestedMsg{})
 	if secretMissing(msg.err) {
 		return m.cannotSign(msg.err, msg.id)
 	}
 	if msg.err != nil {
-		back := screens.Paired
 		if providers.KindOf(msg.err) == providers.KindNotPaired {
-			m.markUnpaired(msg.id)
-			back = m.backFromPairing()
+			return m.unpairedExternally(msg.id, msg.err)
 		}
-		return m.showError(screenArgs{err: msg.err, retry: screens.TestMsg{PairingID: msg.id}, back: back,
+		return m.showError(screenArgs{err: msg.err, retry: screens.TestMsg{PairingID: msg.id}, back: screens.Paired,
 			pairingID: msg.id, about: m.nameOf(msg.id)})
 	}
 	m.upsert(msg.p)
@@ -321,9 +327,10 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 		m.tell(screens.PairingsMsg{Pairings: m.shownPairings()})
 	} else {
 		// A Test retried from the error screen succeeded: leave the error.
-		cmd = m.open(screens.Paired, screenArgs{})
+		cmd = m.open(screens.Paired, screenArgs{justPaired: m.run.justPaired})
 	}
-	m.setStatus(widgets.StatusSuccess, screens.TestedText(m.c.Provider, m.env.clock.Now()))
+	// The outcome shows by the Test button that asked for it.
+	m.tell(screens.TestPassedMsg{Line: screens.TestedText(m.c.Provider, m.env.clock.Now())}, screens.Paired)
 	return cmd
 }
 
@@ -337,6 +344,21 @@ func (m *Model) nameOf(id string) string {
 	return id
 }
 
+// checkingText is the status line while the refresh key's check runs.
+const checkingText = "Checking the pairings…"
+
+// unpairedExternally answers a pairing found unpaired on the terminal or in
+// the cloud as the vendor asks: the unpaired state (the pairing form) with
+// the error and a prompt to pair again from the terminal, and the stale
+// record dropped here now that the merchant is told.
+func (m *Model) unpairedExternally(id string, err error) tea.Cmd {
+	name := m.nameOf(id)
+	m.markUnpaired(id)
+	cmd := m.navigate(screens.Unpaired)
+	m.tell(screens.BannerMsg{Line: screens.Describe(err).Line, Next: screens.RepairFromTerminal(name)}, screens.Unpaired)
+	return tea.Batch(cmd, m.dropStaleCmd(id))
+}
+
 func (m *Model) markUnpaired(id string) {
 	for i := range m.pairings {
 		if m.pairings[i].ID == id {
@@ -346,6 +368,11 @@ func (m *Model) markUnpaired(id string) {
 }
 
 func (m *Model) removed(msg removedMsg) tea.Cmd {
+	if msg.quiet && msg.err != nil {
+		// The banner stays: only the record here could not be dropped.
+		m.setStatus(widgets.StatusWarning, "Could not forget "+screens.Quote(msg.name)+" here: "+screens.Describe(msg.err).Line)
+		return nil
+	}
 	if msg.err != nil {
 		var retry tea.Msg = screens.UnpairMsg{PairingID: msg.id}
 		if msg.forgot {
@@ -356,6 +383,13 @@ func (m *Model) removed(msg removedMsg) tea.Cmd {
 	m.pairings = msg.pairings
 	// A read started before the removal would bring the pairing back.
 	m.reqs.drop(reqRead)
+	if msg.quiet {
+		// A stale record dropped while its banner is on screen: the form
+		// stays as it is, with its way back if pairings remain.
+		m.tell(screens.CanGoBackMsg{OK: len(m.active()) > 0}, screens.Unpaired)
+		m.setStatus(widgets.StatusInfo, "Removed "+screens.Quote(msg.name)+" from this register")
+		return nil
+	}
 	verb := "Unpaired"
 	if msg.forgot {
 		verb = "Forgot"

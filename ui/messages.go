@@ -57,6 +57,9 @@ type (
 		req
 		id, name string
 		forgot   bool
+		// quiet: a stale record dropped after the merchant was told it
+		// was unpaired elsewhere (no screen change, no status line).
+		quiet    bool
 		pairings []providers.Pairing
 		err      error
 	}
@@ -106,7 +109,7 @@ const callTimeout = 60 * time.Second
 // check (pairings re-read, so one left awaiting confirmation is resumed,
 // and re-checked live only where the check disturbs nobody, SCIPAIRING10).
 func (m *Model) entryCmd() tea.Cmd {
-	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.reqs.start(reqRead)
+	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.ask(reqRead)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
@@ -120,7 +123,7 @@ func (m *Model) entryCmd() tea.Cmd {
 }
 
 func (m *Model) pairCmd(in screens.PairMsg) tea.Cmd {
-	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.reqs.start(reqPair)
+	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.ask(reqPair)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
@@ -136,7 +139,7 @@ func (m *Model) pairCmd(in screens.PairMsg) tea.Cmd {
 func (m *Model) awaitCmd(id string) tea.Cmd {
 	m.stopAwait()
 	m.reqs.drop(reqAwait)
-	r := m.reqs.start(reqAwait)
+	r := m.ask(reqAwait)
 	ctx, cancel := context.WithCancel(m.env.ctx)
 	ch := make(chan tea.Msg, 8)
 	m.await = awaitRun{cancel: cancel, ch: ch}
@@ -181,7 +184,7 @@ func (m *Model) stopAwait() {
 // CancelUnconfirmed, bounded by its one timeout and not cut short when the
 // program's context ends (quitting), so nothing half-made is left.
 func (m *Model) cancelCmd(id string) tea.Cmd {
-	svc, ctx, r := m.env.svc, m.env.ctx, m.reqs.start(reqOther)
+	svc, ctx, r := m.env.svc, m.env.ctx, m.ask(reqOther)
 	return func() tea.Msg {
 		err := svc.CancelUnconfirmed(ctx, id)
 		ps, lerr := svc.List()
@@ -193,7 +196,7 @@ func (m *Model) cancelCmd(id string) tea.Cmd {
 }
 
 func (m *Model) testCmd(id string) tea.Cmd {
-	svc, ctx, r := m.env.svc, m.env.ctx, m.reqs.start(reqOther)
+	svc, ctx, r := m.env.svc, m.env.ctx, m.ask(reqOther)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
@@ -203,7 +206,7 @@ func (m *Model) testCmd(id string) tea.Cmd {
 }
 
 func (m *Model) removeCmd(id string, forget bool) tea.Cmd {
-	svc, ctx, name, r := m.env.svc, m.env.ctx, m.nameOf(id), m.reqs.start(reqOther)
+	svc, ctx, name, r := m.env.svc, m.env.ctx, m.nameOf(id), m.ask(reqOther)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
@@ -218,6 +221,20 @@ func (m *Model) removeCmd(id string, forget bool) tea.Cmd {
 			err = lerr
 		}
 		return removedMsg{req: r, id: id, name: name, forgot: forget, pairings: ps, err: err}
+	}
+}
+
+// dropStaleCmd forgets a pairing found unpaired elsewhere, quietly: the
+// merchant is already looking at why.
+func (m *Model) dropStaleCmd(id string) tea.Cmd {
+	remove := m.removeCmd(id, true)
+	return func() tea.Msg {
+		msg := remove()
+		if r, ok := msg.(removedMsg); ok {
+			r.quiet = true
+			return r
+		}
+		return msg
 	}
 }
 

@@ -72,7 +72,7 @@ const (
 	// phasePairing: a pair request is in flight; its answer may be a
 	// pairing awaiting confirmation.
 	phasePairing
-	// phaseConfirming: a pairing of this run (Model.waiting) awaits
+	// phaseConfirming: a pairing of this run (Model.run.waiting) awaits
 	// confirmation, on its screen or on an error screen that returns to it.
 	phaseConfirming
 	// phaseCancelling: that pairing is being cancelled.
@@ -96,9 +96,12 @@ type Model struct {
 	w, h     int
 
 	phase phase
-	// waiting is the pairing of this run awaiting confirmation ("": none).
-	waiting string
-	screen  screens.Screen
+	// run is what this run did with pairings: waiting is the one awaiting
+	// confirmation ("": none); justPaired the one made last, whose full
+	// success message the paired screen keeps when it is shown again
+	// (Back from an error).
+	run    struct{ waiting, justPaired string }
+	screen screens.Screen
 	// kept are screens to return to, by id: the pairing form (its values
 	// survive an error), the confirming screen of the waiting pairing (an
 	// error screen returns to it) and, under Picker, the screen the
@@ -216,16 +219,12 @@ func New(o Options) *Model {
 	return m
 }
 
-// setProvider makes id the active provider: header, capabilities, code
+// setProvider makes id the active provider: header, descriptor, code
 // spec and the wording of the terminal keys follow it. Every request in
 // flight is about the old provider, so none of their answers is taken.
 func (m *Model) setProvider(id string) {
 	m.reqs.dropAll()
-	caps := providers.Capabilities{}
-	if p, ok := m.env.svc.Provider(id); ok {
-		caps = p.Capabilities()
-	}
-	m.c.Provider, m.c.Product, m.c.Caps = id, screens.ProductName(id), caps
+	m.c.Provider, m.c.Product = id, screens.ProductName(id)
 	svc := m.env.svc
 	m.c.ValidateCode = func(raw string) (string, error) { return svc.ValidateCode(id, raw) }
 	m.keys.terminal.ForProvider(m.desc())
@@ -273,8 +272,8 @@ func (m *Model) quit() tea.Cmd {
 	switch {
 	case m.phase == phaseQuitting:
 		return nil // already waiting; its answer quits
-	case m.waiting != "":
-		return m.cancelBeforeQuit(m.waiting)
+	case m.run.waiting != "":
+		return m.cancelBeforeQuit(m.run.waiting)
 	case m.pairingBusy():
 		m.phase = phaseQuitting
 		m.setStatus(widgets.StatusWarning, "Finishing the pairing request before quitting…")
@@ -286,7 +285,7 @@ func (m *Model) quit() tea.Cmd {
 // cancelBeforeQuit starts cancelling pairing id; its answer quits.
 func (m *Model) cancelBeforeQuit(id string) tea.Cmd {
 	cancelling := m.phase == phaseCancelling && m.onAwaiting()
-	m.phase, m.waiting = phaseQuitting, id
+	m.phase, m.run.waiting = phaseQuitting, id
 	m.stopAwait()
 	m.setStatus(widgets.StatusWarning, "Cancelling the pairing before quitting…")
 	if cancelling {
@@ -303,7 +302,7 @@ func (m *Model) whileQuitting(msg tea.Msg) tea.Cmd {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 	case tea.KeyMsg:
-		if key.Matches(msg, m.keys.global.ForceQuit) && m.waiting == "" {
+		if key.Matches(msg, m.keys.global.ForceQuit) && m.run.waiting == "" {
 			m.exit.leftWaiting = true
 			m.exit.note = "Quit before the pairing request finished: run tillpair status to check nothing was left waiting"
 			m.setStatus(widgets.StatusWarning, m.exit.note)
@@ -313,7 +312,7 @@ func (m *Model) whileQuitting(msg tea.Msg) tea.Cmd {
 			return m.quitCancelled(errQuitBeforeCancel)
 		}
 	case pairDoneMsg:
-		if m.waiting != "" {
+		if m.run.waiting != "" {
 			return nil
 		}
 		if msg.err == nil && msg.p.Status == providers.StatusAwaitingConfirmation {
@@ -325,7 +324,7 @@ func (m *Model) whileQuitting(msg tea.Msg) tea.Cmd {
 			return m.stop()
 		}
 	case cancelDoneMsg:
-		if msg.id != m.waiting {
+		if msg.id != m.run.waiting {
 			return nil
 		}
 		if p, ok := confirmedIn(msg.pairings, msg.id); ok && msg.err == nil {
@@ -344,7 +343,7 @@ var errQuitBeforeCancel = errors.New("quit before the cancel finished")
 // quitCancelled ends the program after a cancel-before-quit; err (may be
 // nil) is why the pairing may still be waiting, with how to remove it.
 func (m *Model) quitCancelled(err error) tea.Cmd {
-	id := m.waiting
+	id := m.run.waiting
 	if err == nil {
 		m.exit.note = "Pairing cancelled before quitting; nothing is left paired on the terminal"
 		m.setStatus(widgets.StatusInfo, m.exit.note)
@@ -379,12 +378,14 @@ func (m *Model) QuitLeftWaiting() bool { return m.exit.leftWaiting }
 // HalfMade is the pairing this run left awaiting confirmation when the
 // program ended without quitting through the model (a stop signal, a lost
 // terminal), or "" when there is none or quitting already dealt with it
-// (QuitNote says how). The caller cancels it before exiting.
+// (QuitNote says how). The caller cancels it before exiting. A program
+// stopped while quitting still waited for its cancel's answer
+// (phaseQuitting) has not dealt with it: that cancel was cut short.
 func (m *Model) HalfMade() string {
-	if m.phase == phaseQuitting || m.phase == phaseStopped {
+	if m.phase == phaseStopped {
 		return ""
 	}
-	return m.waiting
+	return m.run.waiting
 }
 
 // stop ends the program: late answers change nothing from now on.
@@ -465,7 +466,7 @@ func (m *Model) deliver(msg tea.Msg) tea.Cmd {
 // cancelled or cannot be used from here.
 func (m *Model) settle() {
 	m.stopAwait()
-	m.waiting = ""
+	m.run.waiting = ""
 	delete(m.kept, screens.Confirming)
 	if m.phase < phaseQuitting {
 		m.phase = phaseIdle
@@ -688,40 +689,80 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 // Help bindings: the screen's, the terminal's, then the globals.
 func (m *Model) ShortHelp() []key.Binding {
-	cut, pinned := m.shortHelpParts()
+	cut, _, pinned := m.shortHelpParts()
 	return append(cut, pinned...)
 }
 
 // shortHelpParts splits the short help into what a narrow footer may cut,
-// most important first, and what it keeps: the way out and the way to the
-// other keys must always be on screen.
-func (m *Model) shortHelpParts() (cut, pinned []key.Binding) {
+// in the order shown, and what it keeps: the way out and the way to the
+// other keys must always be on screen. rank says which of cut go first
+// (the highest): the screen's own keys rank by their place, and the
+// provider key sits after the screen's first two, so a narrow footer
+// drops "a add pairing" before ctrl+t and ctrl+t before "tab next field".
+func (m *Model) shortHelpParts() (cut []key.Binding, rank []int, pinned []key.Binding) {
 	g := m.keys.global
 	if m.phase == phaseQuitting {
 		// Only a second ctrl+c does anything until the answer comes.
 		now := g.ForceQuit
 		now.SetHelp(now.Help().Key, "quit now, without waiting")
-		return nil, []key.Binding{now}
+		return nil, nil, []key.Binding{now}
 	}
-	// The provider key goes first when the footer is narrow; it stays in
-	// the full help.
-	cut = append(append([]key.Binding{}, m.screen.ShortHelp()...), m.providerKey())
+	if m.asking() {
+		// A y/n question takes y, n and esc only: nothing else is offered.
+		return nil, nil, m.screen.ShortHelp()
+	}
+	for i, b := range m.screen.ShortHelp() {
+		cut = append(cut, b)
+		rank = append(rank, 2*i)
+	}
+	cut, rank = append(cut, m.providerKey()), append(rank, 3)
 	if m.typing() {
 		// q and ? are typed into the field here.
-		return cut, []key.Binding{g.HelpFor(true, m.fullHelp), g.ForceQuit}
+		return cut, rank, []key.Binding{g.HelpFor(true, m.fullHelp), g.ForceQuit}
 	}
-	return cut, []key.Binding{g.HelpFor(false, m.fullHelp), g.Quit}
+	return cut, rank, []key.Binding{g.HelpFor(false, m.fullHelp), g.Quit}
+}
+
+// asking reports a y/n question on screen.
+func (m *Model) asking() bool {
+	a, ok := m.screen.(interface{ Asking() bool })
+	return ok && a.Asking()
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
+	var out [][]key.Binding
+	for _, g := range m.helpGroups() {
+		out = append(out, g.Keys)
+	}
+	return out
+}
+
+// helpGroups are the full help's columns: the screen's keys, the app's
+// and, in the sandbox, the virtual terminal's. Quit is one entry with both
+// its keys (q is typed into a field, so there it is ctrl+c alone).
+func (m *Model) helpGroups() []widgets.HelpGroup {
 	g := m.keys.global
-	if m.phase == phaseQuitting {
-		return [][]key.Binding{m.ShortHelp()}
+	if m.phase == phaseQuitting || m.asking() {
+		_, _, pinned := m.shortHelpParts()
+		return []widgets.HelpGroup{{Title: "now", Keys: pinned}}
 	}
-	out := append([][]key.Binding{}, m.screen.FullHelp()...)
+	var out []widgets.HelpGroup
+	for i, keys := range m.screen.FullHelp() {
+		title := "this screen"
+		if i > 0 {
+			title = "move and edit"
+		}
+		out = append(out, widgets.HelpGroup{Title: title, Keys: keys})
+	}
+	quit := g.Quit
+	quit.SetHelp("q/ctrl+c", "quit")
 	if m.typing() {
-		// q and ? are typed into the field here, as in the short help.
-		return append(out, []key.Binding{g.HelpFor(true, m.fullHelp), g.ForceQuit, m.providerKey(), g.Setup})
+		quit = g.ForceQuit
 	}
-	return append(out, []key.Binding{g.HelpFor(false, m.fullHelp), g.Quit, g.ForceQuit, m.providerKey(), g.Setup})
+	out = append(out, widgets.HelpGroup{Title: "app", Keys: []key.Binding{
+		m.providerKey(), g.Setup, g.HelpFor(m.typing(), m.fullHelp), quit}})
+	if m.env.terms != nil {
+		out = append(out, widgets.HelpGroup{Title: "terminal (sandbox)", Keys: m.terminalHelp()})
+	}
+	return out
 }

@@ -130,8 +130,8 @@ func TestQuitWhilePairRequestInFlight(t *testing.T) {
 		t.Errorf("no status while waiting:\n%s", m.View())
 	}
 	_, cancel := m.Update(pair())
-	if cancel == nil || (m.phase == phaseStopped) || m.waiting != p.ID {
-		t.Fatalf("an awaiting pairing should be cancelled before quitting (waiting=%q)", m.waiting)
+	if cancel == nil || (m.phase == phaseStopped) || m.run.waiting != p.ID {
+		t.Fatalf("an awaiting pairing should be cancelled before quitting (waiting=%q)", m.run.waiting)
 	}
 	if _, c := m.Update(cancel()); c == nil || !(m.phase == phaseStopped) {
 		t.Fatal("the cancel's answer should quit")
@@ -273,5 +273,33 @@ func TestProviderKeyHiddenWhereRefused(t *testing.T) {
 	m.Update(tea.KeyMsg{Type: tea.KeyCtrlT})
 	if _, ok := m.Screen().(*screens.PickerScreen); ok {
 		t.Error("ctrl+t opened the picker while a pairing awaits confirmation")
+	}
+}
+
+// Test now on the confirming screen checks at once (issue 17): the key runs
+// the service's Test without waiting for the clock (the next poll), and an
+// active answer shows the paired screen.
+func TestConfirmingTestNowChecksAtOnce(t *testing.T) {
+	m, clock := newGoldenModel(newStubService(), nil)
+	showConfirming(m, clock)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	call := pressKeyCall(t, m, keyRunes("t"))
+	answered := make(chan tea.Msg, 1)
+	go func() { answered <- call() }() // the clock stays where it is
+	var msg tea.Msg
+	select {
+	case msg = <-answered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Test now did not check until the clock moved")
+	}
+	done, ok := msg.(testDoneMsg)
+	if !ok {
+		t.Fatalf("Test now answered %T, want the service's Test", msg)
+	}
+	done.p = confirmingPairing()
+	done.p.Status = providers.StatusActive
+	m.Update(done)
+	if v := m.View(); !strings.Contains(v, "Pairing successful") {
+		t.Errorf("an active answer to Test now did not show the paired screen:\n%s", v)
 	}
 }
