@@ -8,6 +8,7 @@ import (
 	"github.com/tillpair/tillpair/providers/helcim"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
+	"github.com/tillpair/tillpair/providers/square"
 )
 
 // All lists the providers in display order, the lead provider first. It
@@ -17,5 +18,6 @@ func All() providers.Registry {
 		sci.Descriptor,
 		smartconnect.Descriptor,
 		helcim.Descriptor,
+		square.Descriptor,
 	}
 }

@@ -21,8 +21,7 @@ const (
 const signOutSteps = "On the Square Terminal open Settings and choose Log out, so it no longer takes checkouts for this register"
 
 // Descriptor is everything the front-ends need to offer Square Terminal.
-// It is not in providers/registry yet: the front-ends must first show the
-// code_from_pos model (screens.ShowCode).
+// The front-ends show its code_from_pos model with screens.ShowCode.
 var Descriptor = &providers.Descriptor{
 	ID:     ID,
 	Name:   "Square Terminal API",
