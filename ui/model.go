@@ -110,6 +110,10 @@ type Model struct {
 	pane     paneFeed
 	reqs     requests
 	await    awaitRun
+	// attempt and lastPair: the pairing attempt in flight and the form's
+	// last Pair (flow_showcode.go).
+	attempt  pairAttempt
+	lastPair screens.PairMsg
 	exit     exitNote
 
 	// cache keeps the frame's parts between messages (render_cache.go).
