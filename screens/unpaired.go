@@ -37,16 +37,16 @@ func newUnpairedKeys(canGoBack bool) UnpairedKeys {
 // UnpairedScreen is the pairing form: branding, Pairing Code, Pairing
 // Nickname, instructions and Pair.
 type UnpairedScreen struct {
-	c       Common
-	spec    providers.CodeSpec
-	keys    UnpairedKeys
-	code    textinput.Model
-	nick    textinput.Model
-	focus   int // 0 code, 1 nickname
+	c     Common
+	spec  providers.CodeSpec
+	keys  UnpairedKeys
+	code  textinput.Model
+	nick  textinput.Model
+	focus int // 0 code, 1 nickname
 	// nickOnly: the pairing model has the cloud make the code
 	// (providers.CodeFromPOS), so the form asks only for the nickname.
 	nickOnly bool
-	invalid string
+	invalid  string
 	// busy: the form's values are on their way in a pair request; they
 	// are shown dimmed and take no keys until the answer comes.
 	busy bool
