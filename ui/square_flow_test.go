@@ -51,7 +51,7 @@ func TestFlowCodeFromPOSExpiryNewCodeSignIn(t *testing.T) {
 	if _, err := f.rt.Sandbox.SignIn(term.ID, ps[0].ConfirmationCode); err != nil {
 		t.Fatal(err)
 	}
-	f.waitText("signed in with the device code")
+	f.waitText("signed in with the code")
 	view := f.finish()
 	for _, want := range []string{"Device ID", "Terminal name", "Counter", "active"} {
 		if !strings.Contains(view, want) {

@@ -52,7 +52,7 @@ func TestGoldenCodeFromPOS(t *testing.T) {
 		{name: "show_code", prep: showCode(72 * time.Second)},
 		{name: "show_code_last_minute", prep: showCode(4*time.Minute + 25*time.Second)},
 		{name: "show_code_expired", prep: func(m *Model, c *clockwork.FakeClock) {
-			showCode(5*time.Minute + time.Second)(m, c)
+			showCode(5*time.Minute+time.Second)(m, c)
 			m.handleFlow(awaitDoneMsg{req: m.awaiting(), err: &providers.Error{Provider: square.ID, Kind: providers.KindTimeout}})
 		}},
 		{name: "just_paired", prep: func(m *Model, c *clockwork.FakeClock) {

@@ -84,7 +84,7 @@ var Descriptor = &providers.Descriptor{
 	},
 	Texts: providers.Texts{
 		Testing:    "Testing… (asking Square for the Terminal's status)",
-		JustPaired: "Paired: the Square Terminal signed in with the device code.",
+		JustPaired: "Paired: the Square Terminal signed in with the code.",
 		ForgetHelp: "forget (after Log out on the Terminal)",
 	},
 	Wording: wording,
