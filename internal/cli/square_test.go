@@ -58,6 +58,9 @@ func TestCLICodeFromPOSEndToEnd(t *testing.T) {
 			t.Errorf("pair stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
+	if r := runCLI(ctx, "", "test", "Front Bar"); r.code != ExitNoPairing || !strings.Contains(r.stderr, "sign in with code "+out.ConfirmationCode) {
+		t.Errorf("test before sign-in: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
 	if _, err := sb.SignIn(term.ID, out.ConfirmationCode); err != nil {
 		t.Fatal(err)
 	}
