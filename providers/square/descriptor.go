@@ -69,7 +69,7 @@ var Descriptor = &providers.Descriptor{
 	Branding: providers.Branding{LogoCompact: "Square"},
 	Steps: providers.Steps{
 		Pair: []string{
-			"Choose Pair: tillpair asks Square for a device code and shows it here, large, with how long it lasts (5 minutes).",
+			"When you pair, tillpair asks Square for a device code and shows it, large, with how long it lasts (5 minutes).",
 			"On the Square Terminal sign out first if someone is signed in (Settings > Log out).",
 			"On its sign-in screen choose Sign in with device code.",
 			"Type the code shown here. Codes from the Square Dashboard do not work: use this one.",
