@@ -29,7 +29,11 @@ type pairAttempt struct {
 // attemptFor is the attempt for a Pair of in.
 func (m *Model) attemptFor(in screens.PairMsg) string {
 	if m.attempt.id == "" || m.attempt.for_ != in {
-		m.attempt = pairAttempt{id: uuid.NewString(), for_: in}
+		id := uuid.NewString()
+		if m.env.newAttempt != nil {
+			id = m.env.newAttempt()
+		}
+		m.attempt = pairAttempt{id: id, for_: in}
 	}
 	return m.attempt.id
 }
