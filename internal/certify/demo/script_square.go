@@ -122,8 +122,9 @@ func SquareScript() Script {
 		{Slug: "cancel", Fresh: true, Requirement: "Square · Cancel while the code is shown", Steps: []Step{
 			{
 				Slug: "shown", Caption: "Pair: the code is shown", Setup: true,
-				Do:    func(*Env) ([]tea.Msg, error) { return keys(tea.KeyEnter), nil },
-				Until: showsAll(sqShownText), Expect: "the code",
+				Do:     func(*Env) ([]tea.Msg, error) { return keys(tea.KeyEnter), nil },
+				Until:  func(e *Env, view string) bool { return showsAll(sqShownText)(e, view) && e.WaitedSinceStart() },
+				Expect: "the code",
 			},
 			{
 				Slug: "cancelled", Caption: "Cancel (esc): stop waiting; the pairing is forgotten here",
