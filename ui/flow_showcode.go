@@ -84,7 +84,7 @@ type newCodeMsg struct {
 // code; it just expired) and asks for a new code with the same nickname.
 func (m *Model) newCodeCmd(old string, in screens.PairMsg) tea.Cmd {
 	m.stopAwait()
-	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.reqs.start(reqPair)
+	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.ask(reqPair)
 	attempt := m.attemptFor(in)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
@@ -115,7 +115,7 @@ func (m *Model) newCodeDone(msg newCodeMsg) tea.Cmd {
 		return m.pairedNow(msg.p)
 	}
 	sc.SetPairing(msg.p)
-	m.waiting = msg.p.ID
+	m.run.waiting = msg.p.ID
 	return m.awaitCmd(msg.p.ID)
 }
 

@@ -23,13 +23,12 @@ import (
 // flow drives the real UI against the real pairing service and the
 // in-process sandbox over loopback HTTP.
 type flow struct {
-	t     *testing.T
-	rt    *app.Runtime
-	tm    *teatest.TestModel
-	mu    sync.Mutex
-	seen  bytes.Buffer // all output, for the secrets check
-	keys  int          // keystrokes sent, for the key-count budget
-	model *Model
+	t    *testing.T
+	rt   *app.Runtime
+	tm   *teatest.TestModel
+	mu   sync.Mutex
+	seen bytes.Buffer // all output, for the secrets check
+	keys int          // keystrokes sent, for the key-count budget
 }
 
 func newFlow(t *testing.T, w, h int) *flow {
@@ -291,10 +290,10 @@ func TestFlowSmartConnectPairTestForget(t *testing.T) {
 	f := newFlow(t, 80, 24)
 	f.waitText("Pairing Code")
 	f.switchProvider(providers.SmartConnect)
-	f.waitText("Smartpay SmartConnect")
-	if got := f.model.Provider(); got != providers.SmartConnect {
-		t.Fatalf("active provider = %q after choosing SmartConnect", got)
-	}
+	// The status line says the switch happened (the picker lists the
+	// name too); the model is not read from this goroutine, which would
+	// race the program's.
+	f.waitText("Provider: Smartpay SmartConnect")
 	f.key(tea.KeyMsg{Type: tea.KeyCtrlP})
 	term := f.waitTerminalOf(providers.SmartConnect, func(t sandbox.Terminal) bool { return t.PairingCode != "" })
 	f.typeText(term.PairingCode)

@@ -12,6 +12,8 @@ import (
 	"github.com/tillpair/tillpair/providers/registry"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
+	"github.com/tillpair/tillpair/providers/sumup"
+	"github.com/tillpair/tillpair/screens"
 )
 
 // stubService answers from fixed data, for goldens that must not depend on
@@ -39,7 +41,7 @@ type stubService struct {
 	paired *providers.Pairing
 }
 
-// newStubService offers all three providers, as the sandbox does; their
+// newStubService offers the sandbox's providers (SCI, SmartConnect, Helcim, SumUp); their
 // clients point at a closed port and are never called.
 func newStubService(ps ...providers.Pairing) *stubService {
 	p, err := sci.New(sci.Config{PairingURL: "http://127.0.0.1:1/sci-pairing"})
@@ -54,8 +56,12 @@ func newStubService(ps ...providers.Pairing) *stubService {
 	if err != nil {
 		panic(err)
 	}
+	su, err := sumup.New(sumup.Config{BaseURL: "http://127.0.0.1:1/sumup", MerchantCode: "MK10CL2A"})
+	if err != nil {
+		panic(err)
+	}
 	reg := goldenRegister()
-	return &stubService{provs: []providers.Provider{p, sc, h}, pairings: ps, register: &reg}
+	return &stubService{provs: []providers.Provider{p, sc, h, su}, pairings: ps, register: &reg}
 }
 
 func goldenRegister() providers.RegisterIdentity {
@@ -200,11 +206,12 @@ func activePairing(id, nick, tid, tnick string) providers.Pairing {
 
 // asked records a request of kind k as its Cmd would, for an answer a test
 // sends itself.
-func (m *Model) asked(k reqKind) req { return m.reqs.start(k) }
+func (m *Model) asked(k reqKind) req { return m.ask(k) }
 
-// awaiting is the confirmation wait in flight (zero: none).
+// awaiting is the confirmation wait in flight (zero: none), asked by the
+// confirming screen.
 func (m *Model) awaiting() req {
-	r := req{}
+	r := req{asker: m.kept[screens.Confirming]}
 	for id, k := range m.reqs.pending {
 		if k == reqAwait && id > r.id {
 			r.id = id

@@ -7,6 +7,7 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/sumup"
 )
 
 func allBadges(o *Options) {
@@ -84,5 +85,32 @@ func TestAccessibleRefusesUnknownAnswer(t *testing.T) {
 	}
 	if ps, _ := h.rt.Service.List(); len(ps) != 0 {
 		t.Errorf("an unknown answer paired: %+v", ps)
+	}
+}
+
+// SumUp is paired in line mode from its descriptor alone: its steps, the
+// code the Solo shows, its confirm step, then its labels.
+func TestAccessibleSumUpPairs(t *testing.T) {
+	h := startWith(t, func(o *Options) { allBadges(o); o.Badges[sumup.ID] = "SANDBOX" })
+	h.answer(t, "Pair a terminal now? [Y/n] ", "sumup")
+	h.out.waitFor(t, "SumUp Cloud API — tillpair [SANDBOX]")
+	h.answer(t, "Pair a terminal now? [Y/n] ", "")
+	h.answer(t, "Start pairing on virtual terminal", "y")
+	h.out.waitFor(t, "shows pairing code")
+	solo := h.terminalOf(t, sumup.ID)
+	h.answer(t, "Pairing Code: ", strings.ToLower(solo.PairingCode))
+	h.answer(t, "Pairing Nickname (optional): ", "Front counter")
+	h.out.waitFor(t, "Keep it switched on")
+	h.answer(t, "Confirm on the virtual terminal now? [y/N] ", "y")
+	h.out.waitFor(t, "Reader ID: ")
+	h.quit(t)
+	ps, err := h.rt.Service.List()
+	if err != nil || len(ps) != 1 || ps[0].Provider != sumup.ID || ps[0].Status != providers.StatusActive {
+		t.Fatalf("pairings %+v, %v", ps, err)
+	}
+	for _, want := range []string{"API > Connect", "Reader ID: " + ps[0].ID, "Serial: " + solo.TID, "Pairing Nickname: Front counter"} {
+		if !strings.Contains(h.out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, h.out.String())
+		}
 	}
 }
