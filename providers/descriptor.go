@@ -158,6 +158,9 @@ type RegisterSpec struct {
 	// GeneratedID names the id made once per register ("register_id",
 	// "pos_id"), "" when there is none.
 	GeneratedID string
+	// IDLabel names the generated id on screens and in setup ("POS ID"),
+	// "" for Labels.PairingID (SmartConnect's pairing is the register).
+	IDLabel string
 	// Required: pairing fails with KindConfig until the fields are set.
 	Required bool
 }

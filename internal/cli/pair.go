@@ -59,7 +59,7 @@ If the wait ends or you press Ctrl-C, the pairing is cancelled: it is
 unpaired in the cloud and removed here. With --no-wait it is left awaiting
 confirmation; confirm on the terminal, then run 'tillpair test PAIRING'.
 
---json prints one object on stdout: provider, pairing_id, status,
+` + pairInputsHelp(registry.All()) + `--json prints one object on stdout: provider, pairing_id, status,
 confirmation_code, tid, pairing_nickname, terminal_nickname. pairing_id is the
 SCI pairing id, the SmartConnect register ID or the Helcim device code.
 Progress goes to stderr.
@@ -124,7 +124,11 @@ func runPair(e *env, o pairOptions) error {
 	if err := checkRecordsWritable(rt.RecordsPath); err != nil {
 		return err
 	}
-	p, err := sess.Pair(e.ctx, pairing.PairInput{Code: o.code, Nickname: o.nickname})
+	inputs, err := e.readPairInputs(sess.Descriptor())
+	if err != nil {
+		return err
+	}
+	p, err := sess.Pair(e.ctx, pairing.PairInput{Code: o.code, Nickname: o.nickname, Inputs: inputs})
 	if err != nil {
 		return describe(err)
 	}

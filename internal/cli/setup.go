@@ -26,7 +26,10 @@ func newSetupCmd(e *env) *cobra.Command {
 	var list strings.Builder
 	for _, d := range registry.All() {
 		what := "credentials (OS keyring)"
-		if d.Register != nil {
+		switch {
+		case d.Register != nil && len(d.Register.Fields) == 0:
+			what = idLabel(d) + " (records file; no secrets)"
+		case d.Register != nil:
 			what = "register identity (records file; no secrets)"
 		}
 		fmt.Fprintf(&list, "  %-13s %s %s\n", d.ID, d.Short, what)
@@ -46,9 +49,12 @@ details.`,
 		},
 	}
 	for _, d := range registry.All() {
-		if d.Register != nil {
+		switch {
+		case d.Register != nil && len(d.Register.Fields) == 0:
+			cmd.AddCommand(newSetupIDCmd(e, d))
+		case d.Register != nil:
 			cmd.AddCommand(newSetupRegisterCmd(e, d))
-		} else {
+		default:
 			cmd.AddCommand(newSetupCredentialsCmd(e, d))
 		}
 	}

@@ -73,7 +73,7 @@ var Descriptor = &providers.Descriptor{
 	// passes the register identity when there is one (its RegisterID, a
 	// version 4 UUID, is the posId); else Config.PosID; else the client
 	// answers KindConfig no_pos_id.
-	Register: &providers.RegisterSpec{GeneratedID: GeneratedPosID},
+	Register: &providers.RegisterSpec{GeneratedID: GeneratedPosID, IDLabel: "POS ID"},
 	Endpoints: []providers.Endpoint{
 		{Name: EndpointAuth, Label: "Linkly Auth API"},
 		{Name: EndpointPOS, Label: "Linkly POS API"},
@@ -161,9 +161,9 @@ func baseWording(e *providers.Error) (providers.Wording, bool) {
 			return providers.Wording{Title: "Pairing failed", Line: msgPairRefused,
 				Next: "Generate a new pair code on the PIN pad, check the username and password, and try again."}, true
 		}
-		return providers.Wording{Title: "Pair code needed", Line: e.Message, Next: "Type the pair code the PIN pad shows."}, true
+		return providers.Wording{Title: "Pair code needed", Line: cmp.Or(e.Message, "The pair code is missing or not valid"), Next: "Type the pair code the PIN pad shows."}, true
 	case providers.KindInvalidInput:
-		return providers.Wording{Title: "Linkly Cloud login needed", Line: e.Message,
+		return providers.Wording{Title: "Linkly Cloud login needed", Line: cmp.Or(e.Message, "The Linkly Cloud username and password are needed to pair"),
 			Next: "Enter the username and password Linkly issued for this environment."}, true
 	case providers.KindNotPaired:
 		return providers.Wording{Title: "Pairing lost", Line: msgLost,

@@ -6,6 +6,7 @@ package registry
 import (
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
+	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
 )
@@ -17,5 +18,6 @@ func All() providers.Registry {
 		sci.Descriptor,
 		smartconnect.Descriptor,
 		helcim.Descriptor,
+		linkly.Descriptor,
 	}
 }
