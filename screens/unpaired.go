@@ -40,9 +40,13 @@ type UnpairedScreen struct {
 	c       Common
 	spec    providers.CodeSpec
 	keys    UnpairedKeys
+	// inputs are the descriptor's pair inputs (Linkly's username and
+	// password), shown before the code: asked at every pairing, sent once
+	// and never kept (a secret one is masked and emptied on submit).
+	inputs  []pairInput
 	code    textinput.Model
 	nick    textinput.Model
-	focus   int // 0 code, 1 nickname
+	focus   int // an index into fields: the inputs, then the code, then the nickname
 	invalid string
 	// busy: the form's values are on their way in a pair request; they
 	// are shown dimmed and take no keys until the answer comes.
@@ -51,6 +55,12 @@ type UnpairedScreen struct {
 	w, h int
 	art  unpairedArt // rendered logo and steps, reused between frames
 	logo logoChoice
+}
+
+// pairInput is one pair input's field.
+type pairInput struct {
+	cred providers.Credential
+	in   textinput.Model
 }
 
 // NewUnpaired builds the form. canGoBack shows "esc pairings" when other
@@ -78,8 +88,38 @@ func NewUnpaired(c Common, spec providers.CodeSpec, canGoBack bool) *UnpairedScr
 	nick.TextStyle = c.Styles.Value
 	nick.PlaceholderStyle = c.Styles.Faint
 
-	return &UnpairedScreen{c: c, spec: spec, keys: newUnpairedKeys(canGoBack), code: code, nick: nick}
+	s := &UnpairedScreen{c: c, spec: spec, keys: newUnpairedKeys(canGoBack), code: code, nick: nick}
+	for _, cred := range descriptor(c.Provider).PairInputs {
+		in := textinput.New()
+		in.Prompt = ""
+		in.CharLimit = 256
+		in.Width = 30
+		in.TextStyle = c.Styles.Value
+		in.PlaceholderStyle = c.Styles.Faint
+		if cred.Secret {
+			// Never drawn: not on screen, in a golden or in a log.
+			in.EchoMode = textinput.EchoPassword
+			in.EchoCharacter = '•'
+			in.Placeholder = "not shown, not stored"
+		}
+		s.inputs = append(s.inputs, pairInput{cred: cred, in: in})
+	}
+	s.setFocus(0)
+	return s
 }
+
+// fields are the form's inputs in focus order: the pair inputs, the code,
+// the nickname.
+func (s *UnpairedScreen) fields() []*textinput.Model {
+	out := make([]*textinput.Model, 0, len(s.inputs)+2)
+	for i := range s.inputs {
+		out = append(out, &s.inputs[i].in)
+	}
+	return append(out, &s.code, &s.nick)
+}
+
+// codeField is the code's index in fields.
+func (s *UnpairedScreen) codeField() int { return len(s.inputs) }
 
 // ID implements Screen.
 func (s *UnpairedScreen) ID() ID { return Unpaired }
@@ -113,8 +153,9 @@ func (s *UnpairedScreen) SetBusy(busy bool) {
 	}
 	s.busy = busy
 	if busy {
-		s.code.Blur()
-		s.nick.Blur()
+		for _, f := range s.fields() {
+			f.Blur()
+		}
 		return
 	}
 	s.setFocus(s.focus)
@@ -124,7 +165,14 @@ func (s *UnpairedScreen) SetBusy(busy bool) {
 func (s *UnpairedScreen) Busy() bool { return s.busy }
 
 // Pristine reports that nothing has been typed yet.
-func (s *UnpairedScreen) Pristine() bool { return s.code.Value() == "" && s.nick.Value() == "" }
+func (s *UnpairedScreen) Pristine() bool {
+	for _, f := range s.fields() {
+		if f.Value() != "" {
+			return false
+		}
+	}
+	return true
+}
 
 // Invalid is the current validation message ("" when none).
 func (s *UnpairedScreen) Invalid() string { return s.invalid }
@@ -155,12 +203,9 @@ func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return s, nil
 	}
 	if !ok {
+		f := s.fields()[s.focus]
 		var cmd tea.Cmd
-		if s.focus == 0 {
-			s.code, cmd = s.code.Update(msg)
-		} else {
-			s.nick, cmd = s.nick.Update(msg)
-		}
+		*f, cmd = f.Update(msg)
 		return s, cmd
 	}
 	switch {
@@ -168,12 +213,15 @@ func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return s, send(NavigateMsg{To: Paired})
 	case key.Matches(km, s.keys.Pair):
 		return s, s.submit()
-	case key.Matches(km, s.keys.Next), key.Matches(km, s.keys.Prev):
-		s.setFocus(1 - s.focus)
+	case key.Matches(km, s.keys.Next):
+		s.setFocus((s.focus + 1) % len(s.fields()))
+		return s, nil
+	case key.Matches(km, s.keys.Prev):
+		s.setFocus((s.focus + len(s.fields()) - 1) % len(s.fields()))
 		return s, nil
 	}
 	var cmd tea.Cmd
-	if s.focus == 0 {
+	if s.focus == s.codeField() {
 		if km.Type == tea.KeyRunes {
 			typed := km.Runes
 			km.Runes = s.allowedCodeRunes(km.Runes)
@@ -185,19 +233,20 @@ func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.code, cmd = s.code.Update(km)
 		s.invalid = ""
 	} else {
-		s.nick, cmd = s.nick.Update(km)
+		f := s.fields()[s.focus]
+		*f, cmd = f.Update(km)
 	}
 	return s, cmd
 }
 
 func (s *UnpairedScreen) setFocus(i int) {
 	s.focus = i
-	if i == 0 {
-		s.code.Focus()
-		s.nick.Blur()
-	} else {
-		s.nick.Focus()
-		s.code.Blur()
+	for j, f := range s.fields() {
+		if j == i {
+			f.Focus()
+		} else {
+			f.Blur()
+		}
 	}
 }
 
@@ -255,12 +304,34 @@ func (s *UnpairedScreen) submit() tea.Cmd {
 		var err error
 		if code, err = s.c.ValidateCode(code); err != nil {
 			s.invalid = refusal(err)
-			s.setFocus(0)
+			s.setFocus(s.codeField())
 			return nil
 		}
 	}
+	var inputs map[string]providers.Secret
+	for i, f := range s.inputs {
+		v := f.in.Value()
+		if !f.cred.Secret {
+			v = strings.TrimSpace(v)
+		}
+		if v == "" {
+			s.invalid = "Enter the " + f.cred.Label + "."
+			s.setFocus(i)
+			return nil
+		}
+		if inputs == nil {
+			inputs = map[string]providers.Secret{}
+		}
+		inputs[f.cred.Name] = providers.NewSecret(v)
+	}
+	for i := range s.inputs {
+		if s.inputs[i].cred.Secret {
+			// Sent once: a second pairing asks for it again.
+			s.inputs[i].in.SetValue("")
+		}
+	}
 	s.invalid = ""
-	return send(PairMsg{Code: code, Nickname: strings.TrimSpace(s.nick.Value())})
+	return send(PairMsg{Code: code, Nickname: strings.TrimSpace(s.nick.Value()), Inputs: inputs})
 }
 
 // refusal is why a code was refused before anything was sent: the check's
@@ -312,26 +383,37 @@ func (s *UnpairedScreen) View() string {
 
 func (s *UnpairedScreen) view() string {
 	st := s.c.Styles
+	labelW := 17
+	for _, f := range s.inputs {
+		labelW = max(labelW, len([]rune(f.cred.Label))+1)
+	}
 	field := func(label string, in textinput.Model, focused bool) string {
 		if s.busy {
 			// Dimmed and without a cursor or focus marker: nothing here
 			// can be edited until the answer comes.
 			value := in.Value()
+			if in.EchoMode == textinput.EchoPassword {
+				value = strings.Repeat(string(in.EchoCharacter), len([]rune(value)))
+			}
 			if value == "" {
 				value = in.Placeholder
 			}
-			return "  " + st.Faint.Render(fmt.Sprintf("%-17s", label)+truncateText(value, max(in.Width, 1)))
+			return "  " + st.Faint.Render(fmt.Sprintf("%-*s", labelW, label)+truncateText(value, max(in.Width, 1)))
 		}
 		marker := "  "
 		if focused {
 			marker = st.Selected.Render("> ")
 		}
-		return marker + st.Label.Render(fmt.Sprintf("%-17s", label)) + in.View()
+		return marker + st.Label.Render(fmt.Sprintf("%-*s", labelW, label)) + in.View()
 	}
-	form := []string{
-		field(s.spec.Label, s.code, s.focus == 0),
-		field("Pairing Nickname", s.nick, s.focus == 1) + s.nickCount(),
+	var form []string
+	for i, f := range s.inputs {
+		form = append(form, field(f.cred.Label, f.in, s.focus == i))
 	}
+	form = append(form,
+		field(s.spec.Label, s.code, s.focus == s.codeField()),
+		field("Pairing Nickname", s.nick, s.focus == s.codeField()+1)+s.nickCount(),
+	)
 	if s.invalid != "" {
 		// Continuation lines keep the hint's indent, so a wrapped hint
 		// still reads as one paragraph under the fields.
@@ -393,7 +475,7 @@ func (s *UnpairedScreen) view() string {
 // lines: what FullLogoFits measures against.
 func (s *UnpairedScreen) fixedHeight() int {
 	const fieldsAndButton = 3 // two one-line fields, one button line
-	return lipgloss.Height(s.c.Styles.Title.Render(s.c.Product)) + fieldsAndButton
+	return lipgloss.Height(s.c.Styles.Title.Render(s.c.Product)) + fieldsAndButton + len(s.inputs)
 }
 
 // nickCount shows how much of the nickname's limit is used once it is

@@ -203,7 +203,13 @@ func (m *Model) pairDone(msg pairDoneMsg) tea.Cmd {
 		m.phase = phaseIdle
 	}
 	if msg.err != nil {
-		return m.showError(screenArgs{err: msg.err, retry: msg.in, back: screens.Unpaired})
+		var retry tea.Msg = msg.in
+		if len(m.desc().PairInputs) > 0 {
+			// Its inputs were sent once and not kept: they are typed
+			// again on the form (back), not repeated from here.
+			retry = nil
+		}
+		return m.showError(screenArgs{err: msg.err, retry: retry, back: screens.Unpaired})
 	}
 	delete(m.kept, screens.Unpaired)
 	if msg.p.Status == providers.StatusAwaitingConfirmation {
