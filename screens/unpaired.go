@@ -37,9 +37,9 @@ func newUnpairedKeys(canGoBack bool) UnpairedKeys {
 // UnpairedScreen is the pairing form: branding, Pairing Code, Pairing
 // Nickname, instructions and Pair.
 type UnpairedScreen struct {
-	c       Common
-	spec    providers.CodeSpec
-	keys    UnpairedKeys
+	c    Common
+	spec providers.CodeSpec
+	keys UnpairedKeys
 	// inputs are the descriptor's pair inputs (Linkly's username and
 	// password), shown before the code: asked at every pairing, sent once
 	// and never kept (a secret one is masked and emptied on submit).
