@@ -165,6 +165,10 @@ type RegisterSpec struct {
 	Required bool
 }
 
+// Asks reports that setup asks for register fields (SmartConnect's
+// names), not only makes a generated id (Linkly's POS ID). Safe on nil.
+func (r *RegisterSpec) Asks() bool { return r != nil && len(r.Fields) > 0 }
+
 // Labels name a pairing's fields in this provider's terms.
 type Labels struct {
 	PairingID        string // "Pairing ID", "Reader ID", "Device code ID"

@@ -53,7 +53,7 @@ func (s *PairedScreen) actions() []string {
 	buttons := st.Button.Render("[ Test ]") + st.Faint.Render(" t   ") +
 		st.Button.Render("[ Forget ]") + st.Faint.Render(" f   ") +
 		st.Button.Render("[ Add pairing ]") + st.Faint.Render(" a")
-	if s.desc().Register != nil {
+	if s.desc().Register.Asks() {
 		buttons += st.Faint.Render("   ") + st.Button.Render("[ Setup ]") + st.Faint.Render(" s")
 	}
 	return []string{para.Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "", buttons}

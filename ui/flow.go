@@ -94,7 +94,7 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 		// the pairings are viewed.
 		return tea.Batch(m.open(screens.Paired, screenArgs{}), m.entryCmd())
 	case screens.Setup:
-		if m.desc().Register == nil {
+		if !m.desc().Register.Asks() {
 			return nil
 		}
 		return m.loadRegisterCmd(screens.Setup)

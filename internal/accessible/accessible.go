@@ -49,6 +49,9 @@ type Options struct {
 	Notice string
 	In     io.Reader
 	Out    io.Writer
+	// Getenv supplies pair inputs set in the environment
+	// (TILLPAIR_LINKLY_PASSWORD); nil: none.
+	Getenv func(string) string
 }
 
 // ErrNoInput: standard input ended before the flow finished.
@@ -267,6 +270,12 @@ func (s *session) pair(ctx context.Context) error {
 			}
 		}
 	}
+	// The pair inputs before the code, as the steps say: the code is
+	// the one that expires.
+	inputs, err := s.pairInputs(ctx, d)
+	if err != nil {
+		return err
+	}
 	var code string
 	for tries := 0; s.ps.TakesCode(); tries++ {
 		raw, err := s.ask(ctx, codeLabel(d)+": ")
@@ -287,7 +296,7 @@ func (s *session) pair(ctx context.Context) error {
 		return err
 	}
 	s.printf("Pairing…\n")
-	p, err := s.ps.Pair(ctx, pairing.PairInput{Code: code, Nickname: nick})
+	p, err := s.ps.Pair(ctx, pairing.PairInput{Code: code, Nickname: nick, Inputs: inputs})
 	if err != nil {
 		return s.fail(err)
 	}
