@@ -4,7 +4,9 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -332,12 +334,19 @@ func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.File
 	return rt, nil
 }
 
-// sandboxRegisterID is the SmartConnect register ID of a sandbox runtime:
-// random, like a real installation's, unless the sandbox is seeded, when it
-// is derived from the seed so demos and evidence packs repeat exactly.
+// sandboxRegisterID is the register ID of a sandbox runtime (SmartConnect's
+// register ID, Linkly's POS ID): a version 4 UUID, as setup makes and
+// Linkly requires; random, like a real installation's, unless the sandbox
+// is seeded, when its bits are derived from the seed so demos and evidence
+// packs repeat exactly.
 func sandboxRegisterID(seed int64) string {
 	if seed == 0 {
 		return uuid.NewString()
 	}
-	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://tillpair.invalid/sandbox/register/"+strconv.FormatInt(seed, 10))).String()
+	sum := sha256.Sum256([]byte("https://tillpair.invalid/sandbox/register/" + strconv.FormatInt(seed, 10)))
+	id, err := uuid.NewRandomFromReader(bytes.NewReader(sum[:]))
+	if err != nil { // 32 bytes are always enough
+		return uuid.NewString()
+	}
+	return id.String()
 }

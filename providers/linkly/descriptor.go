@@ -32,7 +32,7 @@ const (
 
 // unpairSteps is the PIN pad side of ending a pairing, without a final
 // stop.
-const unpairSteps = "Linkly Cloud has no unpair from the register: forget the pairing here (its secret is deleted), and unpair the PIN pad in its Linkly Cloud settings if no other register should use it"
+const unpairSteps = "Linkly Cloud has no unpair from the register: unpair the PIN pad in its Linkly Cloud settings if no other register should use it"
 
 // environments are Linkly's, production first (the default); the
 // built-in sandbox is the extra environment "sandbox".
@@ -197,7 +197,7 @@ func baseWording(e *providers.Error) (providers.Wording, bool) {
 		}
 	case providers.KindUnpairOnTerminal:
 		return providers.Wording{Title: "Unpair on the PIN pad", Line: "Linkly Cloud pairings are not removed from the register",
-			Next: unpairSteps + "."}, true
+			Next: unpairSteps + ", then forget the pairing here (its secret is deleted)."}, true
 	case providers.KindRateLimited:
 		return providers.Wording{Title: "Too many requests", Line: "Linkly is rate-limiting", Next: "Wait a moment, then try again.", Retry: true}, true
 	case providers.KindNetwork, providers.KindTimeout, providers.KindServer:
