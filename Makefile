@@ -63,8 +63,9 @@ bench:
 demo: pictures
 	scripts/demo.sh $(BIN)
 
-## pictures: the README's stills, drawn by the evidence pack's renderer
-## (headless Chromium), with their text captures in docs/img/*.txt
+## pictures: the README's stills (docs/img/pictures.list) from SCI's
+## scenarios at 120x40 and 80x24, each drawn by a real xterm (Xvfb) with
+## its text capture beside it; TestREADMEPicturesMatchTheApp checks them
 pictures: build
 	scripts/pictures.sh $(BIN)
 

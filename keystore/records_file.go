@@ -277,7 +277,10 @@ func decodeFile(path string, data []byte) (File, error) {
 			Cause: fmt.Sprintf("it has format version %d, but this tillpair understands only version %d",
 				v, FileVersion)}
 	}
-	var d fileOnDisk
+	// Room for every pairing up front: growing the slice while decoding
+	// copied it over and over (each key appears once per pairing).
+	d := fileOnDisk{Pairings: make([]providers.Pairing, 0,
+		min(bytes.Count(data, []byte(`"pairing_id"`)), MaxPairings+1))}
 	if err := strictUnmarshal(data, &d); err != nil {
 		var head struct {
 			Version *int `json:"version"`
@@ -307,7 +310,8 @@ func decodeFile(path string, data []byte) (File, error) {
 }
 
 // strictUnmarshal is json.Unmarshal that also rejects a top level that is
-// not an object and trailing data after it.
+// not an object, saying so. (json.Unmarshal decodes in place; a Decoder
+// would copy the file into its own growing buffer first.)
 func strictUnmarshal(data []byte, v any) error {
 	trimmed := bytes.TrimLeft(data, " \t\r\n")
 	if len(trimmed) == 0 {
@@ -316,14 +320,12 @@ func strictUnmarshal(data []byte, v any) error {
 	if trimmed[0] != '{' {
 		return errors.New("the top level is not a JSON object")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	err := json.Unmarshal(data, v)
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) && strings.Contains(syn.Error(), "after top-level value") {
 		return errors.New("there is extra data after the JSON object")
 	}
-	return nil
+	return err
 }
 
 // describeJSONError adds the line number to the decoder's message so the user

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tillpair/tillpair/assets"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -42,6 +43,7 @@ type ConfirmingScreen struct {
 	testing    bool
 	timedOut   bool
 	w, h       int
+	logo       logoChoice
 }
 
 // NewConfirming starts the screen; the elapsed time counts from the clock's
@@ -50,7 +52,7 @@ func NewConfirming(c Common, p providers.Pairing, staticSpinner bool) *Confirmin
 	return &ConfirmingScreen{
 		c: c,
 		keys: ConfirmingKeys{
-			Test:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test now")),
+			Test:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "check for the confirmation now")),
 			Cancel: key.NewBinding(key.WithKeys("esc", "c"), key.WithHelp("esc/c", "cancel")),
 			Wait:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "keep waiting"), key.WithDisabled()),
 		},
@@ -117,7 +119,8 @@ func (s *ConfirmingScreen) ShortHelp() []key.Binding {
 		// the way out must stay (as Keep waiting, the way on, does).
 		return []key.Binding{s.keys.Wait, s.keys.Cancel, s.keys.Test}
 	}
-	return []key.Binding{s.keys.Test, s.keys.Cancel}
+	// Cancel first: the footer drops its last keys first when narrow.
+	return []key.Binding{s.keys.Cancel, s.keys.Test}
 }
 
 // actions are the screen's buttons, as on the other screens (SCI's
@@ -128,13 +131,15 @@ func (s *ConfirmingScreen) actions() string {
 		return ""
 	}
 	st := s.c.Styles
-	out := ""
+	keep := ""
 	if s.timedOut {
-		out = st.Button.Render("[ Keep waiting ]") + st.Faint.Render(" r   ")
+		keep = widgets.Button(st, "Keep waiting", "r", widgets.Primary)
 	}
-	return out + st.Button.Render("[ Test now ]") + st.Faint.Render(" t   ") +
-		st.Button.Render("[ Cancel ]") + st.Faint.Render(" esc")
+	return widgets.Buttons(keep,
+		widgets.Button(st, "Test now", "t", widgets.Primary),
+		widgets.Button(st, "Cancel", "esc", widgets.Secondary))
 }
+
 func (s *ConfirmingScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{s.ShortHelp()}
 }
@@ -193,12 +198,8 @@ func (s *ConfirmingScreen) elapsed() string {
 func (s *ConfirmingScreen) View() string {
 	st := s.c.Styles
 	w := max(s.w, 20)
-	para := lipgloss.NewStyle().Width(w)
 	code := s.pairing.ConfirmationCode
 	big := st.Code.Render(assets.BigDigits(code))
-	if lipgloss.Width(big) > w {
-		big = st.Code.Render(code)
-	}
 	status := s.spin.View() + st.Text.Render(" Waiting for confirmation on the terminal… ") + st.Value.Render(s.elapsed())
 	switch {
 	case s.cancelling:
@@ -206,45 +207,79 @@ func (s *ConfirmingScreen) View() string {
 	case s.timedOut:
 		status = st.Warning.Render("Stopped waiting: not confirmed in time")
 	case s.testing:
-		status = s.spin.View() + st.Text.Render(" Checking with the cloud… ") + st.Value.Render(s.elapsed())
+		status = s.spin.View() + st.Text.Render(" Checking for the confirmation now… ") + st.Value.Render(s.elapsed())
 	}
 	var notes []string
 	if s.warning != "" {
-		notes = append(notes, para.Render(st.Warning.Render("! "+s.warning)))
+		notes = append(notes, widgets.Hang(st.Warning, "! ", s.warning, w))
 	} else if note := s.liveNote(); note != "" {
-		notes = append(notes, para.Render(st.Warning.Render("! "+note)))
+		notes = append(notes, widgets.Hang(st.Warning, "! ", note, w))
 	}
 	if s.pairing.PairingNickname != "" {
-		notes = append(notes, "", st.Label.Render("Pairing Nickname  ")+
+		notes = append(notes, "", st.FieldLabel.Render("Pairing Nickname  ")+
 			st.Value.Render(truncateText(s.pairing.PairingNickname, max(w-18, 8))))
 	}
 	var actions []string
 	if a := s.actions(); a != "" {
+		if !s.timedOut {
+			// Test now checks at once rather than at the next poll.
+			if b := a + st.Faint.Render("   Test now checks for the confirmation now"); lipgloss.Width(b) <= w {
+				a = b
+			}
+		}
 		actions = []string{"", a}
 	}
-	build := func(code string, steps bool) []string {
-		lines := []string{st.Title.Render("Confirm the pairing"), "", st.Label.Render("Confirmation code"), code, ""}
-		if steps {
-			lines = append(lines, para.Render(st.Text.Render("Check the terminal shows the same code, then confirm on the terminal.")), "")
+	steps := widgets.Para(st.Text, "Check the terminal shows the same code, then confirm on the terminal.", w)
+	build := func(brand, card string, withSteps bool) []string {
+		var lines []string
+		if brand != "" {
+			lines = append(lines, brand, "")
 		}
-		lines = append(append(append(lines, status), notes...), actions...)
-		if s.h > 0 {
-			lines = fitBlanks(lines, s.h)
+		lines = append(lines, st.Heading.Render("Confirm the pairing"), "", st.FieldLabel.Render("Confirmation code"), card, "")
+		if withSteps {
+			lines = append(lines, steps, "")
 		}
-		return lines
+		return append(append(append(lines, status), notes...), actions...)
 	}
+	full, compact := BrandBlock(st, s.c.Provider, s.c.Product, w, false), BrandBlock(st, s.c.Provider, s.c.Product, w, true)
+	if !s.hasMark() {
+		full, compact = "", ""
+	}
+	roomy, tight := widgets.Card(st, big, true), widgets.Card(st, big, false)
+	plain := widgets.Card(st, st.Code.Render(code), false)
+	type try struct {
+		brand, card string
+		steps       bool
+	}
+	var tries []try
+	if s.logo != logoCompact {
+		tries = append(tries, try{full, roomy, true})
+	}
+	tries = append(tries, try{compact, roomy, true})
+	if s.logo != logoCompact {
+		tries = append(tries, try{full, tight, true})
+	}
+	tries = append(tries, try{compact, tight, true}, try{compact, tight, false},
+		try{compact, plain, false}, try{"", plain, false}, try{"", st.Code.Render(code), false})
 	// The actions are how the merchant gets out of this screen, so the
-	// rest gives way first: blank lines, then the big digits for plain
-	// ones, then the instructions (the status line says what is awaited);
-	// what still does not fit is cut above the actions.
+	// rest gives way first: blank lines, the full mark, the card's room,
+	// the instructions (the status line says what is awaited), the big
+	// digits; what still does not fit is cut above the actions.
+	// Room around the code matters more than the full mark: every layout
+	// is tried with its blank lines before any loses them.
 	var lines []string
-	for _, try := range []struct {
-		code  string
-		steps bool
-	}{{big, true}, {st.Code.Render(code), true}, {st.Code.Render(code), false}} {
-		lines = build(try.code, try.steps)
-		if s.h == 0 || linesHeight(lines) <= s.h {
-			return join(lines...)
+	for _, drop := range []int{2, len(tries) + 20} {
+		for _, t := range tries {
+			if lipgloss.Width(t.card) > w {
+				continue
+			}
+			lines = build(t.brand, t.card, t.steps)
+			if s.h > 0 {
+				lines = fitBlanksMax(lines, s.h, drop)
+			}
+			if s.h == 0 || linesHeight(lines) <= s.h {
+				return join(lines...)
+			}
 		}
 	}
 	keep := 0
@@ -253,6 +288,12 @@ func (s *ConfirmingScreen) View() string {
 	}
 	return join(cutAbove(lines, s.h, keep)...)
 }
+
+// hasMark: the provider has a mark to show (its descriptor's branding).
+func (s *ConfirmingScreen) hasMark() bool { return descriptor(s.c.Provider).Branding.Logo != "" }
+
+// SetLogo implements LogoSetter.
+func (s *ConfirmingScreen) SetLogo(full bool) { s.logo = choiceOf(full) }
 
 // noteTTL is how long a Test now's finding stays: after that it describes
 // a moment long past, while the wait goes on.
@@ -264,6 +305,19 @@ func (s *ConfirmingScreen) liveNote() string {
 		return ""
 	}
 	return s.note
+}
+
+// fitBlanksMax is fitBlanks dropping at most n blank lines.
+func fitBlanksMax(lines []string, h, n int) []string {
+	height := linesHeight(lines)
+	for i := len(lines) - 1; i >= 0 && height > h && n > 0; i-- {
+		if lines[i] == "" {
+			lines = slices.Delete(lines, i, i+1)
+			height--
+			n--
+		}
+	}
+	return lines
 }
 
 // fitBlanks drops blank spacing lines from the bottom up until lines fit

@@ -55,7 +55,13 @@ func TestConfirmingDropsSpacingBeforeContent(t *testing.T) {
 	if strings.TrimSpace(short[len(short)-2]) != strings.TrimSpace(tall[len(tall)-3]) {
 		t.Errorf("the blank before the buttons should go first; got\n%s", strings.Join(short, "\n"))
 	}
-	if strings.TrimSpace(short[1]) != "" {
+	heading := 0
+	for i, l := range short {
+		if strings.Contains(l, "Confirm the pairing") {
+			heading = i
+		}
+	}
+	if strings.TrimSpace(short[heading+1]) != "" {
 		t.Errorf("the gap under the title went before the one above the buttons:\n%s", strings.Join(short, "\n"))
 	}
 }

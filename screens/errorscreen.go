@@ -6,6 +6,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 )
 
 // ErrorKeys are the error screen's keys.
@@ -30,6 +32,7 @@ type ErrorScreen struct {
 	// failure is not about one pairing).
 	subject string
 	w, h    int
+	logo    logoChoice
 }
 
 // NewError builds the screen. retry (may be nil) is the intent to repeat;
@@ -99,39 +102,63 @@ func (s *ErrorScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 
 func (s *ErrorScreen) View() string {
 	st := s.c.Styles
-	para := lipgloss.NewStyle().Width(max(s.w, 20))
-	lines := []string{st.Title.Render(s.words.Title)}
+	w := max(s.w, 20)
+	var head []string
+	head = append(head, st.Heading.Render(s.words.Title))
 	if s.subject != "" {
-		lines = append(lines, para.Render(st.Label.Render("Pairing  ")+st.Value.Render(s.subject)))
+		head = append(head, widgets.Para(st.FieldLabel, "Pairing  "+st.Value.Render(s.subject), w))
 	}
-	lines = append(lines, "", para.Render(st.Error.Render("✗ "+s.words.Line)))
-	detailAt := len(lines)
+	// Wrapped lines hang under the text, not under the ✗.
+	head = append(head, "", widgets.Hang(st.Error, "✗ ", s.words.Line, w))
+	detailAt := len(head)
 	if s.words.Detail != "" {
-		lines = append(lines, para.Render(st.Faint.Render("  "+s.words.Detail)))
+		head = append(head, widgets.Hang(st.Faint, "  ", s.words.Detail, w))
 	}
-	lines = append(lines, "", para.Render(st.Text.Render(s.words.Next)))
-	var actions string
+	head = append(head, "", widgets.Para(st.Text, s.words.Next, w))
+	var buttons []string
 	if s.keys.Retry.Enabled() {
-		actions += st.Button.Render("[ Try again ]") + st.Faint.Render(" r   ")
+		buttons = append(buttons, widgets.Button(st, "Try again", "r", widgets.Primary))
 	}
 	if s.keys.Forget.Enabled() {
-		actions += st.Button.Render("[ Forget pairing ]") + st.Faint.Render(" f   ")
+		buttons = append(buttons, widgets.Button(st, "Forget pairing", "f", widgets.Danger))
 	}
 	if s.keys.Setup.Enabled() {
-		actions += st.Button.Render("[ Setup ]") + st.Faint.Render(" s   ")
+		buttons = append(buttons, widgets.Button(st, "Setup", "s", widgets.Secondary))
 	}
-	actions += st.Button.Render("[ Back ]") + st.Faint.Render(" enter")
-	actions = para.Render(actions)
-	lines = append(lines, "", actions)
+	buttons = append(buttons, widgets.Button(st, "Back", "enter", widgets.Secondary))
+	actions := lipgloss.NewStyle().Width(w).Render(widgets.Buttons(buttons...))
+	build := func(brand string, head []string) []string {
+		var lines []string
+		if brand != "" {
+			lines = append(lines, brand, "")
+		}
+		return append(append(lines, head...), "", actions)
+	}
+	var brands []string
+	if descriptor(s.c.Provider).Branding.Logo != "" {
+		if s.logo != logoCompact {
+			brands = append(brands, BrandBlock(st, s.c.Provider, s.c.Product, w, false))
+		}
+		brands = append(brands, BrandBlock(st, s.c.Provider, s.c.Product, w, true))
+	}
+	brands = append(brands, "")
 	if s.h == 0 {
-		return join(lines...)
+		return join(build(brands[0], head)...)
 	}
-	if s.words.Detail != "" && lipgloss.Height(join(fitBlanks(slices.Clone(lines), s.h)...)) > s.h {
+	for _, b := range brands {
+		if lines := fitBlanks(build(b, slices.Clone(head)), s.h); linesHeight(lines) <= s.h {
+			return join(lines...)
+		}
+	}
+	if s.words.Detail != "" {
 		// The detail is the least needed line: it goes before anything
 		// the merchant acts on is cut.
-		lines = slices.Delete(lines, detailAt, detailAt+1)
+		head = slices.Delete(head, detailAt, detailAt+1)
 	}
 	// The buttons are the way on: spacing goes first, then what does not
 	// fit is cut above them.
-	return join(cutAbove(fitBlanks(lines, s.h), s.h, lipgloss.Height(actions))...)
+	return join(cutAbove(fitBlanks(build("", head), s.h), s.h, lipgloss.Height(actions))...)
 }
+
+// SetLogo implements LogoSetter.
+func (s *ErrorScreen) SetLogo(full bool) { s.logo = choiceOf(full) }

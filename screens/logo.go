@@ -35,11 +35,11 @@ func choiceOf(full bool) logoChoice {
 // row reserved and the short help, so the answer depends on the terminal
 // size alone.
 func FullLogoFits(c Common, w, h int) bool {
-	s := NewUnpaired(c, c.Caps.Code, false)
+	s := NewUnpaired(c, descriptor(c.Provider).Code, false)
 	s.SetSize(w, h)
 	art := s.rendered()
 	if lipgloss.Width(art.logo) > max(w, 20) {
 		return false
 	}
-	return s.fixedHeight()+lipgloss.Height(art.logo)+lipgloss.Height(art.steps)+2 <= h
+	return s.fitsFull(h)
 }

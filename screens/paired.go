@@ -14,6 +14,8 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/tillpair/tillpair/internal/tui/theme"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
+	"github.com/tillpair/tillpair/internal/wording"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -28,6 +30,8 @@ type PairedKeys struct {
 	Forget  key.Binding
 	Setup   key.Binding
 	Yes, No key.Binding
+	// Refresh re-checks the pairings now (as entering the screen does).
+	Refresh key.Binding
 }
 
 // PairedScreen shows the pairings: one in detail, several as a list with
@@ -39,14 +43,20 @@ type PairedScreen struct {
 	sel      int
 	// justPaired shows the success message for a pairing made now.
 	justPaired string
-	asking     bool // "Unpair …? y/n"
-	askForget  bool // the question is "Forget …?"
-	busy       string
-	testing    bool // busy is a Test: show the live indicator
-	started    time.Time
-	spin       spinner.Model
-	w, h       int
-	logo       logoChoice
+	// result is the last Test's outcome, shown by the Test button until
+	// the next key.
+	result    string
+	asking    bool // "Unpair …? y/n"
+	askForget bool // the question is "Forget …?"
+	// askMove: the question is whether to pair this register elsewhere
+	// (a provider with one pairing per register, wording.MovesRegister).
+	askMove bool
+	busy    string
+	testing bool // busy is a Test: show the live indicator
+	started time.Time
+	spin    spinner.Model
+	w, h    int
+	logo    logoChoice
 	// mixed: the list holds more than one provider's pairings, so each row
 	// names its provider. SetPairings works it out once per list, not per
 	// frame.
@@ -84,15 +94,16 @@ func NewPaired(c Common, ps []providers.Pairing, justPairedID string) *PairedScr
 	s := &PairedScreen{
 		c: c,
 		keys: PairedKeys{
-			Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "select")),
-			Down:   key.NewBinding(key.WithKeys("down", "j")),
-			Test:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")),
-			Unpair: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unpair")),
-			Add:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add pairing")),
-			Forget: key.NewBinding(key.WithKeys("f"), key.WithHelp("f", ForgetHelp(c.Provider))),
-			Setup:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "register setup")),
-			Yes:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, unpair")),
-			No:     key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
+			Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "select")),
+			Down:    key.NewBinding(key.WithKeys("down", "j")),
+			Test:    key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")),
+			Unpair:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "unpair")),
+			Add:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add pairing")),
+			Forget:  key.NewBinding(key.WithKeys("f"), key.WithHelp("f", ForgetHelp(c.Provider))),
+			Setup:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "register setup")),
+			Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+			Yes:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes, unpair")),
+			No:      key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "no")),
 		},
 		justPaired: justPairedID,
 		spin:       spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(c.Styles.Info)),
@@ -140,6 +151,12 @@ func (s *PairedScreen) Selected() providers.Pairing {
 	return providers.Pairing{}
 }
 
+// Tested shows a successful Test's outcome beside the buttons.
+func (s *PairedScreen) Tested(line string) {
+	s.result = line
+	s.changed()
+}
+
 // Done clears a busy note after Test or Unpair answers.
 func (s *PairedScreen) Done() { s.busy, s.testing = "", false; s.changed() }
 
@@ -153,16 +170,25 @@ func (s *PairedScreen) Init() tea.Cmd    { return nil }
 func (s *PairedScreen) SetSize(w, h int) { s.w, s.h = w, h; s.changed() }
 
 // SetLogo implements LogoSetter.
-func (s *PairedScreen) SetLogo(full bool)         { s.logo = choiceOf(full); s.changed() }
-func (s *PairedScreen) Asking() bool              { return s.asking }
-func (s *PairedScreen) Count() int                { return len(s.pairings) }
-func (s *PairedScreen) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+func (s *PairedScreen) SetLogo(full bool) { s.logo = choiceOf(full); s.changed() }
+func (s *PairedScreen) Asking() bool      { return s.asking }
+func (s *PairedScreen) Count() int        { return len(s.pairings) }
+func (s *PairedScreen) FullHelp() [][]key.Binding {
+	if s.asking {
+		return [][]key.Binding{s.ShortHelp()}
+	}
+	// Refresh is for the full help only: the footer keeps its room.
+	return [][]key.Binding{append(s.ShortHelp(), s.keys.Refresh)}
+}
 
 func (s *PairedScreen) ShortHelp() []key.Binding {
 	if s.asking {
 		yes := s.keys.Yes
-		if s.askForget {
+		switch {
+		case s.askForget:
 			yes.SetHelp("y", "yes, forget")
+		case s.askMove:
+			yes.SetHelp("y", "yes, pair elsewhere")
 		}
 		return []key.Binding{yes, s.keys.No}
 	}
@@ -183,6 +209,9 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case TestedMsg:
 		s.Done()
 		return s, nil
+	case TestPassedMsg:
+		s.Tested(msg.Line)
+		return s, nil
 	}
 	if tick, ok := msg.(spinner.TickMsg); ok {
 		if !s.testing || s.c.StaticSpinner {
@@ -197,10 +226,14 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	if !ok || s.busy != "" {
 		return s, nil
 	}
+	s.result = ""
 	s.changed()
 	sel := s.Selected()
 	if s.asking {
 		switch {
+		case key.Matches(km, s.keys.Yes) && s.askMove:
+			s.asking, s.askMove = false, false
+			return s, send(NavigateMsg{To: Unpaired})
 		case key.Matches(km, s.keys.Yes) && s.askForget:
 			s.asking, s.askForget = false, false
 			s.busy = "Forgetting…"
@@ -210,7 +243,7 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 			s.busy = "Unpairing…"
 			return s, send(UnpairMsg{PairingID: sel.ID})
 		case key.Matches(km, s.keys.No):
-			s.asking, s.askForget = false, false
+			s.asking, s.askForget, s.askMove = false, false, false
 		}
 		return s, nil
 	}
@@ -231,8 +264,13 @@ func (s *PairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.asking, s.askForget = true, true
 	case key.Matches(km, s.keys.Setup):
 		return s, send(NavigateMsg{To: Setup})
+	case key.Matches(km, s.keys.Add) && wording.MovesRegister(s.desc()) != "" && len(s.pairings) > 0:
+		// One register, one terminal: say so before the form.
+		s.asking, s.askMove = true, true
 	case key.Matches(km, s.keys.Add):
 		return s, send(NavigateMsg{To: Unpaired})
+	case key.Matches(km, s.keys.Refresh):
+		return s, send(RefreshMsg{})
 	}
 	return s, nil
 }
@@ -340,6 +378,10 @@ func (s *PairedScreen) draw(layout func(head, tail, actions []string) []string) 
 	tail = append(tail, "")
 	var actions []string
 	switch {
+	case s.asking && s.askMove:
+		actions = append(actions, widgets.Para(st.Warning, wording.MovesRegister(s.desc()), w), "")
+		actions = append(actions, st.Warning.Render("Pair this register with another terminal? ")+
+			st.Key.Render("y")+st.Faint.Render(" yes  ")+st.Key.Render("n")+st.Faint.Render(" no"))
 	case s.asking && s.askForget:
 		// Forgetting leaves the pairing on the terminal: say where to end it.
 		actions = append(actions, lipgloss.NewStyle().Width(w).Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "")
@@ -353,9 +395,11 @@ func (s *PairedScreen) draw(layout func(head, tail, actions []string) []string) 
 	case !s.desc().RemoteUnpair:
 		actions = append(actions, s.actions()...)
 	default:
-		actions = append(actions, st.Button.Render("[ Test ]")+st.Faint.Render(" t   ")+
-			st.Button.Render("[ Unpair ]")+st.Faint.Render(" u   ")+
-			st.Button.Render("[ Add pairing ]")+st.Faint.Render(" a"))
+		actions = append(actions, s.buttons(false))
+	}
+	if s.result != "" && !s.asking && s.busy == "" {
+		// The outcome by the button that asked for it.
+		actions = append(actions, widgets.Hang(st.Success, "✓ ", s.result, w))
 	}
 	return join(clipLines(linesOf(layout(head, tail, actions)), w)...)
 }
@@ -408,7 +452,8 @@ func (s *PairedScreen) question(verb, rest string) string {
 	yn := st.Key.Render("y") + st.Faint.Render(" yes  ") + st.Key.Render("n") + st.Faint.Render(" no")
 	room := max(s.w, 20) - lipgloss.Width(verb+" “”"+rest) - lipgloss.Width(yn)
 	name := ansi.Truncate(DisplayName(s.Selected()), max(room, 8), "…")
-	return st.Warning.Render(verb+" "+Quote(name)+rest) + yn
+	// A destructive question, in the danger role as its button is.
+	return st.DangerButton.Render(verb+" "+Quote(name)+rest) + yn
 }
 
 // list draws the pairings with at most rows of them: a window around the
@@ -418,7 +463,7 @@ func (s *PairedScreen) list(rows int) []string {
 	n := len(s.pairings)
 	rows = min(max(rows, 1), n)
 	first := min(max(s.sel-rows/2, 0), n-rows)
-	header := st.Label.Render(fmt.Sprintf("Pairings (%d)", n))
+	header := st.Heading.Render(fmt.Sprintf("Pairings (%d)", n))
 	if above, below := first, n-first-rows; above+below > 0 {
 		var more []string
 		if above > 0 {
@@ -462,7 +507,8 @@ func (s *PairedScreen) list(rows int) []string {
 // whatever the number of pairings.
 func (s *PairedScreen) layout(head, tail, actions []string) []string {
 	st := s.c.Styles
-	title := st.Title.Render(s.c.Product)
+	// The provider's wordmark, beside its mark where it has one.
+	title := st.Wordmark.Render(s.c.Product)
 	n := len(s.pairings)
 	// build lays out rows list rows (none when rows is 0 or there is
 	// only one pairing).
@@ -513,9 +559,9 @@ func (s *PairedScreen) layout(head, tail, actions []string) []string {
 		return nil, false
 	}
 	compact := ""
-	b := s.desc().Branding
-	if b.Logo != "" {
-		full := st.Logo.Render(b.Logo)
+	if descriptor(s.c.Provider).Branding.Logo != "" {
+		full := BrandBlock(st, s.c.Provider, s.c.Product, max(s.w, 20), false)
+		title = ""
 		switch s.logo {
 		case logoFull:
 			// The size allows the full logo (so the pairing form shows it
@@ -534,9 +580,7 @@ func (s *PairedScreen) layout(head, tail, actions []string) []string {
 				}
 			}
 		}
-	}
-	if b.LogoCompact != "" {
-		compact = st.Logo.Render(b.LogoCompact)
+		compact = BrandBlock(st, s.c.Provider, s.c.Product, max(s.w, 20), true)
 	}
 	if lines, ok := dense(title, compact); ok {
 		return lines

@@ -5,8 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/lipgloss"
-
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -45,16 +44,25 @@ func (s *PairedScreen) elapsed() string {
 	return fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 }
 
+// buttons are the paired screen's actions: Test the way on, Unpair or
+// Forget in the danger role, the rest aside.
+func (s *PairedScreen) buttons(forget bool) string {
+	st := s.c.Styles
+	remove := widgets.Button(st, "Unpair", "u", widgets.Danger)
+	if forget {
+		remove = widgets.Button(st, "Forget", "f", widgets.Danger)
+	}
+	setup := ""
+	if s.keys.Setup.Enabled() {
+		setup = widgets.Button(st, "Setup", "s", widgets.Secondary)
+	}
+	return widgets.Buttons(widgets.Button(st, "Test", "t", widgets.Primary), remove,
+		widgets.Button(st, "Add pairing", "a", widgets.Secondary), setup)
+}
+
 // actions are the buttons and, since unpairing happens on the terminal,
 // where to do it.
 func (s *PairedScreen) actions() []string {
 	st := s.c.Styles
-	para := lipgloss.NewStyle().Width(max(s.w, 20))
-	buttons := st.Button.Render("[ Test ]") + st.Faint.Render(" t   ") +
-		st.Button.Render("[ Forget ]") + st.Faint.Render(" f   ") +
-		st.Button.Render("[ Add pairing ]") + st.Faint.Render(" a")
-	if s.desc().Register.Asks() {
-		buttons += st.Faint.Render("   ") + st.Button.Render("[ Setup ]") + st.Faint.Render(" s")
-	}
-	return []string{para.Render(st.Faint.Render(UnpairSteps(s.c.Provider))), "", buttons}
+	return []string{widgets.Para(st.Faint, UnpairSteps(s.c.Provider), max(s.w, 20)), "", s.buttons(true)}
 }

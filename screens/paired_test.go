@@ -65,7 +65,7 @@ func manyPairings(n int, provider string, mixed bool) []providers.Pairing {
 // n²/2 rows. It stays here as the reference the window must match.
 func (s *PairedScreen) layoutByTrial(head, tail, actions []string) []string {
 	st := s.c.Styles
-	title := st.Title.Render(s.c.Product)
+	title := st.Wordmark.Render(s.c.Product)
 	n := len(s.pairings)
 	build := func(title, logo string, rows int, dense bool) []string {
 		var out []string
@@ -92,7 +92,9 @@ func (s *PairedScreen) layoutByTrial(head, tail, actions []string) []string {
 	compact := ""
 	b := s.desc().Branding
 	if b.Logo != "" {
-		full := st.Logo.Render(b.Logo)
+		// The wordmark is locked up with the mark (issue 16).
+		full := BrandBlock(st, s.c.Provider, s.c.Product, max(s.w, 20), false)
+		title = ""
 		switch s.logo {
 		case logoFull:
 			if lines := build(title, full, n, true); fits(lines) {
@@ -104,8 +106,8 @@ func (s *PairedScreen) layoutByTrial(head, tail, actions []string) []string {
 			}
 		}
 	}
-	if b.LogoCompact != "" {
-		compact = st.Logo.Render(b.LogoCompact)
+	if b.Logo != "" {
+		compact = BrandBlock(st, s.c.Provider, s.c.Product, max(s.w, 20), true)
 	}
 	for rows := n; rows >= 1; rows-- {
 		if lines := build(title, compact, rows, true); fits(lines) {

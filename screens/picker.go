@@ -45,8 +45,13 @@ func NewPicker(c Common, items []PickerItem) *PickerScreen {
 	for i := range min(len(items), 9) {
 		digits = append(digits, fmt.Sprint(i+1))
 	}
-	s.keys.Number = key.NewBinding(key.WithKeys(digits...), key.WithHelp(numberHelp(len(digits)), "choose by number"))
+	// A number chooses at once, as enter does: one binding in the help,
+	// so the footer and the keys agree.
+	s.keys.Number = key.NewBinding(key.WithKeys(digits...))
 	s.keys.Number.SetEnabled(len(digits) > 0)
+	if len(digits) > 0 {
+		s.keys.Choose.SetHelp("enter/"+numberHelp(len(digits)), "choose")
+	}
 	for i, it := range items {
 		if it.ID == c.Provider {
 			s.sel = i
@@ -72,7 +77,7 @@ func (s *PickerScreen) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Up, s.keys.Choose, s.keys.Back}
 }
 func (s *PickerScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{s.keys.Up, s.keys.Choose, s.keys.Number, s.keys.Back}}
+	return [][]key.Binding{{s.keys.Up, s.keys.Choose, s.keys.Back}}
 }
 
 func numberHelp(n int) string {

@@ -23,6 +23,15 @@ func Descriptor(id string) *providers.Descriptor { return descriptor(id) }
 // header's product.
 func ProductName(id string) string { return descriptor(id).Name }
 
+// ShortName is a provider's name in running text: the header's, where the
+// screen below carries the full name with the brand.
+func ShortName(id string) string {
+	if d := descriptor(id); d.Short != "" {
+		return d.Short
+	}
+	return descriptor(id).Name
+}
+
 // PairSteps are the numbered pairing instructions for a provider.
 func PairSteps(id string) []string { return descriptor(id).Steps.Pair }
 

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -64,7 +65,7 @@ func NewRegister(c Common, id providers.RegisterIdentity, exists bool) *Register
 		in.CharLimit = 64
 		in.Width = 30
 		in.TextStyle = c.Styles.Value
-		in.PlaceholderStyle = c.Styles.Faint
+		in.PlaceholderStyle = c.Styles.Placeholder
 		in.SetValue(values[i])
 		s.inputs[i] = in
 	}
@@ -112,7 +113,10 @@ func (s *RegisterScreen) FullHelp() [][]key.Binding {
 	if s.saved {
 		return [][]key.Binding{{s.keys.Continue}}
 	}
-	return [][]key.Binding{{s.keys.Save, s.keys.Next, s.keys.Prev, s.keys.Regenerate, s.keys.Back}}
+	next, prev := s.keys.Next, s.keys.Prev
+	next.SetHelp("tab/↓", "next field")
+	prev.SetHelp("shift+tab/↑", "previous field")
+	return [][]key.Binding{{s.keys.Save, next, prev, s.keys.Regenerate, s.keys.Back}, editKeys()}
 }
 
 func (s *RegisterScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
@@ -178,10 +182,21 @@ func (s *RegisterScreen) submit() tea.Cmd {
 	})
 }
 
+// View draws the form; where it does not fit even without its blank lines,
+// the unfocused fields lose their underline (the focused one keeps its
+// heavy rule) before anything is cut.
 func (s *RegisterScreen) View() string {
+	out, cut := s.render(true)
+	if cut {
+		out, _ = s.render(false)
+	}
+	return out
+}
+
+func (s *RegisterScreen) render(rules bool) (string, bool) {
 	st := s.c.Styles
 	para := lipgloss.NewStyle().Width(max(s.w, 20))
-	lines := []string{st.Title.Render(s.c.Product + " — register setup"), ""}
+	lines := []string{st.Heading.Render("Register setup"), ""}
 	if s.saved {
 		lines = append(lines, st.Success.Render("✓ Register identity saved"), "")
 		lines = append(lines, para.Render(st.Warning.Render("! Re-pairing is needed:")))
@@ -197,17 +212,19 @@ func (s *RegisterScreen) View() string {
 			}
 			lines = append(lines, strings.Join(wrapped, "\n"))
 		}
-		lines = append(lines, "", st.Button.Render("[ Pair again ]")+st.Faint.Render("  enter"))
+		lines = append(lines, "", widgets.Button(st, "Pair again", "enter", widgets.Primary))
 		return s.fit(lines)
 	}
 	lines = append(lines, para.Render(st.Faint.Render(
 		descriptor(s.c.Provider).Short+" knows this register by these values; the terminal shows the register name.")), "")
 	for i, in := range s.inputs {
-		marker := "  "
-		if i == s.focus {
-			marker = st.Selected.Render("> ")
+		// The input draws one cell past its width for the cursor.
+		f := widgets.InlineField(st, widgets.Field{Label: registerLabels[i],
+			Input: in.View(), Width: in.Width + 1, Focused: i == s.focus}, 15)
+		if !rules && i != s.focus {
+			f, _, _ = strings.Cut(f, "\n")
 		}
-		lines = append(lines, marker+st.Label.Render(fmt.Sprintf("%-15s", registerLabels[i]))+in.View())
+		lines = append(lines, f)
 	}
 	id := s.id.RegisterID
 	hint := "ctrl+r regenerate (requires re-pair)"
@@ -217,29 +234,30 @@ func (s *RegisterScreen) View() string {
 	case s.regen:
 		hint = "a new ID is made on save — requires re-pair (ctrl+r keeps it)"
 	}
-	lines = append(lines, "  "+st.Label.Render(fmt.Sprintf("%-15s", "Register ID"))+st.Faint.Render(id))
+	lines = append(lines, st.FieldLabel.Render(fmt.Sprintf("%-15s", "Register ID"))+st.Faint.Render(id))
 	if hint != "" {
 		style := st.Faint
 		if s.regen {
 			style = st.Warning
 		}
 		// Wrapped lines stay under the field they are about.
-		wrapped := strings.Split(lipgloss.NewStyle().Width(max(s.w-17, 10)).Render(hint), "\n")
+		wrapped := strings.Split(lipgloss.NewStyle().Width(max(s.w-15, 10)).Render(hint), "\n")
 		for i, l := range wrapped {
-			wrapped[i] = style.Render(strings.Repeat(" ", 17) + strings.TrimRight(l, " "))
+			wrapped[i] = style.Render(strings.Repeat(" ", 15) + strings.TrimRight(l, " "))
 		}
 		lines = append(lines, strings.Join(wrapped, "\n"))
 	}
 	if s.invalid != "" {
-		lines = append(lines, para.PaddingLeft(2).Render(st.Error.Render(s.invalid)))
+		lines = append(lines, widgets.Hang(st.Error, "✗ ", s.invalid, max(s.w, 20)))
 	}
-	lines = append(lines, "", st.Button.Render("[ Save ]")+st.Faint.Render("  enter"))
+	lines = append(lines, "", widgets.Button(st, "Save", "enter", widgets.Primary))
 	return s.fit(lines)
 }
 
-// fit drops the blank spacing when the form is taller than its space.
-func (s *RegisterScreen) fit(lines []string) string {
-	out := join(lines...)
+// fit drops the blank spacing when the form is taller than its space;
+// cut reports that lines were cut even so.
+func (s *RegisterScreen) fit(lines []string) (out string, cut bool) {
+	out = join(lines...)
 	if s.h > 0 && lipgloss.Height(out) > s.h {
 		var dense []string
 		for _, l := range lines {
@@ -248,7 +266,8 @@ func (s *RegisterScreen) fit(lines []string) string {
 			}
 		}
 		// The button is the way on: what still does not fit is cut above it.
+		cut = linesHeight(dense) > s.h
 		out = join(cutAbove(dense, s.h, 1)...)
 	}
-	return out
+	return out, cut
 }

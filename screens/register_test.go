@@ -41,7 +41,7 @@ func TestRegisterHintWrapsUnderItsField(t *testing.T) {
 	for _, l := range strings.Split(v, "\n") {
 		if strings.Contains(l, "keeps it") {
 			found = true
-			if !strings.HasPrefix(l, strings.Repeat(" ", 17)) {
+			if !strings.HasPrefix(l, strings.Repeat(" ", 15)) {
 				t.Errorf("hint continuation not under its field: %q", l)
 			}
 		}

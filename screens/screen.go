@@ -58,8 +58,6 @@ type Common struct {
 	Product string
 	// Provider is the provider id (sci, smartconnect, helcim).
 	Provider string
-	// Caps are the provider's capabilities (which steps apply).
-	Caps providers.Capabilities
 	// ValidateCode is the pairing session's code check for the provider
 	// (pairing.Service.ValidateCode): the normalised code, or why it is
 	// refused. nil: codes are sent as typed.
@@ -94,6 +92,8 @@ type (
 		RegisterName, BusinessName, VendorName string
 		RegenerateID                           bool
 	}
+	// RefreshMsg re-checks the pairings now, as entering them does.
+	RefreshMsg struct{}
 	// PickProviderMsg switches to another provider ("" keeps the current one).
 	PickProviderMsg struct{ Provider string }
 )
@@ -110,6 +110,9 @@ type (
 	// TestedMsg ends a Test: the paired screen's busy note; the
 	// confirming screen shows Note (may be "").
 	TestedMsg struct{ Note string }
+	// TestPassedMsg: a Test found the pairing active; the paired screen
+	// shows Line by its Test button.
+	TestPassedMsg struct{ Line string }
 	// WaitingMsg: a confirmation poll said "not yet".
 	WaitingMsg struct{ Attempt int }
 	// WarnMsg shows a warning while the confirmation wait goes on.
@@ -125,6 +128,9 @@ type (
 	BusyMsg struct{ Busy bool }
 	// NoteMsg sets the line under the form's title ("" for none).
 	NoteMsg struct{ Note string }
+	// BannerMsg shows the form with an error it is shown for (Line) and
+	// what to do (Next), until a pair request is sent.
+	BannerMsg struct{ Line, Next string }
 	// CanGoBackMsg enables the form's way back to the pairings.
 	CanGoBackMsg struct{ OK bool }
 	// SaveFailedMsg: the register identity was refused; Line says why.

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/transport"
 )
 
 // ShowCodeKeys are the show-code screen's keys.
@@ -98,6 +99,7 @@ func (s *ShowCode) SetLocation(loc *time.Location) {
 // SetPairing shows a (new) code; a pairing without one shows the
 // request in flight.
 func (s *ShowCode) SetPairing(p providers.Pairing) {
+	p.ConfirmationCode = plain(p.ConfirmationCode)
 	s.pairing = p
 	s.requesting = p.ConfirmationCode == ""
 	s.expired, s.reason, s.warning, s.cancelled = false, "", "", false
@@ -117,13 +119,17 @@ func (s *ShowCode) Requesting() {
 // when it is not plain expiry ("Square could not report the code's
 // state"); r then asks for a new code.
 func (s *ShowCode) Expired(reason string) {
-	s.expired, s.reason, s.warning = true, reason, ""
+	s.expired, s.reason, s.warning = true, plain(reason), ""
 	s.keys.NewCode.SetEnabled(true)
 }
 
 // Warn shows a retryable failure (network, rate limit) while waiting goes
 // on; "" clears it.
-func (s *ShowCode) Warn(line string) { s.warning = line }
+func (s *ShowCode) Warn(line string) { s.warning = plain(line) }
+
+// plain is transport.CleanText, the clients' one sanitiser: this screen
+// draws what any provider hands it as text, relying on no client.
+func plain(s string) string { return transport.CleanText(s) }
 
 // IsExpired reports whether the code is no longer usable: the root said
 // so, or the clock passed its expiry.

@@ -203,8 +203,8 @@ func TestShowCodeFallbacks(t *testing.T) {
 // the code while there is one.
 func TestShowCodeFitsEverySize(t *testing.T) {
 	for _, code := range []string{"EBCARJ", "123456789012", "WWWWWWWWWWWW"} {
-		for w := 20; w <= 100; w += 16 {
-			for h := 6; h <= 30; h += 4 {
+		for w := 20; w <= 100; w += 20 {
+			for h := 6; h <= 30; h += 6 {
 				for state := range 4 {
 					s, clk := newShowCodeTest(t, code)
 					s.SetSize(w, h)
@@ -228,4 +228,33 @@ func TestShowCodeFitsEverySize(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzShowCodeView: whatever code a provider hands the screen, at any
+// size, the view fits and keeps the way out.
+func FuzzShowCodeView(f *testing.F) {
+	for _, c := range []string{"EBCARJ", "123456789012", "", "ａｂｃ漢字", "\x1b[31mX", "AB CD", strings.Repeat("W", 40)} {
+		f.Add(c, 80, 24, 0)
+		f.Add(c, 21, 7, 3)
+	}
+	f.Fuzz(func(t *testing.T, code string, w, h, state int) {
+		if w < 20 || w > 200 || h < 6 || h > 80 {
+			return
+		}
+		s, clk := newShowCodeTest(t, code)
+		s.SetSize(w, h)
+		switch state % 4 {
+		case 1:
+			clk.Advance(5 * time.Minute)
+		case 2:
+			s.Expired(code)
+		case 3:
+			s.Warn(code)
+		}
+		v := s.View()
+		requireFits(t, v, w, h)
+		if !strings.Contains(v, "esc") {
+			t.Fatalf("no way out:\n%s", v)
+		}
+	})
 }

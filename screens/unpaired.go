@@ -12,6 +12,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/tui/keys"
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -52,9 +53,13 @@ type UnpairedScreen struct {
 	// are shown dimmed and take no keys until the answer comes.
 	busy bool
 	note string // a line under the title, e.g. SmartConnect's register
-	w, h int
-	art  unpairedArt // rendered logo and steps, reused between frames
-	logo logoChoice
+	// banner is an error the form is shown for (a pairing unpaired on the
+	// terminal: wording.TextNoActive) with what to do; it stays
+	// until a pair request is sent.
+	banner, bannerNext string
+	w, h               int
+	art                unpairedArt // rendered logo and steps, reused between frames
+	logo               logoChoice
 }
 
 // pairInput is one pair input's field.
@@ -76,26 +81,26 @@ func NewUnpaired(c Common, spec providers.CodeSpec, canGoBack bool) *UnpairedScr
 	// As wide as the longest code typed, so none scrolls out of sight.
 	code.Width = code.CharLimit
 	code.TextStyle = c.Styles.Value
-	code.PlaceholderStyle = c.Styles.Faint
+	code.PlaceholderStyle = c.Styles.Placeholder
 	code.Focus()
 
 	nick := textinput.New()
 	nick.Prompt = ""
-	nick.Placeholder = "optional, e.g. Front counter"
+	nick.Placeholder = "e.g. Front counter"
 	// The same cap the service enforces, as in the CLI and accessible mode.
 	nick.CharLimit = pairing.MaxNicknameRunes
-	nick.Width = 30
+	nick.Width = 26
 	nick.TextStyle = c.Styles.Value
-	nick.PlaceholderStyle = c.Styles.Faint
+	nick.PlaceholderStyle = c.Styles.Placeholder
 
 	s := &UnpairedScreen{c: c, spec: spec, keys: newUnpairedKeys(canGoBack), code: code, nick: nick}
 	for _, cred := range descriptor(c.Provider).PairInputs {
 		in := textinput.New()
 		in.Prompt = ""
 		in.CharLimit = 256
-		in.Width = 30
+		in.Width = 26
 		in.TextStyle = c.Styles.Value
-		in.PlaceholderStyle = c.Styles.Faint
+		in.PlaceholderStyle = c.Styles.Placeholder
 		if cred.Secret {
 			// Never drawn: not on screen, in a golden or in a log.
 			in.EchoMode = textinput.EchoPassword
@@ -181,8 +186,25 @@ func (s *UnpairedScreen) ShortHelp() []key.Binding {
 	return []key.Binding{s.keys.Pair, s.keys.Next, s.keys.Back}
 }
 
+// FullHelp lists every key the form takes: its own, and the text keys of
+// its fields (bubbles' textinput), so ↑/↓ and ctrl+u are found too.
 func (s *UnpairedScreen) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{s.keys.Pair, s.keys.Next, s.keys.Prev, s.keys.Back}}
+	next, prev := s.keys.Next, s.keys.Prev
+	next.SetHelp("tab/↓", "next field")
+	prev.SetHelp("shift+tab/↑", "previous field")
+	return [][]key.Binding{{s.keys.Pair, next, prev, s.keys.Back}, editKeys()}
+}
+
+// editKeys are the text keys of a focused field, for the full help.
+func editKeys() []key.Binding {
+	b := func(k, desc string) key.Binding { return key.NewBinding(key.WithKeys(k), key.WithHelp(k, desc)) }
+	return []key.Binding{
+		b("←/→", "move in the field"),
+		b("home/end", "start / end"),
+		b("ctrl+u", "delete to the start"),
+		b("ctrl+k", "delete to the end"),
+		b("ctrl+v", "paste"),
+	}
 }
 
 func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
@@ -192,6 +214,9 @@ func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return s, nil
 	case NoteMsg:
 		s.SetNote(msg.Note)
+		return s, nil
+	case BannerMsg:
+		s.banner, s.bannerNext = msg.Line, msg.Next
 		return s, nil
 	case CanGoBackMsg:
 		s.SetCanGoBack(msg.OK)
@@ -330,7 +355,7 @@ func (s *UnpairedScreen) submit() tea.Cmd {
 			s.inputs[i].in.SetValue("")
 		}
 	}
-	s.invalid = ""
+	s.invalid, s.banner, s.bannerNext = "", "", ""
 	return send(PairMsg{Code: code, Nickname: strings.TrimSpace(s.nick.Value()), Inputs: inputs})
 }
 
@@ -348,26 +373,20 @@ func refusal(err error) string {
 func (s *UnpairedScreen) instructions(compact bool) []string {
 	if compact {
 		text := pairStepsCompact(s.c.Provider)
-		return []string{lipgloss.NewStyle().Width(max(s.w, 20)).Render(s.c.Styles.Faint.Render(text))}
+		return []string{widgets.Para(s.c.Styles.Text, text, max(s.w, 20))}
 	}
-	out := []string{s.c.Styles.Label.Render("How to pair")}
+	// The heading is as bright as a title: never dimmer than its steps.
+	out := []string{s.c.Styles.Heading.Render("How to pair")}
 	for i, st := range PairSteps(s.c.Provider) {
-		// Long steps wrap under their number rather than under it.
-		num := fmt.Sprintf(" %d. ", i+1)
-		body := lipgloss.NewStyle().Width(max(s.w, 20) - len(num)).Render(st)
-		if s.w == 0 || len(st)+len(num) <= s.w {
-			out = append(out, s.c.Styles.Text.Render(fmt.Sprintf(" %d. %s", i+1, st)))
-			continue
-		}
-		lines := strings.Split(body, "\n")
-		for j, l := range lines {
-			lead := num
-			if j > 0 {
-				lead = strings.Repeat(" ", len(num))
+		// Long steps wrap under their text, not under the number.
+		num := s.c.Styles.Faint.Render(fmt.Sprintf(" %d. ", i+1))
+		out = append(out, num+widgets.Hang(s.c.Styles.Text, "", st, max(s.w, 20)-4))
+		if lines := strings.Split(out[len(out)-1], "\n"); len(lines) > 1 {
+			for j := 1; j < len(lines); j++ {
+				lines[j] = "    " + lines[j]
 			}
-			lines[j] = s.c.Styles.Text.Render(strings.TrimRight(lead+l, " "))
+			out[len(out)-1] = strings.Join(lines, "\n")
 		}
-		out = append(out, strings.Join(lines, "\n"))
 	}
 	return out
 }
@@ -381,16 +400,32 @@ func (s *UnpairedScreen) View() string {
 	return out
 }
 
-func (s *UnpairedScreen) view() string {
-	st := s.c.Styles
-	labelW := 17
-	for _, f := range s.inputs {
-		labelW = max(labelW, len([]rune(f.cred.Label))+1)
+// hint is the code field's rule in a few words ("6 digits").
+func (s *UnpairedScreen) hint() string {
+	if s.spec.MaxLen == 0 {
+		return ""
 	}
-	field := func(label string, in textinput.Model, focused bool) string {
+	what := "chars"
+	if s.spec.Digits {
+		what = "digits"
+	}
+	n := fmt.Sprintf("%d", s.spec.MaxLen)
+	if s.spec.MinLen != s.spec.MaxLen {
+		n = fmt.Sprintf("%d–%d", s.spec.MinLen, s.spec.MaxLen)
+	}
+	return n + " " + what
+}
+
+// formView draws the fields and, under them, why a value was refused.
+func (s *UnpairedScreen) formView() string {
+	st := s.c.Styles
+	field := func(label, hint string, in textinput.Model, focused bool) widgets.Field {
+		// The input draws one cell past its width for the cursor.
+		f := widgets.Field{Label: label, Hint: hint, Input: in.View(), Width: in.Width + 1,
+			Focused: focused && !s.busy, Dim: s.busy}
 		if s.busy {
-			// Dimmed and without a cursor or focus marker: nothing here
-			// can be edited until the answer comes.
+			// Dimmed and without a cursor: nothing here can be edited
+			// until the answer comes.
 			value := in.Value()
 			if in.EchoMode == textinput.EchoPassword {
 				value = strings.Repeat(string(in.EchoCharacter), len([]rune(value)))
@@ -398,84 +433,96 @@ func (s *UnpairedScreen) view() string {
 			if value == "" {
 				value = in.Placeholder
 			}
-			return "  " + st.Faint.Render(fmt.Sprintf("%-*s", labelW, label)+truncateText(value, max(in.Width, 1)))
+			f.Input = st.Placeholder.Render(truncateText(value, max(in.Width, 1)))
 		}
-		marker := "  "
-		if focused {
-			marker = st.Selected.Render("> ")
-		}
-		return marker + st.Label.Render(fmt.Sprintf("%-*s", labelW, label)) + in.View()
+		return f
 	}
-	var form []string
+	var fields []widgets.Field
 	for i, f := range s.inputs {
-		form = append(form, field(f.cred.Label, f.in, s.focus == i))
+		hint := ""
+		if f.cred.Secret {
+			hint = "hidden"
+		}
+		fields = append(fields, field(f.cred.Label, hint, f.in, s.focus == i))
 	}
-	form = append(form,
-		field(s.spec.Label, s.code, s.focus == s.codeField()),
-		field("Pairing Nickname", s.nick, s.focus == s.codeField()+1)+s.nickCount(),
-	)
+	code := field(s.spec.Label, s.hint(), s.code, s.focus == s.codeField())
+	code.Invalid = s.invalid != ""
+	nickHint := "optional"
+	if c := s.nickCount(); c != "" {
+		nickHint = c
+	}
+	nick := field("Pairing Nickname", nickHint, s.nick, s.focus == s.codeField()+1)
+	form := widgets.Fields(st, max(s.w, 20), append(fields, code, nick)...)
 	if s.invalid != "" {
 		// Continuation lines keep the hint's indent, so a wrapped hint
 		// still reads as one paragraph under the fields.
-		form = append(form, lipgloss.NewStyle().Width(max(s.w, 20)).PaddingLeft(2).Render(st.Error.Render(s.invalid)))
+		form = join(form, widgets.Hang(st.Error.UnsetBold(), "✗ ", s.invalid, max(s.w, 20)))
 	}
-	button := st.Button.Render("[ Pair ]") + st.Faint.Render("  enter")
+	return form
+}
+
+func (s *UnpairedScreen) view() string {
+	st := s.c.Styles
+	button := widgets.Button(st, "Pair", "enter", widgets.Primary)
 	if s.busy {
 		button = st.Faint.Render("[ Pairing… ]")
 	}
-
-	title := st.Title.Render(s.c.Product)
 	art := s.rendered()
-	formV := join(form...)
-	// A vertical join is as tall as its parts together, so the layout that
-	// fits is chosen before any is joined.
-	fixed := lipgloss.Height(title) + lipgloss.Height(formV) + lipgloss.Height(button)
-	if art.logo == "" {
-		// The logo is a provider's certification branding (SCI's);
-		// providers without one are titled by their own name only.
-		steps := lipgloss.Height(art.steps)
-		if s.note != "" {
-			title = join(title, lipgloss.NewStyle().Width(max(s.w, 20)).Render(st.Faint.Render(s.note)))
-			fixed = lipgloss.Height(title) + lipgloss.Height(formV) + lipgloss.Height(button)
-		}
-		switch {
-		case fixed+steps+3 <= s.h || s.h == 0:
-			return join(title, "", formV, "", art.steps, "", button)
-		case fixed+steps+1 <= s.h:
-			return join(title, formV, "", art.steps, button)
-		}
-		return join(title, formV, join(s.instructions(true)...), button)
+	full, compact := art.logo, art.logoCompact
+	if s.note != "" {
+		note := widgets.Para(st.Faint, s.note, max(s.w, 20))
+		full, compact = join(full, note), join(compact, note)
 	}
-	logo, steps := lipgloss.Height(art.logo), lipgloss.Height(art.steps)
-	switch s.logo {
-	case logoFull:
-		// The size allows the full logo: blank lines go before it does.
-		switch {
-		case s.h == 0 || fixed+logo+steps+3 <= s.h:
-			return join(title, art.logo, "", formV, "", art.steps, "", button)
-		case fixed+logo+steps+2 <= s.h:
-			return join(title, art.logo, "", formV, "", art.steps, button)
-		case fixed+logo+steps+1 <= s.h:
-			return join(title, art.logo, "", formV, art.steps, button)
-		case fixed+logo+steps <= s.h:
-			return join(title, art.logo, formV, art.steps, button)
+	if s.banner != "" {
+		// The error this form is shown for, under the brand, above the
+		// fields it asks to fill in again.
+		b := widgets.Hang(st.Error, "✗ ", s.banner, max(s.w, 20))
+		if s.bannerNext != "" {
+			b = join(b, widgets.Hang(st.Text, "  ", s.bannerNext, max(s.w, 20)))
 		}
-	case logoAuto:
-		if fixed+logo+steps+3 <= s.h || s.h == 0 {
-			return join(title, art.logo, "", formV, "", art.steps, "", button)
+		full, compact = join(full, "", b), join(compact, b)
+	}
+	form := s.formView()
+	steps, brief := art.steps, join(s.instructions(true)...)
+	// The first layout that fits wins: blank lines go first, then the
+	// numbered steps for a paragraph, then the full mark for the compact.
+	fullLayouts := [][]string{
+		{full, "", form, "", steps, "", button},
+		{full, "", form, "", steps, button},
+		{full, form, "", steps, button},
+		{full, form, steps, button},
+		{full, "", form, "", brief, button},
+		{full, form, "", brief, button},
+		{full, form, brief, button},
+	}
+	compactLayouts := [][]string{
+		{compact, "", form, "", steps, "", button},
+		{compact, "", form, "", steps, button},
+		{compact, form, "", steps, button},
+		{compact, "", form, "", brief, button},
+		{compact, form, brief, button},
+	}
+	var layouts [][]string
+	if s.logo != logoCompact {
+		layouts = fullLayouts
+	}
+	if s.logo != logoFull || s.h > 0 {
+		layouts = append(layouts, compactLayouts...)
+	}
+	for _, l := range layouts {
+		if s.h == 0 || linesHeight(l) <= s.h {
+			return join(l...)
 		}
 	}
-	if fixed+lipgloss.Height(art.logoCompact)+steps+2 <= s.h {
-		return join(title, art.logoCompact, "", formV, "", art.steps, button)
-	}
-	return join(title, art.logoCompact, formV, join(s.instructions(true)...), button)
+	return join(layouts[len(layouts)-1]...)
 }
 
-// fixedHeight is the pristine form's height without logo, steps and blank
-// lines: what FullLogoFits measures against.
-func (s *UnpairedScreen) fixedHeight() int {
-	const fieldsAndButton = 3 // two one-line fields, one button line
-	return lipgloss.Height(s.c.Styles.Title.Render(s.c.Product)) + fieldsAndButton + len(s.inputs)
+// fitsFull reports whether the pristine form fits h with the full mark.
+func (s *UnpairedScreen) fitsFull(h int) bool {
+	art := s.rendered()
+	form := lipgloss.Height(s.formView()) + 1 // the button
+	brief := lipgloss.Height(join(s.instructions(true)...))
+	return lipgloss.Height(art.logo)+form+brief <= h
 }
 
 // nickCount shows how much of the nickname's limit is used once it is
@@ -486,7 +533,7 @@ func (s *UnpairedScreen) nickCount() string {
 	if n < pairing.MaxNicknameRunes-10 {
 		return ""
 	}
-	return s.c.Styles.Faint.Render(fmt.Sprintf(" %d/%d", n, pairing.MaxNicknameRunes))
+	return fmt.Sprintf("%d/%d", n, pairing.MaxNicknameRunes)
 }
 
 // SetLogo implements LogoSetter.

@@ -1,6 +1,8 @@
 package screens
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
@@ -28,12 +30,65 @@ type unpairedArt struct {
 func (s *UnpairedScreen) rendered() unpairedArt {
 	env := fixedEnv{styles: s.c.Styles, profile: lipgloss.ColorProfile(), dark: lipgloss.HasDarkBackground()}
 	if !s.art.done || s.art.w != s.w || s.art.env != env {
-		st, b := s.c.Styles, descriptor(s.c.Provider).Branding
-		s.art = unpairedArt{done: true, w: s.w, env: env, steps: join(s.instructions(false)...)}
-		if b.Logo != "" {
-			s.art.logo = st.Logo.Render(b.Logo)
-			s.art.logoCompact = st.Logo.Render(b.LogoCompact)
+		st := s.c.Styles
+		s.art = unpairedArt{
+			done:        true,
+			w:           s.w,
+			env:         env,
+			logo:        BrandBlock(st, s.c.Provider, s.c.Product, s.w, false),
+			logoCompact: BrandBlock(st, s.c.Provider, s.c.Product, s.w, true),
+			steps:       join(s.instructions(false)...),
 		}
 	}
 	return s.art
+}
+
+// brandArt is the provider's mark from its descriptor (compact: the
+// one-line one), in the brand colour; "" when it has none.
+func brandArt(style lipgloss.Style, provider string, compact bool) string {
+	b := descriptor(provider).Branding
+	art := b.Logo
+	if compact {
+		art = b.LogoCompact
+	}
+	if art == "" {
+		return ""
+	}
+	if b.Color != "" {
+		style = style.Foreground(lipgloss.Color(b.Color))
+	}
+	return style.Render(art)
+}
+
+// BrandBlock is the provider's name as its wordmark with its mark: beside
+// the mark where w allows (on two lines, as a lockup, when the mark is
+// taller than one), else above it; with compact, the one-line mark (or the
+// name alone for a provider without a mark).
+func BrandBlock(st *theme.Styles, provider, name string, w int, compact bool) string {
+	art := brandArt(st.Logo, provider, compact)
+	if art == "" {
+		return st.Wordmark.Render(name)
+	}
+	lines := strings.Split(art, "\n")
+	words := []string{name}
+	if len(lines) > 1 && w != 0 && lipgloss.Width(art)+3+lipgloss.Width(name) > w {
+		// Split the name in two lines of about equal length.
+		if i := strings.LastIndex(name[:len(name)/2+len(name)%2+4], " "); i > 0 {
+			words = []string{name[:i], name[i+1:]}
+		}
+	}
+	artW, nameW := lipgloss.Width(art), 0
+	for _, wd := range words {
+		nameW = max(nameW, lipgloss.Width(wd))
+	}
+	if w != 0 && artW+3+nameW > w {
+		return join(st.Wordmark.Render(name), art)
+	}
+	// The name on the mark's last lines, as a lockup.
+	first := len(lines) - len(words)
+	for i, wd := range words {
+		l := lines[first+i]
+		lines[first+i] = l + strings.Repeat(" ", artW-lipgloss.Width(l)+3) + st.Wordmark.Render(wd)
+	}
+	return strings.Join(lines, "\n")
 }

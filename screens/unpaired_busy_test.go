@@ -9,7 +9,7 @@ import (
 )
 
 // Finding 7: while a pair request from the form is in flight the form
-// looks it: no focused field, no cursor, "[ Pairing… ]" for the button,
+// looks it: no focused field (no heavy ━ underline), no cursor, "[ Pairing… ]" for the button,
 // and keys change nothing; when the answer comes it is editable again,
 // with the focus where it was.
 func TestUnpairedBusyWhilePairing(t *testing.T) {
@@ -19,7 +19,7 @@ func TestUnpairedBusyWhilePairing(t *testing.T) {
 	s.Update(tea.KeyMsg{Type: tea.KeyTab})
 	s.Update(runes("Front"))
 	idle := ansi.Strip(s.View())
-	if !strings.Contains(idle, "[ Pair ]") || !strings.Contains(idle, "> Pairing Nickname") {
+	if !strings.Contains(idle, "[ Pair ]") || !focusedUnder(idle, "Pairing Nickname") {
 		t.Fatalf("idle form:\n%s", idle)
 	}
 
@@ -28,7 +28,7 @@ func TestUnpairedBusyWhilePairing(t *testing.T) {
 	if !strings.Contains(v, "[ Pairing… ]") || strings.Contains(v, "[ Pair ]") {
 		t.Errorf("busy button:\n%s", v)
 	}
-	if strings.Contains(v, "> ") || s.code.Focused() || s.nick.Focused() {
+	if strings.Contains(v, "━") || s.code.Focused() || s.nick.Focused() {
 		t.Errorf("a field is focused while pairing:\n%s", v)
 	}
 	if !strings.Contains(v, "123456") || !strings.Contains(v, "Front") {
@@ -45,10 +45,26 @@ func TestUnpairedBusyWhilePairing(t *testing.T) {
 
 	s.SetBusy(false)
 	v = ansi.Strip(s.View())
-	if !strings.Contains(v, "[ Pair ]") || !strings.Contains(v, "> Pairing Nickname") || !s.nick.Focused() {
+	if !strings.Contains(v, "[ Pair ]") || !focusedUnder(v, "Pairing Nickname") || !s.nick.Focused() {
 		t.Errorf("after the answer the form is not editable again:\n%s", v)
 	}
 	if _, cmd := s.Update(tea.KeyMsg{Type: tea.KeyEnter}); cmd == nil {
 		t.Error("enter after the answer sent nothing")
 	}
+}
+
+// focusedUnder reports whether the field labelled label has the heavy
+// underline of the focused field, two lines under its label.
+func focusedUnder(view, label string) bool {
+	lines := strings.Split(view, "\n")
+	for i, l := range lines {
+		col := strings.Index(l, label)
+		if col < 0 || i+2 >= len(lines) {
+			continue
+		}
+		under := []rune(lines[i+2])
+		at := len([]rune(l[:col]))
+		return at < len(under) && under[at] == '━'
+	}
+	return false
 }

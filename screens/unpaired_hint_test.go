@@ -11,7 +11,7 @@ import (
 )
 
 // A hint that wraps keeps its indent on every line, so the continuation
-// does not fall back to column 0 under the form.
+// hangs under the text after "✗ " and does not fall back to column 0.
 func TestUnpairedHintWrapsIndented(t *testing.T) {
 	c := testCommon()
 	c.Provider, c.Product = providers.Helcim, "Helcim Smart Terminal"
@@ -28,7 +28,7 @@ func TestUnpairedHintWrapsIndented(t *testing.T) {
 	var lines []string
 	in := false
 	for _, l := range strings.Split(ansi.Strip(s.View()), "\n") {
-		if strings.HasPrefix(strings.TrimSpace(l), first) {
+		if strings.HasPrefix(strings.TrimSpace(l), "✗ "+first) {
 			in = true
 		} else if in && strings.TrimSpace(l) == "" {
 			break
@@ -40,7 +40,7 @@ func TestUnpairedHintWrapsIndented(t *testing.T) {
 	if len(lines) < 2 {
 		t.Fatalf("hint %q did not wrap at 40 columns: %q", hint, lines)
 	}
-	for _, l := range lines {
+	for _, l := range lines[1:] {
 		if strings.TrimSpace(l) != "" && !strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "   ") {
 			t.Errorf("hint line %q is not indented by two", l)
 		}

@@ -121,5 +121,28 @@ expect_exit 5 "$BIN" test "$HC_CODE"
 grep -q "standalone" "$work/helcim-forget.err" || fail "no on-terminal reminder"
 ! grep -rqF "$HELCIM_TOKEN" "$work/config" "$work/helcim-setup.out" || fail "Helcim token leaked"
 expect_exit 3 "$BIN" status --json
+
+step "13. SumUp: store the API key and merchant code, pair with the code the Solo shows, status with health, test, unpair"
+export TILLPAIR_SUMUP_URL=$(jq -r .sumup_url "$work/sandbox.json")
+SUMUP_KEY=$(jq -r .credentials.sumup_api_key "$work/sandbox.json")
+SUMUP_MERCHANT=$(jq -r .credentials.sumup_merchant_code "$work/sandbox.json")
+printf "%s\n%s\n" "$SUMUP_KEY" "$SUMUP_MERCHANT" | "$BIN" setup sumup > "$work/sumup-setup.out"
+grep -q "API key stored in the OS keyring" "$work/sumup-setup.out" || fail "setup sumup: $(cat "$work/sumup-setup.out")"
+grep -q "Merchant code saved" "$work/sumup-setup.out" || fail "setup sumup kept no merchant code: $(cat "$work/sumup-setup.out")"
+SU_ID=$(curl -sf "$CONTROL/terminals" | jq -r ".terminals[] | select(.provider==\"sumup\") | .id" | head -n1)
+SU_CODE=$(curl -sf -X POST "$CONTROL/terminals/$SU_ID/pairing-code" | jq -r .pairing_code)
+[[ $SU_CODE =~ ^[A-Z0-9]{8,9}$ ]] || fail "Solo code $SU_CODE"
+expect_exit 2 "$BIN" pair --provider sumup --code "AB-12"
+"$BIN" pair --provider sumup --code "${SU_CODE,,}" --nickname "Front counter" --no-wait --json > "$work/sumup-pair.json" 2> "$work/sumup-pair.err"
+jq -e ".provider == \"sumup\" and .status == \"awaiting_confirmation\"" "$work/sumup-pair.json" >/dev/null || fail "pair sumup: $(cat "$work/sumup-pair.json" "$work/sumup-pair.err")"
+SU_READER=$(jq -r .pairing_id "$work/sumup-pair.json")
+curl -sf -X POST "$CONTROL/terminals/$SU_ID/confirm" >/dev/null
+"$BIN" test "Front counter" | grep -q "is active" || fail "test sumup"
+"$BIN" status --json > "$work/sumup-status.json"
+jq -e ".pairings[] | select(.provider==\"sumup\") | .status == \"active\" and .health.online == true and (.health.battery_percent | type) == \"number\" and .serial != null" "$work/sumup-status.json" >/dev/null || fail "status --json has no SumUp health: $(cat "$work/sumup-status.json")"
+"$BIN" unpair "$SU_READER" --yes | grep -q "Unpaired SumUp" || fail "unpair sumup"
+[ "$(curl -sf "$CONTROL/terminals/$SU_ID" | jq -r "[.pairings[] | select(.status != \"unpaired\")] | length")" = 0 ] || fail "the Solo is still paired"
+! grep -rqF "$SUMUP_KEY" "$work/config" "$work/sumup-setup.out" "$work/sumup-status.json" || fail "SumUp API key leaked"
+expect_exit 3 "$BIN" status --json
 echo "walkthrough: all steps passed"
 ' walkthrough "$BIN"

@@ -90,7 +90,7 @@ keys C-p
 shot '│ [0-9]{3} [0-9]{3} '
 code=$(screen | grep -oE '│ [0-9]{3} [0-9]{3} ' | head -n1 | tr -dc 0-9)
 text "$code"
-shot "Pairing Code +$code"
+shot "^ +$code "  # the typed code, under the field's label
 keys Enter
 shot 'Check the terminal shows the same code'
 keys C-o

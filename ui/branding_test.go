@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/tillpair/tillpair/assets"
 	"github.com/tillpair/tillpair/internal/tui/widgets"
@@ -30,6 +31,30 @@ func showsLogo(body []string, art string) bool {
 		}
 		if ok {
 			return true
+		}
+	}
+	return false
+}
+
+// showsName reports whether name is on one line of body, or its two halves
+// on consecutive lines one under the other (the wordmark beside the mark
+// on a narrow screen).
+func showsName(body []string, name string) bool {
+	if strings.Contains(strings.Join(body, "\n"), name) {
+		return true
+	}
+	for i := 0; i+1 < len(body); i++ {
+		for cut := strings.Index(name, " "); cut > 0; {
+			a, b := name[:cut], name[cut+1:]
+			at, bt := strings.Index(body[i], a), strings.Index(body[i+1], b)
+			if at >= 0 && bt >= 0 && ansi.StringWidth(body[i][:at]) == ansi.StringWidth(body[i+1][:bt]) {
+				return true
+			}
+			next := strings.Index(name[cut+1:], " ")
+			if next < 0 {
+				break
+			}
+			cut += next + 1
 		}
 	}
 	return false
@@ -71,7 +96,7 @@ func TestBrandingAtEverySize(t *testing.T) {
 					// Below the two header lines, so the header's product name does not count.
 					body := strings.Split(view, "\n")[2:]
 					where := fmt.Sprintf("%s, pane %t, %dx%d", st.name, terms != nil, w, h)
-					if !strings.Contains(strings.Join(body, "\n"), "Simple Cloud Integration") {
+					if !showsName(body, "Simple Cloud Integration") {
 						t.Errorf("%s: no \"Simple Cloud Integration\" below the header:\n%s", where, view)
 					}
 					switch {

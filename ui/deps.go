@@ -15,7 +15,6 @@ import (
 // one CancelTimeout.
 type Service interface {
 	Providers() []providers.Provider
-	Provider(id string) (providers.Provider, bool)
 	Register() (providers.RegisterIdentity, bool, error)
 	SaveRegister(in pairing.RegisterInput) (pairing.RegisterChange, error)
 	ValidateCode(id, raw string) (string, error)

@@ -91,8 +91,9 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 			return m.navigate(screens.Unpaired)
 		}
 		// SCIPAIRING10: the entry check re-checks pairing-info whenever
-		// the pairings are viewed.
-		return tea.Batch(m.open(screens.Paired, screenArgs{}), m.entryCmd())
+		// the pairings are viewed. Back from an error keeps the success
+		// message of the pairing just made.
+		return tea.Batch(m.open(screens.Paired, screenArgs{justPaired: m.justPaired}), m.entryCmd())
 	case screens.Setup:
 		if !m.desc().Register.Asks() {
 			return nil
@@ -222,6 +223,7 @@ func (m *Model) pairDone(msg pairDoneMsg) tea.Cmd {
 func (m *Model) pairedNow(p providers.Pairing) tea.Cmd {
 	m.settle()
 	m.upsert(p)
+	m.justPaired = p.ID
 	return m.open(screens.Paired, screenArgs{justPaired: p.ID})
 }
 
@@ -327,9 +329,10 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 		m.tell(screens.PairingsMsg{Pairings: m.shownPairings()})
 	} else {
 		// A Test retried from the error screen succeeded: leave the error.
-		cmd = m.open(screens.Paired, screenArgs{})
+		cmd = m.open(screens.Paired, screenArgs{justPaired: m.justPaired})
 	}
-	m.setStatus(widgets.StatusSuccess, screens.TestedText(m.c.Provider, m.env.clock.Now()))
+	// The outcome shows by the Test button that asked for it.
+	m.tell(screens.TestPassedMsg{Line: screens.TestedText(m.c.Provider, m.env.clock.Now())}, screens.Paired)
 	return cmd
 }
 

@@ -205,9 +205,9 @@ func TestFlowUnpairedExternally(t *testing.T) {
 
 func TestFlowResizeMovesPane(t *testing.T) {
 	f := newFlow(t, 120, 30)
-	f.waitText("ctrl+p new code") // inside the pane, beside the form
+	f.waitText("Terminal ") // the pane, beside the form
 	f.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 20})
-	f.waitText("terminal: ctrl+p") // strip below, keys in the footer
+	f.waitText(": idle") // strip below; the keys are in the footer either way
 	f.tm.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	f.waitText("ctrl+o confirm")
 	view := f.finish()

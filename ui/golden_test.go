@@ -114,7 +114,7 @@ func assertFooterKeepsPinned(t *testing.T, fm tea.Model, view string) {
 	if !ok || s.fullHelp || s.tooSmall() {
 		return
 	}
-	_, pinned := s.shortHelpParts()
+	_, _, pinned := s.shortHelpParts()
 	for _, b := range pinned {
 		if want := b.Help().Key + " " + b.Help().Desc; b.Enabled() && !strings.Contains(view, want) {
 			t.Errorf("footer lost %q:\n%s", want, view)

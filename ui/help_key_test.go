@@ -15,7 +15,7 @@ func TestHelpOpensAndClosesWhileTyping(t *testing.T) {
 	if !m.typing() {
 		t.Fatal("the pairing form should have a field with the focus")
 	}
-	if v := m.View(); !strings.Contains(v, "ctrl+g all keys") {
+	if v := m.View(); !strings.Contains(v, "ctrl+g help") {
 		t.Fatalf("the footer does not offer the help key:\n%s", v)
 	}
 	m.Update(keyRunes("?"))

@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/tillpair/tillpair/assets"
 	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
@@ -24,9 +25,9 @@ func TestLogoStableAtOneSize(t *testing.T) {
 				v := m.View()
 				kind := "none"
 				switch {
-				case strings.Contains(v, "(__________)"):
+				case strings.Contains(v, strings.Split(assets.Logo(), "\n")[2]):
 					kind = "full"
-				case strings.Contains(v, ".-( SCI )-."):
+				case strings.Contains(v, assets.LogoCompact()):
 					kind = "compact"
 				}
 				seen[kind] = append(seen[kind], state)

@@ -120,6 +120,10 @@ type Model struct {
 		key  logoKey
 		full bool
 	}
+	// justPaired is the pairing made last in this run: the paired screen
+	// keeps its full success message when it is shown again (Back from an
+	// error).
+	justPaired string
 }
 
 // env is what the model was built with; it does not change.
@@ -216,16 +220,12 @@ func New(o Options) *Model {
 	return m
 }
 
-// setProvider makes id the active provider: header, capabilities, code
+// setProvider makes id the active provider: header, descriptor, code
 // spec and the wording of the terminal keys follow it. Every request in
 // flight is about the old provider, so none of their answers is taken.
 func (m *Model) setProvider(id string) {
 	m.reqs.dropAll()
-	caps := providers.Capabilities{}
-	if p, ok := m.env.svc.Provider(id); ok {
-		caps = p.Capabilities()
-	}
-	m.c.Provider, m.c.Product, m.c.Caps = id, screens.ProductName(id), caps
+	m.c.Provider, m.c.Product = id, screens.ProductName(id)
 	svc := m.env.svc
 	m.c.ValidateCode = func(raw string) (string, error) { return svc.ValidateCode(id, raw) }
 	m.keys.terminal.ForProvider(m.desc())
@@ -693,40 +693,80 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 
 // Help bindings: the screen's, the terminal's, then the globals.
 func (m *Model) ShortHelp() []key.Binding {
-	cut, pinned := m.shortHelpParts()
+	cut, _, pinned := m.shortHelpParts()
 	return append(cut, pinned...)
 }
 
 // shortHelpParts splits the short help into what a narrow footer may cut,
-// most important first, and what it keeps: the way out and the way to the
-// other keys must always be on screen.
-func (m *Model) shortHelpParts() (cut, pinned []key.Binding) {
+// in the order shown, and what it keeps: the way out and the way to the
+// other keys must always be on screen. rank says which of cut go first
+// (the highest): the screen's own keys rank by their place, and the
+// provider key sits after the screen's first two, so a narrow footer
+// drops "a add pairing" before ctrl+t and ctrl+t before "tab next field".
+func (m *Model) shortHelpParts() (cut []key.Binding, rank []int, pinned []key.Binding) {
 	g := m.keys.global
 	if m.phase == phaseQuitting {
 		// Only a second ctrl+c does anything until the answer comes.
 		now := g.ForceQuit
 		now.SetHelp(now.Help().Key, "quit now, without waiting")
-		return nil, []key.Binding{now}
+		return nil, nil, []key.Binding{now}
 	}
-	// The provider key goes first when the footer is narrow; it stays in
-	// the full help.
-	cut = append(append([]key.Binding{}, m.screen.ShortHelp()...), m.providerKey())
+	if m.asking() {
+		// A y/n question takes y, n and esc only: nothing else is offered.
+		return nil, nil, m.screen.ShortHelp()
+	}
+	for i, b := range m.screen.ShortHelp() {
+		cut = append(cut, b)
+		rank = append(rank, 2*i)
+	}
+	cut, rank = append(cut, m.providerKey()), append(rank, 3)
 	if m.typing() {
 		// q and ? are typed into the field here.
-		return cut, []key.Binding{g.HelpFor(true, m.fullHelp), g.ForceQuit}
+		return cut, rank, []key.Binding{g.HelpFor(true, m.fullHelp), g.ForceQuit}
 	}
-	return cut, []key.Binding{g.HelpFor(false, m.fullHelp), g.Quit}
+	return cut, rank, []key.Binding{g.HelpFor(false, m.fullHelp), g.Quit}
+}
+
+// asking reports a y/n question on screen.
+func (m *Model) asking() bool {
+	a, ok := m.screen.(interface{ Asking() bool })
+	return ok && a.Asking()
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
+	var out [][]key.Binding
+	for _, g := range m.helpGroups() {
+		out = append(out, g.Keys)
+	}
+	return out
+}
+
+// helpGroups are the full help's columns: the screen's keys, the app's
+// and, in the sandbox, the virtual terminal's. Quit is one entry with both
+// its keys (q is typed into a field, so there it is ctrl+c alone).
+func (m *Model) helpGroups() []widgets.HelpGroup {
 	g := m.keys.global
-	if m.phase == phaseQuitting {
-		return [][]key.Binding{m.ShortHelp()}
+	if m.phase == phaseQuitting || m.asking() {
+		_, _, pinned := m.shortHelpParts()
+		return []widgets.HelpGroup{{Title: "now", Keys: pinned}}
 	}
-	out := append([][]key.Binding{}, m.screen.FullHelp()...)
+	var out []widgets.HelpGroup
+	for i, keys := range m.screen.FullHelp() {
+		title := "this screen"
+		if i > 0 {
+			title = "move and edit"
+		}
+		out = append(out, widgets.HelpGroup{Title: title, Keys: keys})
+	}
+	quit := g.Quit
+	quit.SetHelp("q/ctrl+c", "quit")
 	if m.typing() {
-		// q and ? are typed into the field here, as in the short help.
-		return append(out, []key.Binding{g.HelpFor(true, m.fullHelp), g.ForceQuit, m.providerKey(), g.Setup})
+		quit = g.ForceQuit
 	}
-	return append(out, []key.Binding{g.HelpFor(false, m.fullHelp), g.Quit, g.ForceQuit, m.providerKey(), g.Setup})
+	out = append(out, widgets.HelpGroup{Title: "app", Keys: []key.Binding{
+		m.providerKey(), g.Setup, g.HelpFor(m.typing(), m.fullHelp), quit}})
+	if m.env.terms != nil {
+		out = append(out, widgets.HelpGroup{Title: "terminal (sandbox)", Keys: m.terminalHelp()})
+	}
+	return out
 }

@@ -114,7 +114,7 @@ func (m *Model) footerKey(p paneMode) string {
 			writeBindings(g)
 		}
 	} else {
-		cut, pinned := m.shortHelpParts()
+		cut, _, pinned := m.shortHelpParts()
 		writeBindings(cut)
 		writeBindings(pinned)
 	}

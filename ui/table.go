@@ -32,7 +32,7 @@ type builder func(m *Model, a screenArgs) screens.Screen
 // screen's constructor.
 var screenTable = map[screens.ID]builder{
 	screens.Unpaired: func(m *Model, _ screenArgs) screens.Screen {
-		return screens.NewUnpaired(m.c, m.c.Caps.Code, len(m.active()) > 0)
+		return screens.NewUnpaired(m.c, m.desc().Code, len(m.active()) > 0)
 	},
 	screens.Paired: func(m *Model, a screenArgs) screens.Screen {
 		return screens.NewPaired(m.c, m.shownPairings(), a.justPaired)

@@ -20,7 +20,15 @@ const (
 	stripHeight    = 3
 	// tallBody: below this body height the pane shrinks to a strip.
 	tallBody = 32
+	// pageMargin is the blank column each side of every line; maxContent
+	// is the widest a screen's content column grows, so text on a wide
+	// terminal keeps a readable measure and sits in a column, not a sprawl.
+	pageMargin = 1
+	maxContent = 76
 )
+
+// pageW is the width inside the page margins.
+func (m *Model) pageW() int { return max(m.w-2*pageMargin, 1) }
 
 type paneMode int
 
@@ -42,9 +50,11 @@ type frame struct {
 
 func (m *Model) frame() frame {
 	m.cache.check()
-	f := frame{posW: m.w}
-	f.header = m.cache.header.get(headerKey{product: m.c.Product, badge: m.badge(), w: m.w}, func() string {
-		return widgets.Header{Product: m.c.Product, Badge: m.badge()}.Render(m.c.Styles, m.w)
+	w := m.pageW()
+	f := frame{posW: w}
+	product := screens.ShortName(m.c.Provider)
+	f.header = m.cache.header.get(headerKey{product: product, badge: m.badge(), w: w}, func() string {
+		return widgets.Header{Product: product, Badge: m.badge()}.Render(m.c.Styles, w)
 	})
 	bodyH := m.h - lipgloss.Height(f.header) - 1 // 1: the status line
 	if m.env.terms != nil {
@@ -53,6 +63,9 @@ func (m *Model) frame() frame {
 			f.pane = paneBeside
 		case bodyH >= tallBody && !m.fullHelp:
 			f.pane = paneBelow
+		case m.fullHelp:
+			// The open help needs the rows; the terminal's keys are in it.
+			f.pane = paneNone
 		default:
 			f.pane = paneStrip
 		}
@@ -63,31 +76,31 @@ func (m *Model) frame() frame {
 	switch f.pane {
 	case paneBeside:
 		f.paneW, f.paneH = paneWidth, bodyH
-		f.posW = m.w - paneWidth - paneGap
+		f.posW = w - paneWidth - paneGap
 	case paneBelow:
-		f.paneW, f.paneH = m.w, fullPaneHeight
+		f.paneW, f.paneH = w, fullPaneHeight
 		f.posH = bodyH - fullPaneHeight
 	case paneStrip:
-		f.paneW, f.paneH = m.w, stripHeight
+		f.paneW, f.paneH = w, stripHeight
 		f.posH = bodyH - stripHeight
 	}
 	f.posH = max(f.posH, 1)
 	return f
 }
 
-func (m *Model) footer(p paneMode) string {
-	var lines []string
+func (m *Model) footer(_ paneMode) string {
+	w := m.pageW()
 	if m.fullHelp {
-		lines = append(lines, widgets.Footer(m.help, m.w, nil, m.FullHelp(), true))
-	} else {
-		cut, pinned := m.shortHelpParts()
-		lines = append(lines, widgets.ShortFooter(m.help, m.w, cut, pinned))
+		return widgets.FullFooter(m.help, m.c.Styles.Heading, w, m.helpGroups())
 	}
-	if m.env.terms != nil && (p == paneStrip || m.fullHelp) {
-		// The strip has no room for its keys; they get their own help line.
-		prefix := "terminal: "
-		lines = append(lines, m.c.Styles.Faint.Render(prefix)+
-			widgets.Footer(m.help, m.w-len(prefix), m.terminalHelp(), nil, false))
+	cut, rank, pinned := m.shortHelpParts()
+	lines := []string{widgets.ShortFooterBy(m.help, w, cut, rank, pinned)}
+	if m.env.terms != nil && !m.asking() && m.phase != phaseQuitting {
+		// The virtual terminal's keys are the footer's terminal group: a
+		// device shows no key hints of its own.
+		prefix := "terminal  "
+		lines = append(lines, m.c.Styles.Heading.Render(prefix)+
+			widgets.Footer(m.help, w-len(prefix), m.terminalHelp(), nil, false))
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, lines...)
 }
@@ -104,7 +117,7 @@ func (m *Model) layout() {
 		return
 	}
 	f := m.frame()
-	m.screen.SetSize(f.posW, f.posH)
+	m.screen.SetSize(min(f.posW, maxContent), f.posH)
 	if ls, ok := m.screen.(screens.LogoSetter); ok {
 		ls.SetLogo(m.fullLogo(f))
 	}
@@ -153,11 +166,6 @@ func (m *Model) View() string {
 	if f.pane != paneNone {
 		v, _ := m.paneTerminal()
 		pane := widgets.TerminalPane{View: v, Now: m.env.clock.Now()}
-		if f.pane != paneStrip {
-			for _, b := range m.terminalHelp() {
-				pane.Keys = append(pane.Keys, b.Help().Key+" "+b.Help().Desc)
-			}
-		}
 		rendered := m.cache.pane.get(sizedKey{in: pane.Key(), w: f.paneW, h: f.paneH}, func() string {
 			return pane.Render(m.c.Styles, f.paneW, f.paneH)
 		})
@@ -168,9 +176,10 @@ func (m *Model) View() string {
 			return lipgloss.JoinVertical(lipgloss.Left, pos, rendered)
 		})
 	}
-	status := widgets.Status(m.c.Styles, m.status.kind, m.status.text, m.w)
+	status := widgets.Status(m.c.Styles, m.status.kind, m.status.text, m.pageW())
 	return m.cache.frame.get(frameKey{header: f.header, body: body, status: status, footer: f.footer}, func() string {
-		return lipgloss.JoinVertical(lipgloss.Left, f.header, body, status, f.footer)
+		return lipgloss.NewStyle().Padding(0, pageMargin).Render(
+			lipgloss.JoinVertical(lipgloss.Left, f.header, body, status, f.footer))
 	})
 }
 

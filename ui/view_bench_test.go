@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 
+	"github.com/tillpair/tillpair/internal/testkit/cputime"
 	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
@@ -59,27 +60,6 @@ func manyActive(n int) []providers.Pairing {
 	return ps
 }
 
-// cpuBudget measures a benchmark's CPU time per op from its call to the
-// returned func, which reports it as cpu-ns/op and fails the benchmark when
-// it is over budget (0: no budget). CPU time, unlike ns/op, is not inflated
-// by other programs sharing the machine, so a budget can be held to on a busy
-// one; without it (not unix) wall time stands in.
-func cpuBudget(b *testing.B, budget time.Duration) func() {
-	b.Helper()
-	start, ok := processCPU()
-	return func() {
-		b.Helper()
-		per := b.Elapsed() / time.Duration(max(b.N, 1))
-		if now, ok2 := processCPU(); ok && ok2 {
-			per = (now - start) / time.Duration(max(b.N, 1))
-		}
-		b.ReportMetric(float64(per.Nanoseconds()), "cpu-ns/op")
-		if budget > 0 && per > budget {
-			b.Fatalf("%v of CPU per op, over the %v budget", per, budget)
-		}
-	}
-}
-
 func newBenchModel(tb testing.TB, s benchState) *Model {
 	tb.Helper()
 	m, _ := newGoldenModel(newStubService(), s.terms)
@@ -101,7 +81,7 @@ func BenchmarkView(b *testing.B) {
 	for _, s := range benchStates() {
 		b.Run(s.name, func(b *testing.B) {
 			m := newBenchModel(b, s)
-			done := cpuBudget(b, 0)
+			done := cputime.Budget(b, "op", 1, 0)
 			b.ReportAllocs()
 			for b.Loop() {
 				_ = m.View()
@@ -115,7 +95,7 @@ func BenchmarkView(b *testing.B) {
 		for _, s := range benchStates() {
 			b.Run(s.name, func(b *testing.B) {
 				m := newBenchModel(b, s)
-				done := cpuBudget(b, 0)
+				done := cputime.Budget(b, "op", 1, 0)
 				b.ReportAllocs()
 				for b.Loop() {
 					_ = m.View()
@@ -152,35 +132,46 @@ func BenchmarkKeyView(b *testing.B) {
 	}
 }
 
-// BenchmarkPairedKeys is ↓ or ↑ on the paired screen and the frame drawn
-// for it, with 1 to 10,000 pairings: the selection walks down the list and
-// back. It fails when a key costs more than 1 ms per 1,000 pairings (at
-// least 1 ms): the goal is ≤ 1 ms at 1,000 and growth no worse than linear;
-// scripts/bench.sh checks the ratios between the sizes too.
-func BenchmarkPairedKeys(b *testing.B) {
-	for _, n := range []int{1, 100, 1_000, 10_000} {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			m := newBenchModel(b, benchState{name: "paired", prep: func(m *Model) {
-				m.pairings = manyActive(n)
-				m.show(screens.NewPaired(m.c, m.active(), ""))
-			}})
-			down, up := tea.KeyMsg{Type: tea.KeyDown}, tea.KeyMsg{Type: tea.KeyUp}
-			step, at := 1, 0
-			done := cpuBudget(b, time.Millisecond*time.Duration(max(1, n/1000)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if at+step < 0 || at+step >= n {
-					step = -step
+// BenchmarkKeys is a key press and the frame drawn for it, with 1 to 10,000
+// pairings: ↓ or ↑ on the paired screen (the selection walks down the list
+// and back) and tab or shift+tab on the pairing form. It fails when a key
+// costs more than 1 ms of CPU per 1,000 pairings (at least 1 ms): the goal
+// is ≤ 1 ms at 1,000 and growth no worse than linear; scripts/bench.sh
+// checks the ratios between the sizes too.
+func BenchmarkKeys(b *testing.B) {
+	screensByName := []struct {
+		name string
+		show func(m *Model)
+		keys [2]tea.KeyMsg // forward, back
+	}{
+		{"paired", func(m *Model) { m.show(screens.NewPaired(m.c, m.active(), "")) },
+			[2]tea.KeyMsg{{Type: tea.KeyDown}, {Type: tea.KeyUp}}},
+		{"form", func(*Model) {}, [2]tea.KeyMsg{{Type: tea.KeyTab}, {Type: tea.KeyShiftTab}}},
+	}
+	for _, sc := range screensByName {
+		for _, n := range []int{1, 100, 1_000, 10_000} {
+			b.Run(fmt.Sprintf("%s/n=%d", sc.name, n), func(b *testing.B) {
+				m := newBenchModel(b, benchState{name: sc.name, prep: func(m *Model) {
+					m.pairings = manyActive(n)
+					sc.show(m)
+				}})
+				step, at := 1, 0
+				done := cputime.Budget(b, "op", 1, time.Millisecond*time.Duration(max(1, n/1000)))
+				b.ReportAllocs()
+				for b.Loop() {
+					if at+step < 0 || at+step >= n {
+						step = -step
+					}
+					key := sc.keys[0]
+					if step < 0 {
+						key = sc.keys[1]
+					}
+					m.Update(key)
+					_ = m.View()
+					at = min(max(at+step, 0), n-1)
 				}
-				key := down
-				if step < 0 {
-					key = up
-				}
-				m.Update(key)
-				_ = m.View()
-				at = min(max(at+step, 0), n-1)
-			}
-			done()
-		})
+				done()
+			})
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/linkly"
+	"github.com/tillpair/tillpair/providers/sumup"
 )
 
 func startSandbox(t *testing.T) *sandbox.Sandbox {
@@ -22,7 +23,7 @@ func startSandbox(t *testing.T) *sandbox.Sandbox {
 
 func TestSandboxHasAllProvidersAndASeededRegister(t *testing.T) {
 	rt := build(t, Options{ForceSandbox: true})
-	if want := []string{providers.SCI, providers.SmartConnect, providers.Helcim, linkly.ID}; !slices.Equal(rt.Providers, want) {
+	if want := []string{providers.SCI, providers.SmartConnect, providers.Helcim, sumup.ID, linkly.ID}; !slices.Equal(rt.Providers, want) {
 		t.Fatalf("providers %v; want %v", rt.Providers, want)
 	}
 	for _, id := range rt.Providers {
@@ -79,8 +80,9 @@ func TestConfiguredWithOnlyAHelcimToken(t *testing.T) {
 	if rt.Mode != ModeConfigured || rt.Badge[providers.Helcim] != BadgeLive {
 		t.Fatalf("runtime mode %v badges %v", rt.Mode, rt.Badge)
 	}
-	// SCI has no credentials; SmartConnect is offered but needs setup.
-	if want := []string{providers.SmartConnect, providers.Helcim}; !slices.Equal(rt.Providers, want) {
+	// SCI has no credentials; SmartConnect and SumUp are offered but need
+	// setup.
+	if want := []string{providers.SmartConnect, providers.Helcim, sumup.ID}; !slices.Equal(rt.Providers, want) {
 		t.Fatalf("providers %v; want %v", rt.Providers, want)
 	}
 	if _, ok := rt.NeedsSetup[providers.Helcim]; ok || !strings.Contains(rt.NeedsSetup[providers.SmartConnect], "setup smartconnect") {
@@ -142,7 +144,7 @@ func TestSmartConnectConfiguredByIdentityAlone(t *testing.T) {
 	// Helcim stays offered (without a token, as with a keyring) so asking
 	// for it says what to set; SCI has no client but says the same. Linkly
 	// sends the same register id as its POS ID: it is set up too.
-	if rt.Mode != ModeConfigured || rt.Badge[providers.SmartConnect] != BadgeDev || !slices.Equal(rt.Providers, []string{providers.SmartConnect, providers.Helcim, linkly.ID}) {
+	if rt.Mode != ModeConfigured || rt.Badge[providers.SmartConnect] != BadgeDev || !slices.Equal(rt.Providers, []string{providers.SmartConnect, providers.Helcim, sumup.ID, linkly.ID}) {
 		t.Fatalf("mode %v badges %v providers %v notice %q", rt.Mode, rt.Badge, rt.Providers, rt.Notice)
 	}
 	if _, ok := rt.NeedsSetup[providers.SmartConnect]; ok || rt.NeedsSetup[providers.Helcim] == "" || rt.NeedsSetup[providers.SCI] == "" {

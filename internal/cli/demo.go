@@ -38,7 +38,7 @@ Keys: space pauses and resumes, ← and → step back and forward, q quits.`,
 			return runDemo(e, provider, pace, loop)
 		},
 	}
-	cmd.Flags().StringVar(&provider, "provider", leadProvider().ID, "provider whose scenarios to play: "+providerChoices())
+	cmd.Flags().StringVar(&provider, "provider", leadProvider().ID, "provider whose scenarios to play: "+demo.ProviderList("or"))
 	cmd.Flags().DurationVar(&pace, "pace", demo.DefaultPace, "how long each step stays on screen")
 	cmd.Flags().BoolVar(&loop, "loop", false, "start again after the last scenario (trade-show booths)")
 	return cmd

@@ -59,7 +59,7 @@ func TestProgressPrinterReportsChanges(t *testing.T) {
 	if n := strings.Count(out, "Checking for the confirmation failed"); n != 2 {
 		t.Errorf("want one line per distinct problem (2), got %d:\n%s", n, out)
 	}
-	if !strings.Contains(out, "refused on port 1") || strings.Contains(out, "refused on port 2") || !strings.Contains(out, "server problem") {
+	if !strings.Contains(out, "refused on port 1") || strings.Contains(out, "refused on port 2") || !strings.Contains(out, "had a problem") {
 		t.Errorf("wrong lines:\n%s", out)
 	}
 }

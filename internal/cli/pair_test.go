@@ -105,7 +105,7 @@ func (w *cliWorld) livePairings(t *testing.T) []sandbox.TerminalPairing {
 	return testkit.LivePairings(t, w.sb, w.term)
 }
 
-func decodeOne(t *testing.T, s string, v any) {
+func decodeOne(t testing.TB, s string, v any) {
 	t.Helper()
 	dec := json.NewDecoder(strings.NewReader(s))
 	if err := dec.Decode(v); err != nil {

@@ -163,7 +163,7 @@ func TestCLISmartConnectBadCodeAndEnvironment(t *testing.T) {
 	// A code the cloud never issued: the vendor's refusal, with the hint
 	// that codes refresh.
 	r = w.run(t, "", "pair", "--provider", "smartconnect", "--code", "99999999")
-	if r.code != ExitRejected || !strings.Contains(r.stderr, "Codes refresh on the terminal") {
+	if r.code != ExitRejected || !strings.Contains(r.stderr, "codes refresh on the terminal") {
 		t.Fatalf("unknown code: exit %d %q", r.code, r.stderr)
 	}
 	before := w.sb.RequestCount(providers.SmartConnect, "pairing")

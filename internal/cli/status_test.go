@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
@@ -23,7 +25,7 @@ import (
 // newConfigDir is a config dir that does not exist yet, as on a fresh
 // install: tillpair creates it 0700. t.TempDir's own dirs are 0755 under
 // the usual umask, which tillpair rightly reports as too open.
-func newConfigDir(t *testing.T) string {
+func newConfigDir(t testing.TB) string {
 	t.Helper()
 	return filepath.Join(t.TempDir(), "tillpair")
 }
@@ -163,10 +165,10 @@ func TestCLIServerErrorsAreTransient(t *testing.T) {
 	w.fault(t, sandbox.Fault{Provider: providers.SCI, Route: sci.RouteProgressPairing, Status: 503, Count: 1})
 	r := runCLI(context.Background(), "", "pair", "--code", w.startCode(t))
 	line := strings.TrimSpace(r.stderr)
-	if r.code != ExitNetwork || !strings.Contains(line, "Simple Cloud Integration had a server problem (") || !strings.Contains(line, "HTTP 503") {
+	if r.code != ExitNetwork || !strings.Contains(line, "The payment cloud had a problem (") || !strings.Contains(line, "HTTP 503") {
 		t.Fatalf("pair under 503: exit %d %q", r.code, line)
 	}
-	if strings.Count(line, "injected fault") != 1 || strings.Count(line, "Try again") != 1 || maxNesting(line) > 1 {
+	if strings.Count(line, "Try again") != 1 || maxNesting(line) > 1 {
 		t.Errorf("the vendor detail or the advice is repeated: %q", line)
 	}
 }
@@ -195,7 +197,7 @@ func TestCLIHelcimServerErrorReadsCleanly(t *testing.T) {
 	}
 	r := runCLI(ctx, "", "test", code)
 	line := strings.TrimSpace(r.stderr)
-	want := "tillpair: Helcim Payment Hardware had a server problem (injected fault: status 500 on helcim ping, HTTP 500). Try again in a few minutes."
+	want := "tillpair: The payment cloud had a problem (injected fault: status 500 on helcim ping, HTTP 500). Try again in a few minutes."
 	if r.code != ExitNetwork || line != want {
 		t.Errorf("test under 500: exit %d\n got %q\nwant %q", r.code, line, want)
 	}
@@ -581,5 +583,23 @@ func TestCLIStatusMetricsTerminalOffline(t *testing.T) {
 	_, ls, _ := sampleOf(mfs, "tillpair_pairing_check_error", id)
 	if r.code != ExitNetwork || !ok || online != 0 || up != 1 || ls["kind"] != "not_listening" || ls["provider"] != "helcim" {
 		t.Errorf("asleep: exit %d online %v (%v) up %v kind %q\n%s", r.code, online, ok, up, ls["kind"], r.stdout)
+	}
+}
+
+// A live check's health and the device's serial and model reach --json
+// for any provider whose check reports them.
+func TestStatusJSONCarriesHealth(t *testing.T) {
+	online, battery := true, 82.5
+	var out bytes.Buffer
+	e := &env{stdout: &out}
+	p := providers.Pairing{Provider: "x", ID: "rdr_1", Status: providers.StatusActive, Serial: "S1", Model: "solo",
+		Health: &providers.Health{Online: &online, Battery: &battery, State: "IDLE"}}
+	if err := printStatusJSON(e, []pairing.CheckResult{{Pairing: p}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"serial":"S1"`, `"model":"solo"`, `"health":{"online":true,"battery_percent":82.5,"state":"IDLE"}`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("%s lacks %s", out.String(), want)
+		}
 	}
 }

@@ -35,8 +35,10 @@ type fault struct {
 }
 
 // faults: why each Kind is expected —
-//   - timeout: the sandbox holds the answer past the client's per-request
-//     deadline (opTimeout): the request deadline is KindTimeout.
+//   - timeout: the sandbox holds the answer (timeoutFaultDelay) far past
+//     the client's per-request deadline (timeoutCellDeadline): the request
+//     deadline is KindTimeout. Every other cell has a deadline
+//     (opDeadline) far above its fault's cost.
 //   - slow: a delay under the deadline is only slow; the operation succeeds.
 //   - 5xx: the cloud failed: KindServer.
 //   - reset, truncated, untrusted TLS: no complete answer reached tillpair,
@@ -46,7 +48,7 @@ type fault struct {
 //     to http: an answer arrived that tillpair must not trust: KindProtocol.
 func faults() []fault {
 	fs := []fault{
-		{name: "timeout", want: providers.KindTimeout, sb: &sandbox.Fault{DelayMS: 5000}},
+		{name: "timeout", want: providers.KindTimeout, sb: &sandbox.Fault{DelayMS: int(timeoutFaultDelay.Milliseconds())}},
 		{name: "slow", sb: &sandbox.Fault{DelayMS: 60}},
 	}
 	for _, st := range []int{500, 502, 503, 504} {
@@ -129,7 +131,11 @@ type cellResult struct {
 }
 
 func runCell(t *testing.T, prov, op, route string, f fault) {
-	w := newWorld(t, prov, worldOptions{tls: f.tls, opTrusts: !f.untrusted})
+	deadline := opDeadline
+	if f.want == providers.KindTimeout {
+		deadline = timeoutCellDeadline
+	}
+	w := newWorld(t, prov, worldOptions{tls: f.tls, opTrusts: !f.untrusted, timeout: deadline})
 	var before providers.Pairing
 	switch op {
 	case "wait":

@@ -35,10 +35,18 @@ func canaryCredentials() sandbox.Credentials {
 	return sandbox.Credentials{"sci_api_key": canaryAPIKey, "sci_signing_secret_part_a": canaryPartA, "helcim_api_token": canaryToken}
 }
 
-// opTimeout is the clients' per-request deadline in the suite: short, so
-// timeout cells end quickly, and still far above a loopback round trip
-// under -race.
-const opTimeout = 400 * time.Millisecond
+// Per-request deadlines of the op clients. No cell may depend on how fast
+// the machine is: a cell whose fault must end in KindTimeout gets
+// timeoutCellDeadline, far below the fault's held answer (timeoutFaultDelay)
+// and far above a loopback request's cost; every other cell gets
+// opDeadline, far above the cost of any fault (a TLS handshake or a 2 MiB
+// body under -race on a loaded 2-core machine), so it never times out. A
+// 400 ms deadline for every cell raced those costs under load.
+const (
+	opDeadline          = 30 * time.Second
+	timeoutCellDeadline = 2 * time.Second
+	timeoutFaultDelay   = 40 * time.Second // the sandbox stops holding it when the client hangs up
+)
 
 // vault is an in-memory keystore.Secrets that can be switched off as if
 // the Secret Service had gone away, and remembers every value it was given
@@ -197,7 +205,7 @@ func newWorld(t *testing.T, provider string, o worldOptions) *world {
 	}
 	w.recs = recs
 	if o.timeout == 0 {
-		o.timeout = opTimeout
+		o.timeout = opDeadline
 	}
 	trusting := w.client(true)
 	opClient := trusting

@@ -165,7 +165,7 @@ func (s *Sandbox) redactHeader(h http.Header) http.Header {
 				// glued to "Bearer") is all credential.
 				scheme, _, found := strings.Cut(v, " ")
 				v = Redacted
-				if found && authScheme.MatchString(scheme) {
+				if found && authScheme().MatchString(scheme) {
 					v = scheme + " " + Redacted
 				}
 			case strings.EqualFold(k, "Signature"):
@@ -182,29 +182,35 @@ func (s *Sandbox) redactHeader(h http.Header) http.Header {
 	return out
 }
 
+// The patterns are compiled on first use: every command links the
+// sandbox, and listing commands never log a request (issue 17: start-up).
 var (
 	// authScheme is what an Authorization scheme looks like (Bearer,
 	// ApiKey, Basic): a short word, so a credential is never taken for one.
-	authScheme = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,15}$`)
+	authScheme = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,15}$`) })
 	// JSON members whose name says secret, token or password, e.g.
 	// signing_secret_part_b, Linkly's password (a wrong one typed is
 	// still someone's password, and no Info credential matches it).
-	secretMember = regexp.MustCompile(`(?i)("[^"]*(?:secret|token|api_key|apikey|password)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	secretMember = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)("[^"]*(?:secret|token|api_key|apikey|password)[^"]*"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	})
 	// Query or form values whose name says token, secret or password,
 	// e.g. a SmartConnect polling URL's merchantAccessToken.
-	secretParam = regexp.MustCompile(`(?i)((?:^|[?&])[^=&\s"?]*(?:token|secret|password)[^=&\s"]*=)[^&\s"]*`)
+	secretParam = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)((?:^|[?&])[^=&\s"?]*(?:token|secret|password)[^=&\s"]*=)[^&\s"]*`)
+	})
 )
 
 func redactQuery(target string) string {
-	return secretParam.ReplaceAllString(target, "${1}"+Redacted)
+	return secretParam().ReplaceAllString(target, "${1}"+Redacted)
 }
 
 // redact removes secrets from free text: members and parameters named as
 // secrets, and any of the sandbox's own secret credentials (not the Public
 // ones) wherever they appear.
 func (s *Sandbox) redact(text string) string {
-	text = secretMember.ReplaceAllString(text, `${1}"`+Redacted+`"`)
-	text = secretParam.ReplaceAllString(text, "${1}"+Redacted)
+	text = secretMember().ReplaceAllString(text, `${1}"`+Redacted+`"`)
+	text = secretParam().ReplaceAllString(text, "${1}"+Redacted)
 	for _, c := range s.secrets {
 		text = strings.ReplaceAll(text, c.Value, Redacted)
 	}

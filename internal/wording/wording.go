@@ -101,10 +101,15 @@ func Generic(k providers.Kind, pe *providers.Error) providers.Wording {
 		return W{Title: "Code used or expired", Line: "That pairing code was already used or has expired",
 			Next: "Start a new pairing on the terminal and enter the new code."}
 	case providers.KindNotFound:
+		// SCIPAIRING's text, then what the cloud said (the title when it
+		// said nothing): "Pairing not found: Pairing not found".
+		title := strings.TrimSuffix(TextNotFoundStart, ": ")
 		if vendor == "" {
-			vendor = "Pairing not found"
+			vendor = title
 		}
-		return W{Title: "Pairing not found", Line: TextNotFoundStart + vendor,
+		// The line quotes the vendor's words (required); the heading says
+		// it in other words, so "Pairing not found" is not read three times.
+		return W{Title: "Code not recognised", Line: TextNotFoundStart + vendor,
 			Next: "Check the code on the terminal and type it again."}
 	case providers.KindNotPaired:
 		return W{Title: "Unpaired on the terminal", Line: TextNoActive,
@@ -232,10 +237,91 @@ func UnpairSteps(d *providers.Descriptor) string {
 	return d.Steps.Unpair + ", then forget it here."
 }
 
+// MovesRegister is the warning before adding a pairing for a provider whose
+// register holds one pairing at most (d.OnePerRegister): pairing again
+// moves this register to the new terminal, and a second terminal needs a
+// second register identity. "" for other providers.
+func MovesRegister(d *providers.Descriptor) string {
+	if !d.OnePerRegister {
+		return ""
+	}
+	name := d.Short
+	if name == "" {
+		name = d.Name
+	}
+	return "One register, one terminal: " + name + " pairs this register with one terminal at a time, " +
+		"so a new pairing moves it from its terminal to the new one. " +
+		"To use a second terminal as well, pair it from a second register identity " +
+		"(another register, with its own register name and ID)."
+}
+
+// RepairFromTerminal is the prompt under "No active pairings found" when a
+// pairing was removed on the terminal or in the cloud: the stale record
+// is gone here too, and pairing again starts on the terminal.
+func RepairFromTerminal(name string) string {
+	return "“" + name + "” was unpaired on the terminal or in the cloud, so this register no longer " +
+		"has it. To pair again, start a new pairing on the terminal and enter the code it shows."
+}
+
 // DisplayName names a pairing: its nickname, else its id.
 func DisplayName(p providers.Pairing) string {
 	if p.PairingNickname != "" {
 		return p.PairingNickname
 	}
 	return p.ID
+}
+
+// Sentence renders w as running text on one line, as the command line
+// prints an error: the line, detail in brackets (what the cloud said, for
+// support), then the next step. The words are the catalogue's, the same
+// the screens show.
+func Sentence(w providers.Wording, detail string) string {
+	line := strings.TrimSuffix(w.Line, ".")
+	if detail = strings.TrimSpace(detail); detail != "" {
+		line += " (" + strings.TrimSuffix(detail, ".") + ")"
+	}
+	line += "."
+	if w.Next != "" {
+		line += " " + w.Next
+	}
+	return line
+}
+
+// Said is what the cloud said about an error, for support: its code (or,
+// without one, its message) and HTTP status, then the wording's own
+// detail (a trace id to quote); text already in the wording's line is not
+// repeated. "" for an error refused here, before any request.
+func Said(pe *providers.Error, w providers.Wording) string {
+	var parts []string
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" && !strings.Contains(w.Line, s) && !strings.Contains(w.Next, s) {
+			parts = append(parts, s)
+		}
+	}
+	switch {
+	case pe == nil:
+	case pe.Code != "":
+		add(pe.Code)
+	case pe.HTTPStatus != 0, pe.Kind == providers.KindNetwork, pe.Kind == providers.KindTimeout:
+		add(vendorWords(pe.Message))
+	}
+	if pe != nil && pe.HTTPStatus != 0 {
+		add(fmt.Sprintf("HTTP %d", pe.HTTPStatus))
+	}
+	add(w.Detail)
+	return strings.Join(parts, ", ")
+}
+
+// vendorWords is the cloud's own words in a client's message: a client
+// that adds its advice quotes the cloud last, as "advice (Vendor: words)";
+// any other message is the cloud's (or the transport's) as it is.
+func vendorWords(msg string) string {
+	i := strings.LastIndex(msg, " (")
+	if i < 0 || !strings.HasSuffix(msg, ")") {
+		return msg
+	}
+	if _, words, ok := strings.Cut(msg[i+2:len(msg)-1], ": "); ok {
+		return words
+	}
+	return msg
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
+	"github.com/tillpair/tillpair/providers/sumup"
 )
 
 // All lists the providers in display order, the lead provider first. It
@@ -18,6 +19,7 @@ func All() providers.Registry {
 		sci.Descriptor,
 		smartconnect.Descriptor,
 		helcim.Descriptor,
+		sumup.Descriptor,
 		linkly.Descriptor,
 	}
 }

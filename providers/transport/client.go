@@ -59,7 +59,9 @@ func NewClient() *http.Client {
 		ResponseHeaderTimeout: ResponseHeaderTimeout,
 		ExpectContinueTimeout: time.Second,
 		IdleConnTimeout:       90 * time.Second,
-		MaxIdleConnsPerHost:   4,
+		// status checks up to 16 pairings at once against one host: keep
+		// as many connections for the next ones (issue 17).
+		MaxIdleConnsPerHost: 16,
 	}
 	return &http.Client{Transport: tr, CheckRedirect: checkRedirect}
 }

@@ -1,5 +1,7 @@
 package demo
 
+import "github.com/tillpair/tillpair/internal/wording"
+
 // Requirement is one certification item an evidence pack must show.
 type Requirement struct {
 	Key string
@@ -53,6 +55,6 @@ func Requirements() []Requirement {
 		{ReqSCIPAIRING09, "§4.2 SCIPAIRING09", "Step-by-step pairing instructions"},
 		{ReqSCIPAIRING10, "§4.2 SCIPAIRING10", "pairing-info is checked when the pairing section is viewed"},
 		{ReqSCIMULTI03, "§4.2 SCIMULTI03", "The same pairing-info check with several pairings"},
-		{ReqSCITX01, "§4.2 SCITX01", `Exactly "No active pairings found" when there is no active pairing`},
+		{ReqSCITX01, "§4.2 SCITX01", `Exactly "` + wording.TextNoActive + `" when there is no active pairing`},
 	}
 }

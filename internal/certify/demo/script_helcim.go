@@ -10,7 +10,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
-	"github.com/tillpair/tillpair/providers"
+	hcdesc "github.com/tillpair/tillpair/providers/helcim"
 	"github.com/tillpair/tillpair/screens"
 )
 
@@ -31,7 +31,7 @@ const (
 )
 
 func helcimCertification() Certification {
-	return Certification{Provider: providers.Helcim, Script: HelcimScript, Requirements: helcimRequirements,
+	return Certification{Provider: hcdesc.Descriptor.ID, Script: HelcimScript, Requirements: helcimRequirements,
 		Source: "Helcim publishes no certification checklist IDs: the requirements below are the states tillpair shows " +
 			"and the error messages it gives, in plain words. " + referenceNote + ": §4.3 the proposed screen states, " +
 			"§4.4 the error-to-message table, §4.5 the pain points users reported and §3.x Helcim's API."}
@@ -41,7 +41,7 @@ func helcimCertification() Certification {
 // code instead of a pairing, checked by a ping the terminal shows, and
 // "unpair" done on the device.
 func HelcimScript() Script {
-	return Script{Provider: providers.Helcim, Scenarios: []Scenario{
+	return Script{Provider: hcdesc.Descriptor.ID, Scenarios: []Scenario{
 		{Slug: "unpaired", Fresh: true, Requirement: "Helcim · Device code entry with instructions", Steps: []Step{{
 			Slug: "form", Caption: "No device yet: where to find the device code, and the Device Code field",
 			Do: nothing, Until: showsAll("Helcim Payment Hardware", "Switch", "Device Code"), Expect: "the device code form",
@@ -115,7 +115,7 @@ func HelcimScript() Script {
 			{
 				Slug: "rate-limited", Caption: "Helcim allows 100 requests a minute: a 429 (a sandbox fault) asks to wait",
 				Do: func(e *Env) ([]tea.Msg, error) {
-					err := e.Sandbox().SetFault(sandbox.Fault{Provider: providers.Helcim, Route: helcim.RoutePing, Status: 429, Count: 1})
+					err := e.Sandbox().SetFault(sandbox.Fault{Provider: hcdesc.Descriptor.ID, Route: helcim.RoutePing, Status: 429, Count: 1})
 					return runes("t"), err
 				},
 				Until: showsAll(hcRateLimitText), Expect: "the rate-limit error", Shows: []string{ReqHCErrRateLimit},
@@ -133,7 +133,7 @@ func HelcimScript() Script {
 		{Slug: "forget", Requirement: "Helcim · Forget this device, unpair on it", Steps: []Step{
 			{
 				Slug: "ask", Caption: "Forget (f) asks first, and says to switch the device to standalone mode",
-				Do: press("f"), Until: showsAll(screens.ForgetWhere(providers.Helcim)+"?", hcStandalone), Expect: "the forget question",
+				Do: press("f"), Until: showsAll(screens.ForgetWhere(hcdesc.Descriptor.ID)+"?", hcStandalone), Expect: "the forget question",
 				Shows: []string{ReqHCUnpairSteps},
 			},
 			{
@@ -168,9 +168,13 @@ func pinged(e *Env, view string) bool {
 // hcFieldShows: the Device Code field holds code (upper case: the form
 // normalises as it is typed).
 func hcFieldShows(view, code string) bool {
-	for _, l := range strings.Split(view, "\n") {
-		if f := strings.Fields(l); len(f) >= 4 && f[1] == "Device" && f[2] == "Code" && f[3] == code {
-			return true
+	// The field is its label over its value: the value is the first word
+	// on the line under "Device Code".
+	lines := strings.Split(view, "\n")
+	for i, l := range lines {
+		if f := strings.Fields(l); i+1 < len(lines) && len(f) >= 2 && f[0] == "Device" && f[1] == "Code" {
+			v := strings.Fields(lines[i+1])
+			return len(v) > 0 && v[0] == code
 		}
 	}
 	return false
@@ -235,7 +239,7 @@ func hcAuthErrorStep(slug string, status int, caption, text string, shows ...str
 	return Step{
 		Slug: slug, Caption: caption, Shows: shows,
 		Do: func(e *Env) ([]tea.Msg, error) {
-			err := e.Sandbox().SetFault(sandbox.Fault{Provider: providers.Helcim, Route: helcim.RoutePing, Status: status, Count: 1})
+			err := e.Sandbox().SetFault(sandbox.Fault{Provider: hcdesc.Descriptor.ID, Route: helcim.RoutePing, Status: status, Count: 1})
 			return runes("t"), err
 		},
 		Until: showsAll(text), Expect: fmt.Sprintf("the %d error", status),

@@ -9,7 +9,9 @@ import (
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
+	"github.com/tillpair/tillpair/internal/wording"
 	"github.com/tillpair/tillpair/providers"
+	scidesc "github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/screens"
 )
 
@@ -23,7 +25,7 @@ const (
 )
 
 func sciCertification() Certification {
-	return Certification{Provider: providers.SCI, Script: SCIScript, Requirements: Requirements,
+	return Certification{Provider: scidesc.Descriptor.ID, Script: SCIScript, Requirements: Requirements,
 		Source: "From the mx51 SCI certification checklist. " + referenceNote + ": §4.1 the checklist mx51 documents " +
 			"(branding, pairing screen, security) and §4.2 the checklist IDs known from certification (SCIPAIRING…, SCIMULTI…, SCITX…)."}
 }
@@ -31,7 +33,7 @@ func sciCertification() Certification {
 // SCIScript is the certification walk-through for mx51 SCI, in the order a
 // certifier asks for it.
 func SCIScript() Script {
-	return Script{Provider: providers.SCI, Scenarios: []Scenario{
+	return Script{Provider: scidesc.Descriptor.ID, Scenarios: []Scenario{
 		{Slug: "unpaired", Fresh: true, Requirement: "SCIPAIRING02/09 Brand, instructions", Steps: []Step{{
 			Slug: "form", Caption: "Unpaired: brand, logo, step-by-step instructions, Pairing Code and Pairing Nickname",
 			Do: nothing, Until: showsAll("Simple Cloud Integration", "Manage POS pairing", "Pairing Code", "Pairing Nickname"), Expect: "the pairing form",
@@ -58,13 +60,13 @@ func SCIScript() Script {
 		{Slug: "invalid-code", Fresh: true, Requirement: "Error: invalid code", Steps: []Step{
 			terminalCodeStep(true),
 			wrongCodeStep("not-found", "A mistyped code: the cloud answers pairing_not_found",
-				"Pairing not found: Pairing not found", "the invalid-code error", (*Env).Terminal, wrongCode, ReqErrInvalidCode),
+				wording.Generic(providers.KindNotFound, nil).Line, "the invalid-code error", (*Env).Terminal, wrongCode, ReqErrInvalidCode),
 		}},
 		{Slug: "network-failure", Fresh: true, Requirement: "Error: connectivity failure", Steps: []Step{
 			terminalCodeStep(true),
 			typeCodeStep(captionTypeCodeSCI, nickFront, true),
 			networkErrorStep("The connection drops (a sandbox fault): nothing is lost, try again",
-				providers.SCI, sci.RouteProgressPairing, ReqErrConnectivity),
+				scidesc.Descriptor.ID, sci.RouteProgressPairing, ReqErrConnectivity),
 			{
 				Slug: "retried", Caption: "Try again (r) once the network is back: the pairing goes on",
 				Do: press("r"), Until: confirming, Expect: "the confirming screen",
@@ -96,7 +98,7 @@ func SCIScript() Script {
 				},
 				leaveStep(),
 				{
-					Slug: "detected", Caption: "Entering the pairings re-checks pairing-info: No active pairings found",
+					Slug: "detected", Caption: "Entering the pairings re-checks pairing-info: " + wording.TextNoActive,
 					Do:    func(*Env) ([]tea.Msg, error) { return keys(tea.KeyEsc), nil },
 					Until: showsAll(screens.TextNoActive), Expect: "the unpaired-externally error",
 					Shows: []string{ReqErrUnpairedExtern, ReqSCITX01, ReqSCIPAIRING10},

@@ -7,7 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
-	"github.com/tillpair/tillpair/providers"
+	scdesc "github.com/tillpair/tillpair/providers/smartconnect"
 	"github.com/tillpair/tillpair/screens"
 )
 
@@ -26,7 +26,7 @@ const (
 )
 
 func smartConnectCertification() Certification {
-	return Certification{Provider: providers.SmartConnect, Script: SmartConnectScript, Requirements: smartConnectRequirements,
+	return Certification{Provider: scdesc.Descriptor.ID, Script: SmartConnectScript, Requirements: smartConnectRequirements,
 		Source: "Smartpay publishes no certification checklist IDs for SmartConnect: the requirements below are the states " +
 			"tillpair shows and the error messages it gives, in plain words. " + referenceNote + ": §4.3 the proposed " +
 			"screen states, §4.4 the error-to-message table, §4.5 the pain points users reported and §2.x SmartConnect's API."}
@@ -36,7 +36,7 @@ func smartConnectCertification() Certification {
 // confirmation step, a register identity instead of credentials, a Test
 // that the terminal itself answers, and no unpair from the register.
 func SmartConnectScript() Script {
-	return Script{Provider: providers.SmartConnect, Scenarios: []Scenario{
+	return Script{Provider: scdesc.Descriptor.ID, Scenarios: []Scenario{
 		{Slug: "unpaired", Fresh: true, Requirement: "SmartConnect · Instructions and code entry", Steps: []Step{{
 			Slug: "form", Caption: "Unpaired: how to start pairing on the terminal, and the Pairing Code field",
 			Do:    nothing,
@@ -49,7 +49,7 @@ func SmartConnectScript() Script {
 				Do: func(*Env) ([]tea.Msg, error) { return keys(tea.KeyCtrlE), nil },
 				Until: func(e *Env, view string) bool {
 					id, ok, err := e.Session.Service.Register()
-					return err == nil && ok && strings.Contains(view, "register setup") && strings.Contains(view, id.RegisterID)
+					return err == nil && ok && strings.Contains(view, "Register setup") && strings.Contains(view, id.RegisterID)
 				},
 				Expect: "the register setup screen with the register ID", Shows: []string{ReqSCRegister},
 			},
@@ -101,7 +101,7 @@ func SmartConnectScript() Script {
 		{Slug: "forget", Requirement: "SmartConnect · Forget; unpair on the terminal", Steps: []Step{
 			{
 				Slug: "ask", Caption: "Forget (f) asks first; unpairing itself is done on the terminal",
-				Do: press("f"), Until: showsAll(screens.ForgetWhere(providers.SmartConnect) + "?"), Expect: "the forget question",
+				Do: press("f"), Until: showsAll(screens.ForgetWhere(scdesc.Descriptor.ID) + "?"), Expect: "the forget question",
 				Shows: []string{ReqSCUnpairGuidance},
 			},
 			{
@@ -153,7 +153,7 @@ func SmartConnectScript() Script {
 			terminalCodeStep(true),
 			typeCodeStep(captionTypeCodeSC, "", true),
 			networkErrorStep("The connection drops (a sandbox fault): safe to try again",
-				providers.SmartConnect, smartconnect.RoutePairing, ReqSCErrNetwork),
+				scdesc.Descriptor.ID, smartconnect.RoutePairing, ReqSCErrNetwork),
 			{
 				Slug: "retried", Caption: "Try again (r) once the network is back: paired",
 				Do: press("r"), Until: showsAll(scPairedText), Expect: "the paired screen",

@@ -132,7 +132,7 @@ var showsSCI = map[string]func(screen, log string) bool{
 		return strings.Contains(s, "Pairing Nickname")
 	},
 	demo.ReqTestButton: func(s, _ string) bool {
-		return strings.Contains(s, "[ Test ]") || strings.Contains(s, "t test")
+		return strings.Contains(s, "[ Test ]") || strings.Contains(s, "[ Test now ]")
 	},
 	demo.ReqCancelButton: func(s, _ string) bool {
 		return strings.Contains(s, "Confirm the pairing") && strings.Contains(s, "[ Cancel ] esc")

@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -189,7 +190,7 @@ func (b *browser) version(ctx context.Context) string {
 	return filepath.Base(b.bin)
 }
 
-var cellRE = regexp.MustCompile(`data-cell="(\d+),(\d+)"`)
+var cellRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`data-cell="(\d+),(\d+)"`) })
 
 // measure lays every screen out once and reads the largest one's size in
 // CSS pixels, rounded up, from the page's DOM.
@@ -202,7 +203,7 @@ func (b *browser) measure(ctx context.Context, screens []screen) (w, h int, err 
 	if err != nil {
 		return 0, 0, err
 	}
-	m := cellRE.FindSubmatch(dom)
+	m := cellRE().FindSubmatch(dom)
 	if m == nil {
 		return 0, 0, fmt.Errorf("%s did not lay the screens out (no size in its DOM)", filepath.Base(b.bin))
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/tillpair/tillpair/internal/certify/demo"
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/clouds"
@@ -19,26 +21,66 @@ import (
 
 var (
 	scRegisterIDRE = regexp.MustCompile(`Register ID\s+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
-	scTypedCodeRE  = regexp.MustCompile(`Pairing Code\s+(\d{8})\b`)
+	scTypedCodeRE  = regexp.MustCompile(`^(\d{8})$`)
 	scPaneCodeRE   = regexp.MustCompile(`code (\d{4}) (\d{4})`)
 	scPollRE       = regexp.MustCompile(`## \d+\. (\d\d:\d\d:\d\d) GET /smartconnect/POS/Transaction/`)
-	hcFieldRE      = regexp.MustCompile(`Device Code\s+([A-Z0-9]{4})\b`)
+	hcFieldRE      = regexp.MustCompile(`^([A-Z0-9]{4})$`)
 )
+
+// fieldValue is what the field or details row labelled label shows: the
+// first word under the label when it is a form field (its underline two
+// lines down), else the first word after the label on its line.
+func fieldValue(s, label string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		at := strings.Index(l, label)
+		if at < 0 {
+			continue
+		}
+		col := ansi.StringWidth(l[:at])
+		if i+2 < len(lines) {
+			under := ansi.Cut(lines[i+2], col, col+1)
+			if under == "━" || under == "─" {
+				if f := strings.Fields(ansi.Cut(lines[i+1], col, col+40)); len(f) > 0 {
+					return f[0]
+				}
+				return ""
+			}
+		}
+		if f := strings.Fields(l[at+len(label):]); len(f) > 0 {
+			return f[0]
+		}
+	}
+	return ""
+}
+
+// focusedField reports whether the field labelled label has the focus:
+// the heavy underline two lines under its label.
+func focusedField(s, label string) bool {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if at := strings.Index(l, label); at >= 0 && i+2 < len(lines) {
+			col := ansi.StringWidth(l[:at])
+			return ansi.Cut(lines[i+2], col, col+1) == "━"
+		}
+	}
+	return false
+}
 
 func showsSmartConnect() map[string]func(screen, log string) bool {
 	return map[string]func(screen, log string) bool{
 		demo.ReqSCInstructions: func(s, _ string) bool {
-			return strings.Contains(s, "Smartpay SmartConnect") && strings.Contains(s, "Settings → Pair") && strings.Contains(s, "refresh") && strings.Contains(s, "Pairing Code")
+			return strings.Contains(s, "Smartpay SmartConnect") && strings.Contains(flat(s), "Settings → Pair") && strings.Contains(s, "refresh") && strings.Contains(s, "Pairing Code")
 		},
 		demo.ReqSCRegister: func(s, _ string) bool {
 			// Read-only: the register ID has no focus marker and only
 			// regenerating (with re-pair) changes it.
-			return strings.Contains(s, "register setup") && scRegisterIDRE.MatchString(s) && !strings.Contains(s, "> Register ID") &&
+			return strings.Contains(s, "Register setup") && scRegisterIDRE.MatchString(s) && !strings.Contains(s, "> Register ID") &&
 				strings.Contains(s, "Register name") && strings.Contains(s, "Business name") && strings.Contains(s, "Vendor name") &&
 				strings.Contains(s, "regenerate (requires re-pair)")
 		},
 		demo.ReqSCCodeEntry: func(s, _ string) bool {
-			typed, pane := scTypedCodeRE.FindStringSubmatch(s), scPaneCodeRE.FindStringSubmatch(s)
+			typed, pane := scTypedCodeRE.FindStringSubmatch(fieldValue(s, "Pairing Code")), scPaneCodeRE.FindStringSubmatch(s)
 			return typed != nil && pane != nil && typed[1] == pane[1]+pane[2]
 		},
 		demo.ReqSCPaired: func(s, l string) bool {
@@ -109,11 +151,11 @@ func showsHelcim(t *testing.T) map[string]func(screen, log string) bool {
 	}
 	return map[string]func(screen, log string) bool{
 		demo.ReqHCCodeEntry: func(s, _ string) bool {
-			return strings.Contains(s, "Helcim Payment Hardware") && strings.Contains(s, "> Device Code") &&
-				strings.Contains(s, `"Switch"`) && strings.Contains(s, "4-character device")
+			return strings.Contains(s, "Helcim Payment Hardware") && focusedField(s, "Device Code") &&
+				strings.Contains(s, `"Switch"`) && strings.Contains(flat(s), "4-character device")
 		},
 		demo.ReqHCNormalised: func(s, l string) bool {
-			m := hcFieldRE.FindStringSubmatch(s)
+			m := hcFieldRE.FindStringSubmatch(fieldValue(s, "Device Code"))
 			return m != nil && strings.Contains(l, "GET /helcim/v2/devices/"+m[1]+" → 200")
 		},
 		demo.ReqHCSaved: func(s, l string) bool {
@@ -132,10 +174,10 @@ func showsHelcim(t *testing.T) map[string]func(screen, log string) bool {
 			return strings.Contains(s, "Device Code") && !strings.Contains(s, token) && !strings.Contains(lower, "token")
 		},
 		demo.ReqHCUnpairSteps: func(s, _ string) bool {
-			return strings.Contains(s, "switch it back to standalone mode") && !strings.Contains(s, "[ Unpair ]")
+			return strings.Contains(flat(s), "switch it back to standalone mode") && !strings.Contains(s, "[ Unpair ]")
 		},
 		demo.ReqHCForget: func(s, _ string) bool {
-			return strings.Contains(s, "✓ Forgot “") && strings.Contains(s, "> Device Code")
+			return strings.Contains(s, "✓ Forgot “") && focusedField(s, "Device Code")
 		},
 		demo.ReqHCErrNotFound: func(s, l string) bool {
 			return strings.Contains(s, "Device code not found on this Helcim account") &&

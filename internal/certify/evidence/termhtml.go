@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"regexp"
 	"strings"
+	"sync"
 
 	terminal "github.com/buildkite/terminal-to-html/v3"
 	"github.com/muesli/termenv"
@@ -67,7 +68,7 @@ func screenHTML(ansi string, cols, rows int) (template.HTML, error) {
 	return template.HTML(out), nil
 }
 
-var sgrRE = regexp.MustCompile(`\x1b\[([0-9;]*)m`)
+var sgrRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\x1b\[([0-9;]*)m`) })
 
 // reverseAsBlink hands reverse video (SGR 7, the text field's cursor) to
 // the converter as blink (SGR 5), which it knows and the app never uses,
@@ -75,7 +76,7 @@ var sgrRE = regexp.MustCompile(`\x1b\[([0-9;]*)m`)
 // Colour arguments (38;5;7 is colour 7) are skipped, not rewritten.
 func reverseAsBlink(in string) (string, error) {
 	var err error
-	out := sgrRE.ReplaceAllStringFunc(in, func(seq string) string {
+	out := sgrRE().ReplaceAllStringFunc(in, func(seq string) string {
 		params := strings.Split(seq[2:len(seq)-1], ";")
 		for i := 0; i < len(params); i++ {
 			switch params[i] {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Linkly's SDK serialises camelCase and reads case-insensitively [CODE
@@ -91,7 +92,7 @@ func decodeToken(body []byte) (tokenRequest, error) {
 		return tokenRequest{}, err
 	}
 	req := tokenRequest{Secret: v[0], PosName: v[1], PosVersion: v[2], PosID: v[3], PosVendorID: v[4]}
-	if !uuidV4.MatchString(req.PosID) || !uuidV4.MatchString(req.PosVendorID) {
+	if !uuidV4().MatchString(req.PosID) || !uuidV4().MatchString(req.PosVendorID) {
 		return tokenRequest{}, errNotUUID
 	}
 	return req, nil
@@ -99,7 +100,9 @@ func decodeToken(body []byte) (tokenRequest, error) {
 
 // uuidV4 is a version 4 UUID in the SDK's "D" form (hyphenated),
 // either case.
-var uuidV4 = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`)
+var uuidV4 = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$`)
+})
 
 // statusRequest is what the sandbox reads of a status body: the SDK wraps
 // every POS request in "request" [CODE S60].

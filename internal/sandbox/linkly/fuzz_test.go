@@ -48,7 +48,7 @@ func FuzzDecodeToken(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if !uuidV4.MatchString(req.PosID) || !uuidV4.MatchString(req.PosVendorID) || strings.TrimSpace(req.Secret) == "" ||
+		if !uuidV4().MatchString(req.PosID) || !uuidV4().MatchString(req.PosVendorID) || strings.TrimSpace(req.Secret) == "" ||
 			strings.TrimSpace(req.PosName) == "" || strings.TrimSpace(req.PosVersion) == "" {
 			t.Fatalf("body %q: accepted %+v", body, req)
 		}

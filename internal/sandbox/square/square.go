@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
@@ -277,7 +278,7 @@ func notFoundRoute(w http.ResponseWriter, r *http.Request) {
 }
 
 // squareVersion is the Square-Version header's form [DOC S50; INF: any date].
-var squareVersion = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+var squareVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`) })
 
 type apiHandler func(w http.ResponseWriter, r *http.Request, m *merchant, tok *token)
 
@@ -300,7 +301,7 @@ func (c *Cloud) api(scope string, next apiHandler) http.HandlerFunc {
 			writeErrors(w, squareError{Category: catAuth, Code: "ACCESS_TOKEN_REVOKED", Detail: "The access token has been revoked.", status: http.StatusUnauthorized})
 			return
 		}
-		if v := r.Header.Values("Square-Version"); len(v) != 1 || !squareVersion.MatchString(v[0]) {
+		if v := r.Header.Values("Square-Version"); len(v) != 1 || !squareVersion().MatchString(v[0]) {
 			writeErrors(w, badRequest("INVALID_SQUARE_VERSION_FORMAT", "Square-Version",
 				"Square-Version must be one date in the form YYYY-MM-DD, e.g. 2025-08-20."))
 			return

@@ -37,7 +37,7 @@ func NewGlobal() Global {
 	return Global{
 		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		Help:      key.NewBinding(key.WithKeys("?", "f1", TypingHelpKey), key.WithHelp("?", "all keys")),
+		Help:      key.NewBinding(key.WithKeys("?", "f1", TypingHelpKey), key.WithHelp("?", "help")),
 		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Provider:  key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "provider")),
 		Setup:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "register setup"), key.WithDisabled()),
@@ -51,7 +51,7 @@ func NewGlobal() Global {
 // it in the footer, so the help can be opened and closed on every screen.
 func (g Global) HelpFor(typing, open bool) key.Binding {
 	b := g.Help
-	desc := "all keys"
+	desc := "help"
 	if open {
 		desc = "close help"
 	}

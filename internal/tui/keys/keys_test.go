@@ -21,9 +21,9 @@ func TestHelpForTypingAndOpen(t *testing.T) {
 		key, desc    string
 		matchQ       bool
 	}{
-		{false, false, "?", "all keys", true},
+		{false, false, "?", "help", true},
 		{false, true, "?", "close help", true},
-		{true, false, TypingHelpKey, "all keys", false},
+		{true, false, TypingHelpKey, "help", false},
 		{true, true, TypingHelpKey, "close help", false},
 	} {
 		b := g.HelpFor(tc.typing, tc.open)
@@ -37,7 +37,7 @@ func TestHelpForTypingAndOpen(t *testing.T) {
 			t.Errorf("typing %t open %t: ctrl+g or F1 does not toggle the help", tc.typing, tc.open)
 		}
 	}
-	if g.Help.Help().Desc != "all keys" {
+	if g.Help.Help().Desc != "help" {
 		t.Errorf("HelpFor changed the shared binding: %q", g.Help.Help().Desc)
 	}
 }

@@ -91,6 +91,15 @@ type Styles struct {
 	DangerButton lipgloss.Style
 	Selected     lipgloss.Style
 	Spinner      lipgloss.Style
+	// Heading is a section heading inside a screen ("How to pair"): as
+	// bright as Title, so it never reads dimmer than the body beneath it.
+	Heading lipgloss.Style
+	// Wordmark is the provider's name drawn as its brand (beside its mark).
+	Wordmark lipgloss.Style
+	// FieldLabel is an input's label, FieldLabelFocused the focused one's.
+	FieldLabel, FieldLabelFocused lipgloss.Style
+	// Hint is the rule beside a field's label ("6 digits").
+	Hint lipgloss.Style
 
 	Header lipgloss.Style
 	Pane   lipgloss.Style
@@ -105,25 +114,30 @@ func New(t Theme) *Styles {
 	field := lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).
 		BorderBottom(true).BorderForeground(t.Border)
 	return &Styles{
-		Theme:        t,
-		Title:        lipgloss.NewStyle().Bold(true).Foreground(t.Heading),
-		Brand:        lipgloss.NewStyle().Bold(true).Foreground(t.Brand),
-		Logo:         lipgloss.NewStyle().Foreground(t.Brand),
-		Text:         lipgloss.NewStyle().Foreground(t.Text),
-		Faint:        lipgloss.NewStyle().Foreground(t.Faint),
-		Placeholder:  lipgloss.NewStyle().Foreground(t.Placeholder),
-		Label:        lipgloss.NewStyle().Foreground(t.Text),
-		Value:        lipgloss.NewStyle().Foreground(t.Heading).Bold(true),
-		Success:      lipgloss.NewStyle().Foreground(t.Success).Bold(true),
-		Warning:      lipgloss.NewStyle().Foreground(t.Warning),
-		Error:        lipgloss.NewStyle().Foreground(t.Error).Bold(true),
-		Info:         lipgloss.NewStyle().Foreground(t.Accent),
-		Key:          lipgloss.NewStyle().Foreground(t.Text).Bold(true),
-		Code:         lipgloss.NewStyle().Foreground(t.Brand).Bold(true),
-		Button:       lipgloss.NewStyle().Foreground(t.Primary).Bold(true),
-		DangerButton: lipgloss.NewStyle().Foreground(t.Danger).Bold(true),
-		Selected:     lipgloss.NewStyle().Foreground(t.Primary).Bold(true),
-		Spinner:      lipgloss.NewStyle().Foreground(t.Primary),
+		Theme:             t,
+		Title:             lipgloss.NewStyle().Bold(true).Foreground(t.Heading),
+		Brand:             lipgloss.NewStyle().Bold(true).Foreground(t.Brand),
+		Logo:              lipgloss.NewStyle().Foreground(t.Brand),
+		Text:              lipgloss.NewStyle().Foreground(t.Text),
+		Faint:             lipgloss.NewStyle().Foreground(t.Faint),
+		Placeholder:       lipgloss.NewStyle().Foreground(t.Placeholder),
+		Label:             lipgloss.NewStyle().Foreground(t.Text),
+		Value:             lipgloss.NewStyle().Foreground(t.Heading).Bold(true),
+		Success:           lipgloss.NewStyle().Foreground(t.Success).Bold(true),
+		Warning:           lipgloss.NewStyle().Foreground(t.Warning),
+		Error:             lipgloss.NewStyle().Foreground(t.Error).Bold(true),
+		Info:              lipgloss.NewStyle().Foreground(t.Accent),
+		Key:               lipgloss.NewStyle().Foreground(t.Text).Bold(true),
+		Code:              lipgloss.NewStyle().Foreground(t.Brand).Bold(true),
+		Button:            lipgloss.NewStyle().Foreground(t.Primary).Bold(true),
+		DangerButton:      lipgloss.NewStyle().Foreground(t.Danger).Bold(true),
+		Selected:          lipgloss.NewStyle().Foreground(t.Primary).Bold(true),
+		Spinner:           lipgloss.NewStyle().Foreground(t.Primary),
+		Heading:           lipgloss.NewStyle().Bold(true).Foreground(t.Heading),
+		Wordmark:          lipgloss.NewStyle().Bold(true).Foreground(t.Brand),
+		FieldLabel:        lipgloss.NewStyle().Foreground(t.Text),
+		FieldLabelFocused: lipgloss.NewStyle().Bold(true).Foreground(t.Primary),
+		Hint:              lipgloss.NewStyle().Foreground(t.Faint),
 		Header: lipgloss.NewStyle().
 			BorderStyle(lipgloss.NormalBorder()).BorderBottom(true).BorderForeground(t.Border),
 		Pane: lipgloss.NewStyle().

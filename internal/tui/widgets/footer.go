@@ -43,12 +43,53 @@ func Footer(h help.Model, w int, short []key.Binding, full [][]key.Binding, show
 // end: cut loses its trailing bindings first, marked with an ellipsis, and
 // only when none of cut is left do the pinned ones go, last first.
 func ShortFooter(h help.Model, w int, cut, pinned []key.Binding) string {
-	cut, pinned = enabled(cut), enabled(pinned)
+	rank := make([]int, len(cut))
+	for i := range rank {
+		rank[i] = i
+	}
+	return ShortFooterBy(h, w, cut, rank, pinned)
+}
+
+// ShortFooterBy is ShortFooter dropping the least essential binding first
+// rather than the last: rank[i] is cut[i]'s rank, the highest goes first,
+// and the line keeps the order of cut.
+func ShortFooterBy(h help.Model, w int, cut []key.Binding, rank []int, pinned []key.Binding) string {
+	type item struct {
+		b    key.Binding
+		rank int
+	}
+	var items []item
+	for i, b := range cut {
+		if b.Enabled() {
+			r := i
+			if i < len(rank) {
+				r = rank[i]
+			}
+			items = append(items, item{b, r})
+		}
+	}
+	pinned = enabled(pinned)
 	h.Width = 0
 	sep := h.Styles.ShortSeparator.Render(h.ShortSeparator)
-	for n := len(cut); n >= 0; n-- {
-		left := h.ShortHelpView(cut[:n])
-		if n < len(cut) {
+	for n := len(items); n >= 0; n-- {
+		// Keep the n best ranked, in their order on the line.
+		kept := make([]key.Binding, 0, n)
+		for _, it := range items {
+			better := 0
+			for _, o := range items {
+				if o.rank < it.rank {
+					better++
+				}
+			}
+			if better < n {
+				kept = append(kept, it.b)
+			}
+		}
+		if len(kept) > n {
+			kept = kept[:n]
+		}
+		left := h.ShortHelpView(kept)
+		if n < len(items) {
 			left += h.Styles.Ellipsis.Render(" …")
 			if n == 0 {
 				left = h.Styles.Ellipsis.Render("…")
@@ -118,4 +159,68 @@ func wrapHelp(h help.Model, w int, bs []key.Binding) []string {
 		}
 	}
 	return lines
+}
+
+// HelpGroup is one column of the full help: a title and its keys.
+type HelpGroup struct {
+	Title string
+	Keys  []key.Binding
+}
+
+// FullFooter renders the full help in grouped columns (bubbles/help's full
+// view, with a title over each group): as many columns side by side as w
+// holds, the rest in further rows of columns. Disabled bindings and a key
+// already listed in an earlier group are left out, so each key appears
+// once; a group left empty is dropped.
+func FullFooter(h help.Model, title lipgloss.Style, w int, groups []HelpGroup) string {
+	seen := map[string]bool{}
+	var cols []string
+	for _, g := range groups {
+		var ks, ds []string
+		for _, b := range g.Keys {
+			k := b.Help().Key
+			if !b.Enabled() || k == "" || seen[k] {
+				continue
+			}
+			seen[k] = true
+			ks = append(ks, h.Styles.FullKey.Render(k))
+			ds = append(ds, h.Styles.FullDesc.Render(b.Help().Desc))
+		}
+		if len(ks) == 0 {
+			continue
+		}
+		body := lipgloss.JoinHorizontal(lipgloss.Top,
+			lipgloss.JoinVertical(lipgloss.Left, ks...), " ",
+			lipgloss.JoinVertical(lipgloss.Left, ds...))
+		col := lipgloss.JoinVertical(lipgloss.Left, title.Render(g.Title), body)
+		if lipgloss.Width(col) > w {
+			lines := strings.Split(col, "\n")
+			for i, l := range lines {
+				lines[i] = ansi.Truncate(l, w, "…")
+			}
+			col = strings.Join(lines, "\n")
+		}
+		cols = append(cols, col)
+	}
+	const gap = "    "
+	var rows []string
+	var row []string
+	width := 0
+	for _, c := range cols {
+		cw := lipgloss.Width(c)
+		if len(row) > 0 && width+len(gap)+cw > w {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, width = nil, 0
+		}
+		if len(row) > 0 {
+			row = append(row, gap)
+			width += len(gap)
+		}
+		row = append(row, c)
+		width += cw
+	}
+	if len(row) > 0 {
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	}
+	return strings.Join(rows, "\n\n")
 }

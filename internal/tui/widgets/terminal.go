@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/tillpair/tillpair/assets"
 	"github.com/tillpair/tillpair/internal/tui/theme"
 )
 
@@ -59,35 +60,45 @@ type TerminalPane struct {
 	Keys []string
 }
 
-// Render draws the pane boxed at w×h. A pane shorter than 7 lines becomes a
-// one-line strip inside its border.
+// Render draws the pane at w×h as a device: a bezel with the terminal's
+// name and, inside it, a framed screen with what the terminal shows. The
+// device is as tall as its screen needs (and h allows); the rest of h is
+// left blank below it. A pane shorter than 7 lines becomes a one-line strip
+// inside its border. Keys are not drawn here: the footer's terminal group
+// lists them (a device shows no key hints).
 func (p TerminalPane) Render(st *theme.Styles, w, h int) string {
 	inner := max(w-st.Pane.GetHorizontalFrameSize(), 10)
 	if h < 7 {
 		line := Truncate(p.stripLine(st), inner)
 		return st.Pane.Width(inner + st.Pane.GetHorizontalPadding()).Render(line)
 	}
-	lines := []string{p.title(st, inner), ""}
-	for _, b := range p.body(st, inner) {
+	screen := lipgloss.NewStyle().BorderStyle(lipgloss.NormalBorder()).
+		BorderForeground(st.Theme.Border).Padding(0, 1)
+	sw := max(inner-screen.GetHorizontalFrameSize(), 8)
+	var body []string
+	for _, b := range p.body(st, sw) {
 		// Wrapped paragraphs count as the lines they take.
-		lines = append(lines, strings.Split(b, "\n")...)
+		body = append(body, strings.Split(b, "\n")...)
 	}
-	bodyMax := h - st.Pane.GetVerticalFrameSize()
-	if len(p.Keys) > 0 {
-		keys := p.keyLines(st, inner)
-		for len(lines)+len(keys)+1 < bodyMax {
-			lines = append(lines, "")
-		}
-		lines = append(lines, "")
-		lines = append(lines, keys...)
+	// Room: the bezel's border, the name and the screen's border.
+	maxRows := h - st.Pane.GetVerticalFrameSize() - 1 - screen.GetVerticalFrameSize()
+	rows := min(max(len(body)+2, 9), maxRows)
+	lines := append([]string{""}, body...)
+	if len(lines) > rows {
+		lines = lines[:rows]
 	}
-	if len(lines) > bodyMax {
-		lines = lines[:bodyMax]
-	}
-	for len(lines) < bodyMax {
+	for len(lines) < rows {
 		lines = append(lines, "")
 	}
-	return st.Pane.Width(inner + st.Pane.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+	for i, l := range lines {
+		lines[i] = Truncate(l, sw)
+	}
+	scr := screen.Width(sw + screen.GetHorizontalPadding()).Render(strings.Join(lines, "\n"))
+	device := st.Pane.Width(inner + st.Pane.GetHorizontalPadding()).Render(p.title(st, inner) + "\n" + scr)
+	if pad := h - lipgloss.Height(device); pad > 0 {
+		device += strings.Repeat("\n", pad)
+	}
+	return lipgloss.NewStyle().Width(w).Render(device)
 }
 
 // title names the terminal once in w cells. Terminals are often nicknamed
@@ -113,15 +124,6 @@ func (p TerminalPane) title(st *theme.Styles, w int) string {
 		return Truncate(head, w)
 	}
 	return head + st.Faint.Render(sep+ansi.Truncate(nick, room, "…"))
-}
-
-func (p TerminalPane) keyLines(st *theme.Styles, w int) []string {
-	out := make([]string, 0, len(p.Keys))
-	for _, k := range p.Keys {
-		key, desc, _ := strings.Cut(k, " ")
-		out = append(out, Truncate(st.Key.Render(key)+" "+st.Faint.Render(desc), w))
-	}
-	return out
 }
 
 func (p TerminalPane) countdown() string {
@@ -167,18 +169,24 @@ func (p TerminalPane) body(st *theme.Styles, w int) []string {
 		}
 		return append(out, "", wrap(st.Text.Render("Enter this code in the POS.")))
 	case ScreenConfirm:
+		// As large as a real terminal shows it: big digits in a card.
+		code := Card(st, st.Code.Render(assets.BigDigits(v.ConfirmationCode)), false)
+		if lipgloss.Width(code) > w {
+			code = st.Code.Render(v.ConfirmationCode)
+		}
 		return []string{
 			st.Faint.Render("Confirmation code"),
-			st.Code.Render(v.ConfirmationCode),
+			code,
 			"",
-			st.Text.Render("Confirm?"),
+			st.Heading.Render("Confirm pairing?"),
 		}
 	case ScreenCodeExpired:
 		return []string{st.Warning.Render("Code expired"), "", wrap(st.Faint.Render("Start pairing again for a new code."))}
 	case ScreenPaired:
-		out := []string{st.Success.Render(pairedSummary(v.Pairings))}
-		for _, pr := range v.Pairings {
-			out = append(out, Truncate(st.Text.Render("• "+pr.label())+st.Faint.Render(" "+pr.Status), w))
+		// Only current pairings: an ended one is not on a terminal's list.
+		out := []string{st.Success.Render(pairedSummary(v.Pairings)), ""}
+		for _, pr := range current(v.Pairings) {
+			out = append(out, Truncate(st.Text.Render("• "+pr.label()), w))
 		}
 		return out
 	case ScreenIdle, "":
@@ -227,22 +235,27 @@ func (p TerminalPane) stripLine(st *theme.Styles) string {
 	}
 }
 
-// pairedSummary counts the rows the pane lists, so the number never
-// disagrees with the list beneath it: "2 registers paired", and
-// "2 registers paired, 1 unpaired" when the terminal still lists pairings
-// that ended (a cancelled one shows there as unpaired, which is the proof
-// that nothing was left paired).
+// pairedSummary counts the pairings the pane lists, so the number never
+// disagrees with the list beneath it: "2 registers paired"; the list holds
+// current pairings only.
 func pairedSummary(ps []TerminalPairingView) string {
 	n := countActive(ps)
 	noun := "registers"
 	if n == 1 {
 		noun = "register"
 	}
-	s := fmt.Sprintf("%d %s paired", n, noun)
-	if ended := len(ps) - n; ended > 0 {
-		s += fmt.Sprintf(", %d unpaired", ended)
+	return fmt.Sprintf("%d %s paired", n, noun)
+}
+
+// current are the pairings still active.
+func current(ps []TerminalPairingView) []TerminalPairingView {
+	var out []TerminalPairingView
+	for _, p := range ps {
+		if p.Status == "active" {
+			out = append(out, p)
+		}
 	}
-	return s
+	return out
 }
 
 func countActive(ps []TerminalPairingView) int {

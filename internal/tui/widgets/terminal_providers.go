@@ -51,8 +51,8 @@ func (p TerminalPane) smartConnectBody(st *theme.Styles, wrap func(string) strin
 		}
 		return append(out, "", wrap(st.Text.Render("Enter this code in the POS now."))), true
 	case ScreenPaired:
-		out := []string{st.Success.Render(pairedSummary(v.Pairings))}
-		for _, pr := range v.Pairings {
+		out := []string{st.Success.Render(pairedSummary(v.Pairings)), ""}
+		for _, pr := range current(v.Pairings) {
 			out = append(out, Truncate(st.Text.Render("• "+pr.label()), 40))
 		}
 		return out, true

@@ -12,7 +12,8 @@ import (
 )
 
 // The pane's count must agree with the rows it lists, read the same for
-// every provider, and never fall back to "(s)".
+// every provider, and never fall back to "(s)". A terminal lists its
+// current pairings only: an ended one is neither counted nor listed.
 func TestPairedSummaryCountsWhatItLists(t *testing.T) {
 	st := theme.New(theme.Default())
 	active := TerminalPairingView{ID: "p1", Nickname: "Front Bar", Status: "active"}
@@ -24,8 +25,8 @@ func TestPairedSummaryCountsWhatItLists(t *testing.T) {
 	}{
 		{"one", []TerminalPairingView{active}, "1 register paired"},
 		{"two", []TerminalPairingView{active, active}, "2 registers paired"},
-		{"one ended", []TerminalPairingView{active, active, ended}, "2 registers paired, 1 unpaired"},
-		{"one active, one ended", []TerminalPairingView{active, ended}, "1 register paired, 1 unpaired"},
+		{"one ended", []TerminalPairingView{active, active, ended}, "2 registers paired"},
+		{"one active, one ended", []TerminalPairingView{active, ended}, "1 register paired"},
 	}
 	for _, kind := range []DeviceKind{DeviceConfirms, DeviceRefreshes} {
 		for _, c := range cases {
@@ -34,6 +35,9 @@ func TestPairedSummaryCountsWhatItLists(t *testing.T) {
 				for _, view := range []string{ansi.Strip(p.Render(st, 60, 12)), ansi.Strip(p.Render(st, 60, 3))} {
 					if !strings.Contains(view, c.want) {
 						t.Errorf("pane does not say %q:\n%s", c.want, view)
+					}
+					if strings.Contains(view, "Back Bar") || strings.Contains(view, "unpaired") {
+						t.Errorf("pane lists an ended pairing:\n%s", view)
 					}
 					if strings.Contains(view, "(s)") {
 						t.Errorf("pane says (s):\n%s", view)

@@ -1,15 +1,14 @@
 //go:build unix
 
-package ui
+package cputime
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the user and system CPU time this process has used: a cost
-// that other programs on a busy machine do not inflate, as they do wall time.
-func processCPU() (time.Duration, bool) {
+// Process is the user and system CPU time this process has used.
+func Process() (time.Duration, bool) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, false
