@@ -18,6 +18,7 @@ import (
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
+	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
 	"github.com/tillpair/tillpair/providers/transport"
@@ -29,10 +30,14 @@ const (
 	canaryAPIKey = "test_pak_CANARYk3yQ7vXw2Zr9"
 	canaryPartA  = "CANARYpartA8Jm4Ns6Tb1Yc"
 	canaryToken  = "CANARYhelc1mT0kenP5Lq2Wd"
+	// canaryLinklyPassword is a pair input: typed at every pairing, never
+	// stored.
+	canaryLinklyPassword = "CANARYl1nklyPw9Hs3Kd7Qf"
 )
 
 func canaryCredentials() sandbox.Credentials {
-	return sandbox.Credentials{"sci_api_key": canaryAPIKey, "sci_signing_secret_part_a": canaryPartA, "helcim_api_token": canaryToken}
+	return sandbox.Credentials{"sci_api_key": canaryAPIKey, "sci_signing_secret_part_a": canaryPartA, "helcim_api_token": canaryToken,
+		linkly.InputPassword: canaryLinklyPassword}
 }
 
 // Per-request deadlines of the op clients. No cell may depend on how fast
