@@ -251,6 +251,10 @@ type Config struct {
 	Clock       clockwork.Clock
 	Timeout     time.Duration // per request; 0: the client's default
 	Logger      *slog.Logger
+	// NewID makes the ids a client mints itself (Linkly's pairing and
+	// session ids, version 4 UUIDs); nil: crypto-random. A seeded sandbox
+	// sets it so demos and evidence packs repeat exactly.
+	NewID func() string
 }
 
 // Registry lists the providers in display order (the lead provider first).

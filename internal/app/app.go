@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"sync"
@@ -332,6 +333,28 @@ func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.File
 	})
 	opts.Logger.Info("app: configured mode", "records", recs.Path(), "providers", rt.Providers)
 	return rt, nil
+}
+
+// seededIDs makes version 4 UUIDs for provider id's client in a seeded
+// sandbox, the same sequence on every run, so demos and evidence packs
+// repeat exactly; nil (crypto-random) when the sandbox is not seeded.
+func seededIDs(seed int64, id string) func() string {
+	if seed == 0 {
+		return nil
+	}
+	sum := sha256.Sum256([]byte("https://tillpair.invalid/sandbox/ids/" + id + "/" + strconv.FormatInt(seed, 10)))
+	var mu sync.Mutex
+	rng := rand.New(rand.NewChaCha8(sum))
+	return func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		var b [16]byte
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		u, _ := uuid.NewRandomFromReader(bytes.NewReader(b[:])) // 16 bytes are enough
+		return u.String()
+	}
 }
 
 // sandboxRegisterID is the register ID of a sandbox runtime (SmartConnect's

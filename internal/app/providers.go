@@ -364,7 +364,7 @@ func environmentOf(d *providers.Descriptor, cfg providers.Config) (providers.Env
 // polls are rate limited, both on the sandbox's own clock.
 func sandboxed(d *providers.Descriptor, opts Options, info sandbox.Info, clock clockwork.Clock) (providers.Provider, error) {
 	cfg := providers.Config{Environment: "sandbox", URLs: map[string]string{}, Credentials: map[string]providers.Secret{},
-		HTTPClient: httpClient(opts), Clock: clock, Timeout: opts.RequestTimeout}
+		HTTPClient: httpClient(opts), Clock: clock, Timeout: opts.RequestTimeout, NewID: seededIDs(opts.Sandbox.Seed, d.ID)}
 	for _, e := range d.Endpoints {
 		cfg.URLs[e.Name] = info.URL(e.Name)
 	}

@@ -129,6 +129,7 @@ func newFromConfig(cfg providers.Config) (providers.Provider, error) {
 		HTTPClient:  hc,
 		Clock:       cfg.Clock,
 		Timeout:     cfg.Timeout,
+		NewID:       cfg.NewID,
 	})
 }
 
