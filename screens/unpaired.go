@@ -98,7 +98,8 @@ func NewUnpaired(c Common, spec providers.CodeSpec, canGoBack bool) *UnpairedScr
 		in := textinput.New()
 		in.Prompt = ""
 		in.CharLimit = 256
-		in.Width = 26
+		// Two fit side by side in 60 columns.
+		in.Width = 24
 		in.TextStyle = c.Styles.Value
 		in.PlaceholderStyle = c.Styles.Placeholder
 		if cred.Secret {
@@ -452,7 +453,12 @@ func (s *UnpairedScreen) formView() string {
 		nickHint = c
 	}
 	nick := field("Pairing Nickname", nickHint, s.nick, s.focus == s.codeField()+1)
-	form := widgets.Fields(st, max(s.w, 20), append(fields, code, nick)...)
+	// The pair inputs share a row, the code and nickname the next, each
+	// row side by side where it fits.
+	form := widgets.Fields(st, max(s.w, 20), code, nick)
+	if len(fields) > 0 {
+		form = join(widgets.Fields(st, max(s.w, 20), fields...), "", form)
+	}
 	if s.invalid != "" {
 		// Continuation lines keep the hint's indent, so a wrapped hint
 		// still reads as one paragraph under the fields.

@@ -45,7 +45,7 @@ func linklyRequirements() []Requirement {
 		{ReqLKForm, "§7", "Pairing form: Linkly Cloud username, password and the pair code the PIN pad shows, with the steps"},
 		{ReqLKPasswordHid, "§7", "The password is never shown (masked as it is typed) and never stored"},
 		{ReqLKPaired, "§7", "Paired: the secret is kept in the keyring; the POS ID, TID and PIN pad are shown"},
-		{ReqLKTest, "§7", "Test buys a token and asks the PIN pad for its status"},
+		{ReqLKTest, "§7", "Test asks the PIN pad for its status with a bearer token (bought from the secret, kept in memory)"},
 		{ReqLKUnpairSteps, "§7", "No unpair from the register: the steps on the PIN pad are shown"},
 		{ReqLKForget, "§7", "Forget removes the pairing and its secret on this register"},
 		{ReqLKErrRefused, "§7", `Error line (401, no body): "Pairing failed: check username, password and pair code"`},
