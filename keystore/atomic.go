@@ -42,7 +42,7 @@ func writeAtomic(dir, path string, data []byte) (err error) {
 	if err = tmp.Close(); err != nil {
 		return fileError("write records", path, err)
 	}
-	if err = os.Rename(tmpName, path); err != nil {
+	if err = retrySharing(errSharing, func() error { return os.Rename(tmpName, path) }); err != nil {
 		return fileError("write records", path, err)
 	}
 	// The rename lives in the directory; fsync it so the new name survives

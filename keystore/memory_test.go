@@ -120,3 +120,21 @@ func TestMemoryRecordsConcurrent(t *testing.T) {
 	wg.Wait()
 	assertAllAppended(t, m, prefixes, n)
 }
+
+// Provider settings by credential name: SmartConnect's environment keeps
+// its old field (older versions read it), the others share one map.
+func TestSettingsValues(t *testing.T) {
+	var s Settings
+	s.SetValue("smartconnect_env", "production")
+	s.SetValue("sumup_merchant_code", "MK10CL2A")
+	if s.SmartConnectEnv != "production" || s.Values["sumup_merchant_code"] != "MK10CL2A" {
+		t.Fatalf("settings %+v", s)
+	}
+	if s.Value("smartconnect_env") != "production" || s.Value("sumup_merchant_code") != "MK10CL2A" || s.Value("nope") != "" {
+		t.Errorf("Value: %+v", s)
+	}
+	s.SetValue("sumup_merchant_code", "")
+	if _, ok := s.Values["sumup_merchant_code"]; ok {
+		t.Error("an empty value was kept")
+	}
+}

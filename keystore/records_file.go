@@ -225,7 +225,11 @@ func removeOrphanTemps(target string) {
 }
 
 func (r *FileRecords) read() (File, error) {
-	fh, err := os.Open(r.path)
+	var fh *os.File
+	err := retrySharing(errSharing, func() (err error) {
+		fh, err = os.Open(r.path)
+		return err
+	})
 	if errors.Is(err, fs.ErrNotExist) {
 		return File{Version: FileVersion, Pairings: []providers.Pairing{}}, nil
 	}

@@ -145,8 +145,11 @@ func TestPairedWindowMatchesTrial(t *testing.T) {
 			provs = provs[:1]
 		}
 		for _, provider := range provs {
-			for _, n := range []int{0, 1, 2, 3, 7, 25} {
+			for _, n := range []int{0, 1, 2, 5, 12} {
 				for _, variant := range []string{"plain", "mixed", "tall name", "asking", "forget", "testing"} {
+					if (profile != termenv.Ascii || provider != providers.SCI) && variant != "plain" && variant != "tall name" {
+						continue // the questions draw the same way everywhere; colour changes no height
+					}
 					ps := manyPairings(n, provider, variant == "mixed")
 					if variant == "tall name" && n > 2 {
 						ps[n/2].PairingNickname = "two\nlines"
@@ -170,7 +173,7 @@ func TestPairedWindowMatchesTrial(t *testing.T) {
 							case "testing":
 								s.busy, s.testing = "Testing…", true
 							}
-							for _, h := range []int{0, 1, 4, 8, 11, 13, 15, 17, 19, 21, 24, 32, 45} {
+							for _, h := range []int{0, 1, 6, 11, 13, 15, 17, 19, 21, 28} {
 								s.SetSize(80, h)
 								got, want := s.View(), s.draw(s.layoutByTrial)
 								if got != want {

@@ -250,7 +250,7 @@ accessible() {
   has "Check the terminal shows the same code, then confirm on the terminal."
   wait_for "Confirm on the virtual terminal now? [y/N]"
   keys y Enter
-  wait_for "Pairing successful."
+  wait_for "Pairing successful — register paired with the terminal"
   has "Pairing Nickname: Front counter"
   screen | grep -qE '^Pairing ID: pid_' || fail "no Pairing ID line"
   # After pairing, the menu: test right away, then unpair.

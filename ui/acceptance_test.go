@@ -34,7 +34,7 @@ func newFlowOn(t *testing.T, w, h int, provider string, prep func(*app.Runtime))
 	}
 	m := New(Options{Service: rt.Service, Terminals: app.Terminals(rt.Sandbox), Provider: provider,
 		Badges: rt.Badge, Context: ctx})
-	f := &flow{t: t, rt: rt, model: m}
+	f := &flow{t: t, rt: rt}
 	f.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	return f
 }
@@ -115,7 +115,7 @@ func TestTooSmallIgnoresKeys(t *testing.T) {
 	if c, ok := m.screen.(*screens.ConfirmingScreen); !ok || c.Cancelling() || m.fullHelp || m.phase != phaseConfirming {
 		t.Fatalf("keys acted while too small: screen %T, fullHelp %v, phase %v", m.screen, m.fullHelp, m.phase)
 	}
-	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); cmd == nil || m.phase != phaseQuitting || m.waiting != confirmingPairing().ID {
+	if _, cmd := m.Update(tea.KeyMsg{Type: tea.KeyCtrlC}); cmd == nil || m.phase != phaseQuitting || m.run.waiting != confirmingPairing().ID {
 		t.Fatalf("ctrl+c while too small should cancel the waiting pairing before quitting")
 	}
 

@@ -49,12 +49,12 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 	case pairDoneMsg:
 		return m.pairDone(msg), true
 	case awaitEventMsg:
-		if m.onAwaiting() && m.waiting == msg.ev.PairingID {
+		if m.onAwaiting() && m.run.waiting == msg.ev.PairingID {
 			switch msg.ev.Type {
 			case pairing.EventWaiting:
-				m.tell(screens.WaitingMsg{Attempt: msg.ev.Attempt})
+				m.reply(msg.req, screens.WaitingMsg{Attempt: msg.ev.Attempt})
 			case pairing.EventNetworkWarning:
-				m.tell(screens.WarnMsg{Line: screens.Describe(msg.ev.Err).Line})
+				m.reply(msg.req, screens.WarnMsg{Line: screens.Describe(msg.ev.Err).Line})
 			}
 		}
 		return listen(m.env.ctx, m.await.ch), true
@@ -93,17 +93,17 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 		// SCIPAIRING10: the entry check re-checks pairing-info whenever
 		// the pairings are viewed. Back from an error keeps the success
 		// message of the pairing just made.
-		return tea.Batch(m.open(screens.Paired, screenArgs{justPaired: m.justPaired}), m.entryCmd())
+		return tea.Batch(m.open(screens.Paired, screenArgs{justPaired: m.run.justPaired}), m.entryCmd())
 	case screens.Setup:
 		if !m.desc().Register.Asks() {
 			return nil
 		}
 		return m.loadRegisterCmd(screens.Setup)
 	case screens.Confirming:
-		if c := m.kept[screens.Confirming]; c != nil && m.waiting != "" {
+		if c := m.kept[screens.Confirming]; c != nil && m.run.waiting != "" {
 			m.phase = phaseConfirming
 			c.Update(screens.CancelFailedMsg{})
-			return tea.Batch(m.show(c), m.awaitCmd(m.waiting))
+			return tea.Batch(m.show(c), m.awaitCmd(m.run.waiting))
 		}
 		return m.navigate(screens.Paired)
 	default:
@@ -191,7 +191,7 @@ func confirmedIn(ps []providers.Pairing, id string) (providers.Pairing, bool) {
 
 // confirm shows pairing p awaiting confirmation and waits for it.
 func (m *Model) confirm(p providers.Pairing) tea.Cmd {
-	m.waiting = p.ID
+	m.run.waiting = p.ID
 	if m.phase < phaseQuitting {
 		m.phase = phaseConfirming
 	}
@@ -223,7 +223,7 @@ func (m *Model) pairDone(msg pairDoneMsg) tea.Cmd {
 func (m *Model) pairedNow(p providers.Pairing) tea.Cmd {
 	m.settle()
 	m.upsert(p)
-	m.justPaired = p.ID
+	m.run.justPaired = p.ID
 	return m.open(screens.Paired, screenArgs{justPaired: p.ID})
 }
 
@@ -251,9 +251,9 @@ func (m *Model) awaitDone(msg awaitDoneMsg) tea.Cmd {
 		if pe, ok := providers.AsError(msg.err); ok && pe.Message != "" {
 			line = pe.Message
 		}
-		return m.tell(screens.TimedOutMsg{Line: line})
+		return m.reply(msg.req, screens.TimedOutMsg{Line: line})
 	case secretMissing(msg.err) && confirming:
-		return m.cannotSign(msg.err, m.waiting)
+		return m.cannotSign(msg.err, m.run.waiting)
 	default:
 		return m.showError(screenArgs{err: msg.err, retry: screens.WaitAgainMsg{PairingID: msg.p.ID}, back: screens.Confirming})
 	}
@@ -298,19 +298,19 @@ func (m *Model) cannotSign(err error, id string) tea.Cmd {
 }
 
 func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
-	if m.onAwaiting() && m.waiting == msg.id {
+	if m.onAwaiting() && m.run.waiting == msg.id {
 		switch {
 		case msg.err == nil && msg.p.Status == providers.StatusActive:
 			return m.pairedNow(msg.p)
 		case msg.err == nil || providers.KindOf(msg.err) == providers.KindNotPaired:
-			return m.tell(screens.TestedMsg{Note: "Not confirmed on the terminal yet"})
+			return m.reply(msg.req, screens.TestedMsg{Note: "Not confirmed on the terminal yet"})
 		case secretMissing(msg.err):
 			return m.cannotSign(msg.err, msg.id)
 		default:
-			return m.tell(screens.TestedMsg{Note: screens.Describe(msg.err).Line})
+			return m.reply(msg.req, screens.TestedMsg{Note: screens.Describe(msg.err).Line})
 		}
 	}
-	m.tell(screens.TestedMsg{}, screens.Paired)
+	m.reply(msg.req, screens.TestedMsg{})
 	if secretMissing(msg.err) {
 		return m.cannotSign(msg.err, msg.id)
 	}
@@ -329,7 +329,7 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 		m.tell(screens.PairingsMsg{Pairings: m.shownPairings()})
 	} else {
 		// A Test retried from the error screen succeeded: leave the error.
-		cmd = m.open(screens.Paired, screenArgs{justPaired: m.justPaired})
+		cmd = m.open(screens.Paired, screenArgs{justPaired: m.run.justPaired})
 	}
 	// The outcome shows by the Test button that asked for it.
 	m.tell(screens.TestPassedMsg{Line: screens.TestedText(m.c.Provider, m.env.clock.Now())}, screens.Paired)

@@ -30,7 +30,7 @@ type (
 )
 
 func (m *Model) loadRegisterCmd(then screens.ID) tea.Cmd {
-	svc, r := m.env.svc, m.reqs.start(reqOther)
+	svc, r := m.env.svc, m.ask(reqOther)
 	return func() tea.Msg {
 		id, ok, err := svc.Register()
 		return registerMsg{req: r, id: id, ok: ok, err: err, then: then}
@@ -38,7 +38,7 @@ func (m *Model) loadRegisterCmd(then screens.ID) tea.Cmd {
 }
 
 func (m *Model) saveRegisterCmd(in screens.SaveRegisterMsg) tea.Cmd {
-	svc, r := m.env.svc, m.reqs.start(reqOther)
+	svc, r := m.env.svc, m.ask(reqOther)
 	return func() tea.Msg {
 		ch, err := svc.SaveRegister(pairing.RegisterInput{
 			RegisterName: in.RegisterName, BusinessName: in.BusinessName, VendorName: in.VendorName,
@@ -82,7 +82,7 @@ func (m *Model) handleProviderFlow(msg tea.Msg) (tea.Cmd, bool) {
 
 // pairingWaits: a pairing of this run awaits confirmation (on its screen,
 // or on an error screen that returns to it), so the provider stays put.
-func (m *Model) pairingWaits() bool { return m.waiting != "" }
+func (m *Model) pairingWaits() bool { return m.run.waiting != "" }
 
 // providerKey is the provider binding as the footer offers it: hidden where
 // pressing it is refused.
@@ -146,16 +146,16 @@ func (m *Model) pickProvider(id string) tea.Cmd {
 }
 
 func (m *Model) registerSaved(msg registerSavedMsg) tea.Cmd {
-	onSetup := m.on(screens.Setup)
+	onSetup := m.on(screens.Setup) && m.screen == msg.asker
 	if msg.err != nil {
 		if onSetup {
-			return m.tell(screens.SaveFailedMsg{Line: screens.Describe(msg.err).Line})
+			return m.reply(msg.req, screens.SaveFailedMsg{Line: screens.Describe(msg.err).Line})
 		}
 		return m.showError(screenArgs{err: msg.err, back: screens.Setup})
 	}
 	m.register = registerState{id: msg.change.Identity, ok: true}
 	if msg.change.NeedsRepair && onSetup {
-		return m.tell(screens.SavedMsg{Identity: msg.change.Identity, Reasons: msg.change.Reasons})
+		return m.reply(msg.req, screens.SavedMsg{Identity: msg.change.Identity, Reasons: msg.change.Reasons})
 	}
 	cmd := m.navigate(screens.Paired)
 	m.setStatus(widgets.StatusSuccess, "Register identity saved")

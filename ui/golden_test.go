@@ -392,7 +392,7 @@ func TestGoldenSmartConnect(t *testing.T) {
 		setup(reg, true)(m, c)
 		next := reg
 		next.BusinessName = "Toys & Games"
-		m.handleFlow(registerSavedMsg{change: pairing.RegisterChange{Identity: next, NeedsRepair: true, Reasons: []string{
+		m.handleFlow(registerSavedMsg{req: m.asked(reqOther), change: pairing.RegisterChange{Identity: next, NeedsRepair: true, Reasons: []string{
 			"The business name changed: pair the terminal again, because SmartConnect routes by it.",
 		}}})
 	}

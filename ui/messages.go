@@ -106,7 +106,7 @@ const callTimeout = 60 * time.Second
 // check (pairings re-read, so one left awaiting confirmation is resumed,
 // and re-checked live only where the check disturbs nobody, SCIPAIRING10).
 func (m *Model) entryCmd() tea.Cmd {
-	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.reqs.start(reqRead)
+	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.ask(reqRead)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
@@ -120,7 +120,7 @@ func (m *Model) entryCmd() tea.Cmd {
 }
 
 func (m *Model) pairCmd(in screens.PairMsg) tea.Cmd {
-	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.reqs.start(reqPair)
+	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.ask(reqPair)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
@@ -138,7 +138,7 @@ func (m *Model) pairCmd(in screens.PairMsg) tea.Cmd {
 func (m *Model) awaitCmd(id string) tea.Cmd {
 	m.stopAwait()
 	m.reqs.drop(reqAwait)
-	r := m.reqs.start(reqAwait)
+	r := m.ask(reqAwait)
 	ctx, cancel := context.WithCancel(m.env.ctx)
 	ch := make(chan tea.Msg, 8)
 	m.await = awaitRun{cancel: cancel, ch: ch}
@@ -183,7 +183,7 @@ func (m *Model) stopAwait() {
 // CancelUnconfirmed, bounded by its one timeout and not cut short when the
 // program's context ends (quitting), so nothing half-made is left.
 func (m *Model) cancelCmd(id string) tea.Cmd {
-	svc, ctx, r := m.env.svc, m.env.ctx, m.reqs.start(reqOther)
+	svc, ctx, r := m.env.svc, m.env.ctx, m.ask(reqOther)
 	return func() tea.Msg {
 		err := svc.CancelUnconfirmed(ctx, id)
 		ps, lerr := svc.List()
@@ -195,7 +195,7 @@ func (m *Model) cancelCmd(id string) tea.Cmd {
 }
 
 func (m *Model) testCmd(id string) tea.Cmd {
-	svc, ctx, r := m.env.svc, m.env.ctx, m.reqs.start(reqOther)
+	svc, ctx, r := m.env.svc, m.env.ctx, m.ask(reqOther)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
@@ -205,7 +205,7 @@ func (m *Model) testCmd(id string) tea.Cmd {
 }
 
 func (m *Model) removeCmd(id string, forget bool) tea.Cmd {
-	svc, ctx, name, r := m.env.svc, m.env.ctx, m.nameOf(id), m.reqs.start(reqOther)
+	svc, ctx, name, r := m.env.svc, m.env.ctx, m.nameOf(id), m.ask(reqOther)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()

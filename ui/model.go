@@ -72,7 +72,7 @@ const (
 	// phasePairing: a pair request is in flight; its answer may be a
 	// pairing awaiting confirmation.
 	phasePairing
-	// phaseConfirming: a pairing of this run (Model.waiting) awaits
+	// phaseConfirming: a pairing of this run (Model.run.waiting) awaits
 	// confirmation, on its screen or on an error screen that returns to it.
 	phaseConfirming
 	// phaseCancelling: that pairing is being cancelled.
@@ -96,9 +96,12 @@ type Model struct {
 	w, h     int
 
 	phase phase
-	// waiting is the pairing of this run awaiting confirmation ("": none).
-	waiting string
-	screen  screens.Screen
+	// run is what this run did with pairings: waiting is the one awaiting
+	// confirmation ("": none); justPaired the one made last, whose full
+	// success message the paired screen keeps when it is shown again
+	// (Back from an error).
+	run    struct{ waiting, justPaired string }
+	screen screens.Screen
 	// kept are screens to return to, by id: the pairing form (its values
 	// survive an error), the confirming screen of the waiting pairing (an
 	// error screen returns to it) and, under Picker, the screen the
@@ -120,10 +123,6 @@ type Model struct {
 		key  logoKey
 		full bool
 	}
-	// justPaired is the pairing made last in this run: the paired screen
-	// keeps its full success message when it is shown again (Back from an
-	// error).
-	justPaired string
 }
 
 // env is what the model was built with; it does not change.
@@ -273,8 +272,8 @@ func (m *Model) quit() tea.Cmd {
 	switch {
 	case m.phase == phaseQuitting:
 		return nil // already waiting; its answer quits
-	case m.waiting != "":
-		return m.cancelBeforeQuit(m.waiting)
+	case m.run.waiting != "":
+		return m.cancelBeforeQuit(m.run.waiting)
 	case m.pairingBusy():
 		m.phase = phaseQuitting
 		m.setStatus(widgets.StatusWarning, "Finishing the pairing request before quitting…")
@@ -286,7 +285,7 @@ func (m *Model) quit() tea.Cmd {
 // cancelBeforeQuit starts cancelling pairing id; its answer quits.
 func (m *Model) cancelBeforeQuit(id string) tea.Cmd {
 	cancelling := m.phase == phaseCancelling && m.onAwaiting()
-	m.phase, m.waiting = phaseQuitting, id
+	m.phase, m.run.waiting = phaseQuitting, id
 	m.stopAwait()
 	m.setStatus(widgets.StatusWarning, "Cancelling the pairing before quitting…")
 	if cancelling {
@@ -303,7 +302,7 @@ func (m *Model) whileQuitting(msg tea.Msg) tea.Cmd {
 	case tea.WindowSizeMsg:
 		m.w, m.h = msg.Width, msg.Height
 	case tea.KeyMsg:
-		if key.Matches(msg, m.keys.global.ForceQuit) && m.waiting == "" {
+		if key.Matches(msg, m.keys.global.ForceQuit) && m.run.waiting == "" {
 			m.exit.leftWaiting = true
 			m.exit.note = "Quit before the pairing request finished: run tillpair status to check nothing was left waiting"
 			m.setStatus(widgets.StatusWarning, m.exit.note)
@@ -313,7 +312,7 @@ func (m *Model) whileQuitting(msg tea.Msg) tea.Cmd {
 			return m.quitCancelled(errQuitBeforeCancel)
 		}
 	case pairDoneMsg:
-		if m.waiting != "" {
+		if m.run.waiting != "" {
 			return nil
 		}
 		if msg.err == nil && msg.p.Status == providers.StatusAwaitingConfirmation {
@@ -325,7 +324,7 @@ func (m *Model) whileQuitting(msg tea.Msg) tea.Cmd {
 			return m.stop()
 		}
 	case cancelDoneMsg:
-		if msg.id != m.waiting {
+		if msg.id != m.run.waiting {
 			return nil
 		}
 		if p, ok := confirmedIn(msg.pairings, msg.id); ok && msg.err == nil {
@@ -344,7 +343,7 @@ var errQuitBeforeCancel = errors.New("quit before the cancel finished")
 // quitCancelled ends the program after a cancel-before-quit; err (may be
 // nil) is why the pairing may still be waiting, with how to remove it.
 func (m *Model) quitCancelled(err error) tea.Cmd {
-	id := m.waiting
+	id := m.run.waiting
 	if err == nil {
 		m.exit.note = "Pairing cancelled before quitting; nothing is left paired on the terminal"
 		m.setStatus(widgets.StatusInfo, m.exit.note)
@@ -384,7 +383,7 @@ func (m *Model) HalfMade() string {
 	if m.phase == phaseQuitting || m.phase == phaseStopped {
 		return ""
 	}
-	return m.waiting
+	return m.run.waiting
 }
 
 // stop ends the program: late answers change nothing from now on.
@@ -465,7 +464,7 @@ func (m *Model) deliver(msg tea.Msg) tea.Cmd {
 // cancelled or cannot be used from here.
 func (m *Model) settle() {
 	m.stopAwait()
-	m.waiting = ""
+	m.run.waiting = ""
 	delete(m.kept, screens.Confirming)
 	if m.phase < phaseQuitting {
 		m.phase = phaseIdle

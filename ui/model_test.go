@@ -130,8 +130,8 @@ func TestQuitWhilePairRequestInFlight(t *testing.T) {
 		t.Errorf("no status while waiting:\n%s", m.View())
 	}
 	_, cancel := m.Update(pair())
-	if cancel == nil || (m.phase == phaseStopped) || m.waiting != p.ID {
-		t.Fatalf("an awaiting pairing should be cancelled before quitting (waiting=%q)", m.waiting)
+	if cancel == nil || (m.phase == phaseStopped) || m.run.waiting != p.ID {
+		t.Fatalf("an awaiting pairing should be cancelled before quitting (waiting=%q)", m.run.waiting)
 	}
 	if _, c := m.Update(cancel()); c == nil || !(m.phase == phaseStopped) {
 		t.Fatal("the cancel's answer should quit")

@@ -7,7 +7,15 @@ package ui
 // provider's pairings would be drawn as the new one's), the pairing reads
 // started before a removal (they would bring a removed pairing back), the
 // previous confirmation wait when a new one starts. This one scheme
-// replaces the separate provider, list and await generations.
+// replaces the separate provider, list and await generations. A request
+// also names the screen that asked (the active one when it started), so
+// its answer is delivered to that screen only (Model.reply).
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/tillpair/tillpair/screens"
+)
 
 // reqKind is what a request is, for dropping and counting them by kind.
 type reqKind int
@@ -23,8 +31,12 @@ const (
 	reqOther
 )
 
-// req is the id an answer embeds.
-type req struct{ id int }
+// req is what an answer embeds: the request's id and the screen that
+// asked (nil: none).
+type req struct {
+	id    int
+	asker screens.Screen
+}
 
 func (r req) request() req { return r }
 
@@ -38,6 +50,22 @@ type progress interface{ progress() }
 type requests struct {
 	last    int
 	pending map[int]reqKind
+}
+
+// ask starts a request of kind k for the active screen.
+func (m *Model) ask(k reqKind) req {
+	r := m.reqs.start(k)
+	r.asker = m.screen
+	return r
+}
+
+// reply delivers an update message to the screen that asked r, if it is
+// still the one shown.
+func (m *Model) reply(r req, msg tea.Msg) tea.Cmd {
+	if r.asker == nil || r.asker != m.screen {
+		return nil
+	}
+	return m.deliver(msg)
 }
 
 // start records a new request of kind k.

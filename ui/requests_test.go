@@ -3,6 +3,8 @@ package ui
 import (
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/screens"
 )
@@ -63,5 +65,31 @@ func TestStaleListAfterForgetIsIgnored(t *testing.T) {
 	m.Update(enteredMsg{req: m.asked(reqRead), pairings: []providers.Pairing{two}})
 	if got := len(m.active()); got != 1 {
 		t.Fatalf("fresh list not applied: %v", m.active())
+	}
+}
+
+// recorder is a screen that keeps the messages it gets.
+type recorder struct {
+	screens.Screen
+	got []tea.Msg
+}
+
+func (r *recorder) Update(msg tea.Msg) (screens.Screen, tea.Cmd) {
+	r.got = append(r.got, msg)
+	return r, nil
+}
+
+// An answer reaches the screen that asked, and only while it is shown.
+func TestReplyGoesToTheScreenThatAsked(t *testing.T) {
+	m, _ := newGoldenModel(newStubService(), nil)
+	asker := &recorder{Screen: m.screen}
+	m.screen = asker
+	r := m.asked(reqOther)
+	m.reply(r, screens.TestedMsg{Note: "one"})
+	other := &recorder{Screen: m.screen}
+	m.screen = other
+	m.reply(r, screens.TestedMsg{Note: "two"})
+	if len(asker.got) != 1 || len(other.got) != 0 {
+		t.Fatalf("asker got %v, the screen shown since got %v; want one answer for the asker only", asker.got, other.got)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/tillpair/tillpair/providers/registry"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
+	"github.com/tillpair/tillpair/screens"
 )
 
 // stubService answers from fixed data, for goldens that must not depend on
@@ -200,11 +201,12 @@ func activePairing(id, nick, tid, tnick string) providers.Pairing {
 
 // asked records a request of kind k as its Cmd would, for an answer a test
 // sends itself.
-func (m *Model) asked(k reqKind) req { return m.reqs.start(k) }
+func (m *Model) asked(k reqKind) req { return m.ask(k) }
 
-// awaiting is the confirmation wait in flight (zero: none).
+// awaiting is the confirmation wait in flight (zero: none), asked by the
+// confirming screen.
 func (m *Model) awaiting() req {
-	r := req{}
+	r := req{asker: m.kept[screens.Confirming]}
 	for id, k := range m.reqs.pending {
 		if k == reqAwait && id > r.id {
 			r.id = id

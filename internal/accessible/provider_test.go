@@ -8,6 +8,7 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/linkly"
+	"github.com/tillpair/tillpair/providers/sumup"
 )
 
 func allBadges(o *Options) {
@@ -123,5 +124,32 @@ func TestAccessibleLinklyPairs(t *testing.T) {
 	}
 	if out := h.out.String(); strings.Contains(out, password) {
 		t.Fatalf("the password was printed:\n%s", out)
+	}
+}
+
+// SumUp is paired in line mode from its descriptor alone: its steps, the
+// code the Solo shows, its confirm step, then its labels.
+func TestAccessibleSumUpPairs(t *testing.T) {
+	h := startWith(t, func(o *Options) { allBadges(o); o.Badges[sumup.ID] = "SANDBOX" })
+	h.answer(t, "Pair a terminal now? [Y/n] ", "sumup")
+	h.out.waitFor(t, "SumUp Cloud API — tillpair [SANDBOX]")
+	h.answer(t, "Pair a terminal now? [Y/n] ", "")
+	h.answer(t, "Start pairing on virtual terminal", "y")
+	h.out.waitFor(t, "shows pairing code")
+	solo := h.terminalOf(t, sumup.ID)
+	h.answer(t, "Pairing Code: ", strings.ToLower(solo.PairingCode))
+	h.answer(t, "Pairing Nickname (optional): ", "Front counter")
+	h.out.waitFor(t, "Keep it switched on")
+	h.answer(t, "Confirm on the virtual terminal now? [y/N] ", "y")
+	h.out.waitFor(t, "Reader ID: ")
+	h.quit(t)
+	ps, err := h.rt.Service.List()
+	if err != nil || len(ps) != 1 || ps[0].Provider != sumup.ID || ps[0].Status != providers.StatusActive {
+		t.Fatalf("pairings %+v, %v", ps, err)
+	}
+	for _, want := range []string{"API > Connect", "Reader ID: " + ps[0].ID, "Serial: " + solo.TID, "Pairing Nickname: Front counter"} {
+		if !strings.Contains(h.out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, h.out.String())
+		}
 	}
 }

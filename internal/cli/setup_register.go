@@ -124,11 +124,11 @@ func runSetupRegister(e *env, d *providers.Descriptor, cmd *cobra.Command, f reg
 		return describe(err)
 	}
 	if f.environment != "" {
-		if err := svc.SetSmartConnectEnvironment(f.environment); err != nil {
+		if err := svc.SetSetting(d.ID, envSettingName(d), f.environment); err != nil {
 			return describe(err)
 		}
 	}
-	stored, err := svc.SmartConnectEnvironment()
+	stored, err := svc.Setting(envSettingName(d))
 	if err != nil {
 		return describe(err)
 	}
@@ -191,13 +191,21 @@ func prompt(e *env, rd *bufio.Reader, label, current string) (string, error) {
 	return current, nil
 }
 
-// envSettingEnv is the environment variable of the setting that picks
-// d's environment (TILLPAIR_SMARTCONNECT_ENV), "" when it has none.
-func envSettingEnv(d *providers.Descriptor) string {
+// envSettingName is the setting that picks d's environment (an optional,
+// non-secret credential: SmartConnect's smartconnect_env).
+func envSettingName(d *providers.Descriptor) string {
 	for _, c := range d.Credentials {
 		if !c.Secret && c.Optional {
-			return c.Env()
+			return c.Name
 		}
+	}
+	return ""
+}
+
+// envSettingEnv is its environment variable (TILLPAIR_SMARTCONNECT_ENV).
+func envSettingEnv(d *providers.Descriptor) string {
+	if n := envSettingName(d); n != "" {
+		return providers.EnvName(n)
 	}
 	return ""
 }

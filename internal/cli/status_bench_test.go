@@ -5,10 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/testkit"
+	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -20,7 +19,7 @@ import (
 // check (issue 17's goal: checks concurrent, one records write).
 func BenchmarkStatusChecks(b *testing.B) {
 	const n = 100
-	keyring.MockInit()
+	keystore.MockInit()
 	sb := testkit.StartSandbox(b, sandbox.Options{Seed: 17})
 	info := sb.Info()
 	b.Setenv("TILLPAIR_CONFIG_DIR", newConfigDir(b))

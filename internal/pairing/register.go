@@ -226,29 +226,72 @@ func normalizeRegisterField(provider, label, raw string) (string, error) {
 	return v, nil
 }
 
-// SmartConnect environments a configured installation may use.
-var smartConnectEnvs = []string{"dev", "production"}
-
-// SmartConnectEnvironment returns the stored SmartConnect environment ("" =
-// never set, which means dev).
-func (s *Service) SmartConnectEnvironment() (string, error) {
+// Setting is a provider's stored non-secret setting, by the name of its
+// descriptor's credential ("" when unset): the SmartConnect environment, a
+// SumUp merchant code.
+func (s *Service) Setting(name string) (string, error) {
 	f, err := s.cfg.Records.Load()
 	if err != nil {
 		return "", err
 	}
-	return f.Settings.SmartConnectEnv, nil
+	return f.Settings.Value(name), nil
 }
 
-// SetSmartConnectEnvironment stores "dev" or "production". It takes effect
-// the next time the runtime is built.
-func (s *Service) SetSmartConnectEnvironment(env string) error {
-	env = strings.ToLower(strings.TrimSpace(env))
-	if !slices.Contains(smartConnectEnvs, env) {
-		return &providers.Error{Provider: s.registerProvider(), Kind: providers.KindInvalidInput,
-			Message: fmt.Sprintf("Unknown SmartConnect environment %q: use dev (testing, Virtual Terminal) or production (real payments).", env)}
+// SetSetting stores a provider's non-secret setting by credential name. A
+// value the descriptor restricts (a setting that picks one of its
+// environments) must be one of them. It takes effect the next time the
+// runtime is built.
+func (s *Service) SetSetting(provider, name, value string) error {
+	value = strings.TrimSpace(value)
+	if d, ok := s.Descriptor(provider); ok && envSetting(d) == name && value != "" {
+		value = strings.ToLower(value)
+		var names []string
+		for _, e := range d.Environments {
+			names = append(names, e.Name)
+		}
+		if !slices.Contains(names, value) {
+			return &providers.Error{Provider: provider, Kind: providers.KindInvalidInput,
+				Message: fmt.Sprintf("Unknown %s environment %q: use %s.", d.Short, value, strings.Join(names, " or "))}
+		}
 	}
 	return s.cfg.Records.Update(func(f *keystore.File) error {
-		f.Settings.SmartConnectEnv = env
+		f.Settings.SetValue(name, value)
 		return nil
 	})
+}
+
+// envSetting names d's setting that picks its environment (an optional,
+// non-secret credential: SmartConnect's), "" when it has none.
+func envSetting(d *providers.Descriptor) string {
+	if len(d.Environments) < 2 {
+		return ""
+	}
+	for _, c := range d.Credentials {
+		if !c.Secret && c.Optional {
+			return c.Name
+		}
+	}
+	return ""
+}
+
+// SmartConnectEnvironment returns the stored environment of the provider
+// that pairs by register identity ("" = never set, which means its first).
+// Kept for callers that name it: Setting is the general form.
+func (s *Service) SmartConnectEnvironment() (string, error) {
+	d, ok := s.Descriptor(s.registerProvider())
+	if !ok {
+		return "", nil
+	}
+	return s.Setting(envSetting(d))
+}
+
+// SetSmartConnectEnvironment stores that provider's environment (see
+// SetSetting).
+func (s *Service) SetSmartConnectEnvironment(env string) error {
+	id := s.registerProvider()
+	d, ok := s.Descriptor(id)
+	if !ok || envSetting(d) == "" {
+		return &providers.Error{Provider: id, Kind: providers.KindInvalidInput, Message: "No provider here has environments to choose."}
+	}
+	return s.SetSetting(id, envSetting(d), env)
 }

@@ -283,24 +283,22 @@ func (ss *Session) Test(ctx context.Context, ref string) (providers.Pairing, err
 // descriptor says RemoteUnpair, else a KindUnpairOnTerminal error and
 // nothing is deleted (the front-end shows Steps.Unpair and offers Forget).
 func (ss *Session) Unpair(ctx context.Context, ref string) error {
-	p, err := ss.svc.Find(ref)
-	if err != nil {
-		return err
-	}
-	if err := ss.svc.Unpair(ctx, p.ID); err != nil {
-		return err
-	}
-	ss.clearPending(p.ID)
-	return nil
+	return ss.remove(ctx, ref, ss.svc.Unpair)
 }
 
 // Forget removes one pairing here only (Service.Forget).
 func (ss *Session) Forget(ctx context.Context, ref string) error {
+	return ss.remove(ctx, ref, ss.svc.Forget)
+}
+
+// remove finds the pairing ref names and removes it with do; once gone it
+// is no longer pending.
+func (ss *Session) remove(ctx context.Context, ref string, do func(context.Context, string) error) error {
 	p, err := ss.svc.Find(ref)
 	if err != nil {
 		return err
 	}
-	if err := ss.svc.Forget(ctx, p.ID); err != nil {
+	if err := do(ctx, p.ID); err != nil {
 		return err
 	}
 	ss.clearPending(p.ID)

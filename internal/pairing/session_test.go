@@ -2,6 +2,7 @@ package pairing_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -468,5 +469,30 @@ func TestSessionPairAttempts(t *testing.T) {
 	// A caller's own attempt is passed as it is.
 	if _, err := s.Pair(ctx, pairing.PairInput{Attempt: "mine"}); err != nil || prov.attempts[4] != "mine" {
 		t.Fatalf("own attempt: %q, %v", prov.attempts, err)
+	}
+}
+
+// A provider's settings are kept by credential name; one that picks an
+// environment must name one of the descriptor's.
+func TestSettings(t *testing.T) {
+	w := newSessionWorld(t)
+	if err := w.svc.SetSetting("smartconnect", "smartconnect_env", "Production"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := w.svc.Setting("smartconnect_env"); err != nil || v != "production" {
+		t.Errorf("Setting = %q, %v", v, err)
+	}
+	if v, err := w.svc.SmartConnectEnvironment(); err != nil || v != "production" {
+		t.Errorf("SmartConnectEnvironment = %q, %v", v, err)
+	}
+	err := w.svc.SetSetting("smartconnect", "smartconnect_env", "staging")
+	if pe, ok := providers.AsError(err); !ok || pe.Kind != providers.KindInvalidInput || !strings.Contains(pe.Message, "dev or production") {
+		t.Errorf("SetSetting(staging) = %v", err)
+	}
+	if err := w.svc.SetSetting("sumup", "sumup_merchant_code", "MK10CL2A"); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := w.svc.Setting("sumup_merchant_code"); v != "MK10CL2A" {
+		t.Errorf("merchant code %q", v)
 	}
 }

@@ -229,9 +229,9 @@ func Tested(d *providers.Descriptor, at time.Time) string {
 
 // UnpairSteps is what to do on the terminal for a provider without a
 // register-side unpair, then forgetting it here; "" for those that unpair
-// remotely.
+// remotely (their Steps.Unpair is only a tip for the terminal).
 func UnpairSteps(d *providers.Descriptor) string {
-	if d.Steps.Unpair == "" {
+	if d.RemoteUnpair || d.Steps.Unpair == "" {
 		return ""
 	}
 	return d.Steps.Unpair + ", then forget it here."

@@ -84,7 +84,8 @@ func TestTextsOf(t *testing.T) {
 	if got := Tested(&providers.Descriptor{}, at); !strings.Contains(got, "15:04:05") {
 		t.Errorf("Tested = %q", got)
 	}
-	if UnpairSteps(&providers.Descriptor{}) != "" || UnpairSteps(&providers.Descriptor{Steps: providers.Steps{Unpair: "Do it"}}) != "Do it, then forget it here." {
+	if UnpairSteps(&providers.Descriptor{}) != "" || UnpairSteps(&providers.Descriptor{Steps: providers.Steps{Unpair: "Do it"}}) != "Do it, then forget it here." ||
+		UnpairSteps(&providers.Descriptor{RemoteUnpair: true, Steps: providers.Steps{Unpair: "A tip"}}) != "" {
 		t.Error("UnpairSteps")
 	}
 }
