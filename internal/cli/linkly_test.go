@@ -53,8 +53,12 @@ func TestCLILinklyEndToEnd(t *testing.T) {
 	if u, err := uuid.Parse(posID); err != nil || u.Version() != 4 {
 		t.Fatalf("setup printed POS ID %q: %v\n%s", posID, err, r.stdout)
 	}
-	if r = runCLI(ctx, "", "setup", "linkly"); r.code != ExitOK || !strings.Contains(r.stdout, "kept") || !strings.Contains(r.stdout, posID) {
+	if r = runCLI(ctx, "", "setup", "linkly", "--environment", "test"); r.code != ExitOK || !strings.Contains(r.stdout, "kept") ||
+		!strings.Contains(r.stdout, posID) || !strings.Contains(r.stdout, "Environment:    test") {
 		t.Fatalf("setup again: exit %d %q", r.code, r.stdout)
+	}
+	if r = runCLI(ctx, "", "setup", "linkly", "--environment", "live"); r.code != ExitUsage || !strings.Contains(r.stderr, "production or test") {
+		t.Fatalf("setup with an unknown environment: exit %d %q", r.code, r.stderr)
 	}
 
 	pad := testkit.Terminal(t, sb, linkly.ID)

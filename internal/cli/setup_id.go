@@ -50,7 +50,7 @@ func newSetupIDCmd(e *env, d *providers.Descriptor) *cobra.Command {
 	}
 	long := "Make this register's " + d.Short + " " + label + ": generated the first time and kept, because changing it breaks every " + d.Short + " pairing of this register. It is stored in the records file (pairings.json), not the keyring; no secret is asked here."
 	if len(asks) > 0 {
-		long += " The " + orList(asks) + " are asked at every pairing by `tillpair pair --provider " + d.ID + "` and never stored."
+		long += " The " + strings.Join(asks, " and ") + " are asked at every pairing by `tillpair pair --provider " + d.ID + "` and never stored."
 	}
 	cmd := &cobra.Command{
 		Use:   d.ID + " [flags]",
