@@ -402,31 +402,3 @@ func TestTestRetrySuccessLeavesErrorScreen(t *testing.T) {
 		t.Fatalf("after a successful retry the screen is %T, want the paired screen", m.screen)
 	}
 }
-
-// Test now on the confirming screen checks at once (issue 17): the key runs
-// the service's Test without waiting for the clock (the next poll), and an
-// active answer shows the paired screen.
-func TestConfirmingTestNowChecksAtOnce(t *testing.T) {
-	m, clock := newGoldenModel(newStubService(), nil)
-	showConfirming(m, clock)
-	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	call := pressKeyCall(t, m, keyRunes("t"))
-	answered := make(chan tea.Msg, 1)
-	go func() { answered <- call() }() // the clock stays where it is
-	var msg tea.Msg
-	select {
-	case msg = <-answered:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Test now did not check until the clock moved")
-	}
-	done, ok := msg.(testDoneMsg)
-	if !ok {
-		t.Fatalf("Test now answered %T, want the service's Test", msg)
-	}
-	done.p = confirmingPairing()
-	done.p.Status = providers.StatusActive
-	m.Update(done)
-	if v := m.View(); !strings.Contains(v, "Pairing successful") {
-		t.Errorf("an active answer to Test now did not show the paired screen:\n%s", v)
-	}
-}
