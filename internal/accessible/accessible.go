@@ -244,6 +244,7 @@ func (s *session) terminal() (widgets.TerminalView, bool) {
 func (s *session) pair(ctx context.Context) error {
 	d := s.ps.Descriptor()
 	if d.Register != nil {
+		// Register fields asked, or a generated id made (ensureRegister).
 		if err := s.ensureRegister(ctx); err != nil {
 			return err
 		}

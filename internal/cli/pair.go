@@ -124,7 +124,7 @@ func runPair(e *env, o pairOptions) error {
 	if err := checkRecordsWritable(rt.RecordsPath); err != nil {
 		return err
 	}
-	inputs, err := e.readPairInputs(sess.Descriptor())
+	inputs, err := e.pairInputs(sess.Descriptor())
 	if err != nil {
 		return err
 	}

@@ -33,11 +33,11 @@ func pairInputsHelp(reg providers.Registry) string {
 	return b.String()
 }
 
-// readPairInputs gets d's pair inputs for one pairing: each from its
+// pairInputs gets d's pair inputs for one pairing: each from its
 // environment variable, else asked on the terminal (a secret without
 // echo), else the next line of piped stdin. The values are never echoed,
 // stored or quoted in a message.
-func (e *env) readPairInputs(d *providers.Descriptor) (map[string]providers.Secret, error) {
+func (e *env) pairInputs(d *providers.Descriptor) (map[string]providers.Secret, error) {
 	if len(d.PairInputs) == 0 {
 		return nil, nil
 	}

@@ -27,10 +27,12 @@ func newSetupCmd(e *env) *cobra.Command {
 	for _, d := range registry.All() {
 		what := "credentials (OS keyring)"
 		switch {
-		case d.Register != nil && len(d.Register.Fields) == 0:
+		case d.Register != nil && !hasRegisterFields(d):
 			what = idLabel(d) + " (records file; no secrets)"
-		case d.Register != nil:
+		case hasRegisterFields(d):
 			what = "register identity (records file; no secrets)"
+		case len(asked(d)) == 0:
+			continue // nothing to set up: asked at each pairing
 		}
 		fmt.Fprintf(&list, "  %-13s %s %s\n", d.ID, d.Short, what)
 	}
@@ -50,15 +52,22 @@ details.`,
 	}
 	for _, d := range registry.All() {
 		switch {
-		case d.Register != nil && len(d.Register.Fields) == 0:
-			cmd.AddCommand(newSetupIDCmd(e, d))
-		case d.Register != nil:
+		case hasRegisterFields(d):
 			cmd.AddCommand(newSetupRegisterCmd(e, d))
-		default:
+		case d.Register != nil:
+			// A generated id alone (Linkly's POS ID): made once.
+			cmd.AddCommand(newSetupIDCmd(e, d))
+		case len(asked(d)) > 0:
 			cmd.AddCommand(newSetupCredentialsCmd(e, d))
 		}
 	}
 	return cmd
+}
+
+// hasRegisterFields: the provider knows this register by fields the user
+// sets (SmartConnect's names), so its setup is the register's.
+func hasRegisterFields(d *providers.Descriptor) bool {
+	return d.Register != nil && len(d.Register.Fields) > 0
 }
 
 // keyringItem is one credential for storeCredentials.
