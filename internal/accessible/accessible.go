@@ -344,6 +344,11 @@ func (s *session) confirm(ctx context.Context, p providers.Pairing) (providers.P
 	switch {
 	case d.Model == providers.CodeFromPOS:
 		s.printf("%s: %s\n", label(d.Labels.Confirmation, "Code"), p.ConfirmationCode)
+		if !p.ExpiresAt.IsZero() {
+			// In words what the screen's countdown shows.
+			mins := int(time.Until(p.ExpiresAt).Round(time.Minute) / time.Minute)
+			s.printf("It expires at %s, in about %d minutes.\n", p.ExpiresAt.Local().Format("15:04"), max(mins, 0))
+		}
 		s.printf("%s\n", strings.Join(d.Steps.Confirm, " "))
 	case p.ConfirmationCode != "":
 		s.printf("Confirmation code: %s\n", p.ConfirmationCode)
@@ -352,7 +357,9 @@ func (s *session) confirm(ctx context.Context, p providers.Pairing) (providers.P
 		s.printf("%s\n", label(strings.Join(d.Steps.Confirm, " "), "Waiting for the terminal to confirm the pairing."))
 	}
 	for {
-		if t, ok := s.terminal(); ok {
+		// A code the register shows is typed on the terminal (the
+		// sandbox's sign-in), not confirmed there: no confirm offer.
+		if t, ok := s.terminal(); ok && d.Model != providers.CodeFromPOS {
 			now, err := s.yes(ctx, "Confirm on the virtual terminal now? [y/N] ", false)
 			if err != nil {
 				return p, s.cancel(p, err)
