@@ -20,6 +20,7 @@ import (
 	"github.com/tillpair/tillpair/providers/helcim"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
+	"github.com/tillpair/tillpair/providers/sumup"
 	"github.com/tillpair/tillpair/providers/transport"
 )
 
@@ -29,10 +30,12 @@ const (
 	canaryAPIKey = "test_pak_CANARYk3yQ7vXw2Zr9"
 	canaryPartA  = "CANARYpartA8Jm4Ns6Tb1Yc"
 	canaryToken  = "CANARYhelc1mT0kenP5Lq2Wd"
+	canarySumUp  = "sup_sk_CANARYsumupK3yR8tVw4Xq6Zm2Jn"
 )
 
 func canaryCredentials() sandbox.Credentials {
-	return sandbox.Credentials{"sci_api_key": canaryAPIKey, "sci_signing_secret_part_a": canaryPartA, "helcim_api_token": canaryToken}
+	return sandbox.Credentials{"sci_api_key": canaryAPIKey, "sci_signing_secret_part_a": canaryPartA, "helcim_api_token": canaryToken,
+		sumup.CredAPIKey: canarySumUp}
 }
 
 // Per-request deadlines of the op clients. No cell may depend on how fast
@@ -255,6 +258,9 @@ func (w *world) newProvider(c *http.Client, timeout time.Duration) providers.Pro
 			HTTPClient: c, Timeout: timeout, PollInterval: time.Millisecond, CheckTimeout: 10 * time.Second})
 	case providers.Helcim:
 		p, err = helcim.New(helcim.Config{BaseURL: base + "/helcim/v2", APIToken: providers.NewSecret(canaryToken), HTTPClient: c, Timeout: timeout})
+	case sumup.ID:
+		p, err = sumup.New(sumup.Config{BaseURL: base + "/sumup", APIKey: providers.NewSecret(canarySumUp),
+			MerchantCode: w.sb.Info().Credential(sumup.CredMerchant), HTTPClient: c, Timeout: timeout})
 	}
 	if err != nil {
 		w.t.Fatal(err)
@@ -296,8 +302,8 @@ func (w *world) paired(awaitOnly bool) providers.Pairing {
 	if err != nil {
 		w.t.Fatalf("setup pair: %v", err)
 	}
-	if w.provider != providers.SCI {
-		return p
+	if p.Status != providers.StatusAwaitingConfirmation {
+		return p // no confirmation step (SmartConnect, Helcim)
 	}
 	if _, err := w.sb.Confirm(w.term); err != nil {
 		w.t.Fatal(err)
