@@ -378,9 +378,11 @@ func (m *Model) QuitLeftWaiting() bool { return m.exit.leftWaiting }
 // HalfMade is the pairing this run left awaiting confirmation when the
 // program ended without quitting through the model (a stop signal, a lost
 // terminal), or "" when there is none or quitting already dealt with it
-// (QuitNote says how). The caller cancels it before exiting.
+// (QuitNote says how). The caller cancels it before exiting. A program
+// stopped while quitting still waited for its cancel's answer
+// (phaseQuitting) has not dealt with it: that cancel was cut short.
 func (m *Model) HalfMade() string {
-	if m.phase == phaseQuitting || m.phase == phaseStopped {
+	if m.phase == phaseStopped {
 		return ""
 	}
 	return m.run.waiting
