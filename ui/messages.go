@@ -57,6 +57,9 @@ type (
 		req
 		id, name string
 		forgot   bool
+		// quiet: a stale record dropped after the merchant was told it
+		// was unpaired elsewhere (no screen change, no status line).
+		quiet    bool
 		pairings []providers.Pairing
 		err      error
 	}
@@ -218,6 +221,20 @@ func (m *Model) removeCmd(id string, forget bool) tea.Cmd {
 			err = lerr
 		}
 		return removedMsg{req: r, id: id, name: name, forgot: forget, pairings: ps, err: err}
+	}
+}
+
+// dropStaleCmd forgets a pairing found unpaired elsewhere, quietly: the
+// merchant is already looking at why.
+func (m *Model) dropStaleCmd(id string) tea.Cmd {
+	remove := m.removeCmd(id, true)
+	return func() tea.Msg {
+		msg := remove()
+		if r, ok := msg.(removedMsg); ok {
+			r.quiet = true
+			return r
+		}
+		return msg
 	}
 }
 

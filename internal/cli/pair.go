@@ -124,7 +124,11 @@ func runPair(e *env, o pairOptions) error {
 	if err := checkRecordsWritable(rt.RecordsPath); err != nil {
 		return err
 	}
-	p, err := sess.Pair(e.ctx, pairing.PairInput{Code: o.code, Nickname: o.nickname})
+	inputs, err := e.pairInputs(sess.Descriptor())
+	if err != nil {
+		return err
+	}
+	p, err := sess.Pair(e.ctx, pairing.PairInput{Code: o.code, Nickname: o.nickname, Inputs: inputs})
 	if err != nil {
 		return describe(err)
 	}
@@ -287,4 +291,34 @@ func terminalName(p providers.Pairing) string {
 		return p.TerminalNickname
 	}
 	return ""
+}
+
+// pairInputs reads what the descriptor asks at every pairing and never
+// stores (Linkly's username and password): each from its environment
+// variable, else asked (a secret without echo) on a terminal, else the
+// next line of stdin.
+func (e *env) pairInputs(d *providers.Descriptor) (map[string]providers.Secret, error) {
+	if len(d.PairInputs) == 0 {
+		return nil, nil
+	}
+	out := map[string]providers.Secret{}
+	var read func(string) (providers.Secret, error)
+	for _, c := range d.PairInputs {
+		if v := strings.TrimSpace(e.getenv(c.Env())); v != "" {
+			out[c.Name] = providers.NewSecret(v)
+			continue
+		}
+		if read == nil {
+			read, _ = e.credentialReader("tillpair pair"+pairFlagFor(d.ID), "pipe them as lines, or set "+c.Env())
+		}
+		v, err := read(c.Label)
+		if err != nil {
+			if c.Optional {
+				continue
+			}
+			return nil, err
+		}
+		out[c.Name] = v
+	}
+	return out, nil
 }

@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tillpair/tillpair/keystore"
+	"github.com/tillpair/tillpair/providers"
 )
 
 // unconfiguredCLI is a till with nothing set up: an empty keyring (or none
@@ -110,5 +112,26 @@ func TestCLIPairUsageErrors(t *testing.T) {
 		if r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "Run 'tillpair pair --help' for usage.") {
 			t.Errorf("%q: exit %d stderr %q; want %q and the pair help hint", tc.args, r.code, r.stderr, tc.want)
 		}
+	}
+}
+
+// What a descriptor asks at every pairing comes from its environment
+// variable, else stdin, and is handed to the pairing, never stored.
+func TestPairInputsFromEnvAndStdin(t *testing.T) {
+	d := &providers.Descriptor{ID: "x", PairInputs: []providers.Credential{
+		{Name: "x_username", Label: "Username"}, {Name: "x_password", Label: "Password", Secret: true}}}
+	e := &env{ctx: context.Background(), stdin: strings.NewReader("alice\n"), stderr: io.Discard,
+		getenv: func(k string) string {
+			if k == "TILLPAIR_X_PASSWORD" {
+				return "s3cret"
+			}
+			return ""
+		}}
+	got, err := e.pairInputs(d)
+	if err != nil || got["x_username"].Reveal() != "alice" || got["x_password"].Reveal() != "s3cret" {
+		t.Fatalf("pairInputs = %v, %v", got, err)
+	}
+	if got, err := e.pairInputs(&providers.Descriptor{ID: "y"}); got != nil || err != nil {
+		t.Errorf("no inputs: %v, %v", got, err)
 	}
 }
