@@ -30,12 +30,16 @@ const (
 	canaryAPIKey = "test_pak_CANARYk3yQ7vXw2Zr9"
 	canaryPartA  = "CANARYpartA8Jm4Ns6Tb1Yc"
 	canaryToken  = "CANARYhelc1mT0kenP5Lq2Wd"
-	canarySumUp  = "sup_sk_CANARYsumupK3yR8tVw4Xq6Zm2Jn"
+	// canarySquareToken is the Square access token (square_access_token).
+	canarySquareToken = "CANARYsquar3AccessT0kenR8Vn"
+	// canarySumUp is the SumUp API key (sumup_api_key).
+	canarySumUp = "sup_sk_CANARYsumupK3yR8tVw4Xq6Zm2Jn"
 )
 
 func canaryCredentials() sandbox.Credentials {
 	return sandbox.Credentials{"sci_api_key": canaryAPIKey, "sci_signing_secret_part_a": canaryPartA, "helcim_api_token": canaryToken,
-		sumup.CredAPIKey: canarySumUp}
+		"square_access_token": canarySquareToken,
+		sumup.CredAPIKey:      canarySumUp}
 }
 
 // Per-request deadlines of the op clients. No cell may depend on how fast
