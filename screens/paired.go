@@ -474,6 +474,11 @@ func (s *PairedScreen) draw(layout func(head, tail, actions []string) []string) 
 	case s.testing:
 		actions = append(actions, s.spinView()+st.Info.Render(" "+s.busy+" ")+st.Value.Render(s.elapsed()))
 	case s.asking:
+		// A remote unpair may leave the terminal waiting: the descriptor's
+		// tip says what to do there (a SumUp Solo's Disconnect).
+		if d := s.desc(); d.RemoteUnpair && d.Steps.Unpair != "" {
+			actions = append(actions, widgets.Para(st.Faint, d.Steps.Unpair, w), "")
+		}
 		actions = append(actions, s.question("Unpair", "? "))
 	case s.busy != "":
 		actions = append(actions, st.Info.Render(s.busy))

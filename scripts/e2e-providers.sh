@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Drives the real tillpair binary in tmux through SmartConnect and Helcim,
+# Drives the real tillpair binary in tmux through SmartConnect, Helcim and SumUp,
 # as a user at a terminal would: switching provider with ctrl+t, starting
 # pairing on the sandbox's virtual terminal from the pane, reading the code
 # the pane shows, pairing, testing and forgetting. Each scenario runs in a
@@ -98,5 +98,41 @@ helcim_asleep() {
   expect_exit 0
 }
 
+# SumUp: the virtual Solo shows an 8-character code (ctrl+p in the pane),
+# the code is typed, the Solo acknowledges (ctrl+o), the next poll shows the
+# reader paired with its health; Test, then Unpair with the Disconnect tip.
+sumup() {
+  start sumup 80 24
+  wait_for "Simple Cloud Integration"
+  choose "SumUp Cloud API"
+  wait_for "Pairing Code"
+  has "Connections"
+  keys C-p
+  # The strip pane: "Terminal U1…: pairing code S9W4 FENH (5:00)".
+  wait_re 'pairing code [A-Z0-9]{4} [A-Z0-9]{4,5}'
+  local code
+  code=$(screen | grep -oE 'pairing code [A-Z0-9]{4} [A-Z0-9]{4,5}' | head -n1 | awk '{print $3 $4}')
+  # Typed in lower case: SumUp gets it upper-case.
+  text "$(tr 'A-Z' 'a-z' <<<"$code")"; keys Tab; text "Front counter"; keys Enter
+  wait_for "Waiting for the terminal"
+  lacks "Confirmation code"
+  keys C-o
+  wait_for "this register is paired with the terminal" 20
+  wait_for "1 register paired"
+  has "Reader ID"
+  has "Battery"
+  has "Last activity"
+  text t
+  wait_for "Pairing is active" 20
+  text u
+  wait_for "press Disconnect"
+  text y
+  wait_for "Unpaired “Front counter”"
+  wait_for "0 registers paired"
+  wait_for "Pairing Code"
+  keys C-c
+  expect_exit 0
+}
+
 # --- run -----------------------------------------------------------------------
-run_scenarios smartconnect helcim helcim_asleep
+run_scenarios smartconnect helcim helcim_asleep sumup

@@ -21,8 +21,10 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
+	simsumup "github.com/tillpair/tillpair/internal/sandbox/sumup"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/sumup"
 	"github.com/tillpair/tillpair/ui"
 )
 
@@ -40,6 +42,7 @@ func newScanner() *scanner {
 	s.secret("SCI signing secret Part A", canaryPartA)
 	s.secret("Helcim API token", canaryToken)
 	s.secret("Square access token", canarySquareToken)
+	s.secret("SumUp API key", canarySumUp)
 	s.secret("Linkly password", canaryLinklyPassword)
 	return s
 }
@@ -92,6 +95,7 @@ func TestSecretCanary(t *testing.T) {
 	sc := newScanner()
 	t.Run("cli", func(t *testing.T) { canaryCLI(t, sc) })
 	t.Run("tui", func(t *testing.T) { canaryTUI(t, sc) })
+	t.Run("cli_sumup", func(t *testing.T) { canaryCLISumUp(t, sc) })
 	t.Run("cli_linkly", func(t *testing.T) { canaryCLILinkly(t, sc) })
 	t.Run("matrix_errors", func(t *testing.T) {
 		// The matrix runs in this package; run it here too if it was
@@ -303,4 +307,87 @@ func canaryTUI(t *testing.T, sc *scanner) {
 		t.Errorf("records after unpair in the TUI: %+v", w.records())
 	}
 	sc.add("tui records file", string(w.recordsBytes()))
+}
+
+// canaryCLISumUp runs SumUp through the CLI with the canary API key from
+// the environment and --debug: setup, pair, confirm on the Solo, test,
+// status, a refused key, a 502 with a trace id, unpair.
+func canaryCLISumUp(t *testing.T, sc *scanner) {
+	keystore.MockInit()
+	sb := clouds.New(sandbox.Options{Seed: 32, Credentials: canaryCredentials()})
+	if err := sb.Start(""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sb.Close() })
+	info := sb.Info()
+	dir := t.TempDir()
+	t.Setenv("TILLPAIR_CONFIG_DIR", dir)
+	t.Setenv("TILLPAIR_KEYRING_SERVICE", "tillpair-canary-sumup")
+	t.Setenv("TILLPAIR_SUMUP_URL", info.URL(sumup.EndpointURL))
+	t.Setenv("TILLPAIR_SUMUP_API_KEY", "")
+	t.Setenv("TILLPAIR_SUMUP_MERCHANT_CODE", info.Credential(sumup.CredMerchant))
+	logFile := filepath.Join(dir, "debug.log")
+	run := func(name, stdin string, ok bool, args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		args = append([]string{"--debug", "--log-file", logFile}, args...)
+		code := cli.Execute(ctx, cli.Build{Version: "canary"}, args, strings.NewReader(stdin), &out, &errb)
+		sc.add("cli sumup "+name+" stdout", out.String())
+		sc.add("cli sumup "+name+" stderr", errb.String())
+		if ok != (code == 0) {
+			t.Fatalf("%s: exit %d; stdout %s stderr %s", name, code, out.String(), errb.String())
+		}
+		return out.String()
+	}
+	// The key through setup's prompt (stdin), as a merchant types it.
+	run("setup", canarySumUp+"\n"+info.Credential(sumup.CredMerchant)+"\n", true, "setup", "sumup")
+	var solo string
+	for _, tm := range sb.Terminals() {
+		if tm.Provider == sumup.ID {
+			solo = tm.ID
+		}
+	}
+	tm, err := sb.StartPairing(solo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run("pair", "", true, "pair", "--provider", "sumup", "--code", tm.PairingCode, "--nickname", "Canary till", "--no-wait", "--json")
+	tm, err = sb.Confirm(solo)
+	if err != nil || len(tm.Pairings) != 1 {
+		t.Fatalf("confirm: %+v %v", tm, err)
+	}
+	id := tm.Pairings[0].PairingID
+	run("test", "", true, "test", id)
+	run("status", "", true, "status", "--json")
+	run("status-plain", "", true, "status")
+	if err := sb.SetFault(sandbox.Fault{Provider: sumup.ID, Route: simsumup.RouteGet, Status: 502}); err != nil {
+		t.Fatal(err)
+	}
+	run("test-502", "", false, "test", id)
+	sb.ClearFaults()
+	// A wrong key in the environment beats the keyring's: SumUp answers
+	// 401 with a trace id, and the canary key must not be echoed.
+	t.Setenv("TILLPAIR_SUMUP_API_KEY", canarySumUp+"x")
+	run("test-wrong-key", "", false, "test", id)
+	t.Setenv("TILLPAIR_SUMUP_API_KEY", "")
+	run("unpair", "", true, "unpair", id, "--yes")
+	log, err := os.ReadFile(logFile)
+	if err != nil || len(log) == 0 {
+		t.Fatalf("debug log missing or empty: %v", err)
+	}
+	sc.add("cli sumup debug log", string(log))
+	if err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, rerr := os.ReadFile(path)
+			if rerr != nil {
+				return rerr
+			}
+			sc.add("sumup config dir file "+filepath.Base(path), string(b))
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -15,6 +15,7 @@ import (
 	sblinkly "github.com/tillpair/tillpair/internal/sandbox/linkly"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
+	simsumup "github.com/tillpair/tillpair/internal/sandbox/sumup"
 )
 
 // frontFault is a fault the sandbox's fault API does not inject itself; the
@@ -199,6 +200,8 @@ func routeOf(r *http.Request) string {
 		return helcim.RoutePing
 	case strings.HasPrefix(p, "/helcim/v2/devices/"):
 		return helcim.RouteDevice
+	case strings.HasPrefix(p, "/sumup/"):
+		return sumupRoute(r.Method, p)
 	case p == "/linkly-auth/v1/pairing/cloudpos":
 		return sblinkly.RoutePair
 	case p == "/linkly-auth/v1/tokens/cloudpos":
@@ -209,4 +212,26 @@ func routeOf(r *http.Request) string {
 		return sblinkly.RouteResult
 	}
 	return ""
+}
+
+// sumupRoute names a SumUp readers request's route:
+// /sumup/v0.1/merchants/{code}/readers[/{id}[/status]].
+func sumupRoute(method, p string) string {
+	_, rest, ok := strings.Cut(p, "/readers")
+	switch {
+	case !ok:
+		return ""
+	case rest == "" || rest == "/":
+		if method == http.MethodPost {
+			return simsumup.RouteCreate
+		}
+		return simsumup.RouteList
+	case strings.HasSuffix(rest, "/status"):
+		return simsumup.RouteStatus
+	case method == http.MethodDelete:
+		return simsumup.RouteDelete
+	case method == http.MethodPatch:
+		return simsumup.RouteUpdate
+	}
+	return simsumup.RouteGet
 }

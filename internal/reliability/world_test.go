@@ -21,6 +21,7 @@ import (
 	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
+	"github.com/tillpair/tillpair/providers/sumup"
 	"github.com/tillpair/tillpair/providers/transport"
 )
 
@@ -32,6 +33,8 @@ const (
 	canaryToken  = "CANARYhelc1mT0kenP5Lq2Wd"
 	// canarySquareToken is the Square access token (square_access_token).
 	canarySquareToken = "CANARYsquar3AccessT0kenR8Vn"
+	// canarySumUp is the SumUp API key (sumup_api_key).
+	canarySumUp = "sup_sk_CANARYsumupK3yR8tVw4Xq6Zm2Jn"
 	// canaryLinklyPassword is a pair input: typed at every pairing, never
 	// stored.
 	canaryLinklyPassword = "CANARYl1nklyPw9Hs3Kd7Qf"
@@ -40,6 +43,7 @@ const (
 func canaryCredentials() sandbox.Credentials {
 	return sandbox.Credentials{"sci_api_key": canaryAPIKey, "sci_signing_secret_part_a": canaryPartA, "helcim_api_token": canaryToken,
 		"square_access_token": canarySquareToken,
+		sumup.CredAPIKey:      canarySumUp,
 		linkly.InputPassword:  canaryLinklyPassword}
 }
 
@@ -269,6 +273,9 @@ func (w *world) newProvider(c *http.Client, timeout time.Duration) providers.Pro
 			HTTPClient: c, Timeout: timeout, PollInterval: time.Millisecond, CheckTimeout: 10 * time.Second})
 	case providers.Helcim:
 		p, err = helcim.New(helcim.Config{BaseURL: base + "/helcim/v2", APIToken: providers.NewSecret(canaryToken), HTTPClient: c, Timeout: timeout})
+	case sumup.ID:
+		p, err = sumup.New(sumup.Config{BaseURL: base + "/sumup", APIKey: providers.NewSecret(canarySumUp),
+			MerchantCode: w.sb.Info().Credential(sumup.CredMerchant), HTTPClient: c, Timeout: timeout})
 	case linkly.ID:
 		p, err = linkly.New(linkly.Config{AuthURL: base + "/linkly-auth", POSURL: base + "/linkly-pos", HTTPClient: c, Timeout: timeout})
 	}
@@ -324,8 +331,8 @@ func (w *world) paired(awaitOnly bool) providers.Pairing {
 	if err != nil {
 		w.t.Fatalf("setup pair: %v", err)
 	}
-	if w.provider != providers.SCI {
-		return p
+	if p.Status != providers.StatusAwaitingConfirmation {
+		return p // no confirmation step (SmartConnect, Helcim)
 	}
 	if _, err := w.sb.Confirm(w.term); err != nil {
 		w.t.Fatal(err)

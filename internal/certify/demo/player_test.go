@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/sumup"
 )
 
 var (
@@ -67,6 +68,7 @@ func TestCaptionGolden(t *testing.T) {
 		{"", "", "Manage POS pairing", "Simple Cloud Integration", len(SCIScript().Scenarios), ""},
 		{providers.SmartConnect, "smartconnect-", "Pairing Code", "Smartpay SmartConnect", len(SmartConnectScript().Scenarios), "Register “Register 1”"},
 		{providers.Helcim, "helcim-", "Device Code", "Helcim Payment Hardware", len(HelcimScript().Scenarios), ""},
+		{sumup.ID, "sumup-", "Pairing Code", "SumUp Cloud API", len(SumUpScript().Scenarios), ""},
 	} {
 		for _, sz := range []struct{ w, h int }{{80, 24}, {60, 20}} {
 			t.Run(fmt.Sprintf("%s%dx%d", c.prefix, sz.w, sz.h), func(t *testing.T) {
