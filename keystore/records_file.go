@@ -227,7 +227,7 @@ func removeOrphanTemps(target string) {
 func (r *FileRecords) read() (File, error) {
 	var fh *os.File
 	err := retrySharing(errSharing, func() (err error) {
-		fh, err = os.Open(r.path)
+		fh, err = openShared(r.path)
 		return err
 	})
 	if errors.Is(err, fs.ErrNotExist) {

@@ -1,10 +1,10 @@
 package keystore
 
 import (
-	"runtime"
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )

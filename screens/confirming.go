@@ -3,6 +3,7 @@ package screens
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -229,13 +230,19 @@ func (s *ConfirmingScreen) View() string {
 		}
 		actions = []string{"", a}
 	}
-	steps := widgets.Para(st.Text, "Check the terminal shows the same code, then confirm on the terminal.", w)
+	steps := widgets.Para(st.Text, s.confirmSteps(), w)
 	build := func(brand, card string, withSteps bool) []string {
 		var lines []string
 		if brand != "" {
 			lines = append(lines, brand, "")
 		}
-		lines = append(lines, st.Heading.Render("Confirm the pairing"), "", st.FieldLabel.Render("Confirmation code"), card, "")
+		if code == "" {
+			// The terminal confirms on its own (a SumUp Solo): no code to
+			// compare, the descriptor's steps say what happens there.
+			lines = append(lines, st.Heading.Render("Waiting for the terminal"), "")
+		} else {
+			lines = append(lines, st.Heading.Render("Confirm the pairing"), "", st.FieldLabel.Render("Confirmation code"), card, "")
+		}
 		if withSteps {
 			lines = append(lines, steps, "")
 		}
@@ -287,6 +294,18 @@ func (s *ConfirmingScreen) View() string {
 		keep = lipgloss.Height(actions[1])
 	}
 	return join(cutAbove(lines, s.h, keep)...)
+}
+
+// confirmSteps is what to do on the terminal: compare the code shown
+// there, or, for a pairing without one, the descriptor's confirm steps.
+func (s *ConfirmingScreen) confirmSteps() string {
+	if s.pairing.ConfirmationCode != "" {
+		return "Check the terminal shows the same code, then confirm on the terminal."
+	}
+	if steps := descriptor(s.c.Provider).Steps.Confirm; len(steps) > 0 {
+		return strings.Join(steps, " ")
+	}
+	return "Confirm the pairing on the terminal."
 }
 
 // hasMark: the provider has a mark to show (its descriptor's branding).

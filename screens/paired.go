@@ -319,6 +319,16 @@ func (s *PairedScreen) details(p providers.Pairing) []string {
 			row("Pairing Nickname", p.PairingNickname),
 			row("Status", status),
 		)
+	case d.Model == providers.CodeFromPOS:
+		// The pairing is the device that signed in with the code shown;
+		// the code's own id is for support only.
+		return []string{
+			row("Pairing Nickname", p.PairingNickname),
+			row(d.Labels.TID, p.TID),
+			row(d.Labels.TerminalNickname, p.TerminalNickname),
+			row("Location", p.Location),
+			row("Status", status),
+		}
 	case d.Model == providers.DeviceCode:
 		// The code typed is the device's own: it is the pairing.
 		return []string{
@@ -327,13 +337,88 @@ func (s *PairedScreen) details(p providers.Pairing) []string {
 			row("Status", status),
 		}
 	}
-	return []string{
+	rows := []string{
 		row("Pairing Nickname", p.PairingNickname),
 		row(d.Labels.PairingID, p.ID),
 		row(d.Labels.TID, p.TID),
-		row(d.Labels.TerminalNickname, p.TerminalNickname),
-		row("Status", status),
 	}
+	device, health := deviceRows(p), healthRows(p.Health, s.c.Clock.Now())
+	// With health rows the screen is full: an empty terminal nickname
+	// gives way to them.
+	if p.TerminalNickname != "" || len(health) == 0 {
+		rows = append(rows, row(d.Labels.TerminalNickname, p.TerminalNickname))
+	}
+	for _, r := range device {
+		rows = append(rows, row(r[0], r[1]))
+	}
+	rows = append(rows, row("Status", status))
+	for _, r := range health {
+		rows = append(rows, row(r[0], r[1]))
+	}
+	return rows
+}
+
+// deviceRows name the device where the cloud said (the pairing's Serial
+// and Model): a provider without them draws the screen it always had.
+func deviceRows(p providers.Pairing) [][2]string {
+	var out [][2]string
+	if p.Serial != "" && p.Serial != p.TID {
+		out = append(out, [2]string{"Serial", p.Serial})
+	}
+	model := p.Model
+	if model == "" && p.Health != nil {
+		model = p.Health.Model
+	}
+	if model != "" {
+		out = append(out, [2]string{"Model", model})
+	}
+	return out
+}
+
+// healthRows are what the last live check learned (providers.Health), only
+// what the provider said, label and value.
+func healthRows(h *providers.Health, now time.Time) [][2]string {
+	if h == nil {
+		return nil
+	}
+	var out [][2]string
+	if h.Online != nil {
+		v := "offline"
+		if *h.Online {
+			v = "online"
+		}
+		if st := strings.ToLower(h.State); st != "" && st != v {
+			v += " (" + st + ")"
+		}
+		out = append(out, [2]string{"Connection", v})
+	}
+	if h.Battery != nil {
+		out = append(out, [2]string{"Battery", fmt.Sprintf("%.0f%%", *h.Battery)})
+	}
+	if !h.LastActivity.IsZero() {
+		out = append(out, [2]string{"Last activity", lastActivity(h.LastActivity, now)})
+	}
+	if h.Detail != "" {
+		out = append(out, [2]string{"Note", h.Detail})
+	}
+	return out
+}
+
+// lastActivity is the clock time in the clock's zone, and how long ago.
+func lastActivity(at, now time.Time) string {
+	s := at.In(now.Location()).Format("15:04:05")
+	switch ago := now.Sub(at).Round(time.Second); {
+	case ago < 0:
+	case ago < time.Minute:
+		s += fmt.Sprintf(" (%ds ago)", int(ago.Seconds()))
+	case ago < time.Hour:
+		s += fmt.Sprintf(" (%d min ago)", int(ago.Minutes()))
+	case ago < 24*time.Hour:
+		s += fmt.Sprintf(" (%d h ago)", int(ago.Hours()))
+	default:
+		s = at.In(now.Location()).Format("2006-01-02 15:04")
+	}
+	return s
 }
 
 // View draws the screen, or returns the last drawing when nothing changed
@@ -398,7 +483,7 @@ func (s *PairedScreen) message() string {
 	if s.justPaired == "" || s.justPaired != s.Selected().ID {
 		return st.Success.Render("✓ Paired")
 	}
-	if t := s.desc().Texts.JustPaired; t != "" {
+	if t := wording.TextsOf(s.desc()).JustPaired; t != "" {
 		return st.Success.Render(t)
 	}
 	return st.Success.Render("✓ Paired")

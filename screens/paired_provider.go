@@ -2,10 +2,10 @@ package screens
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/tillpair/tillpair/internal/tui/widgets"
+	"github.com/tillpair/tillpair/internal/wording"
 	"github.com/tillpair/tillpair/providers"
 )
 
@@ -16,7 +16,7 @@ import (
 func (s *PairedScreen) desc() *providers.Descriptor { return descriptor(s.c.Provider) }
 
 // ForgetHelp names the forget action in help and menus.
-func ForgetHelp(provider string) string { return descriptor(provider).Texts.ForgetHelp }
+func ForgetHelp(provider string) string { return wording.TextsOf(descriptor(provider)).ForgetHelp }
 
 // ForgetWhere says where a forget takes effect: here, not on the terminal.
 // "register" is the word for this POS everywhere (design.md), whatever the
@@ -26,15 +26,11 @@ func ForgetWhere(_ string) string {
 }
 
 // TestingText names what Test waits for, in the provider's terms.
-func TestingText(provider string) string { return descriptor(provider).Texts.Testing }
+func TestingText(provider string) string { return wording.TextsOf(descriptor(provider)).Testing }
 
 // TestedText is the outcome of a successful Test checked at at.
 func TestedText(provider string, at time.Time) string {
-	t := descriptor(provider).Texts.Tested
-	if strings.Contains(t, "%s") {
-		return fmt.Sprintf(t, at.Format(time.TimeOnly))
-	}
-	return t
+	return wording.Tested(descriptor(provider), at)
 }
 
 func (s *PairedScreen) spinView() string { return s.spin.View() }

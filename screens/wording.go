@@ -44,3 +44,7 @@ func CancelFailedWording(err error) Wording {
 // Quote wraps a user-chosen name in the curly quotes every screen and
 // status line uses, so a name reads the same wherever it appears.
 func Quote(name string) string { return "“" + name + "”" }
+
+// RepairFromTerminal is the prompt under the no-active-pairings line for
+// the pairing named name, found unpaired on the terminal or in the cloud.
+func RepairFromTerminal(name string) string { return wording.RepairFromTerminal(name) }

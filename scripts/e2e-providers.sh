@@ -22,7 +22,8 @@ choose() {
   n=$(screen | grep -F -- "$1" | grep -oE '[0-9]+\.' | head -n1 | tr -dc 0-9)
   [ -n "$n" ] || fail "the picker does not list $1"
   text "$n"
-  wait_re "tillpair │ $1"
+  # The header names the provider in short; the body's wordmark in full.
+  wait_for "Provider: $1"
 }
 
 # --- scenarios -----------------------------------------------------------------
@@ -65,7 +66,7 @@ helcim() {
   code=$(screen | grep -oE 'pairing mode, code [A-Z0-9]{4}' | head -n1 | awk '{print $4}')
   # Typed in lower case: the form shows it upper-case and pairing works.
   text "$(tr 'A-Z' 'a-z' <<<"$code")"
-  wait_for "Device Code      $code"
+  wait_re "^ +$code( |\$)" # the field's value, under its label
   keys Enter
   wait_for "Check the terminal screen for the ping message"
   wait_for "Ping received from API"

@@ -166,6 +166,28 @@ else
   record skip metrics "$metrics_skip"
 fi
 
+# --- Windows: tillpair.exe under Wine (scripts/wine.sh, docs/windows.md) -------
+# After the Linux suites. wine.sh installs wine64 and mingw-w64 when root;
+# its exit 77 means skipped, with the reason on its last line.
+windows() {
+  local out rc=0
+  out=$(mktemp)
+  scripts/wine.sh 2>&1 | tee "$out" || rc=$?
+  if [ "$rc" = 77 ]; then
+    windows_skip=$(sed -n 's/^wine: skipped: //p' "$out" | tail -n1)
+  fi
+  rm -f "$out"
+  [ "$rc" = 0 ] || [ "$rc" = 77 ]
+}
+windows_skip=
+log "windows: scripts/wine.sh"
+windows_start=$SECONDS
+if windows; then
+  if [ -n "$windows_skip" ]; then record skip windows "$windows_skip"; else record pass "windows ($((SECONDS - windows_start))s)"; fi
+else
+  record fail "windows ($((SECONDS - windows_start))s)"
+fi
+
 printf '\n==> summary\n'
 printf '%s\n' "${summary[@]}"
 echo "suites: $passed passed, $failed failed, $skipped skipped"

@@ -16,6 +16,9 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 	if cmd, ok := m.handleProviderFlow(msg); ok {
 		return cmd, true
 	}
+	if cmd, ok := m.handleShowCodeFlow(msg); ok {
+		return cmd, true
+	}
 	switch msg := msg.(type) {
 	case screens.NavigateMsg:
 		return m.navigate(msg.To), true
@@ -24,6 +27,7 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		if m.phase == phaseIdle {
 			m.phase = phasePairing
 		}
+		m.lastPair = msg
 		return m.pairCmd(msg), true
 	case screens.CancelMsg:
 		m.stopAwait()
@@ -43,6 +47,10 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		return m.removeCmd(msg.PairingID, true), true
 	case screens.WaitAgainMsg:
 		return m.awaitCmd(msg.PairingID), true
+	case screens.RefreshMsg:
+		// The refresh key: the entry check, as entering the pairings does.
+		m.setStatus(widgets.StatusInfo, checkingText)
+		return m.entryCmd(), true
 
 	case enteredMsg:
 		return m.applyRefresh(msg), true
@@ -143,8 +151,7 @@ func (m *Model) applyRefresh(msg enteredMsg) tea.Cmd {
 			if err == nil {
 				err = &providers.Error{Provider: r.Pairing.Provider, Kind: providers.KindNotPaired}
 			}
-			return m.showError(screenArgs{err: err, back: m.backFromPairing(), pairingID: r.Pairing.ID,
-				about: screens.DisplayName(r.Pairing)})
+			return m.unpairedExternally(r.Pairing.ID, err)
 		}
 		switch providers.KindOf(r.Err) {
 		case providers.KindNetwork, providers.KindTimeout:
@@ -164,6 +171,9 @@ func (m *Model) applyRefresh(msg enteredMsg) tea.Cmd {
 				return m.confirm(p)
 			}
 		}
+	}
+	if m.status.text == checkingText {
+		m.setStatus(widgets.StatusSuccess, "Pairings checked")
 	}
 	switch {
 	case m.on(screens.Paired):
@@ -206,6 +216,7 @@ func (m *Model) pairDone(msg pairDoneMsg) tea.Cmd {
 	if msg.err != nil {
 		return m.showError(screenArgs{err: msg.err, retry: msg.in, back: screens.Unpaired})
 	}
+	m.attemptDone(msg.attempt)
 	delete(m.kept, screens.Unpaired)
 	if msg.p.Status == providers.StatusAwaitingConfirmation {
 		return m.confirm(msg.p)
@@ -309,12 +320,10 @@ func (m *Model) testDone(msg testDoneMsg) tea.Cmd {
 		return m.cannotSign(msg.err, msg.id)
 	}
 	if msg.err != nil {
-		back := screens.Paired
 		if providers.KindOf(msg.err) == providers.KindNotPaired {
-			m.markUnpaired(msg.id)
-			back = m.backFromPairing()
+			return m.unpairedExternally(msg.id, msg.err)
 		}
-		return m.showError(screenArgs{err: msg.err, retry: screens.TestMsg{PairingID: msg.id}, back: back,
+		return m.showError(screenArgs{err: msg.err, retry: screens.TestMsg{PairingID: msg.id}, back: screens.Paired,
 			pairingID: msg.id, about: m.nameOf(msg.id)})
 	}
 	m.upsert(msg.p)
@@ -340,6 +349,21 @@ func (m *Model) nameOf(id string) string {
 	return id
 }
 
+// checkingText is the status line while the refresh key's check runs.
+const checkingText = "Checking the pairings…"
+
+// unpairedExternally answers a pairing found unpaired on the terminal or in
+// the cloud as the vendor asks: the unpaired state (the pairing form) with
+// the error and a prompt to pair again from the terminal, and the stale
+// record dropped here now that the merchant is told.
+func (m *Model) unpairedExternally(id string, err error) tea.Cmd {
+	name := m.nameOf(id)
+	m.markUnpaired(id)
+	cmd := m.navigate(screens.Unpaired)
+	m.tell(screens.BannerMsg{Line: screens.Describe(err).Line, Next: screens.RepairFromTerminal(name)}, screens.Unpaired)
+	return tea.Batch(cmd, m.dropStaleCmd(id))
+}
+
 func (m *Model) markUnpaired(id string) {
 	for i := range m.pairings {
 		if m.pairings[i].ID == id {
@@ -349,6 +373,11 @@ func (m *Model) markUnpaired(id string) {
 }
 
 func (m *Model) removed(msg removedMsg) tea.Cmd {
+	if msg.quiet && msg.err != nil {
+		// The banner stays: only the record here could not be dropped.
+		m.setStatus(widgets.StatusWarning, "Could not forget "+screens.Quote(msg.name)+" here: "+screens.Describe(msg.err).Line)
+		return nil
+	}
 	if msg.err != nil {
 		var retry tea.Msg = screens.UnpairMsg{PairingID: msg.id}
 		if msg.forgot {
@@ -359,6 +388,13 @@ func (m *Model) removed(msg removedMsg) tea.Cmd {
 	m.pairings = msg.pairings
 	// A read started before the removal would bring the pairing back.
 	m.reqs.drop(reqRead)
+	if msg.quiet {
+		// A stale record dropped while its banner is on screen: the form
+		// stays as it is, with its way back if pairings remain.
+		m.tell(screens.CanGoBackMsg{OK: len(m.active()) > 0}, screens.Unpaired)
+		m.setStatus(widgets.StatusInfo, "Removed "+screens.Quote(msg.name)+" from this register")
+		return nil
+	}
 	verb := "Unpaired"
 	if msg.forgot {
 		verb = "Forgot"

@@ -117,10 +117,18 @@ func (m *Model) pickProvider(id string) tea.Cmd {
 	back := m.kept[screens.Picker]
 	delete(m.kept, screens.Picker)
 	if id == "" || id == m.c.Provider {
+		var show tea.Cmd
 		if back == nil {
-			return m.navigate(screens.Unpaired)
+			show = m.navigate(screens.Unpaired)
+		} else {
+			show = m.show(back)
 		}
-		return m.show(back)
+		if id == "" {
+			return show
+		}
+		// The provider shown, chosen again: entering its pairing section
+		// re-checks them (SCIPAIRING10), as switching to it does.
+		return tea.Batch(show, m.entryCmd())
 	}
 	m.setProvider(id)
 	m.settle()

@@ -196,10 +196,22 @@ func TestFlowUnpairedExternally(t *testing.T) {
 	f.typeText("a")
 	f.waitText("How to pair")
 	f.key(tea.KeyMsg{Type: tea.KeyEsc})
-	f.waitText("No active pairings found")
-	f.typeText("f")
-	f.waitText("Forgot")
-	f.wantNothingLeft("forget")
+	// The unpaired state: the pairing form with the error and a prompt to
+	// pair again from the terminal; the stale record is dropped without
+	// asking (no "forget it here").
+	f.waitText("from this register")
+	if ps, err := f.rt.Service.List(); err != nil || len(ps) != 0 {
+		t.Errorf("the stale record is still listed: %+v (%v)", ps, err)
+	}
+	view := strings.Join(strings.Fields(f.finish()), " ")
+	for _, want := range []string{"No active pairings found", "start a new pairing on the terminal", "Pairing Code"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the unpaired state lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "Forget") {
+		t.Errorf("the unpaired state asks to forget:\n%s", view)
+	}
 }
 
 func TestFlowResizeMovesPane(t *testing.T) {
@@ -219,7 +231,8 @@ func TestFlowResizeMovesPane(t *testing.T) {
 	}
 }
 
-// With two pairings, an error about one of them names it.
+// With two pairings, the unpaired state after a Test names the one that
+// was unpaired on the terminal.
 func TestFlowErrorNamesThePairing(t *testing.T) {
 	f := newFlow(t, 100, 30)
 	f.pairThroughUI()
@@ -248,8 +261,8 @@ func TestFlowErrorNamesThePairing(t *testing.T) {
 	f.typeText("t") // the just-paired "Back office" is selected
 	f.waitText("No active pairings found")
 	view := f.finish()
-	if !strings.Contains(view, "Pairing  Back office") {
-		t.Errorf("the error screen does not name the pairing:\n%s", view)
+	if !strings.Contains(strings.Join(strings.Fields(view), " "), "“Back office” was unpaired on the terminal") {
+		t.Errorf("the unpaired state does not name the pairing:\n%s", view)
 	}
 }
 
@@ -400,5 +413,33 @@ func TestTestRetrySuccessLeavesErrorScreen(t *testing.T) {
 	m.handleFlow(testDoneMsg{id: one.ID, p: one})
 	if _, ok := m.screen.(*screens.PairedScreen); !ok {
 		t.Fatalf("after a successful retry the screen is %T, want the paired screen", m.screen)
+	}
+}
+
+// Choosing the provider already shown (ctrl+t, then enter on it) re-checks
+// its pairings (SCIPAIRING10): a pairing unpaired on the terminal no
+// longer shows as active. The refresh key (r) does the same.
+func TestFlowRechoosingTheProviderRechecks(t *testing.T) {
+	for _, how := range []string{"ctrl+t enter", "r"} {
+		t.Run(how, func(t *testing.T) {
+			f := newFlow(t, 80, 24)
+			f.pairThroughUI()
+			term := f.sciTerminal()
+			if _, err := f.rt.Sandbox.UnpairFromTerminal(term.ID); err != nil {
+				t.Fatal(err)
+			}
+			if how == "r" {
+				f.typeText("r")
+			} else {
+				f.key(tea.KeyMsg{Type: tea.KeyCtrlT})
+				f.waitText("Choose the payment provider")
+				f.key(tea.KeyMsg{Type: tea.KeyEnter}) // the provider shown is selected
+			}
+			f.waitText("from this register")
+			view := strings.Join(strings.Fields(f.finish()), " ")
+			if !strings.Contains(view, "No active pairings found") || strings.Contains(view, "Pairing successful") {
+				t.Errorf("re-checking did not find the pairing unpaired:\n%s", view)
+			}
+		})
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/sumup"
 	"github.com/tillpair/tillpair/screens"
 )
 
@@ -324,7 +325,7 @@ func TestTooSmallWrapsAndKeepsTheFirstLine(t *testing.T) {
 // switchTo makes id the active provider the way choosing it in the picker
 // does, minus the Cmds (goldens set their state directly).
 func switchTo(m *Model, id string) {
-	m.env.badges = map[string]string{providers.SCI: "SANDBOX", providers.SmartConnect: "DEV", providers.Helcim: "LIVE"}
+	m.env.badges = map[string]string{providers.SCI: "SANDBOX", providers.SmartConnect: "DEV", providers.Helcim: "LIVE", sumup.ID: "SANDBOX"}
 	m.setProvider(id)
 	if id == providers.SmartConnect {
 		m.register = registerState{id: goldenRegister(), ok: true}
@@ -373,7 +374,7 @@ func blockingTests() *stubService {
 func TestGoldenProviderPicker(t *testing.T) {
 	for _, gc := range []goldenCase{
 		{name: "from_sci_form", prep: func(m *Model, _ *clockwork.FakeClock) {
-			m.env.badges = map[string]string{providers.SCI: "SANDBOX", providers.SmartConnect: "DEV", providers.Helcim: "LIVE"}
+			m.env.badges = map[string]string{providers.SCI: "SANDBOX", providers.SmartConnect: "DEV", providers.Helcim: "LIVE", sumup.ID: "SANDBOX"}
 		}, msgs: []tea.Msg{tea.KeyMsg{Type: tea.KeyCtrlT}, tea.KeyMsg{Type: tea.KeyDown}}},
 	} {
 		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })

@@ -30,6 +30,8 @@ type (
 		in  screens.PairMsg
 		p   providers.Pairing
 		err error
+		// attempt is the pairing attempt the request named.
+		attempt string
 	}
 	awaitEventMsg struct {
 		req
@@ -57,6 +59,9 @@ type (
 		req
 		id, name string
 		forgot   bool
+		// quiet: a stale record dropped after the merchant was told it
+		// was unpaired elsewhere (no screen change, no status line).
+		quiet    bool
 		pairings []providers.Pairing
 		err      error
 	}
@@ -121,11 +126,14 @@ func (m *Model) entryCmd() tea.Cmd {
 
 func (m *Model) pairCmd(in screens.PairMsg) tea.Cmd {
 	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.ask(reqPair)
+	// A retry of the same Pair reuses the attempt, as pairing.Session.Pair
+	// does: an idempotent create makes no second code.
+	attempt := m.attemptFor(in)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
-		p, err := svc.Pair(ctx, pairing.PairInput{Provider: prov, Code: in.Code, Nickname: in.Nickname})
-		return pairDoneMsg{req: r, in: in, p: p, err: err}
+		p, err := svc.Pair(ctx, pairing.PairInput{Provider: prov, Code: in.Code, Nickname: in.Nickname, Attempt: attempt})
+		return pairDoneMsg{req: r, in: in, p: p, err: err, attempt: attempt}
 	}
 }
 
@@ -218,6 +226,20 @@ func (m *Model) removeCmd(id string, forget bool) tea.Cmd {
 			err = lerr
 		}
 		return removedMsg{req: r, id: id, name: name, forgot: forget, pairings: ps, err: err}
+	}
+}
+
+// dropStaleCmd forgets a pairing found unpaired elsewhere, quietly: the
+// merchant is already looking at why.
+func (m *Model) dropStaleCmd(id string) tea.Cmd {
+	remove := m.removeCmd(id, true)
+	return func() tea.Msg {
+		msg := remove()
+		if r, ok := msg.(removedMsg); ok {
+			r.quiet = true
+			return r
+		}
+		return msg
 	}
 }
 

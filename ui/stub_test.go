@@ -12,6 +12,7 @@ import (
 	"github.com/tillpair/tillpair/providers/registry"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
+	"github.com/tillpair/tillpair/providers/sumup"
 	"github.com/tillpair/tillpair/screens"
 )
 
@@ -40,7 +41,7 @@ type stubService struct {
 	paired *providers.Pairing
 }
 
-// newStubService offers all three providers, as the sandbox does; their
+// newStubService offers the sandbox's providers (SCI, SmartConnect, Helcim, SumUp); their
 // clients point at a closed port and are never called.
 func newStubService(ps ...providers.Pairing) *stubService {
 	p, err := sci.New(sci.Config{PairingURL: "http://127.0.0.1:1/sci-pairing"})
@@ -55,8 +56,12 @@ func newStubService(ps ...providers.Pairing) *stubService {
 	if err != nil {
 		panic(err)
 	}
+	su, err := sumup.New(sumup.Config{BaseURL: "http://127.0.0.1:1/sumup", MerchantCode: "MK10CL2A"})
+	if err != nil {
+		panic(err)
+	}
 	reg := goldenRegister()
-	return &stubService{provs: []providers.Provider{p, sc, h}, pairings: ps, register: &reg}
+	return &stubService{provs: []providers.Provider{p, sc, h, su}, pairings: ps, register: &reg}
 }
 
 func goldenRegister() providers.RegisterIdentity {

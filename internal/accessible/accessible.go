@@ -240,7 +240,7 @@ func (s *session) terminal() (widgets.TerminalView, bool) {
 
 func (s *session) pair(ctx context.Context) error {
 	d := s.ps.Descriptor()
-	if d.Register != nil {
+	if d.Register != nil && len(d.Register.Fields) > 0 {
 		if err := s.ensureRegister(ctx); err != nil {
 			return err
 		}
@@ -286,8 +286,23 @@ func (s *session) pair(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// What the descriptor asks at every pairing (Linkly's username and
+	// password): used for this pairing only, never stored. Line mode
+	// cannot hide what is typed, so it says so.
+	inputs := map[string]providers.Secret{}
+	for _, c := range d.PairInputs {
+		prompt := c.Label + ": "
+		if c.Secret {
+			prompt = c.Label + " (shown as you type; used once, never stored): "
+		}
+		v, err := s.ask(ctx, prompt)
+		if err != nil {
+			return err
+		}
+		inputs[c.Name] = providers.NewSecret(v)
+	}
 	s.printf("Pairing…\n")
-	p, err := s.ps.Pair(ctx, pairing.PairInput{Code: code, Nickname: nick})
+	p, err := s.ps.Pair(ctx, pairing.PairInput{Code: code, Nickname: nick, Inputs: inputs})
 	if err != nil {
 		return s.fail(err)
 	}

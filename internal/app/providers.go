@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/jonboulle/clockwork"
 
@@ -194,15 +195,25 @@ func setupHint() string {
 }
 
 // secretEnvs are the environment variables of a provider's required
-// secrets.
+// credentials (secrets and settings).
 func secretEnvs(d *providers.Descriptor) []string {
 	var out []string
 	for _, c := range d.Credentials {
-		if c.Secret && !c.Optional {
+		if !c.Optional {
 			out = append(out, c.Env())
 		}
 	}
 	return out
+}
+
+// lowerFirst starts a label in lower case inside a sentence ("the
+// Merchant code" → "the merchant code"), but keeps an acronym ("SCI").
+func lowerFirst(s string) string {
+	r := []rune(s)
+	if len(r) > 1 && unicode.IsUpper(r[0]) && !unicode.IsUpper(r[1]) {
+		r[0] = unicode.ToLower(r[0])
+	}
+	return string(r)
 }
 
 // orList joins items as "a, b or c".
@@ -262,14 +273,14 @@ func configured(d *providers.Descriptor, opts Options, src sources) (providers.P
 		if !c.Secret {
 			v, where := strings.TrimSpace(opts.Getenv(c.Env())), c.Env()
 			if v == "" {
-				v, where = src.settings.Value(c.Name), "the stored "+strings.ToLower(c.Label)+" (`tillpair setup "+d.ID+"`)"
+				v, where = src.settings.Value(c.Name), "the stored "+lowerFirst(c.Label)+" (`tillpair setup "+d.ID+"`)"
 			}
 			switch {
 			case v != "":
 				cfg.Credentials[c.Name] = providers.NewSecret(v)
 				from = append(from, where)
 			case !c.Optional:
-				miss.what = append(miss.what, "the "+c.Label)
+				miss.what = append(miss.what, "the "+lowerFirst(c.Label))
 			}
 			continue
 		}
@@ -279,10 +290,10 @@ func configured(d *providers.Descriptor, opts Options, src sources) (providers.P
 			cfg.Credentials[c.Name] = v
 		case keystore.IsNotFound(err) && c.Optional:
 		case keystore.IsNotFound(err):
-			miss.what = append(miss.what, "the "+c.Label)
+			miss.what = append(miss.what, "the "+lowerFirst(c.Label))
 		case keyringUnavailable(err):
 			if !c.Optional {
-				miss.what = append(miss.what, "the "+c.Label)
+				miss.what = append(miss.what, "the "+lowerFirst(c.Label))
 				miss.reason = keyringReason(keystoreErr(err))
 			}
 		default:

@@ -13,7 +13,7 @@ func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) == 0 {
 		return nil
 	}
-	if d, ok := lookup(cmd.Name()); ok && d.Register == nil && cmd.HasParent() && cmd.Parent().Name() == "setup" {
+	if d, ok := lookup(cmd.Name()); ok && !hasRegisterFields(d) && cmd.HasParent() && cmd.Parent().Name() == "setup" {
 		// Not echoed: the word may be a pasted credential.
 		return usagef("%s takes no arguments: credentials are never read from the command line, where the shell history would keep them; run %s and paste them at the prompt, or pipe them on stdin", cmd.CommandPath(), cmd.CommandPath())
 	}

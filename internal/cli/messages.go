@@ -61,14 +61,15 @@ func messageOf(err error) string {
 }
 
 // refusedHere: the input or this register's set-up was refused before any
-// request (a code's format, a nickname, a missing register identity or
-// secret, the confirm window passing), with a sentence of its own.
+// request (a code's format, a nickname, a missing register identity,
+// secret or credential, the confirm window passing), with a sentence of
+// its own naming what to set.
 func refusedHere(pe *providers.Error) bool {
 	if pe.HTTPStatus != 0 || pe.Message == "" || pe.Err != nil {
 		return false
 	}
 	switch pe.Kind {
-	case providers.KindInvalidCode, providers.KindInvalidInput, providers.KindConfig, providers.KindTimeout:
+	case providers.KindInvalidCode, providers.KindInvalidInput, providers.KindConfig, providers.KindTimeout, providers.KindCredentials:
 		return true
 	}
 	return false

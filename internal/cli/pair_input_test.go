@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tillpair/tillpair/keystore"
+	"github.com/tillpair/tillpair/providers"
 )
 
 // unconfiguredCLI is a till with nothing set up: an empty keyring (or none
@@ -104,11 +106,32 @@ func TestCLIPairUsageErrors(t *testing.T) {
 		{[]string{"pair", "Helcim", "DY6L"}, "takes its values as flags: tillpair pair --provider helcim --code DY6L"},
 		{[]string{"pair", "--code", "123456", "Front bar"}, `takes its values as flags: tillpair pair --code … --nickname "Front bar"`},
 		{[]string{"pair", "1234", "5678"}, `tillpair pair takes no arguments, but got "1234" "5678"; give values with their flags`},
-		{[]string{"pair", "--provider", "nosuch", "--code", "1"}, `unknown provider "nosuch"; choose sci, smartconnect, helcim or sumup`},
+		{[]string{"pair", "--provider", "nosuch", "--code", "1"}, `unknown provider "nosuch"; choose sci, smartconnect, helcim, sumup or square`},
 	} {
 		r := runCLI(context.Background(), "", tc.args...)
 		if r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "Run 'tillpair pair --help' for usage.") {
 			t.Errorf("%q: exit %d stderr %q; want %q and the pair help hint", tc.args, r.code, r.stderr, tc.want)
 		}
+	}
+}
+
+// What a descriptor asks at every pairing comes from its environment
+// variable, else stdin, and is handed to the pairing, never stored.
+func TestPairInputsFromEnvAndStdin(t *testing.T) {
+	d := &providers.Descriptor{ID: "x", PairInputs: []providers.Credential{
+		{Name: "x_username", Label: "Username"}, {Name: "x_password", Label: "Password", Secret: true}}}
+	e := &env{ctx: context.Background(), stdin: strings.NewReader("alice\n"), stderr: io.Discard,
+		getenv: func(k string) string {
+			if k == "TILLPAIR_X_PASSWORD" {
+				return "s3cret"
+			}
+			return ""
+		}}
+	got, err := e.pairInputs(d)
+	if err != nil || got["x_username"].Reveal() != "alice" || got["x_password"].Reveal() != "s3cret" {
+		t.Fatalf("pairInputs = %v, %v", got, err)
+	}
+	if got, err := e.pairInputs(&providers.Descriptor{ID: "y"}); got != nil || err != nil {
+		t.Errorf("no inputs: %v, %v", got, err)
 	}
 }

@@ -26,8 +26,11 @@ func newSetupCmd(e *env) *cobra.Command {
 	var list strings.Builder
 	for _, d := range registry.All() {
 		what := "credentials (OS keyring)"
-		if d.Register != nil {
+		switch {
+		case hasRegisterFields(d):
 			what = "register identity (records file; no secrets)"
+		case len(asked(d)) == 0:
+			continue // nothing to set up: asked at each pairing
 		}
 		fmt.Fprintf(&list, "  %-13s %s %s\n", d.ID, d.Short, what)
 	}
@@ -46,13 +49,20 @@ details.`,
 		},
 	}
 	for _, d := range registry.All() {
-		if d.Register != nil {
+		switch {
+		case hasRegisterFields(d):
 			cmd.AddCommand(newSetupRegisterCmd(e, d))
-		} else {
+		case len(asked(d)) > 0:
 			cmd.AddCommand(newSetupCredentialsCmd(e, d))
 		}
 	}
 	return cmd
+}
+
+// hasRegisterFields: the provider knows this register by fields the user
+// sets (SmartConnect's names), so its setup is the register's.
+func hasRegisterFields(d *providers.Descriptor) bool {
+	return d.Register != nil && len(d.Register.Fields) > 0
 }
 
 // keyringItem is one credential for storeCredentials.

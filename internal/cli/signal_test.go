@@ -13,6 +13,10 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+
+	"github.com/tillpair/tillpair/internal/sandbox"
+	"github.com/tillpair/tillpair/internal/sandbox/sci"
+	"github.com/tillpair/tillpair/providers"
 )
 
 // A stop reaches a front-end as a signal from kill or a supervisor, or as
@@ -168,4 +172,25 @@ func TestAccessibleStopSignalsCancelThePairing(t *testing.T) {
 			w.checkStopped(t, c, sc, exit, "Pairing cancelled; nothing is left paired on the terminal.")
 		})
 	}
+}
+
+// A stop while the screens are already cancelling before quitting (q
+// pressed, the cloud slow to answer the unpair) ends the program before
+// that cancel answers; the pairing must still be cancelled.
+func TestTUIStopWhileCancellingBeforeQuit(t *testing.T) {
+	w := newCLIWorld(t)
+	code := w.startCode(t)
+	c := startChild(t, "--provider sci")
+	c.screen.waitFor(t, "Pairing Code")
+	typeKeys(t, c.ptmx, code+"\r")
+	c.screen.waitFor(t, "Confirm the pairing")
+	// The first unpair is held until the client hangs up; the next is not.
+	if err := w.sb.SetFault(sandbox.Fault{Provider: providers.SCI, Route: sci.RouteUnpair, DelayMS: 60000, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	typeKeys(t, c.ptmx, "q")
+	c.screen.waitFor(t, "Cancelling the pairing before quitting")
+	sc := stopCase{"SIGTERM", syscall.SIGTERM}
+	exit := c.stop(t, sc)
+	w.checkStopped(t, c, sc, exit, "Interrupted: pairing ")
 }

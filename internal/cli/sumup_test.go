@@ -63,6 +63,16 @@ func TestCLISumUpEndToEnd(t *testing.T) {
 	if r.code != ExitOK || p.Serial != solo.TID || p.Health == nil || p.Health.Online == nil || !*p.Health.Online || p.Health.Battery == nil {
 		t.Fatalf("status: exit %d %+v %q", r.code, p, r.stdout)
 	}
+	// The health a script reads: the reader's last activity and model too,
+	// under the documented keys.
+	if p.Health.LastActivity.IsZero() || p.Model == "" {
+		t.Errorf("status lacks the last activity or the model: %+v %+v", p, *p.Health)
+	}
+	for _, k := range []string{`"online":true`, `"battery_percent":`, `"last_activity":`, `"serial":"` + solo.TID + `"`} {
+		if !strings.Contains(strings.ReplaceAll(r.stdout, " ", ""), k) {
+			t.Errorf("status --json has no %s: %s", k, r.stdout)
+		}
+	}
 	r = runCLI(ctx, "", "unpair", pj.PairingID, "--yes")
 	if r.code != ExitOK || !strings.Contains(r.stdout, "Unpaired SumUp Cloud API pairing") {
 		t.Fatalf("unpair: exit %d %q %q", r.code, r.stdout, r.stderr)

@@ -259,8 +259,8 @@ func MovesRegister(d *providers.Descriptor) string {
 // pairing was removed on the terminal or in the cloud: the stale record
 // is gone here too, and pairing again starts on the terminal.
 func RepairFromTerminal(name string) string {
-	return "“" + name + "” was unpaired on the terminal or in the cloud, so this register no longer " +
-		"has it. To pair again, start a new pairing on the terminal and enter the code it shows."
+	return "“" + name + "” was unpaired on the terminal and is gone here too. " +
+		"To pair again, start a new pairing on the terminal and enter the code it shows."
 }
 
 // DisplayName names a pairing: its nickname, else its id.

@@ -98,14 +98,14 @@ func SCIScript() Script {
 				},
 				leaveStep(),
 				{
-					Slug: "detected", Caption: "Entering the pairings re-checks pairing-info: " + wording.TextNoActive,
+					Slug: "detected", Caption: "Entering the pairings re-checks pairing-info: the unpaired state, " + wording.TextNoActive + ", pair again from the terminal",
 					Do:    func(*Env) ([]tea.Msg, error) { return keys(tea.KeyEsc), nil },
-					Until: showsAll(screens.TextNoActive), Expect: "the unpaired-externally error",
+					Until: showsAll(screens.TextNoActive, "start a new pairing on the terminal", "Pairing Code"), Expect: "the unpaired state with the error",
 					Shows: []string{ReqErrUnpairedExtern, ReqSCITX01, ReqSCIPAIRING10},
 				},
 				{
-					Slug: "forgotten", Caption: "Forget (f) clears the stale record",
-					Do: press("f"), Until: showsAll("Forgot", "Pairing Code"), Expect: "the pairing form",
+					Slug: "forgotten", Caption: "The stale record is removed from this register without asking",
+					Do: nothing, Until: showsAll("from this register", "Pairing Code"), Expect: "the stale record removed",
 				},
 			}),
 		},

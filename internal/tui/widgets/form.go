@@ -134,8 +134,18 @@ func Card(st *theme.Styles, content string, roomy bool) string {
 // under the text rather than under the prefix, all in style.
 func Hang(style lipgloss.Style, prefix, text string, w int) string {
 	pw := lipgloss.Width(prefix)
-	body := lipgloss.NewStyle().Width(max(w-pw, 8)).Render(text)
-	lines := strings.Split(body, "\n")
+	bw := max(w-pw, 8)
+	lines := wrapLines(text, bw)
+	if n := len(lines); n > 1 && len(strings.Fields(lines[n-1])) == 1 && len(strings.Fields(text)) > 3 {
+		// No widow: a paragraph does not end on a word of its own; a
+		// slightly narrower measure brings a second word down.
+		for nw := bw - 1; nw >= bw*3/4; nw-- {
+			if try := wrapLines(text, nw); len(try) == n && len(strings.Fields(try[n-1])) > 1 {
+				lines = try
+				break
+			}
+		}
+	}
 	for i, l := range lines {
 		lead := prefix
 		if i > 0 {
@@ -144,6 +154,11 @@ func Hang(style lipgloss.Style, prefix, text string, w int) string {
 		lines[i] = style.Render(strings.TrimRight(lead+l, " "))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// wrapLines wraps text to w cells, one string per line.
+func wrapLines(text string, w int) []string {
+	return strings.Split(lipgloss.NewStyle().Width(w).Render(text), "\n")
 }
 
 // Para wraps text to w cells in style.

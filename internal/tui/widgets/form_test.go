@@ -144,3 +144,15 @@ func TestPaneIsADevice(t *testing.T) {
 		}
 	}
 }
+
+// A wrapped paragraph does not end on a word of its own.
+func TestHangLeavesNoWidow(t *testing.T) {
+	text := "Check the terminal shows the same code, then confirm on the terminal."
+	lines := strings.Split(ansi.Strip(Hang(lipgloss.NewStyle(), "", text, 60)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want two lines at 60 cells: %q", lines)
+	}
+	if n := len(strings.Fields(lines[1])); n < 2 {
+		t.Errorf("the last line is one word: %q", lines)
+	}
+}

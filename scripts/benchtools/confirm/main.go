@@ -175,7 +175,7 @@ func pairOneTUI(ctx context.Context, sb *sandbox.Sandbox, svc *pairing.Service, 
 		return outcome{err: err}
 	}
 	scr := &screen{}
-	m := ui.New(ui.Options{Service: svc, Provider: providers.SCI, Context: ctx})
+	m := ui.New(ui.Options{Service: svc, Provider: sci.Descriptor.ID, Context: ctx})
 	p := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(scr), tea.WithoutSignalHandler(), tea.WithContext(ctx))
 	ran := make(chan error, 1)
 	go func() { _, err := p.Run(); ran <- err }()

@@ -16,6 +16,7 @@ import (
 
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/sci"
 )
 
 func main() {
@@ -45,7 +46,7 @@ func main() {
 	if err := recs.Update(func(f *keystore.File) error {
 		for i := range *n {
 			f.Pairings = append(f.Pairings, providers.Pairing{
-				Provider: providers.SCI, ID: fmt.Sprintf("%08x-5d4a-4f3e-9a61-%012x", i, i), Status: providers.StatusActive,
+				Provider: sci.Descriptor.ID, ID: fmt.Sprintf("%08x-5d4a-4f3e-9a61-%012x", i, i), Status: providers.StatusActive,
 				PairingNickname: fmt.Sprintf("Register %d", i+1), TerminalNickname: "Counter", TID: fmt.Sprintf("T-%d", 1000+i),
 				KeyID: fmt.Sprintf("key-%d", i), BaseURL: "https://sci.example.invalid/", Environment: "test",
 				CreatedAt: created, UpdatedAt: created, CheckedAt: created,
