@@ -74,6 +74,12 @@ trap "exit 130" INT TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "--- $*"; }
 
+# A persistent wineserver, started before anything runs in the prefix
+# (later, wineboot's own server may still be up, and -p then exits 2):
+# otherwise Wine's background services, started by the first program,
+# inherit and hold open the pipes the caller reads output from.
+mkdir -p "$WINEPREFIX"
+"$WINESERVER" -p
 "$WINE" wineboot -i >"$work/wineboot.log" 2>&1 || { cat "$work/wineboot.log" >&2; fail "wineboot could not create the prefix"; }
 # Go >= 1.22 needs ProcessPrng from bcryptprimitives.dll, which Wine 8.0
 # lacks ("fatal error: bcryptprimitives.dll not found"): a tiny stand-in
@@ -92,10 +98,6 @@ __declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len) {
 }
 EOF
 x86_64-w64-mingw32-gcc -O2 -shared -Wl,--kill-at -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" "$work/prng.c" -lbcrypt
-# A persistent wineserver, started before any test: otherwise Wine's
-# background services, started by the first program, inherit and hold
-# open the pipes the caller reads output from.
-"$WINESERVER" -p
 lap "prefix"
 
 # --- builds ------------------------------------------------------------------------
