@@ -16,6 +16,9 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 	if cmd, ok := m.handleProviderFlow(msg); ok {
 		return cmd, true
 	}
+	if cmd, ok := m.handleShowCodeFlow(msg); ok {
+		return cmd, true
+	}
 	switch msg := msg.(type) {
 	case screens.NavigateMsg:
 		return m.navigate(msg.To), true
@@ -24,6 +27,7 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		if m.phase == phaseIdle {
 			m.phase = phasePairing
 		}
+		m.lastPair = msg
 		return m.pairCmd(msg), true
 	case screens.CancelMsg:
 		m.stopAwait()
@@ -99,7 +103,7 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 		// message of the pairing just made.
 		return tea.Batch(m.open(screens.Paired, screenArgs{justPaired: m.run.justPaired}), m.entryCmd())
 	case screens.Setup:
-		if m.desc().Register == nil {
+		if !m.desc().Register.Asks() {
 			return nil
 		}
 		return m.loadRegisterCmd(screens.Setup)
@@ -210,8 +214,15 @@ func (m *Model) pairDone(msg pairDoneMsg) tea.Cmd {
 		m.phase = phaseIdle
 	}
 	if msg.err != nil {
-		return m.showError(screenArgs{err: msg.err, retry: msg.in, back: screens.Unpaired})
+		var retry tea.Msg = msg.in
+		if len(m.desc().PairInputs) > 0 {
+			// Its inputs were sent once and not kept: they are typed
+			// again on the form (back), not repeated from here.
+			retry = nil
+		}
+		return m.showError(screenArgs{err: msg.err, retry: retry, back: screens.Unpaired})
 	}
+	m.attemptDone(msg.attempt)
 	delete(m.kept, screens.Unpaired)
 	if msg.p.Status == providers.StatusAwaitingConfirmation {
 		return m.confirm(msg.p)

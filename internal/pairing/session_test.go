@@ -12,6 +12,7 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	simhelcim "github.com/tillpair/tillpair/internal/sandbox/helcim"
+	simlinkly "github.com/tillpair/tillpair/internal/sandbox/linkly"
 	"github.com/tillpair/tillpair/internal/sandbox/sandboxtest"
 	simsci "github.com/tillpair/tillpair/internal/sandbox/sci"
 	simsc "github.com/tillpair/tillpair/internal/sandbox/smartconnect"
@@ -114,7 +115,7 @@ func (w *sessionWorld) drive(ctx context.Context) {
 // Unpair (remote) or the on-terminal error and Forget.
 func TestSessionPerProvider(t *testing.T) {
 	entryRoute := map[string]string{"sci": simsci.RoutePairingInfo, "smartconnect": simsc.RouteTransaction,
-		"helcim": simhelcim.RoutePing, "sumup": simsumup.RouteGet}
+		"helcim": simhelcim.RoutePing, "sumup": simsumup.RouteGet, "linkly": simlinkly.RouteToken}
 	for _, d := range descriptors() {
 		if d.Model == providers.CodeFromPOS {
 			continue
@@ -128,7 +129,16 @@ func TestSessionPerProvider(t *testing.T) {
 			if !d.Code.Digits && len(code) > 4 {
 				typed = code[:4] + "-" + code[4:]
 			}
-			p, err := s.Pair(ctx, pairing.PairInput{Code: typed, Nickname: "Front Bar"})
+			// The pair inputs (Linkly's username and password): the
+			// sandbox's, under the same names.
+			var inputs map[string]providers.Secret
+			for _, c := range d.PairInputs {
+				if inputs == nil {
+					inputs = map[string]providers.Secret{}
+				}
+				inputs[c.Name] = providers.NewSecret(w.h.Info.Credential(c.Name))
+			}
+			p, err := s.Pair(ctx, pairing.PairInput{Code: typed, Nickname: "Front Bar", Inputs: inputs})
 			if err != nil {
 				t.Fatalf("Pair(%q) = %v", typed, err)
 			}
@@ -428,7 +438,8 @@ func TestSessionCodeFromPOSExpires(t *testing.T) {
 	}
 }
 
-// The confirm window is the descriptor's unless the runtime sets one.
+// The confirm window is the descriptor's unless the runtime sets one
+// (for code_from_pos, a longer one).
 func TestConfirmWindowOf(t *testing.T) {
 	svc, _, _ := newPOSWorld(t)
 	if got := svc.ConfirmWindowOf("pos"); got != 10*time.Minute {
@@ -437,9 +448,15 @@ func TestConfirmWindowOf(t *testing.T) {
 	if got := svc.ConfirmWindowOf("other"); got != pairing.DefaultConfirmWindow {
 		t.Errorf("default window = %v", got)
 	}
+	// A code_from_pos code's expiry ends the wait: a shorter configured
+	// window does not cut it, a longer one stands.
 	set := pairing.New(pairing.Config{Registry: providers.Registry{posDescriptor}, ConfirmWindow: time.Minute})
-	if got := set.ConfirmWindowOf("pos"); got != time.Minute {
-		t.Errorf("configured window = %v", got)
+	if got := set.ConfirmWindowOf("pos"); got != 10*time.Minute {
+		t.Errorf("configured shorter window = %v", got)
+	}
+	set = pairing.New(pairing.Config{Registry: providers.Registry{posDescriptor}, ConfirmWindow: time.Hour})
+	if got := set.ConfirmWindowOf("pos"); got != time.Hour {
+		t.Errorf("configured longer window = %v", got)
 	}
 }
 

@@ -39,6 +39,8 @@ func newScanner() *scanner {
 	s.secret("SCI API key", canaryAPIKey)
 	s.secret("SCI signing secret Part A", canaryPartA)
 	s.secret("Helcim API token", canaryToken)
+	s.secret("Square access token", canarySquareToken)
+	s.secret("Linkly password", canaryLinklyPassword)
 	return s
 }
 
@@ -90,6 +92,7 @@ func TestSecretCanary(t *testing.T) {
 	sc := newScanner()
 	t.Run("cli", func(t *testing.T) { canaryCLI(t, sc) })
 	t.Run("tui", func(t *testing.T) { canaryTUI(t, sc) })
+	t.Run("cli_linkly", func(t *testing.T) { canaryCLILinkly(t, sc) })
 	t.Run("matrix_errors", func(t *testing.T) {
 		// The matrix runs in this package; run it here too if it was
 		// filtered out, so the error texts exist.
@@ -218,6 +221,12 @@ func canaryCLI(t *testing.T, sc *scanner) {
 	sb.ClearFaults()
 	run("unpair", 0, "unpair", id, "--yes")
 	run("pair-bad-code", -1, "pair", "--provider", "sci", "--code", "000000", "--no-wait")
+	// Square: the register shows the code; the token is a Bearer header.
+	t.Setenv("TILLPAIR_SQUARE_ACCESS_TOKEN", canarySquareToken)
+	t.Setenv("TILLPAIR_SQUARE_URL", info.URL("square_url"))
+	run("pair-square", 0, "pair", "--provider", "square", "--nickname", "Canary square", "--no-wait", "--json")
+	run("test-square-waiting", -1, "test", "Canary square")
+	run("forget-square", 0, "unpair", "Canary square", "--forget", "--yes")
 	run("version", 0, "version")
 	log, err := os.ReadFile(logFile)
 	if err != nil || len(log) == 0 {

@@ -6,8 +6,10 @@ package registry
 import (
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
+	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
+	"github.com/tillpair/tillpair/providers/square"
 	"github.com/tillpair/tillpair/providers/sumup"
 )
 
@@ -19,5 +21,7 @@ func All() providers.Registry {
 		smartconnect.Descriptor,
 		helcim.Descriptor,
 		sumup.Descriptor,
+		square.Descriptor,
+		linkly.Descriptor,
 	}
 }
