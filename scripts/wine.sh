@@ -63,6 +63,7 @@ cleanup() {
   local rc=$?
   set +e
   [ -z "${SANDBOX_PID:-}" ] || kill "$SANDBOX_PID" 2>/dev/null
+  [ -z "${BUILD_PID:-}" ] || kill "$BUILD_PID" 2>/dev/null
   tmux -L "$SOCK" kill-server 2>/dev/null
   WINEPREFIX=$work/prefix "$WINESERVER" -k 2>/dev/null
   wait 2>/dev/null
@@ -74,6 +75,59 @@ trap "exit 130" INT TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { echo "--- $*"; }
 
+# build_tests: GOOS=windows test binaries of every package with tests into
+# $work/tests, with $work/tests/names listing "NAME DIR" to run. It runs in
+# the background while the prefix is made and the CLI walkthrough runs.
+build_tests() {
+  # Go's os.RemoveAll deletes with FileDispositionInformationEx, which Wine
+  # 8.0 does not implement ("unlinkat ...: Invalid function." in t.TempDir
+  # clean-up). The overlay, for test builds here only, makes Deleteat take
+  # its own fallback for older Windows at once.
+  at=$(go env GOROOT)/src/internal/syscall/windows/at_windows.go
+  sed 's/^var TestDeleteatFallback bool$/var TestDeleteatFallback = true/' "$at" >"$work/at_windows.go"
+  grep -q '^var TestDeleteatFallback = true$' "$work/at_windows.go" || fail "$at changed: update the Deleteat overlay in scripts/wine.sh"
+  printf '{"Replace":{"%s":"%s"}}\n' "$at" "$work/at_windows.go" >"$work/overlay.json"
+  # Packages whose tests need a Unix terminal (none so far: pseudo-terminal
+  # tests skip themselves on Windows) would be listed here.
+  no_windows=()
+  # One go test -c per group of packages with distinct names (providers/sci
+  # and internal/sandbox/sci go to different groups): each call builds and
+  # links its group in parallel. No DWARF (-w -s): linking is most of it.
+  declare -A seen=()
+  mkdir -p "$work/tests"
+  while read -r pkg dir; do
+    for skip_pkg in "${no_windows[@]}"; do [ "$pkg" = "$skip_pkg" ] && continue 2; done
+    base=${pkg##*/} g=0
+    while [ -n "${seen[$g/$base]:-}" ]; do g=$((g + 1)); done
+    seen[$g/$base]=1
+    echo "$pkg" >>"$work/tests/group$g"
+    echo "g$g/$base $dir" >>"$work/tests/names"
+  done < <(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}}{{end}}' ./... | grep .)
+  for list in "$work"/tests/group*; do
+    g=g${list##*group}
+    mkdir -p "$work/tests/$g"
+    # shellcheck disable=SC2046
+    GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -ldflags='-s -w' -overlay "$work/overlay.json" -o "$work/tests/$g/" $(cat "$list") \
+      || fail "go test -c for windows: $(tr '\n' ' ' <"$list")"
+  done
+  for n in $(cut -d' ' -f1 "$work/tests/names"); do
+    mv "$work/tests/$n.test.exe" "$work/tests/${n/\//_}.test.exe" 2>/dev/null || true
+  done
+  sed -i 's#^\(g[0-9]*\)/#\1_#' "$work/tests/names"
+  # The longest first, so that the two queues end together.
+  long='_(reliability|evidence|cli|screens|ui) '
+  { grep -E "$long" "$work/tests/names"; grep -vE "$long" "$work/tests/names"; } >"$work/tests/order"
+  mv "$work/tests/order" "$work/tests/names"
+}
+build_tests >"$work/build-tests.log" 2>&1 &
+BUILD_PID=$!
+
+# A persistent wineserver, started before anything runs in the prefix
+# (later, wineboot's own server may still be up, and -p then exits 2):
+# otherwise Wine's background services, started by the first program,
+# inherit and hold open the pipes the caller reads output from.
+mkdir -p "$WINEPREFIX"
+"$WINESERVER" -p
 "$WINE" wineboot -i >"$work/wineboot.log" 2>&1 || { cat "$work/wineboot.log" >&2; fail "wineboot could not create the prefix"; }
 # Go >= 1.22 needs ProcessPrng from bcryptprimitives.dll, which Wine 8.0
 # lacks ("fatal error: bcryptprimitives.dll not found"): a tiny stand-in
@@ -92,10 +146,6 @@ __declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T len) {
 }
 EOF
 x86_64-w64-mingw32-gcc -O2 -shared -Wl,--kill-at -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" "$work/prng.c" -lbcrypt
-# A persistent wineserver, started before any test: otherwise Wine's
-# background services, started by the first program, inherit and hold
-# open the pipes the caller reads output from.
-"$WINESERVER" -p
 lap "prefix"
 
 # --- builds ------------------------------------------------------------------------
@@ -258,47 +308,10 @@ unset TILLPAIR_SCI_PAIRING_URL TILLPAIR_SMARTCONNECT_URL TILLPAIR_HELCIM_URL TIL
 echo "$NAME: CLI walkthrough passed"
 lap "CLI walkthrough"
 
-# --- 2. the Go tests, built for Windows ------------------------------------------------
-# Go's os.RemoveAll deletes with FileDispositionInformationEx, which Wine
-# 8.0 does not implement ("unlinkat ...: Invalid function." in t.TempDir
-# clean-up). The overlay, for test builds here only, makes Deleteat take
-# its own fallback for older Windows at once.
-at=$(go env GOROOT)/src/internal/syscall/windows/at_windows.go
-sed 's/^var TestDeleteatFallback bool$/var TestDeleteatFallback = true/' "$at" >"$work/at_windows.go"
-grep -q '^var TestDeleteatFallback = true$' "$work/at_windows.go" || fail "$at changed: update the Deleteat overlay in scripts/wine.sh"
-printf '{"Replace":{"%s":"%s"}}\n' "$at" "$work/at_windows.go" >"$work/overlay.json"
-# Packages whose tests need a Unix terminal (none so far: pseudo-terminal
-# tests skip themselves on Windows) would be listed here.
-no_windows=()
-# One go test -c per group of packages with distinct names (providers/sci
-# and internal/sandbox/sci go to different groups): each call builds and
-# links its group in parallel. No DWARF (-w -s): linking is most of it.
-declare -A seen=()
-mkdir -p "$work/tests"
-while read -r pkg dir; do
-  for skip_pkg in "${no_windows[@]}"; do [ "$pkg" = "$skip_pkg" ] && continue 2; done
-  base=${pkg##*/} g=0
-  while [ -n "${seen[$g/$base]:-}" ]; do g=$((g + 1)); done
-  seen[$g/$base]=1
-  echo "$pkg" >>"$work/tests/group$g"
-  echo "g$g/$base $dir" >>"$work/tests/names"
-done < <(go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}}{{end}}' ./... | grep .)
-for list in "$work"/tests/group*; do
-  g=g${list##*group}
-  mkdir -p "$work/tests/$g"
-  # shellcheck disable=SC2046
-  GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -ldflags='-s -w' -overlay "$work/overlay.json" -o "$work/tests/$g/" $(cat "$list") \
-    || fail "go test -c for windows: $(tr '\n' ' ' <"$list")"
-done
-for n in $(cut -d' ' -f1 "$work/tests/names"); do
-  mv "$work/tests/$n.test.exe" "$work/tests/${n/\//_}.test.exe" 2>/dev/null || true
-done
-sed -i 's#^\(g[0-9]*\)/#\1_#' "$work/tests/names"
-# The longest first, so that the two queues end together.
-long='_(reliability|evidence|cli|screens|ui) '
-{ grep -E "$long" "$work/tests/names"; grep -vE "$long" "$work/tests/names"; } >"$work/tests/order"
-mv "$work/tests/order" "$work/tests/names"
-lap "build $(wc -l <"$work/tests/names") test binaries for windows"
+# --- 2. the Go tests, built for Windows (in the background since the start) ---
+wait "$BUILD_PID" || { cat "$work/build-tests.log" >&2; fail "building the test binaries for windows"; }
+BUILD_PID=
+lap "wait for the $(wc -l <"$work/tests/names") test binaries (built alongside the steps above)"
 
 # run_test NAME DIR: one test binary in its package dir, as go test would;
 # the log keeps its output for the summary.
