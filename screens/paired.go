@@ -319,6 +319,16 @@ func (s *PairedScreen) details(p providers.Pairing) []string {
 			row("Pairing Nickname", p.PairingNickname),
 			row("Status", status),
 		)
+	case d.Model == providers.CodeFromPOS:
+		// The pairing is the device that signed in with the code shown;
+		// the code's own id is for support only.
+		return []string{
+			row("Pairing Nickname", p.PairingNickname),
+			row(d.Labels.TID, p.TID),
+			row(d.Labels.TerminalNickname, p.TerminalNickname),
+			row("Location", p.Location),
+			row("Status", status),
+		}
 	case d.Model == providers.DeviceCode:
 		// The code typed is the device's own: it is the pairing.
 		return []string{

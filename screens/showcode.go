@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/transport"
 )
@@ -423,11 +424,11 @@ func (s *ShowCode) actions(expired bool, w int) string {
 		return ""
 	}
 	st := s.c.Styles
-	cancel := st.Button.Render("[ Cancel ]") + st.Faint.Render(" esc")
+	cancel := widgets.Button(st, "Cancel", "esc", widgets.Secondary)
 	if !expired || s.requesting {
 		return cancel
 	}
-	renew := st.Button.Render("[ New code ]") + st.Faint.Render(" r")
+	renew := widgets.Button(st, "New code", "r", widgets.Primary)
 	if row := renew + "   " + cancel; lipgloss.Width(row) <= w {
 		return row
 	}

@@ -38,13 +38,16 @@ func newUnpairedKeys(canGoBack bool) UnpairedKeys {
 // UnpairedScreen is the pairing form: branding, Pairing Code, Pairing
 // Nickname, instructions and Pair.
 type UnpairedScreen struct {
-	c       Common
-	spec    providers.CodeSpec
-	keys    UnpairedKeys
-	code    textinput.Model
-	nick    textinput.Model
-	focus   int // 0 code, 1 nickname
-	invalid string
+	c     Common
+	spec  providers.CodeSpec
+	keys  UnpairedKeys
+	code  textinput.Model
+	nick  textinput.Model
+	focus int // 0 code, 1 nickname
+	// nickOnly: the pairing model has the cloud make the code
+	// (providers.CodeFromPOS), so the form asks only for the nickname.
+	nickOnly bool
+	invalid  string
 	// busy: the form's values are on their way in a pair request; they
 	// are shown dimmed and take no keys until the answer comes.
 	busy bool
@@ -83,7 +86,14 @@ func NewUnpaired(c Common, spec providers.CodeSpec, canGoBack bool) *UnpairedScr
 	nick.TextStyle = c.Styles.Value
 	nick.PlaceholderStyle = c.Styles.Placeholder
 
-	return &UnpairedScreen{c: c, spec: spec, keys: newUnpairedKeys(canGoBack), code: code, nick: nick}
+	s := &UnpairedScreen{c: c, spec: spec, keys: newUnpairedKeys(canGoBack), code: code, nick: nick}
+	if descriptor(c.Provider).Model == providers.CodeFromPOS {
+		s.nickOnly = true
+		s.keys.Next.SetEnabled(false)
+		s.keys.Prev.SetEnabled(false)
+		s.setFocus(1)
+	}
+	return s
 }
 
 // ID implements Screen.
@@ -194,7 +204,9 @@ func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 	case key.Matches(km, s.keys.Pair):
 		return s, s.submit()
 	case key.Matches(km, s.keys.Next), key.Matches(km, s.keys.Prev):
-		s.setFocus(1 - s.focus)
+		if !s.nickOnly {
+			s.setFocus(1 - s.focus)
+		}
 		return s, nil
 	}
 	var cmd tea.Cmd
@@ -275,6 +287,9 @@ func (s *UnpairedScreen) rejected(rs []rune) string {
 // submit checks the code with the pairing session's one code check
 // (Common.ValidateCode) and sends it normalised, or says why it was refused.
 func (s *UnpairedScreen) submit() tea.Cmd {
+	if s.nickOnly {
+		return send(PairMsg{Nickname: strings.TrimSpace(s.nick.Value())})
+	}
 	code := s.code.Value()
 	if s.c.ValidateCode != nil {
 		var err error
@@ -371,6 +386,9 @@ func (s *UnpairedScreen) formView() string {
 	}
 	nick := field("Pairing Nickname", nickHint, s.nick, s.focus == 1)
 	form := widgets.Fields(st, max(s.w, 20), code, nick)
+	if s.nickOnly {
+		form = widgets.Fields(st, max(s.w, 20), nick)
+	}
 	if s.invalid != "" {
 		// Continuation lines keep the hint's indent, so a wrapped hint
 		// still reads as one paragraph under the fields.

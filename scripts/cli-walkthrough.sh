@@ -144,5 +144,26 @@ jq -e ".pairings[] | select(.provider==\"sumup\") | .status == \"active\" and .h
 [ "$(curl -sf "$CONTROL/terminals/$SU_ID" | jq -r "[.pairings[] | select(.status != \"unpaired\")] | length")" = 0 ] || fail "the Solo is still paired"
 ! grep -rqF "$SUMUP_KEY" "$work/config" "$work/sumup-setup.out" "$work/sumup-status.json" || fail "SumUp API key leaked"
 expect_exit 3 "$BIN" status --json
+step "14. Square: store the access token, pair (the register shows the code), sign in on the Terminal, test, forget"
+export TILLPAIR_SQUARE_URL=$(jq -r .square_url "$work/sandbox.json")
+SQ_TOKEN=$(jq -r .credentials.square_access_token "$work/sandbox.json")
+printf "%s\n\n" "$SQ_TOKEN" | "$BIN" setup square > "$work/square-setup.out"
+grep -q "stored" "$work/square-setup.out" || fail "setup square: $(cat "$work/square-setup.out")"
+SQ_ID=$(curl -sf "$CONTROL/terminals" | jq -r ".terminals[] | select(.provider==\"square\") | .id" | head -n1)
+expect_exit 2 "$BIN" pair --provider square --code ABCDEF
+"$BIN" pair --provider square --nickname "Back bar" --no-wait --json > "$work/square-pair.json" 2> "$work/square-pair.err"
+jq -e ".provider == \"square\" and .status == \"awaiting_confirmation\" and (.confirmation_code | test(\"^[A-Z0-9]{6,12}$\")) and (.expires_at | fromdateiso8601) > now" "$work/square-pair.json" >/dev/null || fail "pair square: $(cat "$work/square-pair.json" "$work/square-pair.err")"
+SQ_CODE=$(jq -r .confirmation_code "$work/square-pair.json")
+grep -q "Device code: $SQ_CODE" "$work/square-pair.err" || fail "no code line on stderr"
+grep -q "in 5 minutes" "$work/square-pair.err" || fail "no minutes left on stderr: $(cat "$work/square-pair.err")"
+expect_exit 3 "$BIN" test "Back bar"
+[ "$(curl -s -o /dev/null -w "%{http_code}" -X POST -d "{\"code\":\"ZZZZZZ\"}" "$CONTROL/terminals/$SQ_ID/sign-in")" != 200 ] || fail "the Terminal took a wrong code"
+curl -sf -X POST -d "{\"code\":\"$SQ_CODE\"}" "$CONTROL/terminals/$SQ_ID/sign-in" >/dev/null || fail "sign-in with $SQ_CODE"
+"$BIN" test "Back bar" | grep -q "is active" || fail "test square after sign-in"
+"$BIN" status --json --no-check | jq -e ".pairings[] | select(.provider==\"square\") | .status == \"active\"" >/dev/null || fail "status square"
+expect_exit 2 "$BIN" unpair "Back bar" --yes
+"$BIN" unpair "Back bar" --forget --yes | grep -q "Forgot" || fail "forget square"
+! grep -rqF "$SQ_TOKEN" "$work/config" "$work/square-setup.out" "$work/square-pair.json" "$work/square-pair.err" || fail "Square token leaked"
+expect_exit 3 "$BIN" status --json
 echo "walkthrough: all steps passed"
 ' walkthrough "$BIN"

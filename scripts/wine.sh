@@ -122,7 +122,7 @@ has_cred() { creds | grep -qxF "tillpair:$1"; }
 in_records() { jq -e --arg id "$1" '.pairings | any(.pairing_id == $id)' "$RECS" >/dev/null; }
 
 step "registered providers"
-covered="sci smartconnect helcim"
+covered="sci smartconnect helcim sumup"
 registered=$(W pair --help | tr -d '\r' | grep -oE -- '--provider [a-z|]+' | head -n1 | cut -d' ' -f2 | tr '|' ' ')
 [ -n "$registered" ] || fail "could not read the providers from tillpair pair --help"
 for p in $registered; do
@@ -132,7 +132,8 @@ echo "$registered"
 
 step "the Linux sandbox, and the Windows config dir"
 start_sandbox
-unset TILLPAIR_CONFIG_DIR XDG_CONFIG_HOME TILLPAIR_SCI_API_KEY TILLPAIR_SCI_SIGNING_SECRET_PART_A TILLPAIR_HELCIM_API_TOKEN TILLPAIR_KEYRING_SERVICE
+unset TILLPAIR_CONFIG_DIR XDG_CONFIG_HOME TILLPAIR_SCI_API_KEY TILLPAIR_SCI_SIGNING_SECRET_PART_A TILLPAIR_HELCIM_API_TOKEN \
+  TILLPAIR_SUMUP_API_KEY TILLPAIR_SUMUP_MERCHANT_CODE TILLPAIR_KEYRING_SERVICE
 S=$work/sandbox.json
 CONTROL=$(jq -r .control_url "$S")
 appdata=$("$WINE" cmd /c 'echo %APPDATA%' | tr -d '\r')
@@ -140,7 +141,7 @@ appdata=$("$WINE" cmd /c 'echo %APPDATA%' | tr -d '\r')
 RECS=$("$WINE" winepath -u "$appdata\\tillpair\\pairings.json" 2>/dev/null | tr -d '\r')
 [ -n "$RECS" ] || fail "winepath gave no Unix path for %APPDATA%"
 
-step "the Winsock errors: port in use (exit 2) and a refused connection (exit 5)"
+step "a port in use (WSAEADDRINUSE) is a usage error: exit 2"
 port=$(jq -r .control_url "$S" | sed -E 's#^https?://[^:]+:([0-9]+).*#\1#')
 expect_exit 2 W sandbox --listen "127.0.0.1:$port" 2>"$work/inuse.err"
 grep -q "port $port is already in use" "$work/inuse.err" || fail "sandbox on a taken port: $(cat "$work/inuse.err")"
@@ -231,7 +232,29 @@ in_records "$HC_CODE" && fail "forget left the Helcim pairing in the records"
 ! grep -qF "$HELCIM_TOKEN" "$RECS" "$work/helcim-setup.out" || fail "the Helcim token leaked"
 expect_exit 3 W status --json
 ! grep -rqF "$SCI_PARTA" "$WINEPREFIX/user.reg" 2>/dev/null || fail "Part A stored in clear in the registry"
-unset TILLPAIR_SCI_PAIRING_URL TILLPAIR_SMARTCONNECT_URL TILLPAIR_HELCIM_URL
+
+step "SumUp: API key through stdin into the Credential Manager, pair with the Solo's code, confirm, test, status, unpair"
+export TILLPAIR_SUMUP_URL=$(jq -r .sumup_url "$S")
+SUMUP_KEY=$(jq -r .credentials.sumup_api_key "$S")
+SUMUP_MERCHANT=$(jq -r .credentials.sumup_merchant_code "$S")
+printf '%s\n%s\n' "$SUMUP_KEY" "$SUMUP_MERCHANT" | W setup sumup >"$work/sumup-setup.out"
+has_cred sumup/api-key || fail "setup sumup stored no Credential Manager item: $(creds)"
+SU_ID=$(curl -sf "$CONTROL/terminals" | jq -r '.terminals[] | select(.provider=="sumup") | .id' | head -n1)
+SU_CODE=$(curl -sf -X POST "$CONTROL/terminals/$SU_ID/pairing-code" | jq -r .pairing_code)
+expect_exit 2 W pair --provider sumup --code "AB-12" 2>/dev/null
+W pair --provider sumup --code "${SU_CODE,,}" --nickname "Front counter" --no-wait --json >"$work/sumup-pair.json" 2>"$work/sumup-pair.err"
+jq -e '.provider == "sumup" and .status == "awaiting_confirmation"' "$work/sumup-pair.json" >/dev/null || fail "pair sumup: $(cat "$work/sumup-pair.json" "$work/sumup-pair.err")"
+SU_READER=$(jq -r .pairing_id "$work/sumup-pair.json")
+in_records "$SU_READER" || fail "the SumUp pairing is not in the records"
+curl -sf -X POST "$CONTROL/terminals/$SU_ID/confirm" >/dev/null
+W test "Front counter" >/dev/null || fail "test sumup"
+W status --json >"$work/sumup-status.json"
+jq -e '.pairings[] | select(.provider=="sumup") | .status == "active"' "$work/sumup-status.json" >/dev/null || fail "status sumup: $(cat "$work/sumup-status.json")"
+W unpair "$SU_READER" --yes >/dev/null || fail "unpair sumup"
+in_records "$SU_READER" && fail "unpair left the SumUp pairing in the records"
+! grep -qF "$SUMUP_KEY" "$RECS" "$work/sumup-setup.out" "$work/sumup-status.json" || fail "the SumUp API key leaked"
+expect_exit 3 W status --json 2>/dev/null
+unset TILLPAIR_SCI_PAIRING_URL TILLPAIR_SMARTCONNECT_URL TILLPAIR_HELCIM_URL TILLPAIR_SUMUP_URL
 echo "$NAME: CLI walkthrough passed"
 lap "CLI walkthrough"
 
@@ -271,6 +294,10 @@ for n in $(cut -d' ' -f1 "$work/tests/names"); do
   mv "$work/tests/$n.test.exe" "$work/tests/${n/\//_}.test.exe" 2>/dev/null || true
 done
 sed -i 's#^\(g[0-9]*\)/#\1_#' "$work/tests/names"
+# The longest first, so that the two queues end together.
+long='_(reliability|evidence|cli|screens|ui) '
+{ grep -E "$long" "$work/tests/names"; grep -vE "$long" "$work/tests/names"; } >"$work/tests/order"
+mv "$work/tests/order" "$work/tests/names"
 lap "build $(wc -l <"$work/tests/names") test binaries for windows"
 
 # run_test NAME DIR: one test binary in its package dir, as go test would;

@@ -16,6 +16,9 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 	if cmd, ok := m.handleProviderFlow(msg); ok {
 		return cmd, true
 	}
+	if cmd, ok := m.handleShowCodeFlow(msg); ok {
+		return cmd, true
+	}
 	switch msg := msg.(type) {
 	case screens.NavigateMsg:
 		return m.navigate(msg.To), true
@@ -24,6 +27,7 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		if m.phase == phaseIdle {
 			m.phase = phasePairing
 		}
+		m.lastPair = msg
 		return m.pairCmd(msg), true
 	case screens.CancelMsg:
 		m.stopAwait()
@@ -212,6 +216,7 @@ func (m *Model) pairDone(msg pairDoneMsg) tea.Cmd {
 	if msg.err != nil {
 		return m.showError(screenArgs{err: msg.err, retry: msg.in, back: screens.Unpaired})
 	}
+	m.attemptDone(msg.attempt)
 	delete(m.kept, screens.Unpaired)
 	if msg.p.Status == providers.StatusAwaitingConfirmation {
 		return m.confirm(msg.p)

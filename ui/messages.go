@@ -30,6 +30,8 @@ type (
 		in  screens.PairMsg
 		p   providers.Pairing
 		err error
+		// attempt is the pairing attempt the request named.
+		attempt string
 	}
 	awaitEventMsg struct {
 		req
@@ -124,11 +126,14 @@ func (m *Model) entryCmd() tea.Cmd {
 
 func (m *Model) pairCmd(in screens.PairMsg) tea.Cmd {
 	svc, ctx, prov, r := m.env.svc, m.env.ctx, m.c.Provider, m.ask(reqPair)
+	// A retry of the same Pair reuses the attempt, as pairing.Session.Pair
+	// does: an idempotent create makes no second code.
+	attempt := m.attemptFor(in)
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
-		p, err := svc.Pair(ctx, pairing.PairInput{Provider: prov, Code: in.Code, Nickname: in.Nickname})
-		return pairDoneMsg{req: r, in: in, p: p, err: err}
+		p, err := svc.Pair(ctx, pairing.PairInput{Provider: prov, Code: in.Code, Nickname: in.Nickname, Attempt: attempt})
+		return pairDoneMsg{req: r, in: in, p: p, err: err, attempt: attempt}
 	}
 }
 

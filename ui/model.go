@@ -52,6 +52,9 @@ type Options struct {
 	Clock clockwork.Clock
 	// StaticSpinner freezes the spinner, for goldens.
 	StaticSpinner bool
+	// NewAttempt names each new pairing attempt (nil: a random UUID); the
+	// demo passes a counter so its request logs match from run to run.
+	NewAttempt func() string
 	// Context ends every call when cancelled (nil: Background).
 	Context context.Context
 }
@@ -113,6 +116,10 @@ type Model struct {
 	pane     paneFeed
 	reqs     requests
 	await    awaitRun
+	// attempt and lastPair: the pairing attempt in flight and the form's
+	// last Pair (flow_showcode.go).
+	attempt  pairAttempt
+	lastPair screens.PairMsg
 	exit     exitNote
 
 	// cache keeps the frame's parts between messages (render_cache.go).
@@ -134,6 +141,8 @@ type env struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	static bool
+	// newAttempt names a pairing attempt (Options.NewAttempt).
+	newAttempt func() string
 	// skipEntryCheck leaves out the start-up Refresh (goldens set their
 	// state directly and must not race it).
 	skipEntryCheck bool
@@ -203,7 +212,7 @@ func New(o Options) *Model {
 	}
 	m := &Model{
 		env: env{svc: o.Service, terms: o.Terminals, badges: badges, clock: o.Clock, ctx: ctx, cancel: cancel,
-			static: o.StaticSpinner},
+			static: o.StaticSpinner, newAttempt: o.NewAttempt},
 		c:    screens.Common{Styles: st, Clock: o.Clock, StaticSpinner: o.StaticSpinner},
 		keys: keyMaps{global: keys.NewGlobal(), terminal: keys.NewTerminal()}, help: widgets.NewHelp(st),
 		status: statusLine{text: o.Notice, kind: widgets.StatusInfo},

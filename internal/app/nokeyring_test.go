@@ -9,6 +9,7 @@ import (
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/square"
 	"github.com/tillpair/tillpair/providers/sumup"
 )
 
@@ -21,7 +22,7 @@ func TestNoKeyringLeavesEnvCredentialsWorking(t *testing.T) {
 	rt := build(t, Options{Mode: ModeConfigured, Secrets: noKeyring{}, Getenv: envOf(map[string]string{
 		EnvHelcimAPIToken: info.Credential("helcim_api_token"), EnvHelcimURL: info.URL("helcim_url"), "TILLPAIR_CONFIG_DIR": t.TempDir(),
 	})})
-	if rt.Mode != ModeConfigured || rt.Sandbox != nil || !slices.Equal(rt.Providers, []string{providers.SmartConnect, providers.Helcim, sumup.ID}) {
+	if rt.Mode != ModeConfigured || rt.Sandbox != nil || !slices.Equal(rt.Providers, []string{providers.SmartConnect, providers.Helcim, sumup.ID, square.ID}) {
 		t.Fatalf("mode %v providers %v", rt.Mode, rt.Providers)
 	}
 	setup := rt.NeedsSetup[providers.SCI]
@@ -55,7 +56,7 @@ func TestNoKeyringHelcimNeedsSetupSaysWhy(t *testing.T) {
 		EnvSCIAPIKey: info.Credential("sci_api_key"), EnvSCISigningPartA: info.Credential("sci_signing_secret_part_a"),
 		EnvSCIPairingURL: info.URL("sci_pairing_url"), "TILLPAIR_CONFIG_DIR": t.TempDir(),
 	})})
-	if !slices.Equal(rt.Providers, []string{providers.SCI, providers.SmartConnect, providers.Helcim, sumup.ID}) {
+	if !slices.Equal(rt.Providers, []string{providers.SCI, providers.SmartConnect, providers.Helcim, sumup.ID, square.ID}) {
 		t.Fatalf("providers %v; Helcim must stay offered so asking for it says what to set", rt.Providers)
 	}
 	if s := rt.NeedsSetup[providers.Helcim]; !strings.Contains(s, "No OS keyring") || !strings.Contains(s, EnvHelcimAPIToken) {

@@ -12,6 +12,7 @@ import (
 	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/square"
 	"github.com/tillpair/tillpair/providers/sumup"
 )
 
@@ -22,7 +23,7 @@ func startSandbox(t *testing.T) *sandbox.Sandbox {
 
 func TestSandboxHasAllProvidersAndASeededRegister(t *testing.T) {
 	rt := build(t, Options{ForceSandbox: true})
-	if want := []string{providers.SCI, providers.SmartConnect, providers.Helcim, sumup.ID}; !slices.Equal(rt.Providers, want) {
+	if want := []string{providers.SCI, providers.SmartConnect, providers.Helcim, sumup.ID, square.ID}; !slices.Equal(rt.Providers, want) {
 		t.Fatalf("providers %v; want %v", rt.Providers, want)
 	}
 	for _, id := range rt.Providers {
@@ -79,9 +80,9 @@ func TestConfiguredWithOnlyAHelcimToken(t *testing.T) {
 	if rt.Mode != ModeConfigured || rt.Badge[providers.Helcim] != BadgeLive {
 		t.Fatalf("runtime mode %v badges %v", rt.Mode, rt.Badge)
 	}
-	// SCI has no credentials; SmartConnect and SumUp are offered but need
-	// setup.
-	if want := []string{providers.SmartConnect, providers.Helcim, sumup.ID}; !slices.Equal(rt.Providers, want) {
+	// SCI has no credentials; SmartConnect, SumUp and Square are offered
+	// but need setup.
+	if want := []string{providers.SmartConnect, providers.Helcim, sumup.ID, square.ID}; !slices.Equal(rt.Providers, want) {
 		t.Fatalf("providers %v; want %v", rt.Providers, want)
 	}
 	if _, ok := rt.NeedsSetup[providers.Helcim]; ok || !strings.Contains(rt.NeedsSetup[providers.SmartConnect], "setup smartconnect") {
@@ -142,7 +143,7 @@ func TestSmartConnectConfiguredByIdentityAlone(t *testing.T) {
 	})})
 	// Helcim stays offered (without a token, as with a keyring) so asking
 	// for it says what to set; SCI has no client but says the same.
-	if rt.Mode != ModeConfigured || rt.Badge[providers.SmartConnect] != BadgeDev || !slices.Equal(rt.Providers, []string{providers.SmartConnect, providers.Helcim, sumup.ID}) {
+	if rt.Mode != ModeConfigured || rt.Badge[providers.SmartConnect] != BadgeDev || !slices.Equal(rt.Providers, []string{providers.SmartConnect, providers.Helcim, sumup.ID, square.ID}) {
 		t.Fatalf("mode %v badges %v providers %v notice %q", rt.Mode, rt.Badge, rt.Providers, rt.Notice)
 	}
 	if _, ok := rt.NeedsSetup[providers.SmartConnect]; ok || rt.NeedsSetup[providers.Helcim] == "" || rt.NeedsSetup[providers.SCI] == "" {

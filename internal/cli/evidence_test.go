@@ -115,7 +115,7 @@ func TestEvidenceCommandProviderPacks(t *testing.T) {
 			}
 		})
 	}
-	res := runCLI(ctx, "", "evidence", "--provider", "square", "--out", filepath.Join(t.TempDir(), "pack"))
+	res := runCLI(ctx, "", "evidence", "--provider", "nosuch", "--out", filepath.Join(t.TempDir(), "pack"))
 	if res.code != ExitUsage || !strings.Contains(res.stderr, "smartconnect") || !strings.Contains(res.stderr, "helcim") {
 		t.Errorf("unknown provider: exit %d, %q", res.code, res.stderr)
 	}

@@ -35,6 +35,8 @@ type pairJSON struct {
 	TID              string `json:"tid"`
 	PairingNickname  string `json:"pairing_nickname"`
 	TerminalNickname string `json:"terminal_nickname"`
+	// ExpiresAt: when the code shown lapses (code_from_pos, awaiting).
+	ExpiresAt string `json:"expires_at,omitempty"`
 }
 
 func newPairCmd(e *env) *cobra.Command {
@@ -51,6 +53,13 @@ SmartConnect needs the register identity first (tillpair setup smartconnect);
 its codes refresh on the terminal, so enter the current one promptly. Helcim
 looks the device up on the token's account and pings it: the terminal shows a
 message so you can see the right one answered.
+
+Where the register shows the code instead (Square): leave out --code; pair
+asks the cloud for a code and prints it with its expiry (local time and
+minutes left) and the steps on the terminal, then waits until the terminal
+signs in with it or the code expires (exit 4: run pair again for a new
+code). --json adds expires_at. There is no remote unpair: sign out on the
+terminal, then 'tillpair unpair PAIRING --forget'.
 
 For SCI the terminal then shows a confirmation code: check it matches the one
 printed here and confirm on the terminal (a SumUp Solo confirms by itself).
@@ -71,7 +80,8 @@ the terminal is not listening; 6 keyring or records store; 1 interrupted.`,
 		Example: `  tillpair pair --code 123456 --nickname "Front Bar"
   tillpair pair --code 123456 --no-wait --json
   tillpair pair --provider smartconnect --code 12345678
-  tillpair pair --provider helcim --code DY6L`,
+  tillpair pair --provider helcim --code DY6L
+  tillpair pair --provider square --nickname "Front Bar" --no-wait --json`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cmd.Flags().Changed("wait") && o.noWait {
@@ -85,6 +95,9 @@ the terminal is not listening; 6 keyring or records store; 1 interrupted.`,
 			}
 			if d, ok := lookup(o.provider); !cmd.Flags().Changed("code") && (!ok || d.Model != providers.CodeFromPOS) {
 				return usagef("--code is required: start pairing on the terminal and pass the code it shows, e.g. %s", pairExample(o.provider))
+			}
+			if d, ok := lookup(o.provider); ok && d.Model == providers.CodeFromPOS && cmd.Flags().Changed("code") {
+				return usagef("%s takes no --code: tillpair asks %s for a code and prints it, to type on the terminal, e.g. %s", d.Short, d.Vendor, pairExample(d.ID))
 			}
 			if err := checkPairInput(o); err != nil {
 				return err
@@ -131,6 +144,24 @@ func runPair(e *env, o pairOptions) error {
 	p, err := sess.Pair(e.ctx, pairing.PairInput{Code: o.code, Nickname: o.nickname, Inputs: inputs})
 	if err != nil {
 		return describe(err)
+	}
+	if p.Status == providers.StatusAwaitingConfirmation && !sess.TakesCode() {
+		d := sess.Descriptor()
+		fmt.Fprintln(e.stderr, shownCodeLines(d, p, e.now()))
+		if o.noWait {
+			fmt.Fprintln(e.stderr, shownCodeNoWait(d, p))
+			return printPair(e, o, p)
+		}
+		fmt.Fprintln(e.stderr, shownCodeWaiting(d, p))
+		signed, err := sess.Await(e.ctx, progressPrinter(e))
+		if err != nil {
+			if lerr, ok := shownCodeLapsed(e, sess, p, err); ok {
+				return lerr
+			}
+			return pairWaitFailed(e, sess, p, err)
+		}
+		fmt.Fprintln(e.stderr, "Signed in on the terminal.")
+		return printPair(e, o, signed)
 	}
 	if p.Status == providers.StatusAwaitingConfirmation {
 		fmt.Fprintln(e.stderr, awaitingLine(sess.Descriptor(), p))
@@ -235,10 +266,14 @@ func pairWaitFailed(e *env, sess *pairing.Session, p providers.Pairing, err erro
 
 func printPair(e *env, o pairOptions, p providers.Pairing) error {
 	if o.json {
-		return writeJSON(e, pairJSON{
+		out := pairJSON{
 			Provider: p.Provider, PairingID: p.ID, Status: string(p.Status), ConfirmationCode: p.ConfirmationCode,
 			TID: p.TID, PairingNickname: p.PairingNickname, TerminalNickname: p.TerminalNickname,
-		})
+		}
+		if !p.ExpiresAt.IsZero() && p.Status == providers.StatusAwaitingConfirmation {
+			out.ExpiresAt = p.ExpiresAt.UTC().Format(time.RFC3339)
+		}
+		return writeJSON(e, out)
 	}
 	line := fmt.Sprintf("%s pairing %s%s%s: %s", providerName(p.Provider), p.ID, nickSuffix(p), withTerminal(" with", p), p.Status)
 	if note := testedNote(p); note != "" && p.Status == providers.StatusActive {

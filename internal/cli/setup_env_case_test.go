@@ -124,8 +124,8 @@ func TestProviderNamesInAnyCase(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.stdout, "Register name:  R") {
 		t.Errorf("setup SmartConnect: exit %d stdout %q stderr %q", r.code, r.stdout, r.stderr)
 	}
-	if r := runCLI(context.Background(), "", "setup", "Square"); r.code != ExitUsage || !strings.Contains(r.stderr, `unknown provider "Square"`) {
-		t.Errorf("setup Square: exit %d stderr %q", r.code, r.stderr)
+	if r := runCLI(context.Background(), "", "setup", "Nosuch"); r.code != ExitUsage || !strings.Contains(r.stderr, `unknown provider "Nosuch"`) {
+		t.Errorf("setup Nosuch: exit %d stderr %q", r.code, r.stderr)
 	}
 
 	// pair --provider: past the name, on to the code's own rules.

@@ -35,6 +35,14 @@ func runTest(e *env, ref string) error {
 	defer done()
 	p, err := rt.Service.Test(e.ctx, ref)
 	switch {
+	case err == nil && p.Status == providers.StatusAwaitingConfirmation:
+		// The check worked but found the pairing still waiting (a code the
+		// register showed, not yet signed in with): not active.
+		nerr := &providers.Error{Provider: p.Provider, Op: providers.OpCheck, Kind: providers.KindNotPaired}
+		if d, ok := lookup(p.Provider); ok && d.Model == providers.CodeFromPOS {
+			return &userError{err: nerr, msg: shownCodeNoWait(d, p)}
+		}
+		return &userError{err: nerr, msg: fmt.Sprintf("Pairing %s is not confirmed yet: confirm on the terminal, then run `tillpair test %s` again.", p.ID, p.ID)}
 	case err == nil:
 		_, err = fmt.Fprintln(e.stdout, testedLine(p))
 		return err

@@ -55,11 +55,11 @@ func TestRootProviderFlagPicksTheInitialProvider(t *testing.T) {
 
 func TestRootProviderFlagRefusesUnknownProvider(t *testing.T) {
 	sandboxEnv(t)
-	r := runCLI(context.Background(), "", "--accessible", "--sandbox", "--provider", "square")
+	r := runCLI(context.Background(), "", "--accessible", "--sandbox", "--provider", "nosuch")
 	if r.code != ExitUsage {
 		t.Fatalf("exit %d, want %d (usage)\nstderr:\n%s", r.code, ExitUsage, r.stderr)
 	}
-	for _, want := range []string{`"square"`, "--provider", "sci, smartconnect, helcim or sumup"} {
+	for _, want := range []string{`"nosuch"`, "--provider", "sci, smartconnect, helcim, sumup or square"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}

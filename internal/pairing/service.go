@@ -175,12 +175,21 @@ func (s *Service) ConfirmWindow() time.Duration {
 
 // ConfirmWindowOf is how long AwaitConfirmation waits for a pairing of
 // provider id: Config.ConfirmWindow when set, else the descriptor's
-// window (SumUp's 5 minutes), else DefaultConfirmWindow.
+// window (SumUp's 5 minutes), else DefaultConfirmWindow. A code_from_pos
+// provider never waits less than its descriptor says: its code's expiry
+// ends the wait.
 func (s *Service) ConfirmWindowOf(id string) time.Duration {
+	d, ok := s.registry.Lookup(id)
+	if ok && d.Model == providers.CodeFromPOS && d.ConfirmWindow > s.cfg.ConfirmWindow {
+		// The code's own expiry ends the wait (AwaitConfirmation): a
+		// shorter global window would drop a code the operator can still
+		// type.
+		return d.ConfirmWindow
+	}
 	if s.cfg.ConfirmWindow > 0 {
 		return s.cfg.ConfirmWindow
 	}
-	if d, ok := s.registry.Lookup(id); ok && d.ConfirmWindow > 0 {
+	if ok && d.ConfirmWindow > 0 {
 		return d.ConfirmWindow
 	}
 	return DefaultConfirmWindow

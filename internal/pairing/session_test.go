@@ -428,7 +428,8 @@ func TestSessionCodeFromPOSExpires(t *testing.T) {
 	}
 }
 
-// The confirm window is the descriptor's unless the runtime sets one.
+// The confirm window is the descriptor's unless the runtime sets one
+// (for code_from_pos, a longer one).
 func TestConfirmWindowOf(t *testing.T) {
 	svc, _, _ := newPOSWorld(t)
 	if got := svc.ConfirmWindowOf("pos"); got != 10*time.Minute {
@@ -437,9 +438,15 @@ func TestConfirmWindowOf(t *testing.T) {
 	if got := svc.ConfirmWindowOf("other"); got != pairing.DefaultConfirmWindow {
 		t.Errorf("default window = %v", got)
 	}
+	// A code_from_pos code's expiry ends the wait: a shorter configured
+	// window does not cut it, a longer one stands.
 	set := pairing.New(pairing.Config{Registry: providers.Registry{posDescriptor}, ConfirmWindow: time.Minute})
-	if got := set.ConfirmWindowOf("pos"); got != time.Minute {
-		t.Errorf("configured window = %v", got)
+	if got := set.ConfirmWindowOf("pos"); got != 10*time.Minute {
+		t.Errorf("configured shorter window = %v", got)
+	}
+	set = pairing.New(pairing.Config{Registry: providers.Registry{posDescriptor}, ConfirmWindow: time.Hour})
+	if got := set.ConfirmWindowOf("pos"); got != time.Hour {
+		t.Errorf("configured longer window = %v", got)
 	}
 }
 

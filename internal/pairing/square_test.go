@@ -130,3 +130,16 @@ func TestSquareSessionCodeExpires(t *testing.T) {
 		t.Fatalf("new code = %+v, %v; old %+v", fresh, err, p)
 	}
 }
+
+// A global confirm window (`pair --wait`) shorter than a shown code's
+// life must not drop the code early: the code's expiry ends the wait.
+func TestCodeFromPOSWindowNotShortenedGlobally(t *testing.T) {
+	svc := pairing.New(pairing.Config{Registry: providers.Registry{square.Descriptor}, ConfirmWindow: 30 * time.Second})
+	if got := svc.ConfirmWindowOf(square.ID); got != square.Descriptor.ConfirmWindow {
+		t.Errorf("window %v, want the descriptor's %v", got, square.Descriptor.ConfirmWindow)
+	}
+	svc = pairing.New(pairing.Config{Registry: providers.Registry{square.Descriptor}, ConfirmWindow: time.Hour})
+	if got := svc.ConfirmWindowOf(square.ID); got != time.Hour {
+		t.Errorf("window %v, want the longer global hour", got)
+	}
+}

@@ -39,6 +39,7 @@ func newScanner() *scanner {
 	s.secret("SCI API key", canaryAPIKey)
 	s.secret("SCI signing secret Part A", canaryPartA)
 	s.secret("Helcim API token", canaryToken)
+	s.secret("Square access token", canarySquareToken)
 	return s
 }
 
@@ -218,6 +219,12 @@ func canaryCLI(t *testing.T, sc *scanner) {
 	sb.ClearFaults()
 	run("unpair", 0, "unpair", id, "--yes")
 	run("pair-bad-code", -1, "pair", "--provider", "sci", "--code", "000000", "--no-wait")
+	// Square: the register shows the code; the token is a Bearer header.
+	t.Setenv("TILLPAIR_SQUARE_ACCESS_TOKEN", canarySquareToken)
+	t.Setenv("TILLPAIR_SQUARE_URL", info.URL("square_url"))
+	run("pair-square", 0, "pair", "--provider", "square", "--nickname", "Canary square", "--no-wait", "--json")
+	run("test-square-waiting", -1, "test", "Canary square")
+	run("forget-square", 0, "unpair", "Canary square", "--forget", "--yes")
 	run("version", 0, "version")
 	log, err := os.ReadFile(logFile)
 	if err != nil || len(log) == 0 {

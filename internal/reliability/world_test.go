@@ -29,10 +29,13 @@ const (
 	canaryAPIKey = "test_pak_CANARYk3yQ7vXw2Zr9"
 	canaryPartA  = "CANARYpartA8Jm4Ns6Tb1Yc"
 	canaryToken  = "CANARYhelc1mT0kenP5Lq2Wd"
+	// canarySquareToken is the Square access token (square_access_token).
+	canarySquareToken = "CANARYsquar3AccessT0kenR8Vn"
 )
 
 func canaryCredentials() sandbox.Credentials {
-	return sandbox.Credentials{"sci_api_key": canaryAPIKey, "sci_signing_secret_part_a": canaryPartA, "helcim_api_token": canaryToken}
+	return sandbox.Credentials{"sci_api_key": canaryAPIKey, "sci_signing_secret_part_a": canaryPartA, "helcim_api_token": canaryToken,
+		"square_access_token": canarySquareToken}
 }
 
 // Per-request deadlines of the op clients. No cell may depend on how fast

@@ -8,6 +8,7 @@ import (
 	"github.com/tillpair/tillpair/providers/helcim"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
+	"github.com/tillpair/tillpair/providers/square"
 	"github.com/tillpair/tillpair/providers/sumup"
 )
 
@@ -19,5 +20,6 @@ func All() providers.Registry {
 		smartconnect.Descriptor,
 		helcim.Descriptor,
 		sumup.Descriptor,
+		square.Descriptor,
 	}
 }

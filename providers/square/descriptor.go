@@ -21,8 +21,7 @@ const (
 const signOutSteps = "On the Square Terminal open Settings and choose Log out, so it no longer takes checkouts for this register"
 
 // Descriptor is everything the front-ends need to offer Square Terminal.
-// It is not in providers/registry yet: the front-ends must first show the
-// code_from_pos model (screens.ShowCode).
+// The front-ends show its code_from_pos model with screens.ShowCode.
 var Descriptor = &providers.Descriptor{
 	ID:     ID,
 	Name:   "Square Terminal API",
@@ -70,7 +69,7 @@ var Descriptor = &providers.Descriptor{
 	Branding: providers.Branding{LogoCompact: "Square"},
 	Steps: providers.Steps{
 		Pair: []string{
-			"Choose Pair: tillpair asks Square for a device code and shows it here, large, with how long it lasts (5 minutes).",
+			"When you pair, tillpair asks Square for a device code and shows it, large, with how long it lasts (5 minutes).",
 			"On the Square Terminal sign out first if someone is signed in (Settings > Log out).",
 			"On its sign-in screen choose Sign in with device code.",
 			"Type the code shown here. Codes from the Square Dashboard do not work: use this one.",
@@ -85,7 +84,7 @@ var Descriptor = &providers.Descriptor{
 	},
 	Texts: providers.Texts{
 		Testing:    "Testing… (asking Square for the Terminal's status)",
-		JustPaired: "Paired: the Square Terminal signed in with the device code.",
+		JustPaired: "Paired: the Square Terminal signed in with the code.",
 		ForgetHelp: "forget (after Log out on the Terminal)",
 	},
 	Wording: wording,

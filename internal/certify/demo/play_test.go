@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/square"
 )
 
 func TestHeadlessPlaysEveryScenario(t *testing.T) {
@@ -16,6 +17,8 @@ func TestHeadlessPlaysEveryScenario(t *testing.T) {
 		{providers.SCI, 80, 24}, {providers.SmartConnect, 80, 24}, {providers.Helcim, 80, 24},
 		// The smallest size the app (and evidence --width/--height) allows.
 		{providers.SCI, 60, 20}, {providers.SmartConnect, 60, 20}, {providers.Helcim, 60, 20},
+		// The code_from_pos model, expiry included.
+		{square.ID, 80, 24}, {square.ID, 60, 20},
 	} {
 		t.Run(fmt.Sprintf("%s-%dx%d", c.prov, c.w, c.h), func(t *testing.T) {
 			got, p := playHeadless(t, Options{Provider: c.prov, Width: c.w, Height: c.h})

@@ -52,12 +52,16 @@ func newSession(parent context.Context, provider string, creds sandbox.Credentia
 	s.Runtime = rt
 	s.Service = rt.Service
 	s.pane = &paneFeed{Terminals: app.Terminals(rt.Sandbox)}
+	var attempts int
 	s.Model = ui.New(ui.Options{
 		Service: s.Service, Terminals: s.pane, Provider: provider,
 		Badge: rt.Badge[provider], Badges: rt.Badge,
 		// The UI's own ticks run on the plain fake clock: they are not waits
 		// the player needs to advance to.
 		Clock: s.Clock.FakeClock, StaticSpinner: true, Context: ctx,
+		// Attempts by number, not at random: an idempotent create's key
+		// (Square's) is in the request log, which must match between runs.
+		NewAttempt: func() string { attempts++; return fmt.Sprintf("demo-attempt-%d", attempts) },
 	})
 	s.pane.settle()
 	return s, nil

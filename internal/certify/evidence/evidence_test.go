@@ -19,11 +19,12 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/square"
 	"github.com/tillpair/tillpair/screens"
 )
 
 // packProviders are the providers with an evidence pack.
-var packProviders = []string{providers.SCI, providers.SmartConnect, providers.Helcim}
+var packProviders = []string{providers.SCI, providers.SmartConnect, providers.Helcim, square.ID}
 
 // runPack writes the pack of every provider, with no pictures.
 func runPack(t *testing.T, dir string, now time.Time) Result {
@@ -197,7 +198,7 @@ func instructions(s, _ string) bool {
 
 func TestEveryRequirementLinksToAScreenshotThatShowsIt(t *testing.T) {
 	checks := map[string]map[string]func(screen, log string) bool{
-		providers.SCI: showsSCI, providers.SmartConnect: showsSmartConnect(), providers.Helcim: showsHelcim(t),
+		providers.SCI: showsSCI, providers.SmartConnect: showsSmartConnect(), providers.Helcim: showsHelcim(t), square.ID: showsSquare(),
 	}
 	dir := filepath.Join(t.TempDir(), "pack")
 	runPack(t, dir, time.Now())
@@ -277,11 +278,14 @@ func TestPackHoldsNoSecrets(t *testing.T) {
 		providers.SCI:          `"signing_secret_part_b":"` + sandbox.Redacted,
 		providers.SmartConnect: "merchantAccessToken=" + sandbox.Redacted,
 		providers.Helcim:       "Api-Token: " + sandbox.Redacted,
+		square.ID:              "Bearer " + sandbox.Redacted,
 	}
 	dir := filepath.Join(t.TempDir(), "pack")
 	runPack(t, dir, time.Now())
 	pack := readPack(t, dir)
-	partB := regexp.MustCompile(`[0-9a-f]{32}`) // every Part B is 32 lowercase hex
+	// Every Part B is 32 lowercase hex on its own; a longer run (Square's
+	// idempotency_key, a SHA-256) is not one.
+	partB := regexp.MustCompile(`\b[0-9a-f]{32}\b`)
 	for name, b := range pack {
 		for what, s := range secrets {
 			if s != "" && bytes.Contains(b, []byte(s)) {
@@ -309,7 +313,7 @@ func TestPackHoldsNoSecrets(t *testing.T) {
 // authenticates with: none may reach any file, the report included.
 func TestPackHoldsNoPlantedCanary(t *testing.T) {
 	canary := sandbox.Credentials{"sci_api_key": "test_pak_CANARYev1dence9Qx", "sci_signing_secret_part_a": "CANARYpartAev1dence7Lm",
-		"helcim_api_token": "CANARYhelc1mEv1denceT0k"}
+		"helcim_api_token": "CANARYhelc1mEv1denceT0k", "square_access_token": "CANARYsquar3Ev1denceT0kenX"}
 	dir := filepath.Join(t.TempDir(), "pack")
 	res := runOptions(t, Options{Out: dir, Credentials: canary})
 	if res.Shots < 40 || len(res.Providers) != len(packProviders) {
