@@ -158,9 +158,16 @@ type RegisterSpec struct {
 	// GeneratedID names the id made once per register ("register_id",
 	// "pos_id"), "" when there is none.
 	GeneratedID string
+	// IDLabel names the generated id on screens and in setup ("POS ID"),
+	// "" for Labels.PairingID (SmartConnect's pairing is the register).
+	IDLabel string
 	// Required: pairing fails with KindConfig until the fields are set.
 	Required bool
 }
+
+// Asks reports that setup asks for register fields (SmartConnect's
+// names), not only makes a generated id (Linkly's POS ID). Safe on nil.
+func (r *RegisterSpec) Asks() bool { return r != nil && len(r.Fields) > 0 }
 
 // Labels name a pairing's fields in this provider's terms.
 type Labels struct {
@@ -244,6 +251,10 @@ type Config struct {
 	Clock       clockwork.Clock
 	Timeout     time.Duration // per request; 0: the client's default
 	Logger      *slog.Logger
+	// NewID makes the ids a client mints itself (Linkly's pairing and
+	// session ids, version 4 UUIDs); nil: crypto-random. A seeded sandbox
+	// sets it so demos and evidence packs repeat exactly.
+	NewID func() string
 }
 
 // Registry lists the providers in display order (the lead provider first).

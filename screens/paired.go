@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -110,7 +111,7 @@ func NewPaired(c Common, ps []providers.Pairing, justPairedID string) *PairedScr
 	d := s.desc()
 	s.keys.Unpair.SetEnabled(d.RemoteUnpair)
 	s.keys.Forget.SetEnabled(!d.RemoteUnpair)
-	s.keys.Setup.SetEnabled(d.Register != nil)
+	s.keys.Setup.SetEnabled(d.Register.Asks())
 	s.SetPairings(ps)
 	for i, p := range s.pairings {
 		if p.ID == justPairedID {
@@ -301,6 +302,21 @@ func (s *PairedScreen) details(p providers.Pairing) []string {
 	}
 	d := s.desc()
 	switch {
+	case d.Register != nil && len(d.Register.Fields) == 0:
+		// The register is known by a generated id alone (Linkly's POS
+		// ID): a pairing of its own, with that id under its own label.
+		var regID string
+		if p.Register != nil {
+			regID = p.Register.RegisterID
+		}
+		return []string{
+			row("Pairing Nickname", p.PairingNickname),
+			row(d.Labels.PairingID, p.ID),
+			row(d.Labels.TID, p.TID),
+			row(d.Labels.TerminalNickname, p.TerminalNickname),
+			row(cmp.Or(d.Register.IDLabel, "Register ID"), regID),
+			row("Status", status),
+		}
 	case d.Register != nil:
 		// The provider knows this register by its identity: that is the
 		// pairing's detail.

@@ -69,7 +69,12 @@ type Common struct {
 // Intent messages: a screen asks, the root acts.
 type (
 	// PairMsg asks to pair with a code normalised by Common.ValidateCode.
-	PairMsg struct{ Code, Nickname string }
+	// Inputs are the descriptor's pair inputs by name (Linkly's username
+	// and password), for this one request: never kept for a retry.
+	PairMsg struct {
+		Code, Nickname string
+		Inputs         map[string]providers.Secret
+	}
 	// CancelMsg cancels a pairing awaiting confirmation (unpairs it).
 	CancelMsg struct{ PairingID string }
 	// TestMsg checks a pairing with the cloud.

@@ -38,14 +38,18 @@ func newUnpairedKeys(canGoBack bool) UnpairedKeys {
 // UnpairedScreen is the pairing form: branding, Pairing Code, Pairing
 // Nickname, instructions and Pair.
 type UnpairedScreen struct {
-	c     Common
-	spec  providers.CodeSpec
-	keys  UnpairedKeys
-	code  textinput.Model
-	nick  textinput.Model
-	focus int // 0 code, 1 nickname
+	c    Common
+	spec providers.CodeSpec
+	keys UnpairedKeys
+	// inputs are the descriptor's pair inputs (Linkly's username and
+	// password), shown before the code: asked at every pairing, sent once
+	// and never kept (a secret one is masked and emptied on submit).
+	inputs []pairInput
+	code   textinput.Model
+	nick   textinput.Model
+	focus  int // an index into fields: the inputs, then the code, then the nickname
 	// nickOnly: the pairing model has the cloud make the code
-	// (providers.CodeFromPOS), so the form asks only for the nickname.
+	// (providers.CodeFromPOS), so the form skips the code field.
 	nickOnly bool
 	invalid  string
 	// busy: the form's values are on their way in a pair request; they
@@ -59,6 +63,12 @@ type UnpairedScreen struct {
 	w, h               int
 	art                unpairedArt // rendered logo and steps, reused between frames
 	logo               logoChoice
+}
+
+// pairInput is one pair input's field.
+type pairInput struct {
+	cred providers.Credential
+	in   textinput.Model
 }
 
 // NewUnpaired builds the form. canGoBack shows "esc pairings" when other
@@ -87,13 +97,56 @@ func NewUnpaired(c Common, spec providers.CodeSpec, canGoBack bool) *UnpairedScr
 	nick.PlaceholderStyle = c.Styles.Placeholder
 
 	s := &UnpairedScreen{c: c, spec: spec, keys: newUnpairedKeys(canGoBack), code: code, nick: nick}
+	for _, cred := range descriptor(c.Provider).PairInputs {
+		in := textinput.New()
+		in.Prompt = ""
+		in.CharLimit = 256
+		// Two fit side by side in 60 columns.
+		in.Width = 24
+		in.TextStyle = c.Styles.Value
+		in.PlaceholderStyle = c.Styles.Placeholder
+		if cred.Secret {
+			// Never drawn: not on screen, in a golden or in a log.
+			in.EchoMode = textinput.EchoPassword
+			in.EchoCharacter = '•'
+			in.Placeholder = "not shown, not stored"
+		}
+		s.inputs = append(s.inputs, pairInput{cred: cred, in: in})
+	}
+	s.setFocus(0)
 	if descriptor(c.Provider).Model == providers.CodeFromPOS {
 		s.nickOnly = true
-		s.keys.Next.SetEnabled(false)
-		s.keys.Prev.SetEnabled(false)
-		s.setFocus(1)
+		if len(s.inputs) == 0 {
+			s.keys.Next.SetEnabled(false)
+			s.keys.Prev.SetEnabled(false)
+		}
+		s.setFocus(s.codeField() + 1)
 	}
 	return s
+}
+
+// fields are the form's inputs in focus order: the pair inputs, the code,
+// the nickname.
+func (s *UnpairedScreen) fields() []*textinput.Model {
+	out := make([]*textinput.Model, 0, len(s.inputs)+2)
+	for i := range s.inputs {
+		out = append(out, &s.inputs[i].in)
+	}
+	return append(out, &s.code, &s.nick)
+}
+
+// codeField is the code's index in fields.
+func (s *UnpairedScreen) codeField() int { return len(s.inputs) }
+
+// step is the field d steps from the focused one, round the form; a form
+// whose code the cloud makes (nickOnly) never focuses the code field.
+func (s *UnpairedScreen) step(d int) int {
+	n := len(s.fields())
+	i := (s.focus + d + n) % n
+	if s.nickOnly && i == s.codeField() {
+		i = (i + d + n) % n
+	}
+	return i
 }
 
 // ID implements Screen.
@@ -128,8 +181,9 @@ func (s *UnpairedScreen) SetBusy(busy bool) {
 	}
 	s.busy = busy
 	if busy {
-		s.code.Blur()
-		s.nick.Blur()
+		for _, f := range s.fields() {
+			f.Blur()
+		}
 		return
 	}
 	s.setFocus(s.focus)
@@ -139,7 +193,14 @@ func (s *UnpairedScreen) SetBusy(busy bool) {
 func (s *UnpairedScreen) Busy() bool { return s.busy }
 
 // Pristine reports that nothing has been typed yet.
-func (s *UnpairedScreen) Pristine() bool { return s.code.Value() == "" && s.nick.Value() == "" }
+func (s *UnpairedScreen) Pristine() bool {
+	for _, f := range s.fields() {
+		if f.Value() != "" {
+			return false
+		}
+	}
+	return true
+}
 
 // Invalid is the current validation message ("" when none).
 func (s *UnpairedScreen) Invalid() string { return s.invalid }
@@ -190,12 +251,9 @@ func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return s, nil
 	}
 	if !ok {
+		f := s.fields()[s.focus]
 		var cmd tea.Cmd
-		if s.focus == 0 {
-			s.code, cmd = s.code.Update(msg)
-		} else {
-			s.nick, cmd = s.nick.Update(msg)
-		}
+		*f, cmd = f.Update(msg)
 		return s, cmd
 	}
 	switch {
@@ -203,14 +261,15 @@ func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		return s, send(NavigateMsg{To: Paired})
 	case key.Matches(km, s.keys.Pair):
 		return s, s.submit()
-	case key.Matches(km, s.keys.Next), key.Matches(km, s.keys.Prev):
-		if !s.nickOnly {
-			s.setFocus(1 - s.focus)
-		}
+	case key.Matches(km, s.keys.Next):
+		s.setFocus(s.step(1))
+		return s, nil
+	case key.Matches(km, s.keys.Prev):
+		s.setFocus(s.step(-1))
 		return s, nil
 	}
 	var cmd tea.Cmd
-	if s.focus == 0 {
+	if s.focus == s.codeField() {
 		if km.Type == tea.KeyRunes {
 			typed := km.Runes
 			km.Runes = s.allowedCodeRunes(km.Runes)
@@ -222,19 +281,20 @@ func (s *UnpairedScreen) Update(msg tea.Msg) (Screen, tea.Cmd) {
 		s.code, cmd = s.code.Update(km)
 		s.invalid = ""
 	} else {
-		s.nick, cmd = s.nick.Update(km)
+		f := s.fields()[s.focus]
+		*f, cmd = f.Update(km)
 	}
 	return s, cmd
 }
 
 func (s *UnpairedScreen) setFocus(i int) {
 	s.focus = i
-	if i == 0 {
-		s.code.Focus()
-		s.nick.Blur()
-	} else {
-		s.nick.Focus()
-		s.code.Blur()
+	for j, f := range s.fields() {
+		if j == i {
+			f.Focus()
+		} else {
+			f.Blur()
+		}
 	}
 }
 
@@ -295,12 +355,34 @@ func (s *UnpairedScreen) submit() tea.Cmd {
 		var err error
 		if code, err = s.c.ValidateCode(code); err != nil {
 			s.invalid = refusal(err)
-			s.setFocus(0)
+			s.setFocus(s.codeField())
 			return nil
 		}
 	}
+	var inputs map[string]providers.Secret
+	for i, f := range s.inputs {
+		v := f.in.Value()
+		if !f.cred.Secret {
+			v = strings.TrimSpace(v)
+		}
+		if v == "" {
+			s.invalid = "Enter the " + f.cred.Label + "."
+			s.setFocus(i)
+			return nil
+		}
+		if inputs == nil {
+			inputs = map[string]providers.Secret{}
+		}
+		inputs[f.cred.Name] = providers.NewSecret(v)
+	}
+	for i := range s.inputs {
+		if s.inputs[i].cred.Secret {
+			// Sent once: a second pairing asks for it again.
+			s.inputs[i].in.SetValue("")
+		}
+	}
 	s.invalid, s.banner, s.bannerNext = "", "", ""
-	return send(PairMsg{Code: code, Nickname: strings.TrimSpace(s.nick.Value())})
+	return send(PairMsg{Code: code, Nickname: strings.TrimSpace(s.nick.Value()), Inputs: inputs})
 }
 
 // refusal is why a code was refused before anything was sent: the check's
@@ -360,7 +442,7 @@ func (s *UnpairedScreen) hint() string {
 	return n + " " + what
 }
 
-// formView draws the two fields and, under them, why a value was refused.
+// formView draws the fields and, under them, why a value was refused.
 func (s *UnpairedScreen) formView() string {
 	st := s.c.Styles
 	field := func(label, hint string, in textinput.Model, focused bool) widgets.Field {
@@ -371,6 +453,9 @@ func (s *UnpairedScreen) formView() string {
 			// Dimmed and without a cursor: nothing here can be edited
 			// until the answer comes.
 			value := in.Value()
+			if in.EchoMode == textinput.EchoPassword {
+				value = strings.Repeat(string(in.EchoCharacter), len([]rune(value)))
+			}
 			if value == "" {
 				value = in.Placeholder
 			}
@@ -378,16 +463,29 @@ func (s *UnpairedScreen) formView() string {
 		}
 		return f
 	}
-	code := field(s.spec.Label, s.hint(), s.code, s.focus == 0)
+	var fields []widgets.Field
+	for i, f := range s.inputs {
+		hint := ""
+		if f.cred.Secret {
+			hint = "hidden"
+		}
+		fields = append(fields, field(f.cred.Label, hint, f.in, s.focus == i))
+	}
+	code := field(s.spec.Label, s.hint(), s.code, s.focus == s.codeField())
 	code.Invalid = s.invalid != ""
 	nickHint := "optional"
 	if c := s.nickCount(); c != "" {
 		nickHint = c
 	}
-	nick := field("Pairing Nickname", nickHint, s.nick, s.focus == 1)
+	nick := field("Pairing Nickname", nickHint, s.nick, s.focus == s.codeField()+1)
+	// The pair inputs share a row, the code and nickname the next, each
+	// row side by side where it fits.
 	form := widgets.Fields(st, max(s.w, 20), code, nick)
 	if s.nickOnly {
 		form = widgets.Fields(st, max(s.w, 20), nick)
+	}
+	if len(fields) > 0 {
+		form = join(widgets.Fields(st, max(s.w, 20), fields...), "", form)
 	}
 	if s.invalid != "" {
 		// Continuation lines keep the hint's indent, so a wrapped hint

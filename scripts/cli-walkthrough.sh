@@ -164,6 +164,37 @@ curl -sf -X POST -d "{\"code\":\"$SQ_CODE\"}" "$CONTROL/terminals/$SQ_ID/sign-in
 expect_exit 2 "$BIN" unpair "Back bar" --yes
 "$BIN" unpair "Back bar" --forget --yes | grep -q "Forgot" || fail "forget square"
 ! grep -rqF "$SQ_TOKEN" "$work/config" "$work/square-setup.out" "$work/square-pair.json" "$work/square-pair.err" || fail "Square token leaked"
+step "15. Linkly: the POS ID (setup), pair with username on stdin and password from the env, status, test, forget"
+export TILLPAIR_LINKLY_AUTH_URL=$(jq -r .linkly_auth_url "$work/sandbox.json")
+export TILLPAIR_LINKLY_POS_URL=$(jq -r .linkly_pos_url "$work/sandbox.json")
+LK_USER=$(jq -r .credentials.linkly_username "$work/sandbox.json")
+LK_PASSWORD=$(jq -r .credentials.linkly_password "$work/sandbox.json")
+"$BIN" setup linkly > "$work/linkly-setup.out"
+POS_ID=$(sed -n "s/^  POS ID: *\([0-9a-f-]\{36\}\).*/\1/p" "$work/linkly-setup.out")
+[ "$POS_ID" = "$REG_ID" ] || fail "setup linkly: POS ID $POS_ID is not the register id $REG_ID: $(cat "$work/linkly-setup.out")"
+LK_ID=$(curl -sf "$CONTROL/terminals" | jq -r ".terminals[] | select(.provider==\"linkly\") | .id" | head -n1)
+LK_CODE=$(curl -sf -X POST "$CONTROL/terminals/$LK_ID/pairing-code" | jq -r .pairing_code)
+[[ $LK_CODE =~ ^[0-9]{6}$ ]] || fail "pair code $LK_CODE"
+# A wrong password is refused like every other refusal (401, no body), and
+# the password is never printed.
+printf "%s\n%s\n" "$LK_USER" "not-the-password" | expect_exit 4 "$BIN" pair --provider linkly --code "$LK_CODE" 2> "$work/linkly-refused.err"
+grep -q "check username, password and pair code" "$work/linkly-refused.err" || fail "wrong password: $(cat "$work/linkly-refused.err")"
+# An expired code: the same one message.
+LK_CODE=$(curl -sf -X POST "$CONTROL/terminals/$LK_ID/pairing-code" | jq -r .pairing_code)
+curl -sf -X POST "$CONTROL/terminals/$LK_ID/expire-code" >/dev/null
+printf "%s\n" "$LK_USER" | TILLPAIR_LINKLY_PASSWORD=$LK_PASSWORD expect_exit 4 "$BIN" pair --provider linkly --code "$LK_CODE" 2> "$work/linkly-expired.err"
+grep -q "Codes expire after about 3 minutes" "$work/linkly-expired.err" || fail "expired code: $(cat "$work/linkly-expired.err")"
+LK_CODE=$(curl -sf -X POST "$CONTROL/terminals/$LK_ID/pairing-code" | jq -r .pairing_code)
+printf "%s\n" "$LK_USER" | TILLPAIR_LINKLY_PASSWORD=$LK_PASSWORD "$BIN" pair --provider linkly --code "$LK_CODE" --nickname "PIN pad 1" --json > "$work/linkly-pair.json" 2> "$work/linkly-pair.err"
+jq -e ".provider == \"linkly\" and .status == \"active\" and .pairing_nickname == \"PIN pad 1\"" "$work/linkly-pair.json" >/dev/null || fail "pair linkly: $(cat "$work/linkly-pair.json" "$work/linkly-pair.err")"
+[ "$(curl -sf "$CONTROL/terminals/$LK_ID" | jq -r .screen)" = paired ] || fail "the PIN pad is not paired"
+"$BIN" status --json --no-check | jq -e ".pairings | map(select(.provider==\"linkly\")) | length == 1" >/dev/null || fail "status linkly"
+"$BIN" test "PIN pad 1" | grep -q "is active" || fail "test linkly"
+expect_exit 2 "$BIN" unpair "PIN pad 1" --yes 2> "$work/linkly-unpair.err"
+grep -q -- "--forget" "$work/linkly-unpair.err" || fail "unpair gave no --forget hint: $(cat "$work/linkly-unpair.err")"
+"$BIN" unpair "PIN pad 1" --forget --yes 2> "$work/linkly-forget.err" | grep -q "Forgot Linkly Cloud pairing" || fail "forget linkly"
+grep -q "Linkly Cloud settings" "$work/linkly-forget.err" || fail "no PIN pad steps: $(cat "$work/linkly-forget.err")"
+! grep -rqF "$LK_PASSWORD" "$work/config" "$work"/linkly-* || fail "Linkly password leaked"
 expect_exit 3 "$BIN" status --json
 echo "walkthrough: all steps passed"
 ' walkthrough "$BIN"

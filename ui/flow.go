@@ -103,7 +103,7 @@ func (m *Model) navigate(to screens.ID) tea.Cmd {
 		// message of the pairing just made.
 		return tea.Batch(m.open(screens.Paired, screenArgs{justPaired: m.run.justPaired}), m.entryCmd())
 	case screens.Setup:
-		if m.desc().Register == nil {
+		if !m.desc().Register.Asks() {
 			return nil
 		}
 		return m.loadRegisterCmd(screens.Setup)
@@ -214,7 +214,13 @@ func (m *Model) pairDone(msg pairDoneMsg) tea.Cmd {
 		m.phase = phaseIdle
 	}
 	if msg.err != nil {
-		return m.showError(screenArgs{err: msg.err, retry: msg.in, back: screens.Unpaired})
+		var retry tea.Msg = msg.in
+		if len(m.desc().PairInputs) > 0 {
+			// Its inputs were sent once and not kept: they are typed
+			// again on the form (back), not repeated from here.
+			retry = nil
+		}
+		return m.showError(screenArgs{err: msg.err, retry: retry, back: screens.Unpaired})
 	}
 	m.attemptDone(msg.attempt)
 	delete(m.kept, screens.Unpaired)

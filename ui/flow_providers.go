@@ -63,7 +63,8 @@ func (m *Model) handleProviderFlow(msg tea.Msg) (tea.Cmd, bool) {
 		// The pairings were drawn before the identity was known.
 		m.tell(screens.NoteMsg{Note: m.registerNote()}, screens.Unpaired)
 		m.tell(screens.PairingsMsg{Pairings: m.shownPairings(), IfIdle: true}, screens.Paired)
-		if m.desc().Register == nil {
+		if !m.desc().Register.Asks() {
+			// No fields to ask (a generated id alone): no setup screen.
 			return nil, true
 		}
 		if !msg.ok || msg.then == screens.Setup {
@@ -178,7 +179,7 @@ func (m *Model) registerSaved(msg registerSavedMsg) tea.Cmd {
 // registerNote names the register identity the provider pairs with, and
 // how to change it, on the pairing form of a provider that has one.
 func (m *Model) registerNote() string {
-	if m.desc().Register == nil || !m.register.ok {
+	if !m.desc().Register.Asks() || !m.register.ok {
 		return ""
 	}
 	return "Register " + screens.Quote(m.register.id.RegisterName) + " of " + m.register.id.BusinessName + " — ctrl+e to change"

@@ -22,18 +22,21 @@ import (
 // idempotency_key) cannot mint a second code; a successful Pair, other
 // values or a new code ask for a new one.
 type pairAttempt struct {
-	id   string
-	for_ screens.PairMsg
+	id string
+	// for_ is what the attempt was made for: the code and nickname, never
+	// the one-time pair inputs (secrets are not kept).
+	for_ [2]string
 }
 
 // attemptFor is the attempt for a Pair of in.
 func (m *Model) attemptFor(in screens.PairMsg) string {
-	if m.attempt.id == "" || m.attempt.for_ != in {
+	for_ := [2]string{in.Code, in.Nickname}
+	if m.attempt.id == "" || m.attempt.for_ != for_ {
 		id := uuid.NewString()
 		if m.env.newAttempt != nil {
 			id = m.env.newAttempt()
 		}
-		m.attempt = pairAttempt{id: id, for_: in}
+		m.attempt = pairAttempt{id: id, for_: for_}
 	}
 	return m.attempt.id
 }

@@ -132,7 +132,9 @@ func (m *Model) pairCmd(in screens.PairMsg) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, callTimeout)
 		defer cancel()
-		p, err := svc.Pair(ctx, pairing.PairInput{Provider: prov, Code: in.Code, Nickname: in.Nickname, Attempt: attempt})
+		p, err := svc.Pair(ctx, pairing.PairInput{Provider: prov, Code: in.Code, Nickname: in.Nickname, Inputs: in.Inputs, Attempt: attempt})
+		// The pair inputs are sent once: a retry goes back to the form.
+		in.Inputs = nil
 		return pairDoneMsg{req: r, in: in, p: p, err: err, attempt: attempt}
 	}
 }

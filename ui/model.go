@@ -240,7 +240,7 @@ func (m *Model) setProvider(id string) {
 	if m.env.terms == nil {
 		m.keys.terminal.Disable()
 	}
-	m.keys.global.Setup.SetEnabled(m.desc().Register != nil)
+	m.keys.global.Setup.SetEnabled(m.desc().Register.Asks())
 	m.keys.global.Provider.SetEnabled(len(m.env.svc.Providers()) > 1)
 }
 
@@ -512,8 +512,13 @@ func (m *Model) shownPairings() []providers.Pairing {
 // needsRepair: p's provider knows this register by its identity and p was
 // made with an identity the register no longer sends.
 func (m *Model) needsRepair(p providers.Pairing) bool {
-	if d, ok := registry.All().Lookup(p.Provider); !ok || d.Register == nil || !m.register.ok {
+	d, ok := registry.All().Lookup(p.Provider)
+	if !ok || d.Register == nil || !m.register.ok {
 		return false
+	}
+	if !d.Register.Asks() {
+		// Known by the generated id alone (Linkly's POS ID).
+		return p.Register != nil && p.Register.RegisterID != m.register.id.RegisterID
 	}
 	if p.Register == nil {
 		return p.ID != m.register.id.RegisterID

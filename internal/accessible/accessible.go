@@ -49,6 +49,9 @@ type Options struct {
 	Notice string
 	In     io.Reader
 	Out    io.Writer
+	// Getenv supplies pair inputs set in the environment
+	// (TILLPAIR_LINKLY_PASSWORD); nil: none.
+	Getenv func(string) string
 }
 
 // ErrNoInput: standard input ended before the flow finished.
@@ -240,7 +243,8 @@ func (s *session) terminal() (widgets.TerminalView, bool) {
 
 func (s *session) pair(ctx context.Context) error {
 	d := s.ps.Descriptor()
-	if d.Register != nil && len(d.Register.Fields) > 0 {
+	if d.Register != nil {
+		// Register fields asked, or a generated id made (ensureRegister).
 		if err := s.ensureRegister(ctx); err != nil {
 			return err
 		}
@@ -267,6 +271,12 @@ func (s *session) pair(ctx context.Context) error {
 			}
 		}
 	}
+	// The pair inputs before the code, as the steps say: the code is
+	// the one that expires.
+	inputs, err := s.pairInputs(ctx, d)
+	if err != nil {
+		return err
+	}
 	var code string
 	for tries := 0; s.ps.TakesCode(); tries++ {
 		raw, err := s.ask(ctx, codeLabel(d)+": ")
@@ -285,21 +295,6 @@ func (s *session) pair(ctx context.Context) error {
 	nick, err := s.ask(ctx, "Pairing Nickname (optional): ")
 	if err != nil {
 		return err
-	}
-	// What the descriptor asks at every pairing (Linkly's username and
-	// password): used for this pairing only, never stored. Line mode
-	// cannot hide what is typed, so it says so.
-	inputs := map[string]providers.Secret{}
-	for _, c := range d.PairInputs {
-		prompt := c.Label + ": "
-		if c.Secret {
-			prompt = c.Label + " (shown as you type; used once, never stored): "
-		}
-		v, err := s.ask(ctx, prompt)
-		if err != nil {
-			return err
-		}
-		inputs[c.Name] = providers.NewSecret(v)
 	}
 	s.printf("Pairing…\n")
 	p, err := s.ps.Pair(ctx, pairing.PairInput{Code: code, Nickname: nick, Inputs: inputs})
@@ -349,6 +344,11 @@ func (s *session) confirm(ctx context.Context, p providers.Pairing) (providers.P
 	switch {
 	case d.Model == providers.CodeFromPOS:
 		s.printf("%s: %s\n", label(d.Labels.Confirmation, "Code"), p.ConfirmationCode)
+		if !p.ExpiresAt.IsZero() {
+			// In words what the screen's countdown shows.
+			mins := int(time.Until(p.ExpiresAt).Round(time.Minute) / time.Minute)
+			s.printf("It expires at %s, in about %d minutes.\n", p.ExpiresAt.Local().Format("15:04"), max(mins, 0))
+		}
 		s.printf("%s\n", strings.Join(d.Steps.Confirm, " "))
 	case p.ConfirmationCode != "":
 		s.printf("Confirmation code: %s\n", p.ConfirmationCode)
@@ -357,7 +357,9 @@ func (s *session) confirm(ctx context.Context, p providers.Pairing) (providers.P
 		s.printf("%s\n", label(strings.Join(d.Steps.Confirm, " "), "Waiting for the terminal to confirm the pairing."))
 	}
 	for {
-		if t, ok := s.terminal(); ok {
+		// A code the register shows is typed on the terminal (the
+		// sandbox's sign-in), not confirmed there: no confirm offer.
+		if t, ok := s.terminal(); ok && d.Model != providers.CodeFromPOS {
 			now, err := s.yes(ctx, "Confirm on the virtual terminal now? [y/N] ", false)
 			if err != nil {
 				return p, s.cancel(p, err)

@@ -114,7 +114,7 @@ func TestMenuSmartConnectExplainsUnpairAndForgets(t *testing.T) {
 	h.reply(t, "Pairing Code: ", h.terminalOf(t, providers.SmartConnect).PairingCode)
 	h.reply(t, "Pairing Nickname (optional): ", "Counter")
 	h.expect(t, "What next? t: test, u: how to unpair, f: forget on this register, p: pair another terminal, q: quit.")
-	h.expect(t, "To switch provider, type sci, helcim, sumup or square.")
+	h.expect(t, "To switch provider, type sci, helcim, sumup, square or linkly.")
 
 	h.reply(t, "Choice: ", "u")
 	h.expect(t, "SmartConnect pairings are removed on the terminal.\n"+screens.UnpairSteps(providers.SmartConnect))

@@ -31,6 +31,19 @@ func (s *session) matchProvider(a string) (string, bool) {
 // ensureRegister shows the register identity a provider pairs by
 // (SmartConnect's), or asks for one when none is set up.
 func (s *session) ensureRegister(ctx context.Context) error {
+	if d := s.ps.Descriptor(); !d.Register.Asks() {
+		// Known by a generated id alone (Linkly's POS ID): made once.
+		id, created, err := s.o.Service.EnsureRegisterID()
+		if err != nil {
+			return s.fail(err)
+		}
+		verb := "This register's"
+		if created {
+			verb = "Made this register's"
+		}
+		s.printf("%s %s %s: %s.\n", verb, d.Short, label(d.Register.IDLabel, "register ID"), id.RegisterID)
+		return nil
+	}
 	id, ok, err := s.o.Service.Register()
 	if err != nil {
 		return s.fail(err)

@@ -7,11 +7,12 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/sumup"
 )
 
 func allBadges(o *Options) {
-	o.Badges = map[string]string{providers.SCI: "SANDBOX", providers.SmartConnect: "SANDBOX", providers.Helcim: "SANDBOX"}
+	o.Badges = map[string]string{providers.SCI: "SANDBOX", providers.SmartConnect: "SANDBOX", providers.Helcim: "SANDBOX", linkly.ID: "SANDBOX"}
 }
 
 func (h *harness) terminalOf(t *testing.T, provider string) sandbox.Terminal {
@@ -85,6 +86,44 @@ func TestAccessibleRefusesUnknownAnswer(t *testing.T) {
 	}
 	if ps, _ := h.rt.Service.List(); len(ps) != 0 {
 		t.Errorf("an unknown answer paired: %+v", ps)
+	}
+}
+
+// A provider with pair inputs: the username is asked, the password comes
+// from its environment variable (a pipe cannot hide typing), the code
+// after both, and neither input is ever printed.
+func TestAccessibleLinklyPairs(t *testing.T) {
+	var password string
+	h := startWith(t, func(o *Options) {
+		allBadges(o)
+		o.Getenv = func(k string) string {
+			if k == providers.EnvName(linkly.InputPassword) {
+				return password
+			}
+			return ""
+		}
+	})
+	password = h.rt.Sandbox.Info().Credential(linkly.InputPassword)
+	user := h.rt.Sandbox.Info().Credential(linkly.InputUsername)
+	h.answer(t, "Pair a terminal now? [Y/n] ", "linkly")
+	h.out.waitFor(t, "Linkly Cloud — tillpair [SANDBOX]")
+	h.answer(t, "Pair a terminal now? [Y/n] ", "")
+	h.out.waitFor(t, "Linkly POS ID: ")
+	h.answer(t, "Start pairing on virtual terminal", "y")
+	h.out.waitFor(t, "shows pair code")
+	code := h.terminalOf(t, linkly.ID).PairingCode
+	h.answer(t, "Linkly Cloud username: ", user)
+	h.out.waitFor(t, "Linkly Cloud password: taken from TILLPAIR_LINKLY_PASSWORD.")
+	h.answer(t, "Pair Code: ", code)
+	h.answer(t, "Pairing Nickname (optional): ", "Front")
+	h.out.waitFor(t, "Paired")
+	h.quit(t)
+	ps, err := h.rt.Service.List()
+	if err != nil || len(ps) != 1 || ps[0].Provider != linkly.ID {
+		t.Fatalf("pairings %+v, %v", ps, err)
+	}
+	if out := h.out.String(); strings.Contains(out, password) {
+		t.Fatalf("the password was printed:\n%s", out)
 	}
 }
 

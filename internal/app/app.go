@@ -4,10 +4,13 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"sync"
@@ -332,12 +335,41 @@ func buildConfigured(opts Options, secrets keystore.Secrets, recs *keystore.File
 	return rt, nil
 }
 
-// sandboxRegisterID is the SmartConnect register ID of a sandbox runtime:
-// random, like a real installation's, unless the sandbox is seeded, when it
-// is derived from the seed so demos and evidence packs repeat exactly.
+// seededIDs makes version 4 UUIDs for provider id's client in a seeded
+// sandbox, the same sequence on every run, so demos and evidence packs
+// repeat exactly; nil (crypto-random) when the sandbox is not seeded.
+func seededIDs(seed int64, id string) func() string {
+	if seed == 0 {
+		return nil
+	}
+	sum := sha256.Sum256([]byte("https://tillpair.invalid/sandbox/ids/" + id + "/" + strconv.FormatInt(seed, 10)))
+	var mu sync.Mutex
+	rng := rand.New(rand.NewChaCha8(sum))
+	return func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		var b [16]byte
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		u, _ := uuid.NewRandomFromReader(bytes.NewReader(b[:])) // 16 bytes are enough
+		return u.String()
+	}
+}
+
+// sandboxRegisterID is the register ID of a sandbox runtime (SmartConnect's
+// register ID, Linkly's POS ID): a version 4 UUID, as setup makes and
+// Linkly requires; random, like a real installation's, unless the sandbox
+// is seeded, when its bits are derived from the seed so demos and evidence
+// packs repeat exactly.
 func sandboxRegisterID(seed int64) string {
 	if seed == 0 {
 		return uuid.NewString()
 	}
-	return uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://tillpair.invalid/sandbox/register/"+strconv.FormatInt(seed, 10))).String()
+	sum := sha256.Sum256([]byte("https://tillpair.invalid/sandbox/register/" + strconv.FormatInt(seed, 10)))
+	id, err := uuid.NewRandomFromReader(bytes.NewReader(sum[:]))
+	if err != nil { // 32 bytes are always enough
+		return uuid.NewString()
+	}
+	return id.String()
 }

@@ -328,7 +328,7 @@ func configured(d *providers.Descriptor, opts Options, src sources) (providers.P
 		if miss.reason != "" {
 			miss.setup = noKeyringSetup("the "+d.Short+" credentials", strings.Join(envs, " and "))
 		}
-	case d.Register != nil && d.Register.Required && (src.settings.Register == nil || src.settings.Register.RegisterID == ""):
+	case needsRegisterID(d) && (src.settings.Register == nil || src.settings.Register.RegisterID == ""):
 		miss.what, miss.of = []string{"the register identity"}, 1
 		miss.setup = "Set up this register first: run `tillpair setup " + d.ID + "` (or open Setup in the app)."
 	default:
@@ -338,6 +338,14 @@ func configured(d *providers.Descriptor, opts Options, src sources) (providers.P
 		miss.client, miss.badge = client, badge
 	}
 	return nil, "", miss
+}
+
+// needsRegisterID: provider d cannot work before setup has made this
+// register's identity, because it requires one (SmartConnect's names) or
+// sends its generated id on every request (Linkly's posId). Such a
+// provider is not configured until then, whatever else it has.
+func needsRegisterID(d *providers.Descriptor) bool {
+	return d.Register != nil && (d.Register.Required || d.Register.GeneratedID != "")
 }
 
 // environmentOf is the environment d runs in: the one a setting names
@@ -367,7 +375,7 @@ func environmentOf(d *providers.Descriptor, cfg providers.Config) (providers.Env
 // polls are rate limited, both on the sandbox's own clock.
 func sandboxed(d *providers.Descriptor, opts Options, info sandbox.Info, clock clockwork.Clock) (providers.Provider, error) {
 	cfg := providers.Config{Environment: "sandbox", URLs: map[string]string{}, Credentials: map[string]providers.Secret{},
-		HTTPClient: httpClient(opts), Clock: clock, Timeout: opts.RequestTimeout}
+		HTTPClient: httpClient(opts), Clock: clock, Timeout: opts.RequestTimeout, NewID: seededIDs(opts.Sandbox.Seed, d.ID)}
 	for _, e := range d.Endpoints {
 		cfg.URLs[e.Name] = info.URL(e.Name)
 	}

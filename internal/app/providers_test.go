@@ -12,6 +12,7 @@ import (
 	"github.com/tillpair/tillpair/internal/testkit"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/square"
 	"github.com/tillpair/tillpair/providers/sumup"
 )
@@ -23,7 +24,7 @@ func startSandbox(t *testing.T) *sandbox.Sandbox {
 
 func TestSandboxHasAllProvidersAndASeededRegister(t *testing.T) {
 	rt := build(t, Options{ForceSandbox: true})
-	if want := []string{providers.SCI, providers.SmartConnect, providers.Helcim, sumup.ID, square.ID}; !slices.Equal(rt.Providers, want) {
+	if want := []string{providers.SCI, providers.SmartConnect, providers.Helcim, sumup.ID, square.ID, linkly.ID}; !slices.Equal(rt.Providers, want) {
 		t.Fatalf("providers %v; want %v", rt.Providers, want)
 	}
 	for _, id := range rt.Providers {
@@ -142,8 +143,9 @@ func TestSmartConnectConfiguredByIdentityAlone(t *testing.T) {
 		"TILLPAIR_CONFIG_DIR": dir, EnvSmartConnectURL: sb.Info().URL("smartconnect_url"),
 	})})
 	// Helcim stays offered (without a token, as with a keyring) so asking
-	// for it says what to set; SCI has no client but says the same.
-	if rt.Mode != ModeConfigured || rt.Badge[providers.SmartConnect] != BadgeDev || !slices.Equal(rt.Providers, []string{providers.SmartConnect, providers.Helcim, sumup.ID, square.ID}) {
+	// for it says what to set; SCI has no client but says the same. Linkly
+	// sends the same register id as its POS ID: it is set up too.
+	if rt.Mode != ModeConfigured || rt.Badge[providers.SmartConnect] != BadgeDev || !slices.Equal(rt.Providers, []string{providers.SmartConnect, providers.Helcim, sumup.ID, square.ID, linkly.ID}) {
 		t.Fatalf("mode %v badges %v providers %v notice %q", rt.Mode, rt.Badge, rt.Providers, rt.Notice)
 	}
 	if _, ok := rt.NeedsSetup[providers.SmartConnect]; ok || rt.NeedsSetup[providers.Helcim] == "" || rt.NeedsSetup[providers.SCI] == "" {
@@ -223,5 +225,31 @@ func TestSeededSandboxRegisterIDRepeats(t *testing.T) {
 	}
 	if a, b := id(0), id(0); a == b {
 		t.Fatalf("unseeded sandboxes share register ID %s; it should be random", a)
+	}
+}
+
+// A provider that sends a generated register id (Linkly's POS ID) and
+// needs no credential is not configured before setup made the id: else
+// every till would count as configured and never start in the sandbox.
+func TestGeneratedIDProviderNeedsSetup(t *testing.T) {
+	dir := t.TempDir()
+	rt, err := Build(context.Background(), Options{Secrets: keystore.NewMemorySecrets(), Getenv: envOf(map[string]string{"TILLPAIR_CONFIG_DIR": dir})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close()
+	if rt.Mode != ModeSandbox {
+		t.Fatalf("mode %v providers %v; want the sandbox", rt.Mode, rt.Providers)
+	}
+	recs, err := keystore.OpenRecords(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := pairing.New(pairing.Config{Records: recs, Secrets: keystore.NewMemorySecrets()}).EnsureRegisterID(); err != nil {
+		t.Fatal(err)
+	}
+	rt = build(t, Options{Secrets: keystore.NewMemorySecrets(), Getenv: envOf(map[string]string{"TILLPAIR_CONFIG_DIR": dir})})
+	if rt.Mode != ModeConfigured || !slices.Contains(rt.Providers, linkly.ID) || rt.Badge[linkly.ID] != BadgeLive {
+		t.Fatalf("after setup: mode %v providers %v badges %v", rt.Mode, rt.Providers, rt.Badge)
 	}
 }

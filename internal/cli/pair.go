@@ -68,7 +68,7 @@ If the wait ends or you press Ctrl-C, the pairing is cancelled: it is
 unpaired in the cloud and removed here. With --no-wait it is left awaiting
 confirmation; confirm on the terminal, then run 'tillpair test PAIRING'.
 
---json prints one object on stdout: provider, pairing_id, status,
+` + pairInputsHelp(registry.All()) + `--json prints one object on stdout: provider, pairing_id, status,
 confirmation_code, tid, pairing_nickname, terminal_nickname. pairing_id is the
 SCI pairing id, the SmartConnect register ID or the Helcim device code.
 Progress goes to stderr.
@@ -326,34 +326,4 @@ func terminalName(p providers.Pairing) string {
 		return p.TerminalNickname
 	}
 	return ""
-}
-
-// pairInputs reads what the descriptor asks at every pairing and never
-// stores (Linkly's username and password): each from its environment
-// variable, else asked (a secret without echo) on a terminal, else the
-// next line of stdin.
-func (e *env) pairInputs(d *providers.Descriptor) (map[string]providers.Secret, error) {
-	if len(d.PairInputs) == 0 {
-		return nil, nil
-	}
-	out := map[string]providers.Secret{}
-	var read func(string) (providers.Secret, error)
-	for _, c := range d.PairInputs {
-		if v := strings.TrimSpace(e.getenv(c.Env())); v != "" {
-			out[c.Name] = providers.NewSecret(v)
-			continue
-		}
-		if read == nil {
-			read, _ = e.credentialReader("tillpair pair"+pairFlagFor(d.ID), "pipe them as lines, or set "+c.Env())
-		}
-		v, err := read(c.Label)
-		if err != nil {
-			if c.Optional {
-				continue
-			}
-			return nil, err
-		}
-		out[c.Name] = v
-	}
-	return out, nil
 }

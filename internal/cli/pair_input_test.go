@@ -106,7 +106,7 @@ func TestCLIPairUsageErrors(t *testing.T) {
 		{[]string{"pair", "Helcim", "DY6L"}, "takes its values as flags: tillpair pair --provider helcim --code DY6L"},
 		{[]string{"pair", "--code", "123456", "Front bar"}, `takes its values as flags: tillpair pair --code … --nickname "Front bar"`},
 		{[]string{"pair", "1234", "5678"}, `tillpair pair takes no arguments, but got "1234" "5678"; give values with their flags`},
-		{[]string{"pair", "--provider", "nosuch", "--code", "1"}, `unknown provider "nosuch"; choose sci, smartconnect, helcim, sumup or square`},
+		{[]string{"pair", "--provider", "nosuch", "--code", "1"}, `unknown provider "nosuch"; choose sci, smartconnect, helcim, sumup, square or linkly`},
 	} {
 		r := runCLI(context.Background(), "", tc.args...)
 		if r.code != ExitUsage || !strings.Contains(r.stderr, tc.want) || !strings.Contains(r.stderr, "Run 'tillpair pair --help' for usage.") {

@@ -27,6 +27,8 @@ func newSetupCmd(e *env) *cobra.Command {
 	for _, d := range registry.All() {
 		what := "credentials (OS keyring)"
 		switch {
+		case d.Register != nil && !hasRegisterFields(d):
+			what = idLabel(d) + " (records file; no secrets)"
 		case hasRegisterFields(d):
 			what = "register identity (records file; no secrets)"
 		case len(asked(d)) == 0:
@@ -52,6 +54,9 @@ details.`,
 		switch {
 		case hasRegisterFields(d):
 			cmd.AddCommand(newSetupRegisterCmd(e, d))
+		case d.Register != nil:
+			// A generated id alone (Linkly's POS ID): made once.
+			cmd.AddCommand(newSetupIDCmd(e, d))
 		case len(asked(d)) > 0:
 			cmd.AddCommand(newSetupCredentialsCmd(e, d))
 		}

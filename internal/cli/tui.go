@@ -74,6 +74,7 @@ func runTUI(e *env) error {
 		return accessible.Run(e.ctx, accessible.Options{
 			Service: rt.Service, Terminals: terms, Provider: provider,
 			Badge: rt.Badge[provider], Badges: rt.Badge, Notice: notice, In: e.stdin, Out: e.stdout,
+			Getenv: e.getenv,
 		})
 	}
 

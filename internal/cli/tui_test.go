@@ -59,7 +59,7 @@ func TestRootProviderFlagRefusesUnknownProvider(t *testing.T) {
 	if r.code != ExitUsage {
 		t.Fatalf("exit %d, want %d (usage)\nstderr:\n%s", r.code, ExitUsage, r.stderr)
 	}
-	for _, want := range []string{`"nosuch"`, "--provider", "sci, smartconnect, helcim, sumup or square"} {
+	for _, want := range []string{`"nosuch"`, "--provider", "sci, smartconnect, helcim, sumup, square or linkly"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/testkit"
@@ -107,4 +109,35 @@ func readDir(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return files.String()
+}
+
+// EnsureRegisterID makes the generated id once and keeps it, and keeps
+// the names SmartConnect's setup stored.
+func TestEnsureRegisterIDMakesItOnce(t *testing.T) {
+	recs, err := keystore.OpenRecords(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := pairing.New(pairing.Config{Registry: providers.Registry{linkly.Descriptor}, Secrets: keystore.NewMemorySecrets(), Records: recs})
+	first, created, err := svc.EnsureRegisterID()
+	if err != nil || !created {
+		t.Fatalf("first EnsureRegisterID = %+v, %v, %v", first, created, err)
+	}
+	if u, err := uuid.Parse(first.RegisterID); err != nil || u.Version() != 4 {
+		t.Fatalf("register id %q is not a version 4 UUID: %v", first.RegisterID, err)
+	}
+	again, created, err := svc.EnsureRegisterID()
+	if err != nil || created || again.RegisterID != first.RegisterID {
+		t.Fatalf("second EnsureRegisterID = %+v, %v, %v; want the same id", again, created, err)
+	}
+	if err := recs.Update(func(f *keystore.File) error {
+		f.Settings.Register = &providers.RegisterIdentity{BusinessName: "Toys"}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	named, created, err := svc.EnsureRegisterID()
+	if err != nil || !created || named.BusinessName != "Toys" || named.RegisterID == "" {
+		t.Fatalf("EnsureRegisterID with names = %+v, %v, %v", named, created, err)
+	}
 }

@@ -109,6 +109,34 @@ func (s *Service) SaveRegister(in RegisterInput) (RegisterChange, error) {
 	return out, nil
 }
 
+// EnsureRegisterID returns this register's identity, making its id (a
+// version 4 UUID) the first time and keeping it after: the id a provider
+// whose descriptor's RegisterSpec has a GeneratedID and no fields sends on
+// every request (Linkly's posId). created says it was made now. The
+// identity's other fields are left as they are.
+func (s *Service) EnsureRegisterID() (id providers.RegisterIdentity, created bool, err error) {
+	err = s.cfg.Records.Update(func(file *keystore.File) error {
+		if file.Settings.Register != nil && file.Settings.Register.RegisterID != "" {
+			id = *file.Settings.Register
+			return nil
+		}
+		if file.Settings.Register != nil {
+			id = *file.Settings.Register
+		}
+		id.RegisterID, created = uuid.NewString(), true
+		next := id
+		file.Settings.Register = &next
+		return nil
+	})
+	if err != nil {
+		return providers.RegisterIdentity{}, false, err
+	}
+	if created {
+		s.log.Info("register: id made", "register_id", id.RegisterID)
+	}
+	return id, created, nil
+}
+
 // IdentityChanged reports that a SmartConnect pairing made with identity
 // old no longer reaches a register sending next: SmartConnect routes by the
 // register ID, business name and vendor name.

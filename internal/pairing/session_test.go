@@ -12,6 +12,7 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	simhelcim "github.com/tillpair/tillpair/internal/sandbox/helcim"
+	simlinkly "github.com/tillpair/tillpair/internal/sandbox/linkly"
 	"github.com/tillpair/tillpair/internal/sandbox/sandboxtest"
 	simsci "github.com/tillpair/tillpair/internal/sandbox/sci"
 	simsc "github.com/tillpair/tillpair/internal/sandbox/smartconnect"
@@ -114,7 +115,7 @@ func (w *sessionWorld) drive(ctx context.Context) {
 // Unpair (remote) or the on-terminal error and Forget.
 func TestSessionPerProvider(t *testing.T) {
 	entryRoute := map[string]string{"sci": simsci.RoutePairingInfo, "smartconnect": simsc.RouteTransaction,
-		"helcim": simhelcim.RoutePing, "sumup": simsumup.RouteGet}
+		"helcim": simhelcim.RoutePing, "sumup": simsumup.RouteGet, "linkly": simlinkly.RouteToken}
 	for _, d := range descriptors() {
 		if d.Model == providers.CodeFromPOS {
 			continue
@@ -128,7 +129,16 @@ func TestSessionPerProvider(t *testing.T) {
 			if !d.Code.Digits && len(code) > 4 {
 				typed = code[:4] + "-" + code[4:]
 			}
-			p, err := s.Pair(ctx, pairing.PairInput{Code: typed, Nickname: "Front Bar"})
+			// The pair inputs (Linkly's username and password): the
+			// sandbox's, under the same names.
+			var inputs map[string]providers.Secret
+			for _, c := range d.PairInputs {
+				if inputs == nil {
+					inputs = map[string]providers.Secret{}
+				}
+				inputs[c.Name] = providers.NewSecret(w.h.Info.Credential(c.Name))
+			}
+			p, err := s.Pair(ctx, pairing.PairInput{Code: typed, Nickname: "Front Bar", Inputs: inputs})
 			if err != nil {
 				t.Fatalf("Pair(%q) = %v", typed, err)
 			}

@@ -40,6 +40,7 @@ func newScanner() *scanner {
 	s.secret("SCI signing secret Part A", canaryPartA)
 	s.secret("Helcim API token", canaryToken)
 	s.secret("Square access token", canarySquareToken)
+	s.secret("Linkly password", canaryLinklyPassword)
 	return s
 }
 
@@ -91,6 +92,7 @@ func TestSecretCanary(t *testing.T) {
 	sc := newScanner()
 	t.Run("cli", func(t *testing.T) { canaryCLI(t, sc) })
 	t.Run("tui", func(t *testing.T) { canaryTUI(t, sc) })
+	t.Run("cli_linkly", func(t *testing.T) { canaryCLILinkly(t, sc) })
 	t.Run("matrix_errors", func(t *testing.T) {
 		// The matrix runs in this package; run it here too if it was
 		// filtered out, so the error texts exist.

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
+	sblinkly "github.com/tillpair/tillpair/internal/sandbox/linkly"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
 )
@@ -198,6 +199,14 @@ func routeOf(r *http.Request) string {
 		return helcim.RoutePing
 	case strings.HasPrefix(p, "/helcim/v2/devices/"):
 		return helcim.RouteDevice
+	case p == "/linkly-auth/v1/pairing/cloudpos":
+		return sblinkly.RoutePair
+	case p == "/linkly-auth/v1/tokens/cloudpos":
+		return sblinkly.RouteToken
+	case strings.HasPrefix(p, "/linkly-pos/v2/sessions/") && strings.HasSuffix(p, "/status"):
+		return sblinkly.RouteStatus
+	case strings.HasPrefix(p, "/linkly-pos/v2/sessions/") && strings.HasSuffix(p, "/result"):
+		return sblinkly.RouteResult
 	}
 	return ""
 }

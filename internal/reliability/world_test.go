@@ -18,6 +18,7 @@ import (
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
+	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
 	"github.com/tillpair/tillpair/providers/transport"
@@ -31,11 +32,15 @@ const (
 	canaryToken  = "CANARYhelc1mT0kenP5Lq2Wd"
 	// canarySquareToken is the Square access token (square_access_token).
 	canarySquareToken = "CANARYsquar3AccessT0kenR8Vn"
+	// canaryLinklyPassword is a pair input: typed at every pairing, never
+	// stored.
+	canaryLinklyPassword = "CANARYl1nklyPw9Hs3Kd7Qf"
 )
 
 func canaryCredentials() sandbox.Credentials {
 	return sandbox.Credentials{"sci_api_key": canaryAPIKey, "sci_signing_secret_part_a": canaryPartA, "helcim_api_token": canaryToken,
-		"square_access_token": canarySquareToken}
+		"square_access_token": canarySquareToken,
+		linkly.InputPassword:  canaryLinklyPassword}
 }
 
 // Per-request deadlines of the op clients. No cell may depend on how fast
@@ -221,6 +226,12 @@ func newWorld(t *testing.T, provider string, o worldOptions) *world {
 	}
 	w.setup = w.service(w.newProvider(trusting, 5*time.Second))
 	w.op = w.service(w.newProvider(opClient, o.timeout))
+	if provider == linkly.ID {
+		// The POS ID setup makes once (records shared by both services).
+		if _, _, err := w.setup.EnsureRegisterID(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if provider == providers.SmartConnect {
 		for _, s := range []*pairing.Service{w.setup} {
 			if _, err := s.SaveRegister(pairing.RegisterInput{RegisterName: "Front till", BusinessName: "Canary Cafe", VendorName: "tillpair"}); err != nil {
@@ -258,6 +269,8 @@ func (w *world) newProvider(c *http.Client, timeout time.Duration) providers.Pro
 			HTTPClient: c, Timeout: timeout, PollInterval: time.Millisecond, CheckTimeout: 10 * time.Second})
 	case providers.Helcim:
 		p, err = helcim.New(helcim.Config{BaseURL: base + "/helcim/v2", APIToken: providers.NewSecret(canaryToken), HTTPClient: c, Timeout: timeout})
+	case linkly.ID:
+		p, err = linkly.New(linkly.Config{AuthURL: base + "/linkly-auth", POSURL: base + "/linkly-pos", HTTPClient: c, Timeout: timeout})
 	}
 	if err != nil {
 		w.t.Fatal(err)
@@ -270,6 +283,18 @@ func (w *world) service(p providers.Provider) *pairing.Service {
 		Providers: []providers.Provider{p}, Secrets: w.vault, Records: w.recs,
 		PollInterval: 5 * time.Millisecond, PollMaxInterval: 20 * time.Millisecond, ConfirmWindow: 10 * time.Second,
 	})
+}
+
+// inputs are the provider's pair inputs: Linkly's sandbox username and
+// the canary password; nil for the others.
+func (w *world) inputs() map[string]providers.Secret {
+	if w.provider != linkly.ID {
+		return nil
+	}
+	return map[string]providers.Secret{
+		linkly.InputUsername: providers.NewSecret(w.sb.Info().Credential(linkly.InputUsername)),
+		linkly.InputPassword: providers.NewSecret(canaryLinklyPassword),
+	}
 }
 
 // code makes the terminal show a fresh pairing code.
@@ -295,7 +320,7 @@ func ctxT(t *testing.T) context.Context {
 func (w *world) paired(awaitOnly bool) providers.Pairing {
 	w.t.Helper()
 	ctx := ctxT(w.t)
-	p, err := w.setup.Pair(ctx, pairing.PairInput{Provider: w.provider, Code: w.code(), Nickname: "Bar"})
+	p, err := w.setup.Pair(ctx, pairing.PairInput{Provider: w.provider, Code: w.code(), Nickname: "Bar", Inputs: w.inputs()})
 	if err != nil {
 		w.t.Fatalf("setup pair: %v", err)
 	}

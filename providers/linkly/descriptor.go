@@ -32,7 +32,7 @@ const (
 
 // unpairSteps is the PIN pad side of ending a pairing, without a final
 // stop.
-const unpairSteps = "Linkly Cloud has no unpair from the register: forget the pairing here (its secret is deleted), and unpair the PIN pad in its Linkly Cloud settings if no other register should use it"
+const unpairSteps = "Linkly Cloud has no unpair from the register: unpair the PIN pad in its Linkly Cloud settings if no other register should use it"
 
 // environments are Linkly's, production first (the default); the
 // built-in sandbox is the extra environment "sandbox".
@@ -73,7 +73,7 @@ var Descriptor = &providers.Descriptor{
 	// passes the register identity when there is one (its RegisterID, a
 	// version 4 UUID, is the posId); else Config.PosID; else the client
 	// answers KindConfig no_pos_id.
-	Register: &providers.RegisterSpec{GeneratedID: GeneratedPosID},
+	Register: &providers.RegisterSpec{GeneratedID: GeneratedPosID, IDLabel: "POS ID"},
 	Endpoints: []providers.Endpoint{
 		{Name: EndpointAuth, Label: "Linkly Auth API"},
 		{Name: EndpointPOS, Label: "Linkly POS API"},
@@ -129,6 +129,7 @@ func newFromConfig(cfg providers.Config) (providers.Provider, error) {
 		HTTPClient:  hc,
 		Clock:       cfg.Clock,
 		Timeout:     cfg.Timeout,
+		NewID:       cfg.NewID,
 	})
 }
 
@@ -161,9 +162,9 @@ func baseWording(e *providers.Error) (providers.Wording, bool) {
 			return providers.Wording{Title: "Pairing failed", Line: msgPairRefused,
 				Next: "Generate a new pair code on the PIN pad, check the username and password, and try again."}, true
 		}
-		return providers.Wording{Title: "Pair code needed", Line: e.Message, Next: "Type the pair code the PIN pad shows."}, true
+		return providers.Wording{Title: "Pair code needed", Line: cmp.Or(e.Message, "The pair code is missing or not valid"), Next: "Type the pair code the PIN pad shows."}, true
 	case providers.KindInvalidInput:
-		return providers.Wording{Title: "Linkly Cloud login needed", Line: e.Message,
+		return providers.Wording{Title: "Linkly Cloud login needed", Line: cmp.Or(e.Message, "The Linkly Cloud username and password are needed to pair"),
 			Next: "Enter the username and password Linkly issued for this environment."}, true
 	case providers.KindNotPaired:
 		return providers.Wording{Title: "Pairing lost", Line: msgLost,
@@ -197,7 +198,7 @@ func baseWording(e *providers.Error) (providers.Wording, bool) {
 		}
 	case providers.KindUnpairOnTerminal:
 		return providers.Wording{Title: "Unpair on the PIN pad", Line: "Linkly Cloud pairings are not removed from the register",
-			Next: unpairSteps + "."}, true
+			Next: unpairSteps + ", then forget the pairing here (its secret is deleted)."}, true
 	case providers.KindRateLimited:
 		return providers.Wording{Title: "Too many requests", Line: "Linkly is rate-limiting", Next: "Wait a moment, then try again.", Retry: true}, true
 	case providers.KindNetwork, providers.KindTimeout, providers.KindServer:

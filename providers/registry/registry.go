@@ -6,6 +6,7 @@ package registry
 import (
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/helcim"
+	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
 	"github.com/tillpair/tillpair/providers/square"
@@ -21,5 +22,6 @@ func All() providers.Registry {
 		helcim.Descriptor,
 		sumup.Descriptor,
 		square.Descriptor,
+		linkly.Descriptor,
 	}
 }

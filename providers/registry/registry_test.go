@@ -12,7 +12,7 @@ import (
 // provider, so a missing fact shows up as a blank on some screen.
 func TestDescriptorsAreComplete(t *testing.T) {
 	reg := registry.All()
-	if got := strings.Join(reg.IDs(), ","); got != "sci,smartconnect,helcim,sumup,square" {
+	if got := strings.Join(reg.IDs(), ","); got != "sci,smartconnect,helcim,sumup,square,linkly" {
 		t.Fatalf("order %s; want the lead provider first", got)
 	}
 	seen := map[string]bool{}

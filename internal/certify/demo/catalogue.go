@@ -30,7 +30,7 @@ const referenceNote = "The Source column names sections of our provider referenc
 // comes from the registry's IDs and this list only pairs each id with its
 // script; a provider added later needs its script file and one line here.
 func Certifications() []Certification {
-	return []Certification{sciCertification(), smartConnectCertification(), helcimCertification(), squareCertification()}
+	return []Certification{sciCertification(), smartConnectCertification(), helcimCertification(), squareCertification(), linklyCertification()}
 }
 
 // CertificationFor finds a provider's certification ("" is the first,

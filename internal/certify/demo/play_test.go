@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/square"
 )
 
@@ -14,9 +15,9 @@ func TestHeadlessPlaysEveryScenario(t *testing.T) {
 		prov string
 		w, h int
 	}{
-		{providers.SCI, 80, 24}, {providers.SmartConnect, 80, 24}, {providers.Helcim, 80, 24},
+		{providers.SCI, 80, 24}, {providers.SmartConnect, 80, 24}, {providers.Helcim, 80, 24}, {linkly.ID, 80, 24},
 		// The smallest size the app (and evidence --width/--height) allows.
-		{providers.SCI, 60, 20}, {providers.SmartConnect, 60, 20}, {providers.Helcim, 60, 20},
+		{providers.SCI, 60, 20}, {providers.SmartConnect, 60, 20}, {providers.Helcim, 60, 20}, {linkly.ID, 60, 20},
 		// The code_from_pos model, expiry included.
 		{square.ID, 80, 24}, {square.ID, 60, 20},
 	} {

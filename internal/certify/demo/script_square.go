@@ -110,7 +110,7 @@ func SquareScript() Script {
 					if _, err := e.Sandbox().SignIn(t.ID, code); err != nil {
 						return nil, err
 					}
-					if !e.Session.Clock.AdvanceToNextWait() {
+					if !sqAdvanceToPoll(e) {
 						return nil, fmt.Errorf("the app is not waiting for the sign-in")
 					}
 					return nil, nil
@@ -171,6 +171,20 @@ func sqPolled(e *Env) bool {
 		if p.Provider == e.Provider && p.Status == providers.StatusAwaitingConfirmation && e.requestsSinceStart("/v2/devices/codes/"+p.ID) > 0 {
 			return true
 		}
+	}
+	return false
+}
+
+// sqAdvanceToPoll moves the clock to the sign-in wait's next poll. The
+// wait for a new code starts on its own goroutine a moment after the code
+// shows (and a request's own timer may already have counted as a wait), so
+// it is given a little real time to start.
+func sqAdvanceToPoll(e *Env) bool {
+	for range 100 {
+		if e.Session.Clock.AdvanceToNextWait() {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 	return false
 }

@@ -19,12 +19,13 @@ import (
 	"github.com/tillpair/tillpair/internal/sandbox/clouds"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/square"
 	"github.com/tillpair/tillpair/screens"
 )
 
 // packProviders are the providers with an evidence pack.
-var packProviders = []string{providers.SCI, providers.SmartConnect, providers.Helcim, square.ID}
+var packProviders = []string{providers.SCI, providers.SmartConnect, providers.Helcim, square.ID, linkly.ID}
 
 // runPack writes the pack of every provider, with no pictures.
 func runPack(t *testing.T, dir string, now time.Time) Result {
@@ -199,6 +200,7 @@ func instructions(s, _ string) bool {
 func TestEveryRequirementLinksToAScreenshotThatShowsIt(t *testing.T) {
 	checks := map[string]map[string]func(screen, log string) bool{
 		providers.SCI: showsSCI, providers.SmartConnect: showsSmartConnect(), providers.Helcim: showsHelcim(t), square.ID: showsSquare(),
+		linkly.ID: showsLinkly(t),
 	}
 	dir := filepath.Join(t.TempDir(), "pack")
 	runPack(t, dir, time.Now())
@@ -279,6 +281,7 @@ func TestPackHoldsNoSecrets(t *testing.T) {
 		providers.SmartConnect: "merchantAccessToken=" + sandbox.Redacted,
 		providers.Helcim:       "Api-Token: " + sandbox.Redacted,
 		square.ID:              "Bearer " + sandbox.Redacted,
+		linkly.ID:              `"password":"` + sandbox.Redacted,
 	}
 	dir := filepath.Join(t.TempDir(), "pack")
 	runPack(t, dir, time.Now())
@@ -286,13 +289,16 @@ func TestPackHoldsNoSecrets(t *testing.T) {
 	// Every Part B is 32 lowercase hex on its own; a longer run (Square's
 	// idempotency_key, a SHA-256) is not one.
 	partB := regexp.MustCompile(`\b[0-9a-f]{32}\b`)
+	// Linkly's session ids are 32 hex digits in their URL path: ids, not
+	// secrets.
+	linklySession := regexp.MustCompile(`/sessions/[0-9a-f]{32}`)
 	for name, b := range pack {
 		for what, s := range secrets {
 			if s != "" && bytes.Contains(b, []byte(s)) {
 				t.Errorf("%s contains the %s", name, what)
 			}
 		}
-		if m := partB.Find(b); m != nil {
+		if m := partB.Find(linklySession.ReplaceAll(b, []byte("/sessions/ID"))); m != nil {
 			t.Errorf("%s contains something shaped like a Part B: %s", name, m)
 		}
 	}
@@ -313,7 +319,8 @@ func TestPackHoldsNoSecrets(t *testing.T) {
 // authenticates with: none may reach any file, the report included.
 func TestPackHoldsNoPlantedCanary(t *testing.T) {
 	canary := sandbox.Credentials{"sci_api_key": "test_pak_CANARYev1dence9Qx", "sci_signing_secret_part_a": "CANARYpartAev1dence7Lm",
-		"helcim_api_token": "CANARYhelc1mEv1denceT0k", "square_access_token": "CANARYsquar3Ev1denceT0kenX"}
+		"helcim_api_token": "CANARYhelc1mEv1denceT0k", "square_access_token": "CANARYsquar3Ev1denceT0kenX",
+		linkly.InputPassword: "CANARYl1nklyEv1dencePw"}
 	dir := filepath.Join(t.TempDir(), "pack")
 	res := runOptions(t, Options{Out: dir, Credentials: canary})
 	if res.Shots < 40 || len(res.Providers) != len(packProviders) {
