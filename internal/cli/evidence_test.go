@@ -13,8 +13,21 @@ import (
 	"github.com/tillpair/tillpair/internal/certify/demo"
 )
 
+// playbackContext bounds a command that plays whole scripts: they take
+// seconds, but minutes on a busy 2-core machine under -race, so the bound
+// is the test binary's own deadline (go test -timeout) less a margin to
+// report, not a fixed wall-clock budget load can exceed.
+func playbackContext(t *testing.T) (context.Context, context.CancelFunc) {
+	t.Helper()
+	d, ok := t.Deadline()
+	if !ok {
+		return context.WithCancel(context.Background())
+	}
+	return context.WithDeadline(context.Background(), d.Add(-min(time.Until(d)/10, 30*time.Second)))
+}
+
 func TestEvidenceCommandWritesAPack(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := playbackContext(t)
 	defer cancel()
 	dir := filepath.Join(t.TempDir(), "pack")
 	res := runCLI(ctx, "", "evidence", "--out", dir, "--pictures=false")
@@ -39,7 +52,7 @@ func TestEvidenceCommandWritesAPack(t *testing.T) {
 // Without a browser the pack is written all the same, and both stdout and
 // the report say the pictures were skipped and why.
 func TestEvidenceCommandWithoutChromium(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := playbackContext(t)
 	defer cancel()
 	dir := filepath.Join(t.TempDir(), "pack")
 	missing := filepath.Join(t.TempDir(), "no-chromium")
@@ -86,7 +99,7 @@ func TestEvidenceCommandBadInput(t *testing.T) {
 }
 
 func TestEvidenceCommandProviderPacks(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := playbackContext(t)
 	defer cancel()
 	for prov, want := range map[string][]string{
 		"smartconnect": {"Smartpay SmartConnect", "register ID shown read-only", "Terminal.GetStatus"},

@@ -252,7 +252,7 @@ func canaryCLI(t *testing.T, sc *scanner) {
 }
 
 func canaryTUI(t *testing.T, sc *scanner) {
-	w := newWorld(t, providers.SCI, worldOptions{timeout: 5 * time.Second})
+	w := newWorld(t, providers.SCI, worldOptions{})
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	m := ui.New(ui.Options{Service: w.op, Terminals: app.Terminals(w.sb), Badge: "SANDBOX", Context: ctx})
@@ -263,7 +263,7 @@ func canaryTUI(t *testing.T, sc *scanner) {
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
 			seen.Write(b) // WaitFor drains: b is what was drawn since the last wait
 			return bytes.Contains(b, []byte(text))
-		}, teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+		}, teatest.WithDuration(2*time.Minute), teatest.WithCheckInterval(20*time.Millisecond))
 	}
 	keys := func(s string) {
 		for _, r := range s {
@@ -298,7 +298,7 @@ func canaryTUI(t *testing.T, sc *scanner) {
 	keys("y")
 	waitText("Unpaired")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second))
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(2*time.Minute))
 	rest, _ := io.ReadAll(tm.Output())
 	seen.Write(rest)
 	sc.add("tui output", seen.String())

@@ -300,7 +300,7 @@ func TestSIGKILLDuringPairingFlows(t *testing.T) {
 // of the flow; every step ends in a clear store error and a consistent
 // state, and works again once the keyring is back.
 func TestKeyringVanishesMidFlow(t *testing.T) {
-	w := newWorld(t, providers.SCI, worldOptions{timeout: 5 * time.Second})
+	w := newWorld(t, providers.SCI, worldOptions{})
 	ctx := ctxT(t)
 
 	checkStoreErr := func(step string, err error) {
@@ -380,7 +380,7 @@ func TestUnwritableConfigDir(t *testing.T) {
 	if err := os.WriteFile(blocker, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	w := newWorld(t, providers.SCI, worldOptions{timeout: 5 * time.Second})
+	w := newWorld(t, providers.SCI, worldOptions{})
 	recs, err := keystore.OpenRecords(filepath.Join(blocker, "tillpair"))
 	if err != nil {
 		ke, ok := keystore.AsError(err)

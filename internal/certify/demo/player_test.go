@@ -30,7 +30,7 @@ func startDemo(t *testing.T, w, h int) *teatest.TestModel {
 
 func startProviderDemo(t *testing.T, provider string, w, h int) *teatest.TestModel {
 	t.Helper()
-	p, err := New(Options{Provider: provider, Pace: time.Hour, Width: w, Height: h})
+	p, err := New(Options{Provider: provider, Pace: time.Hour, Width: w, Height: h, StepTimeout: generousStepTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func waitFor(t *testing.T, tm *teatest.TestModel, texts ...string) {
 			}
 		}
 		return true
-	}, teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
+	}, teatest.WithDuration(generousWait), teatest.WithCheckInterval(10*time.Millisecond))
 }
 
 func TestCaptionGolden(t *testing.T) {
@@ -76,7 +76,7 @@ func TestCaptionGolden(t *testing.T) {
 				tm := startProviderDemo(t, c.provider, sz.w, sz.h)
 				waitFor(t, tm, c.form, count, c.loaded, "[ Pair ]", "ctrl+c quit")
 				tm.Send(keyQ)
-				view := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).View()
+				view := tm.FinalModel(t, teatest.WithFinalTimeout(generousWait)).View()
 				lines := strings.Split(view, "\n")
 				if len(lines) != sz.h {
 					t.Errorf("view has %d lines, want %d", len(lines), sz.h)
@@ -102,7 +102,7 @@ func TestPlayerKeysDriveTheScript(t *testing.T) {
 	tm.Send(keySpace)
 	waitFor(t, tm, "paused")
 	tm.Send(keyQ)
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Player)
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(generousWait)).(*Player)
 	if got := fm.Position(); got != (Position{Scenario: 1, Step: 0}) {
 		t.Errorf("after → → ← the player is at %+v, want scenario 2 step 1", got)
 	}
@@ -199,7 +199,7 @@ func TestCaptionHintsAfterTheEnd(t *testing.T) {
 // window gives the step a whole new dwell. The test decides when each
 // dwell ends, so no time passes in it.
 func TestPlaybackWaitsWhileTheWindowIsTooSmall(t *testing.T) {
-	p, err := New(Options{Pace: time.Hour, Width: 80, Height: 24})
+	p, err := New(Options{Pace: time.Hour, Width: 80, Height: 24, StepTimeout: generousStepTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestPlaybackWaitsWhileTheWindowIsTooSmall(t *testing.T) {
 		select {
 		case m := <-dwells:
 			return m
-		case <-time.After(15 * time.Second):
+		case <-time.After(generousWait):
 			t.Fatal("no dwell started")
 			return nil
 		}
@@ -231,7 +231,7 @@ func TestPlaybackWaitsWhileTheWindowIsTooSmall(t *testing.T) {
 	tm.Send(second)
 	waitFor(t, tm, "Scenario 2/11")
 	tm.Send(keyQ)
-	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*Player)
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(generousWait)).(*Player)
 	if got := fm.Position(); got.Scenario != 1 {
 		t.Errorf("after one dwell seen at full size the player is at %+v, want scenario 2", got)
 	}

@@ -37,7 +37,17 @@ func runPack(t *testing.T, dir string, now time.Time) Result {
 
 func runOptions(t *testing.T, o Options) Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	// The playback fails on what is shown, not on speed: a step on a busy
+	// machine under -race can take longer than the product's 20 s step
+	// timeout, and three whole scripts longer than a fixed 2 minutes. A
+	// hang still ends, shortly before the test binary's own deadline.
+	if o.StepTimeout == 0 {
+		o.StepTimeout = 5 * time.Minute
+	}
+	ctx, cancel := context.Background(), context.CancelFunc(func() {})
+	if d, ok := t.Deadline(); ok {
+		ctx, cancel = context.WithDeadline(ctx, d.Add(-min(time.Until(d)/10, 30*time.Second)))
+	}
 	defer cancel()
 	res, err := Run(ctx, o)
 	if err != nil {
@@ -365,9 +375,7 @@ func TestRefusesToReplaceOtherDirectories(t *testing.T) {
 	// A previous pack is replaced without --force; --force replaces anything.
 	runOptions(t, Options{Out: filepath.Join(dir, "pack"), Provider: providers.Helcim})
 	runOptions(t, Options{Out: filepath.Join(dir, "pack"), Provider: providers.Helcim})
-	if _, err := Run(context.Background(), Options{Out: dir, Force: true, Provider: providers.Helcim}); err != nil {
-		t.Fatalf("Run with Force: %v", err)
-	}
+	runOptions(t, Options{Out: dir, Force: true, Provider: providers.Helcim})
 	if _, err := os.Stat(notes); err == nil {
 		t.Error("--force left the old contents")
 	}
