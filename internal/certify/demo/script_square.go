@@ -180,7 +180,11 @@ func sqPolled(e *Env) bool {
 // shows (and a request's own timer may already have counted as a wait), so
 // it is given a little real time to start.
 func sqAdvanceToPoll(e *Env) bool {
-	for range 100 {
+	// The app starts its next poll's wait on its own goroutine, which a
+	// loaded machine may run late: the deadline is far from that cost (the
+	// caller fails only if the app never waits).
+	deadline := time.Now().Add(sqPollDeadline)
+	for time.Now().Before(deadline) {
 		if e.Session.Clock.AdvanceToNextWait() {
 			return true
 		}
@@ -188,3 +192,8 @@ func sqAdvanceToPoll(e *Env) bool {
 	}
 	return false
 }
+
+// sqPollDeadline bounds sqAdvanceToPoll: generous, so the playback never
+// depends on the machine's speed (2 s was once too short under -race on a
+// loaded 2-core machine).
+const sqPollDeadline = 60 * time.Second
