@@ -27,7 +27,9 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		if m.phase == phaseIdle {
 			m.phase = phasePairing
 		}
-		m.lastPair = msg
+		// Kept for a new code (code_from_pos); the one-time pair inputs
+		// (a password) never are.
+		m.lastPair = screens.PairMsg{Code: msg.Code, Nickname: msg.Nickname}
 		return m.pairCmd(msg), true
 	case screens.CancelMsg:
 		m.stopAwait()
