@@ -29,7 +29,7 @@ func (m *Model) handleFlow(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		// Kept for a new code (code_from_pos); the one-time pair inputs
 		// (a password) never are.
-		m.lastPair = screens.PairMsg{Code: msg.Code, Nickname: msg.Nickname}
+		m.pair.last = screens.PairMsg{Code: msg.Code, Nickname: msg.Nickname}
 		return m.pairCmd(msg), true
 	case screens.CancelMsg:
 		m.stopAwait()

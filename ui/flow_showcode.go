@@ -31,20 +31,20 @@ type pairAttempt struct {
 // attemptFor is the attempt for a Pair of in.
 func (m *Model) attemptFor(in screens.PairMsg) string {
 	for_ := [2]string{in.Code, in.Nickname}
-	if m.attempt.id == "" || m.attempt.for_ != for_ {
+	if m.pair.attempt.id == "" || m.pair.attempt.for_ != for_ {
 		id := uuid.NewString()
 		if m.env.newAttempt != nil {
 			id = m.env.newAttempt()
 		}
-		m.attempt = pairAttempt{id: id, for_: for_}
+		m.pair.attempt = pairAttempt{id: id, for_: for_}
 	}
-	return m.attempt.id
+	return m.pair.attempt.id
 }
 
 // attemptDone: the attempt made its pairing; the next Pair is a new one.
 func (m *Model) attemptDone(id string) {
-	if m.attempt.id == id {
-		m.attempt = pairAttempt{}
+	if m.pair.attempt.id == id {
+		m.pair.attempt = pairAttempt{}
 	}
 }
 
@@ -126,7 +126,7 @@ func (m *Model) newCodeDone(msg newCodeMsg) tea.Cmd {
 func (m *Model) handleShowCodeFlow(msg tea.Msg) (tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case screens.NewCodeRequested:
-		return m.newCodeCmd(msg.PairingID, m.lastPair), true
+		return m.newCodeCmd(msg.PairingID, m.pair.last), true
 	case newCodeMsg:
 		return m.newCodeDone(msg), true
 	case awaitDoneMsg:

@@ -116,20 +116,17 @@ type Model struct {
 	pane     paneFeed
 	reqs     requests
 	await    awaitRun
-	// attempt and lastPair: the pairing attempt in flight and the form's
-	// last Pair (flow_showcode.go).
-	attempt  pairAttempt
-	lastPair screens.PairMsg
-	exit     exitNote
-
-	// cache keeps the frame's parts between messages (render_cache.go).
-	cache renderCache
-	// logo is the last full-logo decision and what it was made from.
-	logo struct {
-		ok   bool
-		key  logoKey
-		full bool
+	// pair is the pairing attempt in flight and the form's last Pair
+	// (flow_showcode.go).
+	pair struct {
+		attempt pairAttempt
+		last    screens.PairMsg
 	}
+	exit exitNote
+
+	// cache keeps the frame's parts and the logo decision between
+	// messages (render_cache.go).
+	cache renderCache
 }
 
 // env is what the model was built with; it does not change.

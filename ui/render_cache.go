@@ -67,6 +67,12 @@ type renderCache struct {
 	pane   memo[sizedKey]
 	body   memo[bodyKey]
 	frame  memo[frameKey]
+	// logo is the last full-logo decision and what it was made from.
+	logo struct {
+		ok   bool
+		key  logoKey
+		full bool
+	}
 }
 
 // check drops every memo when the global style state changed since the

@@ -136,16 +136,16 @@ type logoKey struct {
 // open, so neither a status nor a screen change flips the logo.
 func (m *Model) fullLogo(f frame) bool {
 	k := logoKey{provider: m.c.Provider, w: m.w, h: m.h}
-	if m.logo.ok && m.logo.key == k {
-		return m.logo.full
+	if m.cache.logo.ok && m.cache.logo.key == k {
+		return m.cache.logo.full
 	}
 	if m.fullHelp {
 		m.fullHelp = false
 		f = m.frame()
 		m.fullHelp = true
 	}
-	m.logo.ok, m.logo.key, m.logo.full = true, k, screens.FullLogoFits(m.c, f.posW, f.posH)
-	return m.logo.full
+	m.cache.logo.ok, m.cache.logo.key, m.cache.logo.full = true, k, screens.FullLogoFits(m.c, f.posW, f.posH)
+	return m.cache.logo.full
 }
 
 // View composes header, body (screen and pane), status line and footer.
