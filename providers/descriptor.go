@@ -300,3 +300,10 @@ type CheckResult struct {
 	// once the code is signed in; a reader's serial), nil when nothing new.
 	Learned *Pairing
 }
+
+// Capabilities is what a client of this provider reports
+// (Provider.Capabilities), read from the descriptor so the two cannot
+// disagree.
+func (d *Descriptor) Capabilities() Capabilities {
+	return Capabilities{NeedsConfirmation: d.Confirms, RemoteUnpair: d.RemoteUnpair, CanTest: d.CanTest, Code: d.Code}
+}

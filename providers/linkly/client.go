@@ -191,8 +191,7 @@ func (c *Client) Capabilities() providers.Capabilities { return Capabilities() }
 // Capabilities is what (*Client).Capabilities returns, read from
 // Descriptor so the two cannot disagree.
 func Capabilities() providers.Capabilities {
-	d := Descriptor
-	return providers.Capabilities{NeedsConfirmation: d.Confirms, RemoteUnpair: d.RemoteUnpair, CanTest: d.CanTest, Code: d.Code}
+	return Descriptor.Capabilities()
 }
 
 // post sends a JSON body to base+path, with "Bearer token" unless token

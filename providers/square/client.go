@@ -143,8 +143,7 @@ func (c *Client) Capabilities() providers.Capabilities { return Capabilities() }
 // Capabilities is what (*Client).Capabilities returns, for callers with
 // no client.
 func Capabilities() providers.Capabilities {
-	d := Descriptor
-	return providers.Capabilities{NeedsConfirmation: d.Confirms, RemoteUnpair: d.RemoteUnpair, CanTest: d.CanTest, Code: d.Code}
+	return Descriptor.Capabilities()
 }
 
 // credentials returns the token and the location id (possibly ""), or

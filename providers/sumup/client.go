@@ -133,8 +133,7 @@ func (c *Client) Capabilities() providers.Capabilities { return Capabilities() }
 // Capabilities is what (*Client).Capabilities returns, for callers with no
 // client: read from Descriptor, so the two cannot disagree.
 func Capabilities() providers.Capabilities {
-	d := Descriptor
-	return providers.Capabilities{NeedsConfirmation: d.Confirms, RemoteUnpair: d.RemoteUnpair, CanTest: d.CanTest, Code: d.Code}
+	return Descriptor.Capabilities()
 }
 
 // credentials returns the key and the path-safe merchant code, or
