@@ -172,7 +172,7 @@ has_cred() { creds | grep -qxF "tillpair:$1"; }
 in_records() { jq -e --arg id "$1" '.pairings | any(.pairing_id == $id)' "$RECS" >/dev/null; }
 
 step "registered providers"
-covered="sci smartconnect helcim sumup"
+covered="sci smartconnect helcim sumup square linkly"
 registered=$(W pair --help | tr -d '\r' | grep -oE -- '--provider [a-z|]+' | head -n1 | cut -d' ' -f2 | tr '|' ' ')
 [ -n "$registered" ] || fail "could not read the providers from tillpair pair --help"
 for p in $registered; do
@@ -183,7 +183,7 @@ echo "$registered"
 step "the Linux sandbox, and the Windows config dir"
 start_sandbox
 unset TILLPAIR_CONFIG_DIR XDG_CONFIG_HOME TILLPAIR_SCI_API_KEY TILLPAIR_SCI_SIGNING_SECRET_PART_A TILLPAIR_HELCIM_API_TOKEN \
-  TILLPAIR_SUMUP_API_KEY TILLPAIR_SUMUP_MERCHANT_CODE TILLPAIR_KEYRING_SERVICE
+  TILLPAIR_SUMUP_API_KEY TILLPAIR_SUMUP_MERCHANT_CODE TILLPAIR_SQUARE_ACCESS_TOKEN TILLPAIR_LINKLY_PASSWORD TILLPAIR_KEYRING_SERVICE
 S=$work/sandbox.json
 CONTROL=$(jq -r .control_url "$S")
 appdata=$("$WINE" cmd /c 'echo %APPDATA%' | tr -d '\r')
@@ -304,7 +304,36 @@ W unpair "$SU_READER" --yes >/dev/null || fail "unpair sumup"
 in_records "$SU_READER" && fail "unpair left the SumUp pairing in the records"
 ! grep -qF "$SUMUP_KEY" "$RECS" "$work/sumup-setup.out" "$work/sumup-status.json" || fail "the SumUp API key leaked"
 expect_exit 3 W status --json 2>/dev/null
-unset TILLPAIR_SCI_PAIRING_URL TILLPAIR_SMARTCONNECT_URL TILLPAIR_HELCIM_URL TILLPAIR_SUMUP_URL
+
+step "Square: access token through stdin into the Credential Manager, pair (the register shows the code), sign in on the Terminal, test, forget"
+export TILLPAIR_SQUARE_URL=$(jq -r .square_url "$S")
+SQ_TOKEN=$(jq -r .credentials.square_access_token "$S")
+printf '%s\n\n' "$SQ_TOKEN" | W setup square >"$work/square-setup.out"
+creds | grep -q '^tillpair:square/' || fail "setup square stored no Credential Manager item: $(creds)"
+SQ_ID=$(curl -sf "$CONTROL/terminals" | jq -r '.terminals[] | select(.provider=="square") | .id' | head -n1)
+W pair --provider square --nickname "Back bar" --no-wait --json >"$work/square-pair.json" 2>"$work/square-pair.err"
+jq -e '.provider == "square" and .status == "awaiting_confirmation"' "$work/square-pair.json" >/dev/null || fail "pair square: $(cat "$work/square-pair.json" "$work/square-pair.err")"
+SQ_CODE=$(jq -r .confirmation_code "$work/square-pair.json")
+expect_exit 3 W test "Back bar" 2>/dev/null
+curl -sf -X POST -d "{\"code\":\"$SQ_CODE\"}" "$CONTROL/terminals/$SQ_ID/sign-in" >/dev/null || fail "sign-in with $SQ_CODE"
+W test "Back bar" >/dev/null || fail "test square after sign-in"
+W unpair "Back bar" --forget --yes >/dev/null 2>&1 || fail "forget square"
+! grep -qF "$SQ_TOKEN" "$RECS" "$work/square-setup.out" "$work/square-pair.json" "$work/square-pair.err" || fail "the Square token leaked"
+
+step "Linkly: POS ID (setup), pair with the username on stdin and the password from the env, test, forget"
+export TILLPAIR_LINKLY_AUTH_URL=$(jq -r .linkly_auth_url "$S") TILLPAIR_LINKLY_POS_URL=$(jq -r .linkly_pos_url "$S")
+LK_USER=$(jq -r .credentials.linkly_username "$S")
+LK_PASSWORD=$(jq -r .credentials.linkly_password "$S")
+W setup linkly >"$work/linkly-setup.out"
+LK_ID=$(curl -sf "$CONTROL/terminals" | jq -r '.terminals[] | select(.provider=="linkly") | .id' | head -n1)
+LK_CODE=$(curl -sf -X POST "$CONTROL/terminals/$LK_ID/pairing-code" | jq -r .pairing_code)
+printf '%s\n' "$LK_USER" | TILLPAIR_LINKLY_PASSWORD=$LK_PASSWORD W pair --provider linkly --code "$LK_CODE" --nickname "PIN pad 1" --json >"$work/linkly-pair.json" 2>"$work/linkly-pair.err"
+jq -e '.provider == "linkly" and .status == "active"' "$work/linkly-pair.json" >/dev/null || fail "pair linkly: $(cat "$work/linkly-pair.json" "$work/linkly-pair.err")"
+W test "PIN pad 1" >/dev/null || fail "test linkly"
+W unpair "PIN pad 1" --forget --yes >/dev/null 2>&1 || fail "forget linkly"
+! grep -qF "$LK_PASSWORD" "$RECS" "$work"/linkly-* || fail "the Linkly password leaked"
+expect_exit 3 W status --json 2>/dev/null
+unset TILLPAIR_SCI_PAIRING_URL TILLPAIR_SMARTCONNECT_URL TILLPAIR_HELCIM_URL TILLPAIR_SUMUP_URL TILLPAIR_SQUARE_URL TILLPAIR_LINKLY_AUTH_URL TILLPAIR_LINKLY_POS_URL
 echo "$NAME: CLI walkthrough passed"
 lap "CLI walkthrough"
 
