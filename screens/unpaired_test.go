@@ -10,9 +10,9 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
-
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/linkly"
 )
 
 func TestUnpairedSubmitsNormalisedCode(t *testing.T) {
@@ -173,5 +173,144 @@ func TestUnpairedKeepsPairButtonWhenShort(t *testing.T) {
 				t.Errorf("%s at %d×%d: no Pair button:\n%s", p, minBodyW, h, v)
 			}
 		}
+	}
+}
+
+// Finding 7: while a pair request from the form is in flight the form
+// looks it: no focused field (no heavy ━ underline), no cursor, "[ Pairing… ]" for the button,
+// and keys change nothing; when the answer comes it is editable again,
+// with the focus where it was.
+func TestUnpairedBusyWhilePairing(t *testing.T) {
+	s := NewUnpaired(testCommon(), sciSpec, false)
+	s.SetSize(80, 40)
+	s.Update(runes("123456"))
+	s.Update(tea.KeyMsg{Type: tea.KeyTab})
+	s.Update(runes("Front"))
+	idle := ansi.Strip(s.View())
+	if !strings.Contains(idle, "[ Pair ]") || !focusedUnder(idle, "Pairing Nickname") {
+		t.Fatalf("idle form:\n%s", idle)
+	}
+
+	s.SetBusy(true)
+	v := ansi.Strip(s.View())
+	if !strings.Contains(v, "[ Pairing… ]") || strings.Contains(v, "[ Pair ]") {
+		t.Errorf("busy button:\n%s", v)
+	}
+	if strings.Contains(v, "━") || s.code.Focused() || s.nick.Focused() {
+		t.Errorf("a field is focused while pairing:\n%s", v)
+	}
+	if !strings.Contains(v, "123456") || !strings.Contains(v, "Front") {
+		t.Errorf("the values being sent are not shown:\n%s", v)
+	}
+	for _, k := range []tea.KeyMsg{runes("9"), {Type: tea.KeyBackspace}, {Type: tea.KeyTab}, {Type: tea.KeyEnter}} {
+		if _, cmd := s.Update(k); cmd != nil {
+			t.Errorf("%s while busy sent a command", k)
+		}
+	}
+	if s.code.Value() != "123456" || s.nick.Value() != "Front" || s.focus != 1 {
+		t.Errorf("keys while busy changed the form: %q %q focus %d", s.code.Value(), s.nick.Value(), s.focus)
+	}
+
+	s.SetBusy(false)
+	v = ansi.Strip(s.View())
+	if !strings.Contains(v, "[ Pair ]") || !focusedUnder(v, "Pairing Nickname") || !s.nick.Focused() {
+		t.Errorf("after the answer the form is not editable again:\n%s", v)
+	}
+	if _, cmd := s.Update(tea.KeyMsg{Type: tea.KeyEnter}); cmd == nil {
+		t.Error("enter after the answer sent nothing")
+	}
+}
+
+// focusedUnder reports whether the field labelled label has the heavy
+// underline of the focused field, two lines under its label.
+func focusedUnder(view, label string) bool {
+	lines := strings.Split(view, "\n")
+	for i, l := range lines {
+		col := strings.Index(l, label)
+		if col < 0 || i+2 >= len(lines) {
+			continue
+		}
+		under := []rune(lines[i+2])
+		at := len([]rune(l[:col]))
+		return at < len(under) && under[at] == '━'
+	}
+	return false
+}
+
+// A hint that wraps keeps its indent on every line, so the continuation
+// hangs under the text after "✗ " and does not fall back to column 0.
+func TestUnpairedHintWrapsIndented(t *testing.T) {
+	c := testCommon()
+	c.Provider, c.Product = providers.Helcim, "Helcim Smart Terminal"
+	spec := providers.CodeSpec{Label: "Device Code", MinLen: 4, MaxLen: 4, Example: "DY6L"}
+	s := NewUnpaired(checked(c, spec), spec, false)
+	s.SetSize(40, 30)
+	s.Update(runes("DY"))
+	s.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	hint := s.Invalid()
+	if hint == "" {
+		t.Fatal("no hint for a short code")
+	}
+	first := strings.Fields(hint)[0]
+	var lines []string
+	in := false
+	for _, l := range strings.Split(ansi.Strip(s.View()), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "✗ "+first) {
+			in = true
+		} else if in && strings.TrimSpace(l) == "" {
+			break
+		}
+		if in {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) < 2 {
+		t.Fatalf("hint %q did not wrap at 40 columns: %q", hint, lines)
+	}
+	for _, l := range lines[1:] {
+		if strings.TrimSpace(l) != "" && !strings.HasPrefix(l, "  ") || strings.HasPrefix(l, "   ") {
+			t.Errorf("hint line %q is not indented by two", l)
+		}
+	}
+}
+
+// A provider's pair inputs are fields of the form: the secret one is
+// never drawn (typing, busy or not), goes out once in PairMsg.Inputs and
+// is emptied from the form on submit.
+func TestUnpairedPairInputsAreSentOnceAndNeverDrawn(t *testing.T) {
+	const pw = "CANARY-form-pw"
+	c := testCommon()
+	c.Provider, c.Product = linkly.ID, "Linkly Cloud"
+	s := NewUnpaired(checked(c, linkly.Descriptor.Code), linkly.Descriptor.Code, false)
+	s.SetSize(80, 24)
+	typeIn := func(text string) {
+		for _, r := range text {
+			s.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		}
+	}
+	tab := tea.KeyMsg{Type: tea.KeyTab}
+	typeIn("user-1")
+	s.Update(tab)
+	typeIn(pw)
+	s.Update(tab)
+	typeIn("123456")
+	if v := s.View(); strings.Contains(v, pw) || !strings.Contains(v, "user-1") {
+		t.Fatalf("view shows the password or hides the username:\n%s", v)
+	}
+	_, cmd := s.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if cmd == nil {
+		t.Fatalf("no pair request; invalid %q", s.Invalid())
+	}
+	msg, ok := cmd().(PairMsg)
+	if !ok || msg.Code != "123456" || msg.Inputs[linkly.InputUsername].Reveal() != "user-1" || msg.Inputs[linkly.InputPassword].Reveal() != pw {
+		t.Fatalf("pair request %+v", msg)
+	}
+	s.SetBusy(true)
+	if v := s.View(); strings.Contains(v, pw) {
+		t.Fatalf("busy view shows the password:\n%s", v)
+	}
+	s.SetBusy(false)
+	if _, cmd := s.Update(tea.KeyMsg{Type: tea.KeyEnter}); cmd != nil || !strings.Contains(s.Invalid(), "password") {
+		t.Fatalf("the password was kept for a second request (invalid %q)", s.Invalid())
 	}
 }

@@ -13,10 +13,11 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/jonboulle/clockwork"
 	"github.com/muesli/termenv"
-
 	"github.com/tillpair/tillpair/internal/pairing"
 	"github.com/tillpair/tillpair/internal/tui/widgets"
 	"github.com/tillpair/tillpair/providers"
+	"github.com/tillpair/tillpair/providers/linkly"
+	"github.com/tillpair/tillpair/providers/square"
 	"github.com/tillpair/tillpair/providers/sumup"
 	"github.com/tillpair/tillpair/screens"
 )
@@ -528,4 +529,238 @@ func TestGoldenProviderPane(t *testing.T) {
 		}
 		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
 	}
+}
+
+// SumUp's screens come from its descriptor and the shared session (issue
+// 18): these goldens are the pictures a merchant pairing a Solo sees.
+
+const goldenReaderID = "rdr_3MSAFM23CK82VSTT4BN6RWSQ65"
+
+func sumupPairing() providers.Pairing {
+	online, battery := true, 87.0
+	return providers.Pairing{Provider: sumup.ID, ID: goldenReaderID, Status: providers.StatusActive,
+		PairingNickname: "Main Register", TID: "200100010001", Serial: "200100010001", Model: "solo",
+		Environment: "live", CreatedAt: goldenNow.Add(-time.Hour), CheckedAt: goldenNow.Add(-5 * time.Second),
+		Health: &providers.Health{Online: &online, Battery: &battery, State: "IDLE", Model: "solo",
+			LastActivity: goldenNow.Add(-2 * time.Minute)}}
+}
+
+func sumupWaiting() providers.Pairing {
+	return providers.Pairing{Provider: sumup.ID, ID: goldenReaderID, Status: providers.StatusAwaitingConfirmation,
+		PairingNickname: "Main Register", Environment: "live", CreatedAt: goldenNow,
+		ExpiresAt: goldenNow.Add(sumup.PairingWindow)}
+}
+
+// showSumUpWaiting goes through the path a successful Pair takes.
+func showSumUpWaiting(m *Model, c *clockwork.FakeClock) {
+	switchTo(m, sumup.ID)
+	m.handleFlow(pairDoneMsg{p: sumupWaiting()})
+	c.Advance(12 * time.Second)
+}
+
+func TestGoldenSumUp(t *testing.T) {
+	offline := sumupPairing()
+	off, low := false, 9.0
+	offline.Health = &providers.Health{Online: &off, Battery: &low, State: "OFFLINE", Model: "solo",
+		LastActivity: goldenNow.Add(-3 * time.Hour)}
+	for _, gc := range []goldenCase{
+		{name: "unpaired", prep: func(m *Model, _ *clockwork.FakeClock) { switchTo(m, sumup.ID) }},
+		{name: "unpaired_with_input", prep: func(m *Model, _ *clockwork.FakeClock) { switchTo(m, sumup.ID) },
+			msgs: []tea.Msg{keyRunes("4wlfdsbf"), tea.KeyMsg{Type: tea.KeyTab}, keyRunes("Main Register")}},
+		{name: "code_too_short", prep: func(m *Model, _ *clockwork.FakeClock) { switchTo(m, sumup.ID) },
+			msgs: []tea.Msg{keyRunes("4WLF"), keyEnter}},
+		{name: "waiting", prep: showSumUpWaiting},
+		{name: "expired", prep: func(m *Model, c *clockwork.FakeClock) {
+			showSumUpWaiting(m, c)
+			m.handleFlow(awaitDoneMsg{req: m.awaiting(), err: &providers.Error{Provider: sumup.ID, Op: providers.OpCheck,
+				Kind: providers.KindCodeUsed, Code: sumup.CodeReaderExpired,
+				Message: "the pairing expired before the Solo confirmed it (status expired)"}})
+		}},
+		{name: "just_paired", prep: showPairedAs(sumup.ID, sumupPairing(), true)},
+		{name: "paired", prep: showPairedAs(sumup.ID, sumupPairing(), false)},
+		{name: "paired_offline", prep: showPairedAs(sumup.ID, offline, false)},
+		{name: "testing", svc: blockingTests(), prep: showPairedAs(sumup.ID, sumupPairing(), false), msgs: []tea.Msg{keyRunes("t")}},
+		{name: "test_ok", prep: func(m *Model, c *clockwork.FakeClock) {
+			showPairedAs(sumup.ID, sumupPairing(), false)(m, c)
+			m.handleFlow(testDoneMsg{id: goldenReaderID, p: sumupPairing()})
+		}},
+		{name: "unpair_prompt", prep: showPairedAs(sumup.ID, sumupPairing(), false), msgs: []tea.Msg{keyRunes("u")}},
+	} {
+		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
+	}
+}
+
+// sumupProblem is the error the client makes of a problem+json answer, as
+// the simulator sends them (providers/sumup httpError).
+func sumupProblem(op string, status int, k providers.Kind, code string, prob *sumup.Problem) error {
+	return &providers.Error{Provider: sumup.ID, Op: op, HTTPStatus: status, Kind: k, Code: code,
+		Message: "vendor text the screen does not parse", Err: prob}
+}
+
+func TestGoldenSumUpErrors(t *testing.T) {
+	const trace = "3f1a9c2e7b6d4e58a0c1f2d3e4b5a697"
+	for _, c := range []struct {
+		name string
+		err  error
+	}{
+		{"404_no_pending_reader", sumupProblem(providers.OpPair, 404, providers.KindNotFound, sumup.CodeNoPendingReader,
+			&sumup.Problem{Type: "https://developer.sumup.com/problem/not-found", Title: "Not Found",
+				Detail: "No pending reader with the given pairing code", TraceID: trace})},
+		{"409_already_pairing", sumupProblem(providers.OpPair, 409, providers.KindCodeUsed, sumup.CodeReaderNotPending,
+			&sumup.Problem{Type: "https://developer.sumup.com/problem/conflict", Title: "Conflict",
+				Detail: "The reader is not in pending state", TraceID: trace})},
+		{"400_fields", sumupProblem(providers.OpPair, 400, providers.KindInvalidInput, sumup.CodeInvalidRequest,
+			&sumup.Problem{Type: "https://developer.sumup.com/problem/validation-error", Title: "Validation Error",
+				Detail: "The request is invalid", Fields: []string{"name is required"}, TraceID: trace})},
+		{"400_code", sumupProblem(providers.OpPair, 400, providers.KindInvalidCode, sumup.CodeInvalidRequest,
+			&sumup.Problem{Type: "https://developer.sumup.com/problem/validation-error", Title: "Validation Error",
+				Fields: []string{"pairing_code must be 8 or 9 characters"}, TraceID: trace})},
+		{"401_wrong_key", sumupProblem(providers.OpPair, 401, providers.KindCredentials, sumup.CodeUnauthorized,
+			&sumup.Problem{Type: "https://developer.sumup.com/problem/unauthorized", Title: "Unauthorized", TraceID: trace})},
+		{"403_permission", sumupProblem(providers.OpPair, 403, providers.KindCredentials, sumup.CodeForbidden, nil)},
+		{"merchant_not_found", sumupProblem(providers.OpPair, 404, providers.KindCredentials, sumup.CodeMerchantNotFound, nil)},
+		{"expired_code", &providers.Error{Provider: sumup.ID, Op: providers.OpPair, Kind: providers.KindCodeUsed,
+			Code: sumup.CodeReaderExpired, Message: "the pairing expired before the Solo confirmed it (status expired)"}},
+		{"reader_deleted", sumupProblem(providers.OpCheck, 404, providers.KindNotPaired, sumup.CodeReaderNotFound,
+			&sumup.Problem{Title: "Not Found", Detail: "Reader not found", TraceID: trace})},
+		{"429_rate_limited", sumupProblem(providers.OpPair, 429, providers.KindRateLimited, sumup.CodeRateLimited, nil)},
+		{"server", sumupProblem(providers.OpPair, 502, providers.KindServer, "", &sumup.Problem{Title: "Bad Gateway", TraceID: trace})},
+		{"network", &providers.Error{Provider: sumup.ID, Op: providers.OpPair, Kind: providers.KindNetwork}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			runGolden(t, goldenCase{prep: func(m *Model, _ *clockwork.FakeClock) {
+				switchTo(m, sumup.ID)
+				m.show(screens.NewError(m.c, c.err, screens.PairMsg{Code: "4WLFDSBF", Nickname: "Main Register"}, screens.Unpaired, goldenReaderID))
+			}})
+		})
+	}
+}
+
+// goldenLinklyPassword is typed in the form's goldens: it must never be
+// drawn (the golden shows dots).
+const goldenLinklyPassword = "CANARY-golden-pw"
+
+// linklyService is the stub service with a Linkly client, so the goldens
+// of the other providers keep their provider lists.
+func linklyService() *stubService {
+	svc := newStubService()
+	c, err := linkly.New(linkly.Config{AuthURL: "http://127.0.0.1:1/linkly-auth", POSURL: "http://127.0.0.1:1/linkly-pos"})
+	if err != nil {
+		panic(err)
+	}
+	svc.provs = append(svc.provs, c)
+	return svc
+}
+
+func switchToLinkly(m *Model, _ *clockwork.FakeClock) {
+	switchTo(m, linkly.ID)
+	m.env.badges[linkly.ID] = "SANDBOX"
+}
+
+func linklyPairing() providers.Pairing {
+	reg := providers.RegisterIdentity{RegisterID: "3f1c2a9e-8b7d-4c6e-9a5f-1d2e3c4b5a69"}
+	return providers.Pairing{Provider: linkly.ID, ID: "c0ffee00-1234-4abc-9def-0123456789ab", Status: providers.StatusActive,
+		PairingNickname: "Front counter", TID: "98437689", TerminalNickname: "Counter pad", Register: &reg,
+		CreatedAt: goldenNow.Add(-time.Hour), CheckedAt: goldenNow.Add(-5 * time.Second)}
+}
+
+func TestGoldenLinkly(t *testing.T) {
+	typed := []tea.Msg{keyRunes("tillpair-sandbox-4821"), tea.KeyMsg{Type: tea.KeyTab},
+		keyRunes(goldenLinklyPassword), tea.KeyMsg{Type: tea.KeyTab}, keyRunes("492784")}
+	for _, gc := range []goldenCase{
+		{name: "unpaired", prep: switchToLinkly},
+		{name: "typed_password_masked", prep: switchToLinkly, msgs: typed},
+		{name: "no_password", prep: switchToLinkly,
+			msgs: []tea.Msg{keyRunes("tillpair-sandbox-4821"), tea.KeyMsg{Type: tea.KeyTab}, tea.KeyMsg{Type: tea.KeyTab}, keyRunes("492784"), keyEnter}},
+		{name: "just_paired", prep: func(m *Model, c *clockwork.FakeClock) {
+			showPairedAs(linkly.ID, linklyPairing(), true)(m, c)
+			m.env.badges[linkly.ID] = "SANDBOX"
+		}},
+	} {
+		gc.svc = linklyService()
+		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
+	}
+}
+
+func TestGoldenLinklyErrors(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+	}{
+		// Linkly answers 401 with no body for a wrong username, password
+		// or code, and for an expired code: one message.
+		{"pair_refused", &providers.Error{Provider: linkly.ID, Op: providers.OpPair, HTTPStatus: 401, Kind: providers.KindInvalidCode, Code: linkly.CodePairingRefused,
+			Message: "Pairing failed: check username, password and pair code. Codes expire after about 3 minutes — generate a new one on the PIN pad."}},
+		{"not_paired", &providers.Error{Provider: linkly.ID, Op: providers.OpCheck, HTTPStatus: 401, Kind: providers.KindNotPaired}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			runGolden(t, goldenCase{svc: linklyService(), prep: func(m *Model, clk *clockwork.FakeClock) {
+				showError(linkly.ID, c.err, linklyPairing().ID)(m, clk)
+				m.env.badges[linkly.ID] = "SANDBOX"
+			}})
+		})
+	}
+}
+
+// codeFromPOSStub is the stub service with a code_from_pos provider too.
+func codeFromPOSStub() *stubService {
+	s := newStubService()
+	c, err := square.New(square.Config{BaseURL: "http://127.0.0.1:1/square", AccessToken: providers.NewSecret("tok")})
+	if err != nil {
+		panic(err)
+	}
+	s.provs = append(s.provs, c)
+	return s
+}
+
+func shownCodePairing() providers.Pairing {
+	return providers.Pairing{Provider: square.ID, ID: "TXV51PXK5QBYP", Status: providers.StatusAwaitingConfirmation,
+		ConfirmationCode: "EBCARJ", PairingNickname: "Front counter", CreatedAt: goldenNow, ExpiresAt: goldenNow.Add(5 * time.Minute)}
+}
+
+func signedInPairing() providers.Pairing {
+	p := shownCodePairing()
+	p.Status, p.TID, p.TerminalNickname, p.Location = providers.StatusActive, "963CS3CIE6WACIJT", "Square Terminal CIJT", "L8Z1V0T7K2Q3M"
+	p.ConfirmationCode, p.ExpiresAt, p.CheckedAt = "", time.Time{}, goldenNow.Add(-5*time.Second)
+	return p
+}
+
+// showCode goes through the path a successful Pair takes, then lets time
+// run on the fake clock.
+func showCode(after time.Duration) func(*Model, *clockwork.FakeClock) {
+	return func(m *Model, c *clockwork.FakeClock) {
+		switchToCodeFromPOS(m)
+		m.handleFlow(pairDoneMsg{p: shownCodePairing()})
+		c.Advance(after)
+	}
+}
+
+func TestGoldenCodeFromPOS(t *testing.T) {
+	for _, gc := range []goldenCase{
+		{name: "unpaired", prep: func(m *Model, _ *clockwork.FakeClock) { switchToCodeFromPOS(m) },
+			msgs: []tea.Msg{keyRunes("Front counter")}},
+		{name: "show_code", prep: showCode(72 * time.Second)},
+		{name: "show_code_last_minute", prep: showCode(4*time.Minute + 25*time.Second)},
+		{name: "show_code_expired", prep: func(m *Model, c *clockwork.FakeClock) {
+			showCode(5*time.Minute+time.Second)(m, c)
+			m.handleFlow(awaitDoneMsg{req: m.awaiting(), err: &providers.Error{Provider: square.ID, Kind: providers.KindTimeout}})
+		}},
+		{name: "just_paired", prep: func(m *Model, c *clockwork.FakeClock) {
+			switchToCodeFromPOS(m)
+			m.pairings = []providers.Pairing{signedInPairing()}
+			m.show(screens.NewPaired(m.c, m.active(), signedInPairing().ID))
+		}},
+	} {
+		gc.svc = codeFromPOSStub()
+		t.Run(gc.name, func(t *testing.T) { runGolden(t, gc) })
+	}
+}
+
+// switchToCodeFromPOS is switchTo for the code_from_pos provider, with its
+// header badge.
+func switchToCodeFromPOS(m *Model) {
+	switchTo(m, square.ID)
+	m.env.badges[square.ID] = "SANDBOX"
+	m.setProvider(square.ID)
+	m.open(screens.Unpaired, screenArgs{})
 }

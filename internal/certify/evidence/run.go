@@ -44,7 +44,7 @@ type Options struct {
 	Build string
 	// Now stamps the index's one timestamp line (nil: time.Now).
 	Now func() time.Time
-	// StepTimeout bounds each step (0: demo.DefaultStepTimeout).
+	// StepTimeout bounds each step (0: DefaultStepTimeout).
 	StepTimeout time.Duration
 	// Pictures configures the PNGs of the screens; the zero value makes
 	// none.
@@ -156,8 +156,18 @@ func Select(provider string) ([]demo.Certification, error) {
 	return []demo.Certification{c}, nil
 }
 
+// DefaultStepTimeout bounds each step of a pack. A pack is a batch job on
+// a fake clock: a step only waits for the app to draw, which a loaded
+// machine may take long to do, so the bound is far from that cost (the
+// live demo's 20 s, seen by someone watching, once failed a pack under
+// load).
+const DefaultStepTimeout = 2 * time.Minute
+
 func play(ctx context.Context, o Options, c demo.Certification) (*played, error) {
 	pl := &played{cert: c}
+	if o.StepTimeout <= 0 {
+		o.StepTimeout = DefaultStepTimeout
+	}
 	p, err := demo.New(demo.Options{
 		Provider: c.Provider, Headless: true, Width: o.Width, Height: o.Height, Context: ctx, StepTimeout: o.StepTimeout,
 		Credentials: o.Credentials,
