@@ -192,6 +192,11 @@ type Steps struct {
 	// the codes match, then confirm on the terminal; Square: sign in with
 	// the code shown).
 	Confirm []string
+	// Waiting: a last Confirm step that holds only while the front-end
+	// waits for the confirmation ("tillpair notices the sign-in by itself;
+	// keep this screen open."); one that does not wait (`pair --no-wait`)
+	// leaves it out. See Descriptor.WaitingSteps.
+	Waiting string
 	// Unpair: what to do on the terminal when RemoteUnpair is false, as a
 	// sentence without a final stop, so a front-end can add its own next
 	// step (", then forget it here").
@@ -201,6 +206,15 @@ type Steps struct {
 	// asked ("open \"Manage POS pairing\" on the terminal and unpair this
 	// POS"); "" for the generic "unpair it on the terminal".
 	TerminalUnpair string
+}
+
+// WaitingSteps are the Confirm steps for a front-end that waits for the
+// confirmation: Steps.Confirm, then Steps.Waiting.
+func (d *Descriptor) WaitingSteps() []string {
+	if d.Steps.Waiting == "" {
+		return d.Steps.Confirm
+	}
+	return append(append([]string(nil), d.Steps.Confirm...), d.Steps.Waiting)
 }
 
 // Texts are a provider's own lines; "" keeps the common one.

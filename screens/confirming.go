@@ -302,7 +302,7 @@ func (s *ConfirmingScreen) confirmSteps() string {
 	if s.pairing.ConfirmationCode != "" {
 		return "Check the terminal shows the same code, then confirm on the terminal."
 	}
-	if steps := descriptor(s.c.Provider).Steps.Confirm; len(steps) > 0 {
+	if steps := descriptor(s.c.Provider).WaitingSteps(); len(steps) > 0 {
 		return strings.Join(steps, " ")
 	}
 	return "Confirm the pairing on the terminal."

@@ -245,7 +245,7 @@ func (s *ShowCode) steps(compact bool) []string {
 	if s.d == nil {
 		return nil
 	}
-	steps := s.d.Steps.Confirm
+	steps := s.d.WaitingSteps()
 	if len(steps) == 0 {
 		steps = s.d.Steps.Pair
 	}

@@ -35,6 +35,10 @@ type Terminals interface {
 	Snapshot() []widgets.TerminalView
 	StartPairing(id string) error
 	Confirm(id string) error
+	// SignIn types a code the POS shows (the code_from_pos model) on
+	// terminal id, as the operator does; a wrong or expired code is
+	// refused as on the real terminal.
+	SignIn(id, code string) error
 	Unpair(id string) error
 	// SetAsleep puts a Helcim device to sleep (or wakes it).
 	SetAsleep(id string, asleep bool) error

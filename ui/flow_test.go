@@ -505,3 +505,25 @@ func TestFlowCodeFromPOSCancel(t *testing.T) {
 	}
 	f.finish()
 }
+
+// The pane's confirm key (ctrl+o) signs the virtual Terminal in with the
+// code shown here, as the operator would type it; with no code shown it
+// says to pair first.
+func TestFlowCodeFromPOSConfirmKeySignsIn(t *testing.T) {
+	f := newFlow(t, 80, 24)
+	f.waitText("Pairing Code")
+	f.switchProvider(square.ID)
+	f.waitText("Pairing Nickname")
+	f.key(tea.KeyMsg{Type: tea.KeyCtrlO})
+	f.waitText("pair here for a code")
+	f.typeText("Counter")
+	f.key(tea.KeyMsg{Type: tea.KeyEnter})
+	f.waitText("to sign in")
+	f.key(tea.KeyMsg{Type: tea.KeyCtrlO})
+	f.waitText("signed in with the code")
+	ps, err := f.rt.Service.List()
+	if err != nil || len(ps) != 1 || ps[0].Status != providers.StatusActive || ps[0].TID != f.terminalOf(square.ID).TID {
+		t.Fatalf("after ctrl+o: pairings %+v, %v; want one active on the virtual Terminal", ps, err)
+	}
+	f.finish()
+}

@@ -539,6 +539,19 @@ func (m *Model) paneTerminal() (widgets.TerminalView, bool) {
 	return widgets.TerminalView{}, false
 }
 
+// shownCode is the code the show-code screen (active or kept) shows for
+// the pairing awaiting the sign-in; "" when there is none.
+func (m *Model) shownCode() string {
+	s := m.screen
+	if s == nil || s.ID() != screens.ShowCodeView {
+		s = m.kept[screens.ShowCodeView]
+	}
+	if sc, ok := s.(*screens.ShowCode); ok {
+		return sc.Pairing().ConfirmationCode
+	}
+	return ""
+}
+
 // pairingBusyText is the status while a pair request is in flight.
 const pairingBusyText = "Pairing… waiting for the payment cloud's answer (ctrl+c quits)"
 
@@ -680,6 +693,15 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		switch {
 		case key.Matches(msg, t.NewCode):
 			return m.terminalCmd(m.env.terms.StartPairing, v)
+		case key.Matches(msg, t.Confirm) && m.desc().Model == providers.CodeFromPOS:
+			// The terminal confirms by signing in with the code shown here.
+			code := m.shownCode()
+			return m.terminalCmd(func(id string) error {
+				if code == "" {
+					return widgets.ErrNothingToConfirm
+				}
+				return m.env.terms.SignIn(id, code)
+			}, v)
 		case key.Matches(msg, t.Confirm):
 			return m.terminalCmd(m.env.terms.Confirm, v)
 		default:

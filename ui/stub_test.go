@@ -186,6 +186,7 @@ type stubTerminals struct{ view widgets.TerminalView }
 func (t stubTerminals) Snapshot() []widgets.TerminalView { return []widgets.TerminalView{t.view} }
 func (stubTerminals) StartPairing(string) error          { return nil }
 func (stubTerminals) Confirm(string) error               { return nil }
+func (stubTerminals) SignIn(string, string) error        { return nil }
 func (stubTerminals) Unpair(string) error                { return nil }
 func (stubTerminals) SetAsleep(string, bool) error       { return nil }
 func (stubTerminals) Changes() (<-chan struct{}, func()) {

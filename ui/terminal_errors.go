@@ -26,6 +26,9 @@ func (m *Model) terminalErrorText(err error, v widgets.TerminalView) string {
 			}
 			return d.Short + " has no confirm step: " + how
 		}
+		if d := screens.Descriptor(v.Provider); d.Model == providers.CodeFromPOS {
+			return "No code to sign in with on " + tid + ": pair here for a code, then " + m.keys.terminal.Confirm.Help().Key
+		}
 		return "Nothing to confirm on " + tid + ": " + m.keys.terminal.NewCode.Help().Key +
 			" for a code, pair here, then " + m.keys.terminal.Confirm.Help().Key
 	}

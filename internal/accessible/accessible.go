@@ -349,12 +349,12 @@ func (s *session) confirm(ctx context.Context, p providers.Pairing) (providers.P
 			mins := int(time.Until(p.ExpiresAt).Round(time.Minute) / time.Minute)
 			s.printf("It expires at %s, in about %d minutes.\n", p.ExpiresAt.Local().Format("15:04"), max(mins, 0))
 		}
-		s.printf("%s\n", strings.Join(d.Steps.Confirm, " "))
+		s.printf("%s\n", strings.Join(d.WaitingSteps(), " "))
 	case p.ConfirmationCode != "":
 		s.printf("Confirmation code: %s\n", p.ConfirmationCode)
 		s.printf("Check the terminal shows the same code, then confirm on the terminal.\n")
 	default:
-		s.printf("%s\n", label(strings.Join(d.Steps.Confirm, " "), "Waiting for the terminal to confirm the pairing."))
+		s.printf("%s\n", label(strings.Join(d.WaitingSteps(), " "), "Waiting for the terminal to confirm the pairing."))
 	}
 	for {
 		// A code the register shows is typed on the terminal (the

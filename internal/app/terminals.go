@@ -56,6 +56,12 @@ func (t SandboxTerminals) Confirm(id string) error {
 	return err
 }
 
+// SignIn signs terminal id in with a code the POS shows.
+func (t SandboxTerminals) SignIn(id, code string) error {
+	_, err := t.s.SignIn(id, code)
+	return err
+}
+
 // Unpair unpairs on terminal id.
 func (t SandboxTerminals) Unpair(id string) error {
 	_, err := t.s.UnpairFromTerminal(id)

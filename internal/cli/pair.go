@@ -12,6 +12,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/internal/wording"
 	"github.com/tillpair/tillpair/keystore"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/registry"
@@ -147,13 +148,13 @@ func runPair(e *env, o pairOptions) error {
 	}
 	if p.Status == providers.StatusAwaitingConfirmation && !sess.TakesCode() {
 		d := sess.Descriptor()
-		fmt.Fprintln(e.stderr, shownCodeLines(d, p, e.now()))
+		fmt.Fprintln(e.stderr, shownCodeLines(d, p, e.now(), !o.noWait))
 		if o.noWait {
 			fmt.Fprintln(e.stderr, shownCodeNoWait(d, p))
 			return printPair(e, o, p)
 		}
 		fmt.Fprintln(e.stderr, shownCodeWaiting(d, p))
-		signed, err := sess.Await(e.ctx, progressPrinter(e))
+		signed, err := sess.Await(e.ctx, progressPrinter(e, sess.Descriptor()))
 		if err != nil {
 			if lerr, ok := shownCodeLapsed(e, sess, p, err); ok {
 				return lerr
@@ -170,7 +171,7 @@ func runPair(e *env, o pairOptions) error {
 			return printPair(e, o, p)
 		}
 		fmt.Fprintf(e.stderr, "Waiting up to %s for the confirmation (Ctrl-C cancels the pairing)…\n", pairing.Duration(sess.ConfirmWindow()))
-		confirmed, err := sess.Await(e.ctx, progressPrinter(e))
+		confirmed, err := sess.Await(e.ctx, progressPrinter(e, sess.Descriptor()))
 		if err != nil {
 			return pairWaitFailed(e, sess, p, err)
 		}
@@ -185,7 +186,7 @@ func runPair(e *env, o pairOptions) error {
 // terminal and here, a code shown here to type on the terminal, or only
 // the provider's steps.
 func awaitingLine(d *providers.Descriptor, p providers.Pairing) string {
-	steps := strings.Join(d.Steps.Confirm, " ")
+	steps := strings.Join(d.WaitingSteps(), " ")
 	switch {
 	case d.Model == providers.CodeFromPOS:
 		label := d.Labels.Confirmation
@@ -209,7 +210,8 @@ func awaitingLine(d *providers.Descriptor, p providers.Pairing) string {
 // progressEvery. A failing check is reported once, again only when the
 // problem changes, and its end is reported too: polls run every few
 // seconds, and the same long line each time would bury the rest.
-func progressPrinter(e *env) func(pairing.Event) {
+func progressPrinter(e *env, d *providers.Descriptor) func(pairing.Event) {
+	words := wording.Await(d)
 	var next time.Duration
 	var problem string // the failing checks' kind; "" while they work
 	return func(ev pairing.Event) {
@@ -217,20 +219,20 @@ func progressPrinter(e *env) func(pairing.Event) {
 		case pairing.EventWaiting:
 			if problem != "" {
 				problem = ""
-				fmt.Fprintln(e.stderr, "Checking works again; still waiting for the confirmation on the terminal.")
+				fmt.Fprintln(e.stderr, words.Back)
 			}
 			if ev.Elapsed >= next {
 				if next == 0 {
-					fmt.Fprintln(e.stderr, "Not confirmed yet: waiting for the merchant to confirm on the terminal…")
+					fmt.Fprintln(e.stderr, words.First)
 				} else {
-					fmt.Fprintf(e.stderr, "Still waiting for confirmation on the terminal (%v elapsed)…\n", ev.Elapsed.Truncate(time.Second))
+					fmt.Fprintf(e.stderr, words.Still+"\n", ev.Elapsed.Truncate(time.Second))
 				}
 				next = ev.Elapsed.Truncate(progressEvery) + progressEvery
 			}
 		case pairing.EventNetworkWarning:
 			if p := problemKey(ev.Err); p != problem {
 				problem = p
-				fmt.Fprintf(e.stderr, "Checking for the confirmation failed, still waiting (shown again only if this changes): %s\n", messageOf(ev.Err))
+				fmt.Fprintf(e.stderr, "%s (shown again only if this changes): %s\n", words.Failing, messageOf(ev.Err))
 			}
 		}
 	}

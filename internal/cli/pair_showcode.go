@@ -41,13 +41,18 @@ func expiryText(at, now time.Time) string {
 }
 
 // shownCodeLines say the code, its expiry and what to do on the terminal,
-// one line each, for stderr.
-func shownCodeLines(d *providers.Descriptor, p providers.Pairing, now time.Time) string {
+// one line each, for stderr; waiting adds the steps that hold only while
+// pair waits (Steps.Waiting), which --no-wait leaves out.
+func shownCodeLines(d *providers.Descriptor, p providers.Pairing, now time.Time, waiting bool) string {
 	lines := []string{fmt.Sprintf("%s: %s", codeLabel(d), p.ConfirmationCode)}
 	if !p.ExpiresAt.IsZero() {
 		lines = append(lines, "It expires at "+expiryText(p.ExpiresAt, now)+".")
 	}
-	for i, s := range d.Steps.Confirm {
+	steps := d.Steps.Confirm
+	if waiting {
+		steps = d.WaitingSteps()
+	}
+	for i, s := range steps {
 		lines = append(lines, fmt.Sprintf("  %d. %s", i+1, s))
 	}
 	return strings.Join(lines, "\n")

@@ -510,7 +510,7 @@ func TestCLIPairWaitReportsANetworkProblemOnce(t *testing.T) {
 // by text that differs on every attempt.
 func TestProgressPrinterReportsChanges(t *testing.T) {
 	var errb bytes.Buffer
-	report := progressPrinter(&env{stderr: &errb})
+	report := progressPrinter(&env{stderr: &errb}, nil)
 	netErr := func(detail string) error {
 		return &providers.Error{Provider: providers.SCI, Op: providers.OpCheck, Kind: providers.KindNetwork, Message: detail}
 	}

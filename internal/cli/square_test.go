@@ -58,6 +58,10 @@ func TestCLICodeFromPOSEndToEnd(t *testing.T) {
 			t.Errorf("pair stderr lacks %q:\n%s", want, r.stderr)
 		}
 	}
+	// --no-wait does not wait: no "keep this screen open".
+	if strings.Contains(r.stderr, "keep this screen open") {
+		t.Errorf("pair --no-wait says to keep the screen open:\n%s", r.stderr)
+	}
 	if r := runCLI(ctx, "", "test", "Front Bar"); r.code != ExitNoPairing || !strings.Contains(r.stderr, "sign in with code "+out.ConfirmationCode) {
 		t.Errorf("test before sign-in: exit %d %q %q", r.code, r.stdout, r.stderr)
 	}
@@ -69,5 +73,32 @@ func TestCLICodeFromPOSEndToEnd(t *testing.T) {
 	}
 	if r := runCLI(ctx, "", "unpair", "Front Bar", "--forget", "--yes"); r.code != ExitOK {
 		t.Fatalf("forget: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+
+	// A waiting pair says it waits for the code to be used on the
+	// terminal, and to keep the screen open; the Terminal (logged out
+	// first) signs in when the first progress line is out.
+	if _, err := sb.UnpairFromTerminal(term.ID); err != nil {
+		t.Fatal(err)
+	}
+	var signErr error
+	var stderr *onLine
+	stderr = &onLine{marker: "Not signed in yet", act: func() {
+		_, after, _ := strings.Cut(stderr.String(), "Device code: ")
+		code, _, _ := strings.Cut(after, "\n")
+		_, signErr = sb.SignIn(term.ID, code)
+	}}
+	var stdout strings.Builder
+	code := Execute(ctx, Build{Version: "test"}, []string{"pair", "--provider", "square", "--nickname", "Back Bar"}, strings.NewReader(""), &stdout, stderr)
+	if code != ExitOK || signErr != nil {
+		t.Fatalf("waiting pair: exit %d (sign-in %v) %q %q", code, signErr, stdout.String(), stderr.String())
+	}
+	for _, want := range []string{"keep this screen open", "Not signed in yet: waiting for the device code to be used on the Square terminal…", "Signed in on the terminal."} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("waiting pair stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if strings.Contains(stderr.String(), "merchant to confirm") {
+		t.Errorf("waiting pair speaks of a confirmation:\n%s", stderr.String())
 	}
 }

@@ -15,6 +15,7 @@ import (
 	sblinkly "github.com/tillpair/tillpair/internal/sandbox/linkly"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
+	simsquare "github.com/tillpair/tillpair/internal/sandbox/square"
 	simsumup "github.com/tillpair/tillpair/internal/sandbox/sumup"
 )
 
@@ -202,6 +203,8 @@ func routeOf(r *http.Request) string {
 		return helcim.RouteDevice
 	case strings.HasPrefix(p, "/sumup/"):
 		return sumupRoute(r.Method, p)
+	case strings.HasPrefix(p, simsquare.Prefix+"/v2/devices"):
+		return squareRoute(r.Method, strings.TrimPrefix(p, simsquare.Prefix+"/v2/devices"))
 	case p == "/linkly-auth/v1/pairing/cloudpos":
 		return sblinkly.RoutePair
 	case p == "/linkly-auth/v1/tokens/cloudpos":
@@ -212,6 +215,22 @@ func routeOf(r *http.Request) string {
 		return sblinkly.RouteResult
 	}
 	return ""
+}
+
+// squareRoute names a Square Devices API request's route from the path
+// after /square/v2/devices: /codes[/{id}] or [/{device_id}].
+func squareRoute(method, rest string) string {
+	switch {
+	case rest == "/codes" && method == http.MethodPost:
+		return simsquare.RouteCreateCode
+	case rest == "/codes":
+		return simsquare.RouteListCodes
+	case strings.HasPrefix(rest, "/codes/"):
+		return simsquare.RouteGetCode
+	case rest == "" || rest == "/":
+		return simsquare.RouteListDevices
+	}
+	return simsquare.RouteGetDevice
 }
 
 // sumupRoute names a SumUp readers request's route:

@@ -15,9 +15,11 @@ import (
 	sblinkly "github.com/tillpair/tillpair/internal/sandbox/linkly"
 	"github.com/tillpair/tillpair/internal/sandbox/sci"
 	"github.com/tillpair/tillpair/internal/sandbox/smartconnect"
+	simsquare "github.com/tillpair/tillpair/internal/sandbox/square"
 	simsumup "github.com/tillpair/tillpair/internal/sandbox/sumup"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/linkly"
+	"github.com/tillpair/tillpair/providers/square"
 	"github.com/tillpair/tillpair/providers/sumup"
 	"github.com/tillpair/tillpair/screens"
 )
@@ -88,6 +90,11 @@ func opRoute(provider, op string) string {
 		// Linkly: no confirmation step, no unpair call; a test starts
 		// with a token (the op client has none cached).
 		linkly.ID: {"pair": sblinkly.RoutePair, "test": sblinkly.RouteToken},
+		// Square: create a device code, the code GET its wait polls, the
+		// device GET a test of a signed-in Terminal starts with; no
+		// unpair call (sign out on the Terminal, forget here).
+		square.ID: {"pair": simsquare.RouteCreateCode, "wait": simsquare.RouteGetCode,
+			"test": simsquare.RouteGetDevice},
 	}
 	return routes[provider][op]
 }
@@ -103,12 +110,17 @@ var wantLine = map[providers.Kind]string{
 }
 
 // providerLine is a provider's own words for a Kind where its descriptor
-// words it (SumUp names itself), written out like wantLine.
+// words it (SumUp and Square name themselves), written out like wantLine.
 var providerLine = map[string]map[providers.Kind]string{
 	sumup.ID: {
 		providers.KindTimeout: "Could not reach SumUp",
 		providers.KindNetwork: "Could not reach SumUp",
 		providers.KindServer:  "SumUp had a server problem",
+	},
+	square.ID: {
+		providers.KindTimeout: "Could not reach Square",
+		providers.KindNetwork: "Could not reach Square",
+		providers.KindServer:  "Square had a server problem",
 	},
 }
 
@@ -165,7 +177,7 @@ func keepErrorText(err error) {
 }
 
 func TestFaultMatrix(t *testing.T) {
-	for _, prov := range []string{providers.SCI, providers.SmartConnect, providers.Helcim, sumup.ID, linkly.ID} {
+	for _, prov := range []string{providers.SCI, providers.SmartConnect, providers.Helcim, sumup.ID, linkly.ID, square.ID} {
 		for _, op := range matrixOps {
 			for _, f := range faults() {
 				t.Run(prov+"/"+op+"/"+f.name, func(t *testing.T) {
@@ -348,9 +360,10 @@ func runCell(t *testing.T, prov, op, route string, f fault) {
 			t.Errorf("the secrets changed after a failed %s", op)
 		}
 	}
-	if prov == providers.Helcim || prov == linkly.ID {
+	if prov == providers.Helcim || prov == linkly.ID || prov == square.ID {
 		// No pairing state in the cloud to compare (Linkly's pad lists
-		// its secrets, not tillpair's pairing ids).
+		// its secrets, not tillpair's pairing ids; a Square Terminal lists
+		// only the codes it signed in with, and a pair only creates one).
 		return
 	}
 	local := map[string]bool{}

@@ -21,6 +21,7 @@ import (
 	"github.com/tillpair/tillpair/providers/linkly"
 	"github.com/tillpair/tillpair/providers/sci"
 	"github.com/tillpair/tillpair/providers/smartconnect"
+	"github.com/tillpair/tillpair/providers/square"
 	"github.com/tillpair/tillpair/providers/sumup"
 	"github.com/tillpair/tillpair/providers/transport"
 )
@@ -276,6 +277,9 @@ func (w *world) newProvider(c *http.Client, timeout time.Duration) providers.Pro
 	case sumup.ID:
 		p, err = sumup.New(sumup.Config{BaseURL: base + "/sumup", APIKey: providers.NewSecret(canarySumUp),
 			MerchantCode: w.sb.Info().Credential(sumup.CredMerchant), HTTPClient: c, Timeout: timeout})
+	case square.ID:
+		p, err = square.New(square.Config{BaseURL: base + "/square", AccessToken: providers.NewSecret(canarySquareToken),
+			LocationID: w.sb.Info().Credential(square.CredLocationID), HTTPClient: c, Timeout: timeout})
 	case linkly.ID:
 		p, err = linkly.New(linkly.Config{AuthURL: base + "/linkly-auth", POSURL: base + "/linkly-pos", HTTPClient: c, Timeout: timeout})
 	}
@@ -304,9 +308,13 @@ func (w *world) inputs() map[string]providers.Secret {
 	}
 }
 
-// code makes the terminal show a fresh pairing code.
+// code makes the terminal show a fresh pairing code; "" for Square,
+// whose code comes from the POS (Pair asks the cloud for it).
 func (w *world) code() string {
 	w.t.Helper()
+	if w.provider == square.ID {
+		return ""
+	}
 	term, err := w.sb.StartPairing(w.term)
 	if err != nil {
 		w.t.Fatal(err)
@@ -334,7 +342,12 @@ func (w *world) paired(awaitOnly bool) providers.Pairing {
 	if p.Status != providers.StatusAwaitingConfirmation {
 		return p // no confirmation step (SmartConnect, Helcim)
 	}
-	if _, err := w.sb.Confirm(w.term); err != nil {
+	if w.provider == square.ID {
+		// The operator signs in on the Terminal with the POS's code.
+		if _, err := w.sb.SignIn(w.term, p.ConfirmationCode); err != nil {
+			w.t.Fatal(err)
+		}
+	} else if _, err := w.sb.Confirm(w.term); err != nil {
 		w.t.Fatal(err)
 	}
 	if awaitOnly {

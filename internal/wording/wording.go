@@ -325,3 +325,39 @@ func vendorWords(msg string) string {
 	}
 	return msg
 }
+
+// AwaitWords are the progress lines while a pairing awaits the terminal,
+// in the pairing model's terms: a confirmation on the terminal, or, for
+// providers.CodeFromPOS, the code shown here being used on the terminal.
+type AwaitWords struct {
+	First   string // the first check found nothing yet
+	Still   string // later checks; %s takes the time waited
+	Back    string // checking works again after failures
+	Failing string // opens the line about a failing check
+}
+
+// Await is d's AwaitWords.
+func Await(d *providers.Descriptor) AwaitWords {
+	if d == nil || d.Model != providers.CodeFromPOS {
+		return AwaitWords{
+			First:   "Not confirmed yet: waiting for the merchant to confirm on the terminal…",
+			Still:   "Still waiting for confirmation on the terminal (%s elapsed)…",
+			Back:    "Checking works again; still waiting for the confirmation on the terminal.",
+			Failing: "Checking for the confirmation failed, still waiting",
+		}
+	}
+	code := "code"
+	if d.Labels.Confirmation != "" {
+		code = strings.ToLower(d.Labels.Confirmation)
+	}
+	term := "terminal"
+	if d.Short != "" {
+		term = d.Short + " terminal"
+	}
+	return AwaitWords{
+		First:   fmt.Sprintf("Not signed in yet: waiting for the %s to be used on the %s…", code, term),
+		Still:   fmt.Sprintf("Still waiting for the %s to be used on the %s (%%s elapsed)…", code, term),
+		Back:    fmt.Sprintf("Checking works again; still waiting for the %s to be used on the %s.", code, term),
+		Failing: "Checking for the sign-in failed, still waiting",
+	}
+}

@@ -78,9 +78,9 @@ var Descriptor = &providers.Descriptor{
 		Confirm: []string{
 			"On the Square Terminal: Settings > Log out (if signed in), then Sign in with device code.",
 			"Type the code shown here; it lasts until the time shown.",
-			"tillpair notices the sign-in by itself; keep this screen open.",
 		},
-		Unpair: signOutSteps,
+		Waiting: "tillpair notices the sign-in by itself; keep this screen open.",
+		Unpair:  signOutSteps,
 	},
 	Texts: providers.Texts{
 		Testing:    "Testing… (asking Square for the Terminal's status)",
