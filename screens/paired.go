@@ -358,7 +358,7 @@ func (s *PairedScreen) details(p providers.Pairing) []string {
 		row(d.Labels.PairingID, p.ID),
 		row(d.Labels.TID, p.TID),
 	}
-	device, health := deviceRows(p), healthRows(p.Health, s.c.Clock.Now())
+	device, health := deviceRows(p), wording.HealthRows(p.Health, s.c.Clock.Now())
 	// With health rows the screen is full: an empty terminal nickname
 	// gives way to them.
 	if p.TerminalNickname != "" || len(health) == 0 {
@@ -389,52 +389,6 @@ func deviceRows(p providers.Pairing) [][2]string {
 		out = append(out, [2]string{"Model", model})
 	}
 	return out
-}
-
-// healthRows are what the last live check learned (providers.Health), only
-// what the provider said, label and value.
-func healthRows(h *providers.Health, now time.Time) [][2]string {
-	if h == nil {
-		return nil
-	}
-	var out [][2]string
-	if h.Online != nil {
-		v := "offline"
-		if *h.Online {
-			v = "online"
-		}
-		if st := strings.ToLower(h.State); st != "" && st != v {
-			v += " (" + st + ")"
-		}
-		out = append(out, [2]string{"Connection", v})
-	}
-	if h.Battery != nil {
-		out = append(out, [2]string{"Battery", fmt.Sprintf("%.0f%%", *h.Battery)})
-	}
-	if !h.LastActivity.IsZero() {
-		out = append(out, [2]string{"Last activity", lastActivity(h.LastActivity, now)})
-	}
-	if h.Detail != "" {
-		out = append(out, [2]string{"Note", h.Detail})
-	}
-	return out
-}
-
-// lastActivity is the clock time in the clock's zone, and how long ago.
-func lastActivity(at, now time.Time) string {
-	s := at.In(now.Location()).Format("15:04:05")
-	switch ago := now.Sub(at).Round(time.Second); {
-	case ago < 0:
-	case ago < time.Minute:
-		s += fmt.Sprintf(" (%ds ago)", int(ago.Seconds()))
-	case ago < time.Hour:
-		s += fmt.Sprintf(" (%d min ago)", int(ago.Minutes()))
-	case ago < 24*time.Hour:
-		s += fmt.Sprintf(" (%d h ago)", int(ago.Hours()))
-	default:
-		s = at.In(now.Location()).Format("2006-01-02 15:04")
-	}
-	return s
 }
 
 // View draws the screen, or returns the last drawing when nothing changed

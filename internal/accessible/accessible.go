@@ -183,12 +183,21 @@ func (s *session) report(ctx context.Context) error {
 			s.printf("%s: %s\n", wording.DisplayName(p), s.describe(r.Err).Line)
 		default:
 			s.printf("Paired: %s, Pairing ID %s, TID %s, status %s.\n", wording.DisplayName(p), p.ID, orNone(p.TID), p.Status)
+			s.printHealth(p)
 		}
 	}
 	if n == 0 {
 		s.printf("No pairings yet.\n")
 	}
 	return nil
+}
+
+// printHealth says what the last live check learned about the terminal
+// (online, battery, last activity), where its provider reports any.
+func (s *session) printHealth(p providers.Pairing) {
+	if h := wording.HealthLine(p.Health, s.o.Service.Now()); h != "" {
+		s.printf("Terminal: %s.\n", h)
+	}
 }
 
 // offerForget asks to forget a pairing that is gone remotely, so the

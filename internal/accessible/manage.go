@@ -25,6 +25,7 @@ func (s *session) test(ctx context.Context, p providers.Pairing) error {
 		return err
 	}
 	s.printf("%s\n", s.testedLine(got))
+	s.printHealth(got)
 	return nil
 }
 

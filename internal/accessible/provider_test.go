@@ -142,6 +142,9 @@ func TestAccessibleSumUpPairs(t *testing.T) {
 	h.out.waitFor(t, "Keep it switched on")
 	h.answer(t, "Confirm on the virtual terminal now? [y/N] ", "y")
 	h.out.waitFor(t, "Reader ID: ")
+	// A test says what the reader reported, as the paired screen's rows do.
+	h.reply(t, "Choice: ", "t")
+	h.out.waitFor(t, "Terminal: online")
 	h.quit(t)
 	ps, err := h.rt.Service.List()
 	if err != nil || len(ps) != 1 || ps[0].Provider != sumup.ID || ps[0].Status != providers.StatusActive {

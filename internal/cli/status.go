@@ -15,6 +15,7 @@ import (
 
 	"github.com/tillpair/tillpair/internal/app"
 	"github.com/tillpair/tillpair/internal/pairing"
+	"github.com/tillpair/tillpair/internal/wording"
 	"github.com/tillpair/tillpair/providers"
 	"github.com/tillpair/tillpair/providers/registry"
 )
@@ -351,7 +352,20 @@ func printStatusTable(e *env, results []pairing.CheckResult) error {
 	// on a terminal or pipe (30,000 for 10,000 pairings).
 	bw := bufio.NewWriterSize(e.stdout, 64<<10)
 	tw := tabwriter.NewWriter(bw, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROVIDER\tPAIRING ID\tSTATUS\tNICKNAME\tTID\tTERMINAL\tCHECKED")
+	// HEALTH only when a provider reported any (SumUp's readers do): the
+	// table of the others stays as scripts know it.
+	now, health := e.now(), false
+	for _, r := range results {
+		if r.Pairing.Health != nil && wording.HealthLine(r.Pairing.Health, now) != "" {
+			health = true
+			break
+		}
+	}
+	head := "PROVIDER\tPAIRING ID\tSTATUS\tNICKNAME\tTID\tTERMINAL\tCHECKED"
+	if health {
+		head += "\tHEALTH"
+	}
+	fmt.Fprintln(tw, head)
 	for _, r := range results {
 		p := r.Pairing
 		status := string(p.Status)
@@ -362,7 +376,11 @@ func printStatusTable(e *env, results []pairing.CheckResult) error {
 		if !p.CheckedAt.IsZero() {
 			checked = p.CheckedAt.Local().Format("2006-01-02 15:04:05")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Provider, p.ID, status, dash(p.PairingNickname), dash(p.TID), dash(p.TerminalNickname), checked)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s", p.Provider, p.ID, status, dash(p.PairingNickname), dash(p.TID), dash(p.TerminalNickname), checked)
+		if health {
+			fmt.Fprintf(tw, "\t%s", dash(wording.HealthLine(p.Health, now)))
+		}
+		fmt.Fprintln(tw)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

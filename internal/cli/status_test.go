@@ -603,3 +603,43 @@ func TestStatusJSONCarriesHealth(t *testing.T) {
 		}
 	}
 }
+
+// The plain table grows a HEALTH column only when a check reported
+// health; a table of providers that report none keeps its columns.
+func TestStatusTableHealthColumn(t *testing.T) {
+	online, battery := false, 40.0
+	plain := providers.Pairing{Provider: "x", ID: "p_1", Status: providers.StatusActive}
+	withHealth := providers.Pairing{Provider: "y", ID: "rdr_1", Status: providers.StatusActive,
+		Health: &providers.Health{Online: &online, Battery: &battery, State: "OFFLINE"}}
+	for _, tc := range []struct {
+		name  string
+		rows  []providers.Pairing
+		heads int
+		want  []string
+	}{
+		{"none", []providers.Pairing{plain}, 7, nil},
+		{"some", []providers.Pairing{plain, withHealth}, 8, []string{"offline, battery 40%"}},
+	} {
+		var out bytes.Buffer
+		e := &env{stdout: &out, stderr: &out}
+		var rs []pairing.CheckResult
+		for _, p := range tc.rows {
+			rs = append(rs, pairing.CheckResult{Pairing: p})
+		}
+		if err := printStatusTable(e, rs); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		if got := len(strings.Fields(strings.ReplaceAll(lines[0], "PAIRING ID", "PAIRING_ID"))); got != tc.heads {
+			t.Errorf("%s: %d columns in %q, want %d", tc.name, got, lines[0], tc.heads)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out.String(), w) {
+				t.Errorf("%s: table lacks %q:\n%s", tc.name, w, out.String())
+			}
+		}
+		if tc.name == "some" && !strings.HasSuffix(strings.TrimSpace(lines[1]), "-") {
+			t.Errorf("a pairing without health shows no dash: %q", lines[1])
+		}
+	}
+}

@@ -73,6 +73,12 @@ func TestCLISumUpEndToEnd(t *testing.T) {
 			t.Errorf("status --json has no %s: %s", k, r.stdout)
 		}
 	}
+	// The plain table says the same in words, in a HEALTH column.
+	r = runCLI(ctx, "", "status")
+	if head, _, _ := strings.Cut(r.stdout, "\n"); r.code != ExitOK || !strings.HasSuffix(strings.TrimSpace(head), "HEALTH") ||
+		!strings.Contains(r.stdout, "online") || !strings.Contains(r.stdout, "battery ") || !strings.Contains(r.stdout, "last activity ") {
+		t.Errorf("status table: exit %d\n%s", r.code, r.stdout)
+	}
 	r = runCLI(ctx, "", "unpair", pj.PairingID, "--yes")
 	if r.code != ExitOK || !strings.Contains(r.stdout, "Unpaired SumUp Cloud API pairing") {
 		t.Fatalf("unpair: exit %d %q %q", r.code, r.stdout, r.stderr)

@@ -198,6 +198,10 @@ func (s *Service) ConfirmWindowOf(id string) time.Duration {
 // Registry lists the known providers' descriptors in display order.
 func (s *Service) Registry() providers.Registry { return s.registry }
 
+// Now is the service's clock (a fake one in tests), for front-ends that
+// say how long ago something happened.
+func (s *Service) Now() time.Time { return s.clock.Now() }
+
 // Descriptor describes provider id: its registry entry, else (a provider
 // built outside the registry, such as a test double) one made from its
 // Capabilities. ok is false when id is neither registered nor configured.

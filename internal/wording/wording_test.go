@@ -89,3 +89,33 @@ func TestTextsOf(t *testing.T) {
 		t.Error("UnpairSteps")
 	}
 }
+
+// Health words: only what the provider said, as rows for the paired
+// screen and as one line for the command line and accessible mode.
+func TestHealthWords(t *testing.T) {
+	now := time.Date(2026, 12, 4, 10, 30, 0, 0, time.UTC)
+	on, batt := true, 83.6
+	h := &providers.Health{Online: &on, Battery: &batt, State: "IDLE", LastActivity: now.Add(-5 * time.Minute), Detail: "token valid for 30 minutes"}
+	if got, want := HealthLine(h, now), "online (idle), battery 84%, last activity 10:25:00 (5 min ago), token valid for 30 minutes"; got != want {
+		t.Errorf("HealthLine = %q, want %q", got, want)
+	}
+	if got := HealthLine(nil, now); got != "" {
+		t.Errorf("HealthLine(nil) = %q", got)
+	}
+	if got := HealthLine(&providers.Health{Model: "solo"}, now); got != "" {
+		t.Errorf("a model alone is not health: %q", got)
+	}
+	if rows := HealthRows(h, now); len(rows) != 4 || rows[0] != [2]string{"Connection", "online (idle)"} {
+		t.Errorf("HealthRows = %q", rows)
+	}
+	for ago, want := range map[time.Duration]string{
+		-time.Minute:     "10:31:00",
+		30 * time.Second: "10:29:30 (30s ago)",
+		3 * time.Hour:    "07:30:00 (3 h ago)",
+		50 * time.Hour:   "2026-12-02 08:30",
+	} {
+		if got := LastActivity(now.Add(-ago), now); got != want {
+			t.Errorf("LastActivity(%v ago) = %q, want %q", ago, got, want)
+		}
+	}
+}
