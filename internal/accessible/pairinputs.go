@@ -57,7 +57,10 @@ func (s *session) askInput(ctx context.Context, c providers.Credential) (string,
 	if !hidden {
 		return s.ask(ctx, c.Label+" (shown as you type; set "+c.Env()+" to avoid that): ")
 	}
-	// Enter still ends the line on screen (ECHONL).
 	defer restore()
-	return s.ask(ctx, c.Label+" (not shown as you type): ")
+	v, err := s.ask(ctx, c.Label+" (not shown as you type): ")
+	if !echoEndsLine {
+		s.printf("\n") // the hidden Enter did not end the line on screen
+	}
+	return v, err
 }

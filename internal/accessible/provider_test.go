@@ -1,8 +1,12 @@
 package accessible
 
 import (
+	"io"
+
 	"strings"
 	"testing"
+
+	"github.com/creack/pty"
 
 	"github.com/tillpair/tillpair/internal/sandbox"
 	"github.com/tillpair/tillpair/internal/sandbox/helcim"
@@ -154,5 +158,44 @@ func TestAccessibleSumUpPairs(t *testing.T) {
 		if !strings.Contains(h.out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, h.out.String())
 		}
+	}
+}
+
+// On a terminal the Linkly password is asked with echo off (and never
+// taken from a variable here): what the terminal echoes holds the
+// username, typed the same way, but not the password.
+func TestAccessibleLinklyPasswordNotEchoed(t *testing.T) {
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pseudo-terminal here: %v", err)
+	}
+	t.Cleanup(func() { _ = ptmx.Close(); _ = tty.Close() })
+	echoed := &screen{wake: make(chan struct{}, 1)}
+	go func() { _, _ = io.Copy(echoed, ptmx) }()
+	h := startWith(t, func(o *Options) {
+		allBadges(o)
+		typed := o.In
+		o.In = tty
+		go func() { _, _ = io.Copy(ptmx, typed) }()
+	})
+	password := h.rt.Sandbox.Info().Credential(linkly.InputPassword)
+	user := h.rt.Sandbox.Info().Credential(linkly.InputUsername)
+	h.answer(t, "Pair a terminal now? [Y/n] ", "linkly")
+	h.answer(t, "Pair a terminal now? [Y/n] ", "")
+	h.answer(t, "Start pairing on virtual terminal", "y")
+	h.out.waitFor(t, "shows pair code")
+	code := h.terminalOf(t, linkly.ID).PairingCode
+	h.answer(t, "Linkly Cloud username: ", user)
+	h.answer(t, "Linkly Cloud password (not shown as you type): ", password)
+	h.answer(t, "Pair Code: ", code)
+	h.answer(t, "Pairing Nickname (optional): ", "Front")
+	h.out.waitFor(t, "Paired")
+	echoed.waitFor(t, "Front") // everything typed so far has been echoed
+	h.quit(t)
+	if got := echoed.String(); !strings.Contains(got, user) || strings.Contains(got, password) {
+		t.Fatalf("the terminal echoed (username %q shown, password must not be):\n%q", user, got)
+	}
+	if strings.Contains(h.out.String(), password) {
+		t.Fatalf("the password was printed:\n%s", h.out.String())
 	}
 }
