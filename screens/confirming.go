@@ -45,6 +45,28 @@ type ConfirmingScreen struct {
 	timedOut   bool
 	w, h       int
 	logo       logoChoice
+	// parts are the drawings that change only with the code, the width or
+	// the styles (the code's cards, the brand blocks, the steps), kept
+	// across frames: the spinner and the elapsed time redraw the screen
+	// every tick, and the cards were half of a frame's cost.
+	parts confirmParts
+}
+
+// confirmParts are ConfirmingScreen's fixed drawings, for key.
+type confirmParts struct {
+	key                        confirmKey
+	ok                         bool
+	full, compact              string // brand blocks
+	roomy, tight, plain, steps string
+	roomyW, tightW, plainW     int
+}
+
+type confirmKey struct {
+	env   drawEnv
+	code  string
+	w     int
+	mark  bool
+	steps string
 }
 
 // NewConfirming starts the screen; the elapsed time counts from the clock's
@@ -200,7 +222,7 @@ func (s *ConfirmingScreen) View() string {
 	st := s.c.Styles
 	w := max(s.w, 20)
 	code := s.pairing.ConfirmationCode
-	big := st.Code.Render(assets.BigDigits(code))
+	p := s.fixedParts(w)
 	status := s.spin.View() + st.Text.Render(" Waiting for confirmation on the terminal… ") + st.Value.Render(s.elapsed())
 	switch {
 	case s.cancelling:
@@ -230,7 +252,7 @@ func (s *ConfirmingScreen) View() string {
 		}
 		actions = []string{"", a}
 	}
-	steps := widgets.Para(st.Text, s.confirmSteps(), w)
+	steps := p.steps
 	build := func(brand, card string, withSteps bool) []string {
 		var lines []string
 		if brand != "" {
@@ -248,12 +270,7 @@ func (s *ConfirmingScreen) View() string {
 		}
 		return append(append(append(lines, status), notes...), actions...)
 	}
-	full, compact := BrandBlock(st, s.c.Provider, s.c.Product, w, false), BrandBlock(st, s.c.Provider, s.c.Product, w, true)
-	if !s.hasMark() {
-		full, compact = "", ""
-	}
-	roomy, tight := widgets.Card(st, big, true), widgets.Card(st, big, false)
-	plain := widgets.Card(st, st.Code.Render(code), false)
+	full, compact, roomy, tight, plain := p.full, p.compact, p.roomy, p.tight, p.plain
 	type try struct {
 		brand, card string
 		steps       bool
@@ -277,7 +294,7 @@ func (s *ConfirmingScreen) View() string {
 	var lines []string
 	for _, drop := range []int{2, len(tries) + 20} {
 		for _, t := range tries {
-			if lipgloss.Width(t.card) > w {
+			if p.width(t.card) > w {
 				continue
 			}
 			lines = build(t.brand, t.card, t.steps)
@@ -294,6 +311,41 @@ func (s *ConfirmingScreen) View() string {
 		keep = lipgloss.Height(actions[1])
 	}
 	return join(cutAbove(lines, s.h, keep)...)
+}
+
+// fixedParts are the drawings that follow only the code, the width and
+// the styles, drawn again only when one of those changed.
+func (s *ConfirmingScreen) fixedParts(w int) *confirmParts {
+	k := confirmKey{env: drawEnv{profile: lipgloss.ColorProfile(), dark: lipgloss.HasDarkBackground(), styles: s.c.Styles},
+		code: s.pairing.ConfirmationCode, w: w, mark: s.hasMark(), steps: s.confirmSteps()}
+	p := &s.parts
+	if p.ok && p.key == k {
+		return p
+	}
+	st := s.c.Styles
+	*p = confirmParts{key: k, ok: true}
+	if k.mark {
+		p.full, p.compact = BrandBlock(st, s.c.Provider, s.c.Product, w, false), BrandBlock(st, s.c.Provider, s.c.Product, w, true)
+	}
+	big := st.Code.Render(assets.BigDigits(k.code))
+	p.roomy, p.tight = widgets.Card(st, big, true), widgets.Card(st, big, false)
+	p.plain = widgets.Card(st, st.Code.Render(k.code), false)
+	p.roomyW, p.tightW, p.plainW = lipgloss.Width(p.roomy), lipgloss.Width(p.tight), lipgloss.Width(p.plain)
+	p.steps = widgets.Para(st.Text, k.steps, w)
+	return p
+}
+
+// width is a card's width: measured once for the kept cards.
+func (p *confirmParts) width(card string) int {
+	switch card {
+	case p.roomy:
+		return p.roomyW
+	case p.tight:
+		return p.tightW
+	case p.plain:
+		return p.plainW
+	}
+	return lipgloss.Width(card)
 }
 
 // confirmSteps is what to do on the terminal: compare the code shown
