@@ -8,8 +8,10 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/jonboulle/clockwork"
+	"github.com/muesli/termenv"
 
 	"github.com/tillpair/tillpair/internal/tui/theme"
 	"github.com/tillpair/tillpair/internal/tui/widgets"
@@ -116,5 +118,34 @@ func TestConfirmingTestNoteExpires(t *testing.T) {
 	clock.Advance(noteTTL + time.Second)
 	if v := s.View(); strings.Contains(v, "Not confirmed on the terminal yet") {
 		t.Errorf("%s after Test now, its finding is still shown:\n%s", noteTTL+time.Second, v)
+	}
+}
+
+// The kept drawings follow what they are drawn from: after each change a
+// warm screen draws what a fresh one in the same state draws.
+func TestConfirmingKeptPartsFollowChanges(t *testing.T) {
+	p := providers.Pairing{ID: "p-1", ConfirmationCode: "4821", PairingNickname: "Front"}
+	warm := NewConfirming(testCommon(), p, true)
+	fresh := func(w, h int, c Common) string {
+		s := NewConfirming(c, p, true)
+		s.SetSize(w, h)
+		return s.View()
+	}
+	for _, sz := range [][2]int{{80, 21}, {60, 12}, {120, 37}, {40, 30}, {80, 21}} {
+		warm.SetSize(sz[0], sz[1])
+		if got, want := warm.View(), fresh(sz[0], sz[1], testCommon()); got != want {
+			t.Fatalf("at %dx%d the warm screen drew\n%s\nnot\n%s", sz[0], sz[1], got, want)
+		}
+	}
+	lipgloss.SetColorProfile(termenv.ANSI256)
+	t.Cleanup(func() { lipgloss.SetColorProfile(termenv.Ascii) })
+	if got, want := warm.View(), fresh(80, 21, testCommon()); got != want || !strings.Contains(got, "\x1b[") {
+		t.Fatalf("after the colour profile changed the warm screen drew\n%q\nnot\n%q", got, want)
+	}
+	other := testCommon()
+	other.Styles = theme.New(theme.Default())
+	warm.c.Styles = other.Styles
+	if got, want := warm.View(), fresh(80, 21, other); got != want {
+		t.Fatalf("after the styles changed the warm screen drew\n%q\nnot\n%q", got, want)
 	}
 }
