@@ -75,7 +75,8 @@ func (s *Settings) SetValue(name, v string) {
 
 // Records is the pairing records store.
 type Records interface {
-	// Load returns the current content. A missing file is an empty File.
+	// Load returns the current content, decoded anew: the caller owns it
+	// and may change it. A missing file is an empty File.
 	Load() (File, error)
 	// Update runs fn on the current content under an exclusive lock held
 	// across processes, and writes the result atomically if fn returns nil.

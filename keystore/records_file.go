@@ -225,32 +225,63 @@ func removeOrphanTemps(target string) {
 }
 
 func (r *FileRecords) read() (File, error) {
+	data, err := r.readBytes()
+	if err != nil || data == nil {
+		return File{Version: FileVersion, Pairings: []providers.Pairing{}}, err
+	}
+	return decodeFile(r.path, data)
+}
+
+// LoadSettings reads the records file's settings without decoding its
+// pairings (start-up needs the settings before anything lists pairings: a
+// second full decode was half of `status --no-check` at 10,000 pairings).
+// A file that is not JSON records of a known version is decoded in full,
+// so its error is the one Load gives; a bad value inside a pairing is left
+// to Load, which start-up runs next wherever pairings are used.
+func (r *FileRecords) LoadSettings() (Settings, error) {
+	data, err := r.readBytes()
+	if err != nil || data == nil {
+		return Settings{}, err
+	}
+	var head struct {
+		Version  *int     `json:"version"`
+		Settings Settings `json:"settings"`
+	}
+	if strictUnmarshal(data, &head) == nil && head.Version != nil && *head.Version >= 1 && *head.Version <= FileVersion {
+		return head.Settings, nil
+	}
+	f, err := decodeFile(r.path, data)
+	return f.Settings, err
+}
+
+// readBytes is the records file's content, nil when there is no file.
+func (r *FileRecords) readBytes() ([]byte, error) {
 	var fh *os.File
 	err := retrySharing(errSharing, func() (err error) {
 		fh, err = openShared(r.path)
 		return err
 	})
 	if errors.Is(err, fs.ErrNotExist) {
-		return File{Version: FileVersion, Pairings: []providers.Pairing{}}, nil
+		return nil, nil
 	}
 	if err != nil {
-		return File{}, fileError("read records", r.path, err)
+		return nil, fileError("read records", r.path, err)
 	}
 	defer fh.Close()
 	var buf bytes.Buffer
 	if fi, err := fh.Stat(); err == nil && fi.Mode().IsRegular() {
 		if fi.Size() > maxRecordsBytes {
-			return File{}, tooLarge(r.path, fmt.Sprintf("%d MiB", fi.Size()>>20))
+			return nil, tooLarge(r.path, fmt.Sprintf("%d MiB", fi.Size()>>20))
 		}
 		buf.Grow(int(fi.Size()) + 1)
 	}
 	if _, err := buf.ReadFrom(io.LimitReader(fh, maxRecordsBytes+1)); err != nil {
-		return File{}, fileError("read records", r.path, err)
+		return nil, fileError("read records", r.path, err)
 	}
 	if buf.Len() > maxRecordsBytes {
-		return File{}, tooLarge(r.path, fmt.Sprintf("over %d MiB", maxRecordsBytes>>20))
+		return nil, tooLarge(r.path, fmt.Sprintf("over %d MiB", maxRecordsBytes>>20))
 	}
-	return decodeFile(r.path, buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // tooLarge refuses a records file bigger than the format allows: what is

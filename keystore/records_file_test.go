@@ -642,3 +642,59 @@ func TestSymlinkedRecordsEdgeCases(t *testing.T) {
 		})
 	}
 }
+
+// LoadSettings reads what Load reads for the settings, without the
+// pairings, and fails as Load fails on a file that is not tillpair's
+// records of a known version.
+func TestLoadSettingsMatchesLoad(t *testing.T) {
+	dir := t.TempDir()
+	r, err := OpenRecords(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := r.LoadSettings(); err != nil || st.SmartConnectEnv != "" || len(st.Values) != 0 {
+		t.Fatalf("missing file: %+v, %v", st, err)
+	}
+	err = r.Update(func(f *File) error {
+		f.Settings.SmartConnectEnv = "dev"
+		f.Settings.SetValue("linkly_pos_id", "7d0c3c1e")
+		f.Pairings = append(f.Pairings, providers.Pairing{Provider: "sci", ID: "p1", Status: providers.StatusActive})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := r.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := r.LoadSettings()
+	if err != nil || !reflect.DeepEqual(st, f.Settings) || st.Value("linkly_pos_id") != "7d0c3c1e" {
+		t.Fatalf("LoadSettings = %+v, %v; Load's settings %+v", st, err, f.Settings)
+	}
+	for name, content := range map[string]string{
+		"corrupt":  `{"version":1,"pairings":[{"pairing_id":`,
+		"newer":    `{"version":9,"pairings":[],"settings":{}}`,
+		"no_value": `{"pairings":[]}`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, recordsName), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, lerr := r.Load()
+		_, serr := r.LoadSettings()
+		if lerr == nil || serr == nil || lerr.Error() != serr.Error() {
+			t.Errorf("%s: Load says %v, LoadSettings %v", name, lerr, serr)
+		}
+	}
+	// A bad pairing is Load's to report (the pairings are not decoded).
+	bad := `{"version":1,"pairings":[{"pairing_id":5}],"settings":{"smartconnect_environment":"dev"}}`
+	if err := os.WriteFile(filepath.Join(dir, recordsName), []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Load(); err == nil {
+		t.Error("Load read a pairing id that is a number")
+	}
+	if st, err := r.LoadSettings(); err != nil || st.SmartConnectEnv != "dev" {
+		t.Errorf("LoadSettings with a bad pairing = %+v, %v", st, err)
+	}
+}

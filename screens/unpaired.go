@@ -517,7 +517,7 @@ func (s *UnpairedScreen) view() string {
 		full, compact = join(full, "", b), join(compact, b)
 	}
 	form := s.formView()
-	steps, brief := art.steps, join(s.instructions(true)...)
+	steps, brief := art.steps, art.brief
 	// The first layout that fits wins: blank lines go first, then the
 	// numbered steps for a paragraph, then the full mark for the compact.
 	fullLayouts := [][]string{

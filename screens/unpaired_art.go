@@ -25,6 +25,7 @@ type unpairedArt struct {
 	w                        int // the width steps were wrapped to
 	env                      fixedEnv
 	logo, logoCompact, steps string
+	brief                    string // the steps as one paragraph, for tight layouts
 }
 
 func (s *UnpairedScreen) rendered() unpairedArt {
@@ -38,6 +39,7 @@ func (s *UnpairedScreen) rendered() unpairedArt {
 			logo:        BrandBlock(st, s.c.Provider, s.c.Product, s.w, false),
 			logoCompact: BrandBlock(st, s.c.Provider, s.c.Product, s.w, true),
 			steps:       join(s.instructions(false)...),
+			brief:       join(s.instructions(true)...),
 		}
 	}
 	return s.art

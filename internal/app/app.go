@@ -220,11 +220,11 @@ func openSettings(opts Options) (*keystore.FileRecords, keystore.Settings, error
 	if err != nil {
 		return nil, keystore.Settings{}, err
 	}
-	f, err := recs.Load()
+	st, err := recs.LoadSettings()
 	if err != nil {
 		return nil, keystore.Settings{}, err
 	}
-	return recs, f.Settings, nil
+	return recs, st, nil
 }
 
 func joinReasons(a, b string) string {

@@ -366,21 +366,30 @@ func printStatusTable(e *env, results []pairing.CheckResult) error {
 		head += "\tHEALTH"
 	}
 	fmt.Fprintln(tw, head)
+	// One Write a row, built in one buffer: Fprintf with its seven
+	// arguments was half of the table's cost at 10,000 pairings.
+	row := make([]byte, 0, 256)
 	for _, r := range results {
 		p := r.Pairing
 		status := string(p.Status)
 		if p.Status == providers.StatusUnpaired {
 			status = "unpaired (externally)"
 		}
-		checked := "never"
-		if !p.CheckedAt.IsZero() {
-			checked = p.CheckedAt.Local().Format("2006-01-02 15:04:05")
+		row = row[:0]
+		for _, cell := range [...]string{p.Provider, p.ID, status, dash(p.PairingNickname), dash(p.TID), dash(p.TerminalNickname)} {
+			row = append(append(row, cell...), '\t')
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s", p.Provider, p.ID, status, dash(p.PairingNickname), dash(p.TID), dash(p.TerminalNickname), checked)
+		if p.CheckedAt.IsZero() {
+			row = append(row, "never"...)
+		} else {
+			row = p.CheckedAt.Local().AppendFormat(row, "2006-01-02 15:04:05")
+		}
 		if health {
-			fmt.Fprintf(tw, "\t%s", dash(wording.HealthLine(p.Health, now)))
+			row = append(append(row, '\t'), dash(wording.HealthLine(p.Health, now))...)
 		}
-		fmt.Fprintln(tw)
+		if _, err := tw.Write(append(row, '\n')); err != nil {
+			return err
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err

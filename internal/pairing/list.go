@@ -25,7 +25,7 @@ func (s *Service) List() ([]providers.Pairing, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := slices.Clone(f.Pairings)
+	out := f.Pairings // Load decodes anew: ours to sort
 	slices.SortStableFunc(out, func(a, b providers.Pairing) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return out, nil
 }
