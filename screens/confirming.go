@@ -52,17 +52,25 @@ type ConfirmingScreen struct {
 	parts confirmParts
 }
 
-// confirmParts are ConfirmingScreen's fixed drawings, for key.
+// confirmParts are ConfirmingScreen's fixed drawings, for key (whose
+// width is never 0, so the zero value is never taken for a drawing).
 type confirmParts struct {
-	key                        confirmKey
-	ok                         bool
-	full, compact              string // brand blocks
-	roomy, tight, plain, steps string
-	roomyW, tightW, plainW     int
+	key                 confirmKey
+	full, compact       string // brand blocks
+	roomy, tight, plain card
+	steps               string
 }
 
+// card is a drawing of the code with its width, measured once.
+type card struct {
+	s string
+	w int
+}
+
+func newCard(s string) card { return card{s, lipgloss.Width(s)} }
+
 type confirmKey struct {
-	env   drawEnv
+	env   fixedEnv
 	code  string
 	w     int
 	mark  bool
@@ -272,8 +280,9 @@ func (s *ConfirmingScreen) View() string {
 	}
 	full, compact, roomy, tight, plain := p.full, p.compact, p.roomy, p.tight, p.plain
 	type try struct {
-		brand, card string
-		steps       bool
+		brand string
+		card  card
+		steps bool
 	}
 	var tries []try
 	if s.logo != logoCompact {
@@ -284,7 +293,7 @@ func (s *ConfirmingScreen) View() string {
 		tries = append(tries, try{full, tight, true})
 	}
 	tries = append(tries, try{compact, tight, true}, try{compact, tight, false},
-		try{compact, plain, false}, try{"", plain, false}, try{"", st.Code.Render(code), false})
+		try{compact, plain, false}, try{"", plain, false}, try{"", newCard(st.Code.Render(code)), false})
 	// The actions are how the merchant gets out of this screen, so the
 	// rest gives way first: blank lines, the full mark, the card's room,
 	// the instructions (the status line says what is awaited), the big
@@ -294,10 +303,10 @@ func (s *ConfirmingScreen) View() string {
 	var lines []string
 	for _, drop := range []int{2, len(tries) + 20} {
 		for _, t := range tries {
-			if p.width(t.card) > w {
+			if t.card.w > w {
 				continue
 			}
-			lines = build(t.brand, t.card, t.steps)
+			lines = build(t.brand, t.card.s, t.steps)
 			if s.h > 0 {
 				lines = fitBlanksMax(lines, s.h, drop)
 			}
@@ -316,36 +325,21 @@ func (s *ConfirmingScreen) View() string {
 // fixedParts are the drawings that follow only the code, the width and
 // the styles, drawn again only when one of those changed.
 func (s *ConfirmingScreen) fixedParts(w int) *confirmParts {
-	k := confirmKey{env: drawEnv{profile: lipgloss.ColorProfile(), dark: lipgloss.HasDarkBackground(), styles: s.c.Styles},
-		code: s.pairing.ConfirmationCode, w: w, mark: s.hasMark(), steps: s.confirmSteps()}
+	k := confirmKey{env: fixedEnvOf(s.c.Styles), code: s.pairing.ConfirmationCode, w: w, mark: s.hasMark(), steps: s.confirmSteps()}
 	p := &s.parts
-	if p.ok && p.key == k {
+	if p.key == k {
 		return p
 	}
 	st := s.c.Styles
-	*p = confirmParts{key: k, ok: true}
+	*p = confirmParts{key: k}
 	if k.mark {
 		p.full, p.compact = BrandBlock(st, s.c.Provider, s.c.Product, w, false), BrandBlock(st, s.c.Provider, s.c.Product, w, true)
 	}
 	big := st.Code.Render(assets.BigDigits(k.code))
-	p.roomy, p.tight = widgets.Card(st, big, true), widgets.Card(st, big, false)
-	p.plain = widgets.Card(st, st.Code.Render(k.code), false)
-	p.roomyW, p.tightW, p.plainW = lipgloss.Width(p.roomy), lipgloss.Width(p.tight), lipgloss.Width(p.plain)
+	p.roomy, p.tight = newCard(widgets.Card(st, big, true)), newCard(widgets.Card(st, big, false))
+	p.plain = newCard(widgets.Card(st, st.Code.Render(k.code), false))
 	p.steps = widgets.Para(st.Text, k.steps, w)
 	return p
-}
-
-// width is a card's width: measured once for the kept cards.
-func (p *confirmParts) width(card string) int {
-	switch card {
-	case p.roomy:
-		return p.roomyW
-	case p.tight:
-		return p.tightW
-	case p.plain:
-		return p.plainW
-	}
-	return lipgloss.Width(card)
 }
 
 // confirmSteps is what to do on the terminal: compare the code shown

@@ -9,11 +9,16 @@ import (
 	"github.com/tillpair/tillpair/internal/tui/theme"
 )
 
-// fixedEnv is the style state the art was drawn in.
+// fixedEnv is the style state kept drawings were drawn in.
 type fixedEnv struct {
 	styles  *theme.Styles
 	profile termenv.Profile
 	dark    bool
+}
+
+// fixedEnvOf is the style state now, for styles st.
+func fixedEnvOf(st *theme.Styles) fixedEnv {
+	return fixedEnv{styles: st, profile: lipgloss.ColorProfile(), dark: lipgloss.HasDarkBackground()}
 }
 
 // unpairedArt is the part of the pairing form that no key press changes.
@@ -29,7 +34,7 @@ type unpairedArt struct {
 }
 
 func (s *UnpairedScreen) rendered() unpairedArt {
-	env := fixedEnv{styles: s.c.Styles, profile: lipgloss.ColorProfile(), dark: lipgloss.HasDarkBackground()}
+	env := fixedEnvOf(s.c.Styles)
 	if !s.art.done || s.art.w != s.w || s.art.env != env {
 		st := s.c.Styles
 		s.art = unpairedArt{

@@ -350,7 +350,8 @@ run_test() {
   # the root store) takes longer than the suite's 400 ms request deadline,
   # so the untrusted-TLS case reads as a timeout. docs/windows.md.
   [[ $n == *_reliability ]] && skip='TestSecretCanary/matrix_errors/.*/.*/tls_untrusted'
-  (cd "$dir" && timeout 240 "$WINE" "$work/tests/$n.test.exe" -test.timeout=200s -test.short ${skip:+-test.skip "$skip"} >"$work/tests/$n.log" 2>&1) || rc=$?
+  once() { (cd "$dir" && timeout 240 "$WINE" "$work/tests/$n.test.exe" -test.timeout=200s -test.short ${skip:+-test.skip "$skip"} >"$work/tests/$n.log" 2>&1); }
+  once || rc=$?
   # A binary that failed without a word from the testing package (no
   # "--- FAIL", "FAIL", "PASS" or "panic:") never reached a test: once in
   # CI one exited 1 at once under Wine and passed on every rerun. It runs
@@ -358,7 +359,7 @@ run_test() {
   if [ "$rc" != 0 ] && ! grep -qE -- '^(--- |FAIL|PASS|panic: )' "$work/tests/$n.log"; then
     mv "$work/tests/$n.log" "$work/tests/$n.first.log"
     rc=0
-    (cd "$dir" && timeout 240 "$WINE" "$work/tests/$n.test.exe" -test.timeout=200s -test.short ${skip:+-test.skip "$skip"} >"$work/tests/$n.log" 2>&1) || rc=$?
+    once || rc=$?
   fi
   echo "$rc $n $((SECONDS - s))s" >"$work/tests/$n.rc"
 }

@@ -2,7 +2,6 @@ package accessible
 
 import (
 	"io"
-
 	"strings"
 	"testing"
 

@@ -355,10 +355,11 @@ func printStatusTable(e *env, results []pairing.CheckResult) error {
 	// HEALTH only when a provider reported any (SumUp's readers do): the
 	// table of the others stays as scripts know it.
 	now, health := e.now(), false
-	for _, r := range results {
-		if r.Pairing.Health != nil && wording.HealthLine(r.Pairing.Health, now) != "" {
-			health = true
-			break
+	lines := make([]string, len(results)) // each row's health, made once
+	for i, r := range results {
+		if r.Pairing.Health != nil {
+			lines[i] = wording.HealthLine(r.Pairing.Health, now)
+			health = health || lines[i] != ""
 		}
 	}
 	head := "PROVIDER\tPAIRING ID\tSTATUS\tNICKNAME\tTID\tTERMINAL\tCHECKED"
@@ -369,7 +370,7 @@ func printStatusTable(e *env, results []pairing.CheckResult) error {
 	// One Write a row, built in one buffer: Fprintf with its seven
 	// arguments was half of the table's cost at 10,000 pairings.
 	row := make([]byte, 0, 256)
-	for _, r := range results {
+	for i, r := range results {
 		p := r.Pairing
 		status := string(p.Status)
 		if p.Status == providers.StatusUnpaired {
@@ -385,7 +386,7 @@ func printStatusTable(e *env, results []pairing.CheckResult) error {
 			row = p.CheckedAt.Local().AppendFormat(row, "2006-01-02 15:04:05")
 		}
 		if health {
-			row = append(append(row, '\t'), dash(wording.HealthLine(p.Health, now))...)
+			row = append(append(row, '\t'), dash(lines[i])...)
 		}
 		if _, err := tw.Write(append(row, '\n')); err != nil {
 			return err
